@@ -1,0 +1,61 @@
+import ArgumentParser
+import SluiceCore
+
+struct EnvCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "env", abstract: "Create and list environments.",
+        subcommands: [Create.self, List.self], defaultSubcommand: List.self)
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an environment from another one (zero-copy: only a ref is written).")
+
+        @Argument(help: "The new environment, e.g. sandbox/alice-exp.")
+        var name: String
+
+        @Option(help: "The environment to start from.")
+        var from: String
+
+        @Option(help: "Expire after this long without use (e.g. 3d), instead of the declared lifecycle.")
+        var ttl: String?
+
+        @OptionGroup var projectOptions: ProjectOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            var span: TimeSpan?
+            if let ttl {
+                guard let parsed = TimeSpan(ttl) else {
+                    throw UsageError("--ttl \(NameRules.quoted(ttl)) is not a duration", hint: "use e.g. 12h, 3d or 2w")
+                }
+                span = parsed
+            }
+            let summary = try await projectOptions.workspace().createEnvironment(name, from: from, ttl: span)
+            if output.json { return try Terminal.json(summary) }
+            print(
+                "created \(summary.name) from \(from) at \(summary.head?.short ?? "empty") (zero-copy, \(summary.datasets) datasets); \(summary.lifecycle)"
+            )
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List environments with their heads and lifecycles.")
+
+        @OptionGroup var projectOptions: ProjectOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let environments = try await projectOptions.workspace().listEnvironments()
+            if output.json { return try Terminal.json(environments) }
+            Terminal.table(
+                ["ENVIRONMENT", "HEAD", "DATASETS", "PROTECTED", "LAST USED", "EXPIRES", "LIFECYCLE"],
+                environments.map {
+                    [
+                        $0.name, $0.head?.short ?? "empty", "\($0.datasets)", $0.protected ? "yes" : "no",
+                        Terminal.time($0.lastUsedAt),
+                        Terminal.time($0.expiresAt), $0.lifecycle,
+                    ]
+                })
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import SluiceCore
+
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Snapshot a source's files into its raw dataset as a new version, committed to an environment.")
+
+    @Argument(help: "The source, as declared under sources: in sluice.yaml.")
+    var source: String
+
+    @Option(help: "The environment to commit to (default: the project's default environment).")
+    var env: String?
+
+    @Option(name: .long, help: "Ingest this file instead of the source's path (repeatable).")
+    var file: [String] = []
+
+    @OptionGroup var projectOptions: ProjectOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let workspace = try await projectOptions.workspace()
+        let files = file.map { URL(fileURLWithPath: $0).standardizedFileURL }
+        let result = try await workspace.ingest(source: source, environment: env, files: files)
+        if output.json { return try Terminal.json(result) }
+        if result.unchanged {
+            print(
+                "\(result.dataset) in \(result.environment) already holds this data (version \(result.version.short)); nothing changed"
+            )
+        } else {
+            print(
+                "ingested \(result.files) file\(result.files == 1 ? "" : "s") into \(result.dataset) in \(result.environment): "
+                    + "\(result.rows) rows, \(Terminal.bytes(result.bytes)), version \(result.version.short), commit \(result.commit.short)"
+            )
+        }
+    }
+}

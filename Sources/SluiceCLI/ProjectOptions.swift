@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SluiceCore
+import SluiceStore
+
+/// `--project DIR`, shared by every command that works on a project.
+struct ProjectOptions: ParsableArguments {
+    @Option(name: .long, help: "The project folder (default: the nearest folder upwards holding sluice.yaml).")
+    var project: String?
+
+    /// The project root: `--project`, else the nearest ancestor of the working directory with `sluice.yaml`.
+    func root() -> URL {
+        if let project { return URL(fileURLWithPath: project).standardizedFileURL }
+        var folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        while true {
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(ProjectLoader.projectFileName).path)
+            {
+                return folder
+            }
+            let parent = folder.deletingLastPathComponent()
+            if parent.path == folder.path { return URL(fileURLWithPath: FileManager.default.currentDirectoryPath) }
+            folder = parent
+        }
+    }
+
+    /// Loads and validates the project (warnings go to standard error), opens its store and resolves who is acting.
+    func workspace() async throws -> Workspace {
+        let (project, warnings) = try ProjectLoader().loadValidated(root: root())
+        if ProcessInfo.processInfo.environment["SLUICE_QUIET_WARNINGS"] == nil && !warnings.isEmpty {
+            Terminal.warn(warnings.map(\.description).joined(separator: "\n"))
+        }
+        return try await Self.workspace(for: project, token: ProcessInfo.processInfo.environment["SLUICE_TOKEN"])
+    }
+
+    static func workspace(for project: Project, token: String?) async throws -> Workspace {
+        let store = try LocalStore(directory: project.storeDirectory)
+        let identity = try await IdentityResolver(project: project, metadata: store.metadata)
+            .resolve(token: token, osUser: OperatingSystemUser.name)
+        return Workspace(
+            project: project, objects: store.objects, metadata: store.metadata, identity: identity,
+            logger: Logger(label: "sluice"), checkpoint: TestCheckpoint.fromEnvironment())
+    }
+}
+
+/// The `--json` flag of read commands.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+}
+
+enum OperatingSystemUser {
+    /// The effective user's login name from the password database (not from environment variables).
+    static var name: String? {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
+    }
+}
+
+/// Fault injection for tests of races and crashes: with `SLUICE_TEST_PAUSE_AT=POINT` the process announces
+/// `paused at POINT` on standard error at that point and waits until the file `SLUICE_TEST_RESUME_FILE`
+/// exists (at most 60 s). Unset, it does nothing.
+enum TestCheckpoint {
+    static func fromEnvironment() -> @Sendable (String) async -> Void {
+        let environment = ProcessInfo.processInfo.environment
+        guard let point = environment["SLUICE_TEST_PAUSE_AT"] else { return { _ in } }
+        let resume = environment["SLUICE_TEST_RESUME_FILE"]
+        return { reached in
+            guard reached == point else { return }
+            FileHandle.standardError.write(Data("sluice: paused at \(point) (pid \(getpid()))\n".utf8))
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline {
+                if let resume, FileManager.default.fileExists(atPath: resume) { return }
+                try? await Task.sleep(nanoseconds: 10_000_000)
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+extension ProjectLoader {
+    func readPipelines(_ value: YAMLValue, into project: inout Project, sink: DiagnosticCollector) {
+        guard let entries = value.entries("pipelines") else { return }
+        for entry in entries {
+            guard NameRules.isIdentifier(entry.key) else {
+                sink.error(
+                    entry.keyLocation,
+                    "pipeline name \(NameRules.quoted(entry.key)) must be lower-case letters, digits, _ and -, starting with a letter"
+                )
+                continue
+            }
+            if let existing = project.pipelines[entry.key] {
+                sink.error(entry.keyLocation, "pipeline \(entry.key) is already declared at \(existing.location)")
+                continue
+            }
+            let fields =
+                entry.value.fields("pipeline \(entry.key)", allowed: ["schedule", "steps", "description"]) ?? [:]
+            let schedule = fields["schedule"].flatMap { $0.string("schedule") }
+            if let schedule, let scheduleValue = fields["schedule"], schedule.split(separator: " ").count != 5 {
+                sink.error(
+                    scheduleValue.location,
+                    "schedule \(NameRules.quoted(schedule)) must be a cron expression of five fields (minute hour day month weekday)"
+                )
+            }
+            var steps: [Step] = []
+            if let stepEntries = fields["steps"].flatMap({ $0.entries("steps of pipeline \(entry.key)") }) {
+                steps = stepEntries.compactMap {
+                    readStep($0.key, $0.value, location: $0.keyLocation, pipeline: entry.key, sink: sink)
+                }
+            }
+            if steps.isEmpty && fields["steps"] == nil {
+                sink.error(entry.keyLocation, "pipeline \(entry.key) needs steps")
+            }
+            project.pipelines[entry.key] = Pipeline(
+                name: entry.key, schedule: schedule, steps: steps, location: entry.keyLocation)
+        }
+    }
+
+    private func readStep(
+        _ name: String, _ value: YAMLValue, location: SourceLocation, pipeline: String, sink: DiagnosticCollector
+    ) -> Step? {
+        guard NameRules.isIdentifier(name) else {
+            sink.error(
+                location,
+                "step name \(NameRules.quoted(name)) must be lower-case letters, digits, _ and -, starting with a letter"
+            )
+            return nil
+        }
+        let what = "step \(pipeline).\(name)"
+        let allowed = ["sql", "command", "inputs", "output", "outputs", "retries", "timeout", "description"]
+        guard let fields = value.fields(what, allowed: allowed) else { return nil }
+        let kind: StepKind
+        switch (fields["sql"], fields["command"]) {
+        case (let sql?, nil):
+            guard let file = sql.string("sql") else { return nil }
+            if file.hasPrefix("/") || file.split(separator: "/").contains("..") {
+                sink.error(
+                    sql.location,
+                    "sql file \(NameRules.quoted(file)) must stay inside the project (no leading / and no ..)")
+            }
+            kind = .sql(file: file)
+        case (nil, let command?):
+            guard let arguments = command.stringList("command"), !arguments.isEmpty else {
+                sink.error(command.location, "command of \(what) must be a non-empty list: [program, arg, ...]")
+                return nil
+            }
+            kind = .command(arguments.map(\.0))
+        case (nil, nil):
+            sink.error(location, "\(what) needs sql (a SELECT file) or command (a program and its arguments)")
+            return nil
+        default:
+            sink.error(location, "\(what) has both sql and command; a step is one or the other")
+            return nil
+        }
+        var step = Step(name: name, kind: kind, location: location)
+        func datasets(_ pairs: [(String, SourceLocation)]) -> [DatasetName] {
+            pairs.compactMap { text, location in
+                guard let dataset = DatasetName(text) else {
+                    sink.error(location, "\(NameRules.quoted(text)) in \(what) is not a dataset name (zone.name)")
+                    return nil
+                }
+                step.referenceLocations[dataset] = location
+                return dataset
+            }
+        }
+        step.inputs = datasets(fields["inputs"].flatMap { $0.stringList("inputs") } ?? [])
+        switch (fields["output"], fields["outputs"]) {
+        case (let output?, nil):
+            step.outputs = datasets(output.string("output").map { [($0, output.location)] } ?? [])
+        case (nil, let outputs?):
+            step.outputs = datasets(outputs.stringList("outputs") ?? [])
+        case (nil, nil):
+            sink.error(location, "\(what) needs output (one dataset) or outputs (a list)")
+        default:
+            sink.error(location, "\(what) has both output and outputs; use one")
+        }
+        if let retries = fields["retries"],
+            let options = retries.fields("retries", allowed: ["attempts", "backoff", "max_backoff"])
+        {
+            step.retries.attempts = options["attempts"].flatMap { $0.int("attempts", min: 1) } ?? 1
+            step.retries.backoff = options["backoff"].flatMap { $0.timeSpan("backoff") } ?? step.retries.backoff
+            step.retries.maxBackoff = options["max_backoff"].flatMap { $0.timeSpan("max_backoff") }
+        }
+        step.timeout = fields["timeout"].flatMap { $0.timeSpan("timeout") }
+        return step
+    }
+}

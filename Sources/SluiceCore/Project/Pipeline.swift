@@ -1,0 +1,58 @@
+/// What a step runs.
+public enum StepKind: Hashable, Sendable {
+    /// A SELECT file run on the embedded SQL engine; path relative to the project root.
+    case sql(file: String)
+    /// An executable and its arguments.
+    case command([String])
+}
+
+/// How a step retries a failed attempt.
+public struct RetryPolicy: Hashable, Sendable {
+    public var attempts: Int
+    public var backoff: TimeSpan
+    public var maxBackoff: TimeSpan?
+
+    public init(attempts: Int = 1, backoff: TimeSpan = TimeSpan(seconds: 1), maxBackoff: TimeSpan? = nil) {
+        self.attempts = attempts
+        self.backoff = backoff
+        self.maxBackoff = maxBackoff
+    }
+}
+
+/// One transformation from input datasets to output datasets.
+public struct Step: Hashable, Sendable {
+    public var name: String
+    public var kind: StepKind
+    public var inputs: [DatasetName]
+    public var outputs: [DatasetName]
+    public var retries: RetryPolicy
+    public var timeout: TimeSpan?
+    public var location: SourceLocation
+    /// Where each input and output was written, for messages about one reference.
+    public var referenceLocations: [DatasetName: SourceLocation]
+
+    public init(name: String, kind: StepKind, location: SourceLocation) {
+        self.name = name
+        self.kind = kind
+        self.inputs = []
+        self.outputs = []
+        self.retries = RetryPolicy()
+        self.location = location
+        self.referenceLocations = [:]
+    }
+}
+
+/// Steps whose inputs and outputs form a DAG, with an optional cron schedule.
+public struct Pipeline: Hashable, Sendable {
+    public var name: String
+    public var schedule: String?
+    public var steps: [Step]
+    public var location: SourceLocation
+
+    public init(name: String, schedule: String?, steps: [Step], location: SourceLocation) {
+        self.name = name
+        self.schedule = schedule
+        self.steps = steps
+        self.location = location
+    }
+}

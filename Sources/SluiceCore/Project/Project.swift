@@ -1,0 +1,75 @@
+import Foundation
+
+/// A loaded data project: everything declared in `sluice.yaml`, `datasets/*.yaml` and `pipelines/*.yaml`.
+public struct Project: Sendable {
+    /// The folder holding `sluice.yaml`.
+    public var root: URL
+    public var name: String
+    public var zones: [Zone]
+    public var environments: [EnvironmentSpec]
+    public var roles: [String: Role]
+    public var principals: [String: Principal]
+    public var sources: [String: Source]
+    public var datasets: [DatasetName: Dataset]
+    public var pipelines: [String: Pipeline]
+    /// The environment commands use when `--env` is not given.
+    public var defaultEnvironment: String
+    /// Lifecycle of quarantined batches.
+    public var quarantineLifecycle: Lifecycle?
+    /// Lifecycle of run records and their logs.
+    public var runsLifecycle: Lifecycle?
+    /// Location of the `project:` key, for project-wide messages.
+    public var location: SourceLocation
+
+    public init(root: URL, name: String, location: SourceLocation) {
+        self.root = root
+        self.name = name
+        self.zones = []
+        self.environments = []
+        self.roles = [:]
+        self.principals = [:]
+        self.sources = [:]
+        self.datasets = [:]
+        self.pipelines = [:]
+        self.defaultEnvironment = "dev"
+        self.location = location
+    }
+
+    /// The folder Sluice keeps its store in.
+    public var storeDirectory: URL { root.appendingPathComponent(".sluice", isDirectory: true) }
+
+    public func zone(named name: String) -> Zone? { zones.first { $0.name == name } }
+
+    /// The first zone, which only ingestion writes and whose versions never change.
+    public var firstZone: Zone? { zones.min { $0.order < $1.order } }
+
+    /// The declaration that governs an environment: an exact name wins over the most specific pattern.
+    public func environmentSpec(for environment: String) -> EnvironmentSpec? {
+        environments.filter { $0.pattern.matches(environment) }.max { $0.pattern.specificity < $1.pattern.specificity }
+    }
+
+    public func isProtected(_ environment: String) -> Bool {
+        environmentSpec(for: environment)?.protected ?? false
+    }
+
+    /// A dataset's lifecycle: its own, else its zone's.
+    public func lifecycle(of dataset: DatasetName) -> Lifecycle? {
+        datasets[dataset]?.lifecycle ?? zone(named: dataset.zone)?.lifecycle
+    }
+
+    /// The step or source that writes each dataset.
+    public func writers() -> [DatasetName: [String]] {
+        var writers: [DatasetName: [String]] = [:]
+        for source in sources.values.sorted(by: { $0.name < $1.name }) {
+            writers[source.into, default: []].append("source \(source.name)")
+        }
+        for pipeline in pipelines.values.sorted(by: { $0.name < $1.name }) {
+            for step in pipeline.steps {
+                for output in step.outputs {
+                    writers[output, default: []].append("step \(pipeline.name).\(step.name)")
+                }
+            }
+        }
+        return writers
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// The files `sluice init` writes: a small project that validates as it is and shows every section.
+public enum ProjectScaffold {
+    public static func projectYAML(name: String) -> String {
+        """
+        # Sluice project: see `sluice validate` for what every key means when something is off.
+        project: \(name)
+        zones:                                  # data flows only forward: raw → staged → curated
+          - { name: raw, lifecycle: { keep: forever } }
+          - { name: staged, lifecycle: { keep_versions: 10, keep_days: 90 } }
+          - { name: curated, lifecycle: { keep_versions: 30, keep_days: 365 } }
+        environments:
+          prod: { protected: true }             # moved only by `sluice promote`, with a token
+          dev: { lifecycle: { expire_after_idle: 30d } }
+          "sandbox/*": { lifecycle: { expire_after_idle: 7d } }
+        roles:                                  # grant = action:environment[:zone]
+          pipeline: { grants: ["read:*", "write:*", "promote:prod"] }
+          engineer: { grants: ["read:*", "write:dev", "write:sandbox/*"] }
+          analyst: { grants: ["read:prod:curated"] }
+          admin: { grants: ["read:*", "admin:*"] }
+        principals:
+          ci: { role: pipeline }
+          alice: { role: engineer }
+          bob: { role: analyst }
+          ops: { role: admin }
+        sources:
+          customers_drop: { path: landing/customers/*.csv, format: csv, into: raw.customers }
+          orders_drop: { path: landing/orders/*.csv, format: csv, into: raw.orders }
+        datasets:
+          raw.customers:
+            owner: data-eng@example.com
+            classification: confidential
+            pii: [email]
+            columns:
+              customer_id: { type: int, required: true, unique: true }
+              name: { type: string, required: true }
+              email: { type: string, pattern: '^[^@\\s]+@[^@\\s]+$' }
+              country: { type: string, min_length: 2, max_length: 2 }
+              signed_up_at: { type: timestamp, required: true }
+          raw.orders:
+            owner: data-eng@example.com
+            classification: confidential
+            columns:
+              order_id: { type: int, required: true, unique: true }
+              customer_id: { type: int, required: true }
+              amount: { type: decimal, min: 0, max: 10000 }
+              status: { type: string, in: [new, paid, shipped, cancelled] }
+              ordered_at: { type: timestamp, required: true }
+            checks:
+              - { row_count: { min: 1 } }
+              - { references: { column: customer_id, dataset: raw.customers, to: customer_id } }
+            on_invalid: quarantine_rows
+            max_invalid_ratio: 0.01
+          staged.orders:
+            owner: data-eng@example.com
+            classification: internal
+          curated.revenue_by_country:
+            owner: analytics@example.com
+            classification: internal
+        pipelines:
+          daily:
+            schedule: "0 6 * * *"
+            steps:
+              clean_orders: { sql: models/clean_orders.sql, inputs: [raw.orders], output: staged.orders }
+              revenue: { sql: models/revenue_by_country.sql, inputs: [staged.orders, raw.customers], output: curated.revenue_by_country }
+
+        """
+    }
+
+    public static let files: [String: String] = [
+        "models/clean_orders.sql": """
+        SELECT order_id, customer_id, CAST(amount AS REAL) AS amount, status, ordered_at
+        FROM raw.orders
+        WHERE status <> 'cancelled'
+
+        """,
+        "models/revenue_by_country.sql": """
+        SELECT c.country, SUM(o.amount) AS revenue, COUNT(*) AS orders
+        FROM staged.orders AS o JOIN raw.customers AS c ON c.customer_id = o.customer_id
+        GROUP BY c.country
+        ORDER BY c.country
+
+        """,
+        ".gitignore": """
+        .sluice/
+        landing/
+
+        """,
+        "landing/customers/.keep": "",
+        "landing/orders/.keep": "",
+    ]
+
+    /// Writes the project into `folder`; refuses to overwrite an existing `sluice.yaml`.
+    public static func write(to folder: URL, name: String) throws {
+        let manager = FileManager.default
+        let projectFile = folder.appendingPathComponent(ProjectLoader.projectFileName)
+        guard !manager.fileExists(atPath: projectFile.path) else {
+            throw UsageError("\(projectFile.path) already exists", hint: "pick an empty folder: sluice init DIR")
+        }
+        try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(projectYAML(name: name).utf8).write(to: projectFile)
+        for (path, content) in files {
+            let url = folder.appendingPathComponent(path)
+            try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(content.utf8).write(to: url)
+        }
+    }
+
+    /// A project name derived from a folder name, made safe.
+    public static func name(for folder: URL) -> String {
+        let cleaned = folder.lastPathComponent.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        let text = String(cleaned).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        return NameRules.isIdentifier(text) ? text : "project"
+    }
+}

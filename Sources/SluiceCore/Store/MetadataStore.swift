@@ -1,0 +1,39 @@
+/// Versions, commits, environments (refs), the audit chain and tokens. SQLite today; PostgreSQL later,
+/// as another conformer. Every method is atomic; refs move only by compare-and-swap.
+public protocol MetadataStore: Sendable {
+    /// Saves a version; saving the same id again is a no-op.
+    func saveVersion(_ version: DatasetVersion) async throws
+    func version(_ id: ObjectID) async throws -> DatasetVersion?
+    /// Versions whose id starts with `prefix`, optionally of one dataset.
+    func versions(prefix: String, dataset: DatasetName?) async throws -> [DatasetVersion]
+
+    /// Saves a commit; saving the same id again is a no-op.
+    func saveCommit(_ commit: Commit) async throws
+    func commit(_ id: ObjectID) async throws -> Commit?
+
+    func environment(_ name: String) async throws -> EnvironmentRecord?
+    func environments() async throws -> [EnvironmentRecord]
+    /// Creates an environment; throws `ConflictError` when the name exists.
+    func createEnvironment(_ record: EnvironmentRecord) async throws
+    /// Moves `move.environment` from `move.from` to `move.to` only if its head is still `move.from`
+    /// (a missing environment counts as head `nil` and is created with `template`); otherwise throws
+    /// `ConflictError` and changes nothing. The move is kept in the environment's history.
+    func moveEnvironment(_ move: RefMove, template: EnvironmentRecord) async throws
+    /// The history of an environment's moves, newest first.
+    func environmentHistory(_ name: String) async throws -> [RefMove]
+    /// Records use of an environment (read or write); cheap, never conflicts.
+    func touchEnvironment(_ name: String, at time: Timestamp) async throws
+
+    /// Appends an event to the hash chain and returns it sealed.
+    @discardableResult
+    func appendAudit(_ draft: AuditDraft) async throws -> AuditEvent
+    /// Every audit event in sequence order.
+    func auditEvents() async throws -> [AuditEvent]
+    func auditHead() async throws -> AuditHead?
+
+    func saveToken(_ token: TokenRecord) async throws
+    func token(secretHash: String) async throws -> TokenRecord?
+    func tokens() async throws -> [TokenRecord]
+    /// Revokes a token; returns `false` when no active token has that id.
+    func revokeToken(id: String, at time: Timestamp) async throws -> Bool
+}

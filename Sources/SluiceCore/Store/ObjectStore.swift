@@ -1,0 +1,48 @@
+import Foundation
+
+/// Content-addressed, immutable object storage. Local files today; S3 later, as another conformer.
+///
+/// Writes are two-phase so that many objects become durable with one flush: `stage` copies bytes into a
+/// private temporary place, `publish` makes staged objects durable and then visible under their id.
+/// A process killed at any point leaves either no object or a whole one.
+public protocol ObjectStore: Sendable {
+    /// Starts writing one object.
+    func makeWriter() throws -> any ObjectWriter
+    /// Makes staged objects durable, then visible under their ids (an id already present is kept as it is).
+    func publish(_ staged: [StagedObject]) async throws
+    /// Stores small content in one call.
+    func put(_ data: Data) async throws -> ObjectID
+    func contains(_ id: ObjectID) async throws -> Bool
+    /// Byte size of an object, `nil` when absent.
+    func size(of id: ObjectID) async throws -> Int64?
+    func read(_ id: ObjectID) async throws -> Data
+    /// Streams an object in chunks without holding it in memory.
+    func stream(_ id: ObjectID, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws
+    /// Every stored object id.
+    func allObjects() async throws -> [ObjectID]
+    /// Rehashes an object; `false` when its bytes no longer match its id.
+    func verify(_ id: ObjectID) async throws -> Bool
+}
+
+/// Bytes of one object on their way into the store; owned by one task.
+public protocol ObjectWriter: AnyObject {
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+    /// Closes the object; it is not visible until published.
+    func finish(id: ObjectID, size: Int64) throws -> StagedObject
+    /// Throws the bytes away.
+    func abandon()
+}
+
+/// An object written and closed but not yet visible.
+public struct StagedObject: Hashable, Sendable {
+    public var id: ObjectID
+    public var size: Int64
+    /// Backend-specific handle (a temporary path for local files).
+    public var token: String
+
+    public init(id: ObjectID, size: Int64, token: String) {
+        self.id = id
+        self.size = size
+        self.token = token
+    }
+}

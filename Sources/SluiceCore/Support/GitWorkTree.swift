@@ -1,0 +1,58 @@
+import Foundation
+
+/// What git says about the project folder: its commit, and whether the work tree is clean.
+public struct GitState: Hashable, Sendable, Codable {
+    /// `nil` when the folder is not in a git repository (or it has no commit yet).
+    public var commit: String?
+    /// Changed or untracked files (ignored files excluded), as `git status --porcelain` lists them.
+    public var changes: [String]
+
+    public init(commit: String?, changes: [String]) {
+        self.commit = commit
+        self.changes = changes
+    }
+
+    public var isClean: Bool { commit != nil && changes.isEmpty }
+
+    /// The commit as recorded on Sluice commits: `-dirty` marks a tree with changes.
+    public var recorded: String? { commit.map { changes.isEmpty ? $0 : "\($0)-dirty" } }
+}
+
+/// Reads the project's git state by running `git`.
+public protocol GitInspector: Sendable {
+    func state(of folder: URL) -> GitState
+}
+
+/// Asks the `git` program on the PATH.
+public struct GitWorkTree: GitInspector {
+    public init() {}
+
+    public func state(of folder: URL) -> GitState {
+        guard
+            let commit = run(["rev-parse", "--verify", "-q", "HEAD"], in: folder)?.trimmingCharacters(
+                in: .whitespacesAndNewlines),
+            !commit.isEmpty
+        else { return GitState(commit: nil, changes: []) }
+        let status = run(["status", "--porcelain", "--untracked-files=normal", "--", "."], in: folder) ?? ""
+        let changes = status.split(separator: "\n").map { String($0) }
+        return GitState(commit: commit, changes: changes)
+    }
+
+    private func run(_ arguments: [String], in folder: URL) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", folder.path] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return nil
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

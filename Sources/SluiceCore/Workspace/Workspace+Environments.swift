@@ -1,0 +1,83 @@
+/// An environment as listed: the stored record (or the implicit empty one) with what the project says of it.
+public struct EnvironmentSummary: Sendable, Codable {
+    public var name: String
+    public var head: ObjectID?
+    public var protected: Bool
+    public var lifecycle: String
+    public var createdAt: Timestamp?
+    public var createdBy: String?
+    public var base: String?
+    public var lastUsedAt: Timestamp?
+    /// When it expires if nobody uses it, by its idle TTL or its lifetime.
+    public var expiresAt: Timestamp?
+    public var datasets: Int
+}
+
+extension Workspace {
+    /// Creates `name` pointing at the same commit as `source`: zero-copy, nothing but a ref is written.
+    public func createEnvironment(
+        _ name: String, from source: String, ttl: TimeSpan?
+    ) async throws -> EnvironmentSummary {
+        let name = try validEnvironmentName(name)
+        let source = try validEnvironmentName(source)
+        return try await audited("env.create", target: name, details: ["from": source]) {
+            guard let spec = project.environmentSpec(for: name) else {
+                throw UsageError(
+                    "no environment declaration matches \(name), so it would have no lifecycle",
+                    hint:
+                        "declare it (or a pattern such as \"sandbox/*\") under environments: in sluice.yaml with a lifecycle"
+                )
+            }
+            try policy.require(.read, on: source, by: identity)
+            try policy.require(.write, on: name, by: identity)
+            if spec.protected {
+                throw AccessDenied(
+                    identity: identity, message: "\(name) is protected; it is created and moved only by sluice promote",
+                    remedy: "promote into it: sluice promote --from \(source) --to \(name)")
+            }
+            let base = try await environmentRecord(source)
+            let record = EnvironmentRecord(
+                name: name, head: base.head, createdAt: now(), createdBy: identity.name, base: source, ttl: ttl)
+            do {
+                try await metadata.createEnvironment(record)
+            } catch let conflict as ConflictError {
+                throw ConflictError("\(conflict.message); choose another name or use the existing environment")
+            }
+            try await metadata.touchEnvironment(source, at: now())
+            let details = ["head": base.head?.hex ?? "empty", "ttl": ttl?.description ?? "declared"]
+            return (try await summary(of: record), details)
+        }
+    }
+
+    /// Every stored environment plus the declared concrete ones not used yet.
+    public func listEnvironments() async throws -> [EnvironmentSummary] {
+        var summaries: [EnvironmentSummary] = []
+        for name in try await knownEnvironmentNames() {
+            summaries.append(
+                try await summary(
+                    of: try await environmentRecord(name), stored: try await metadata.environment(name) != nil))
+        }
+        return summaries
+    }
+
+    func summary(of record: EnvironmentRecord, stored: Bool = true) async throws -> EnvironmentSummary {
+        let spec = project.environmentSpec(for: record.name)
+        let lifecycle = spec?.effectiveLifecycle
+        var expiresAt: Timestamp?
+        if !(spec?.protected ?? false) {
+            if let idle = record.ttl ?? lifecycle?.expireAfterIdle { expiresAt = record.lastUsedAt.adding(idle) }
+            if let life = lifecycle?.expireAfter {
+                let byAge = record.createdAt.adding(life)
+                expiresAt = min(expiresAt ?? byAge, byAge)
+            }
+        }
+        let commit = try await headCommit(of: record)
+        var lifecycleText = lifecycle?.summary ?? "none"
+        if let ttl = record.ttl { lifecycleText = "expire after \(ttl) idle (--ttl)" }
+        return EnvironmentSummary(
+            name: record.name, head: record.head, protected: spec?.protected ?? false, lifecycle: lifecycleText,
+            createdAt: stored ? record.createdAt : nil, createdBy: stored ? record.createdBy : nil, base: record.base,
+            lastUsedAt: stored ? record.lastUsedAt : nil, expiresAt: stored ? expiresAt : nil,
+            datasets: commit?.content.datasets.count ?? 0)
+    }
+}

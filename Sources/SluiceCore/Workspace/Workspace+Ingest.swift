@@ -1,0 +1,127 @@
+import Foundation
+
+/// What an ingest did.
+public struct IngestResult: Sendable, Codable {
+    public var source: String
+    public var dataset: DatasetName
+    public var environment: String
+    public var version: ObjectID
+    public var commit: ObjectID
+    public var files: Int
+    public var rows: Int64
+    public var bytes: Int64
+    /// `true` when the data was identical to the current version, so nothing changed.
+    public var unchanged: Bool
+}
+
+extension Workspace {
+    /// Snapshots a source's files into its first-zone dataset as a new version and commits it to
+    /// `environment` by compare-and-swap. Objects are durable before any metadata names them, and the
+    /// environment moves last, so a killed ingest leaves nothing half-visible.
+    public func ingest(source name: String, environment: String?, files: [URL] = []) async throws -> IngestResult {
+        guard let source = project.sources[name] else {
+            throw UsageError(
+                "no source \(NameRules.quoted(name)) in the project",
+                hint: "sources: \(project.sources.keys.sorted().joined(separator: ", "))")
+        }
+        let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
+        let dataset = source.into
+        return try await audited("ingest", target: "\(environment):\(dataset)", details: ["source": name]) {
+            try policy.require(.write, on: environment, zone: dataset.zone, by: identity)
+            if project.isProtected(environment) {
+                throw AccessDenied(
+                    identity: identity, message: "\(environment) is protected; no command writes it directly",
+                    remedy:
+                        "ingest into a working environment (e.g. \(project.defaultEnvironment)) and move it with sluice promote"
+                )
+            }
+            let result = try await ingestUnchecked(source, environment: environment, files: files)
+            let details = [
+                "version": result.version.hex, "commit": result.commit.hex, "rows": "\(result.rows)",
+                "bytes": "\(result.bytes)",
+            ]
+            return (result, details)
+        }
+    }
+
+    private func ingestUnchecked(_ source: Source, environment: String, files: [URL]) async throws -> IngestResult {
+        let record = try await environmentRecord(environment)
+        let inputs = try snapshotInputs(source, files: files)
+        // Quality gates (contracts, quarantine) slot in here, before anything is staged.
+        let snapshot = try await Snapshotter(objects: objects).stage(
+            inputs, format: source.format, delimiter: source.delimiter)
+        await checkpoint("ingest.staged")
+        let manifest = VersionManifest(
+            dataset: source.into, format: source.format, files: snapshot.files, schema: snapshot.schema)
+        let version = try DatasetVersion(manifest: manifest, createdAt: now(), createdBy: identity.name)
+        try await objects.publish(snapshot.staged)
+        let manifestID = try await objects.put(try CanonicalJSON.encode(manifest))
+        guard manifestID == version.id else {
+            throw InternalError("the stored manifest hashed to \(manifestID.short), not \(version.id.short)")
+        }
+        await checkpoint("ingest.published")
+        try await metadata.saveVersion(version)
+
+        let parent = try await headCommit(of: record)
+        if parent?.version(of: source.into) == version.id, let parent {
+            try await metadata.touchEnvironment(environment, at: now())
+            return IngestResult(
+                source: source.name, dataset: source.into, environment: environment, version: version.id,
+                commit: parent.id,
+                files: manifest.files.count, rows: manifest.rows, bytes: manifest.bytes, unchanged: true)
+        }
+        var datasets = parent?.content.datasets ?? [:]
+        datasets[source.into.description] = version.id
+        let git = self.git.state(of: project.root).recorded
+        let commit = try Commit(
+            CommitContent(
+                parents: parent.map { [$0.id] } ?? [], datasets: datasets, actor: identity.name,
+                message: "ingest \(source.name) into \(source.into)", gitCommit: git, createdAt: now()))
+        try await metadata.saveCommit(commit)
+        await checkpoint("ref.move")
+        try await moveEnvironment(record, to: commit.id, reason: "ingest \(source.name)", gitCommit: git)
+        return IngestResult(
+            source: source.name, dataset: source.into, environment: environment, version: version.id, commit: commit.id,
+            files: manifest.files.count, rows: manifest.rows, bytes: manifest.bytes, unchanged: false)
+    }
+
+    /// Moves an environment by compare-and-swap from the head it had when the operation started.
+    func moveEnvironment(
+        _ record: EnvironmentRecord, to commit: ObjectID, reason: String, gitCommit: String?
+    ) async throws {
+        let move = RefMove(
+            environment: record.name, from: record.head, to: commit, actor: identity.name, reason: reason,
+            gitCommit: gitCommit,
+            at: now())
+        do {
+            try await metadata.moveEnvironment(move, template: record)
+        } catch let conflict as ConflictError {
+            throw ConflictError(
+                "\(conflict.message)\nyour work is kept as commit \(commit.short) and nothing was lost; run the command again to apply it on top"
+            )
+        }
+    }
+
+    private func snapshotInputs(_ source: Source, files: [URL]) throws -> [Snapshotter.Input] {
+        let urls = files.isEmpty ? FileGlob.expand(source.path, in: project.root) : files
+        guard !urls.isEmpty else {
+            throw UsageError(
+                "source \(source.name) found no files at \(source.path)",
+                hint: "put data there, or name files with --file PATH")
+        }
+        let rootPath = project.root.standardizedFileURL.path + "/"
+        var seen = Set<String>()
+        return try urls.map { url in
+            let path = url.standardizedFileURL.path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw UsageError("no file at \(path)", hint: "--file takes a path to a readable file")
+            }
+            let name = path.hasPrefix(rootPath) ? String(path.dropFirst(rootPath.count)) : url.lastPathComponent
+            guard seen.insert(name).inserted else {
+                throw UsageError("two files would both be named \(name) in the version", hint: "ingest them separately")
+            }
+            return Snapshotter.Input(url: url, name: name)
+        }
+    }
+}

@@ -1,0 +1,164 @@
+/// A dataset as it stands in an environment.
+public struct DatasetEntry: Sendable, Codable {
+    public var name: String
+    public var version: ObjectID?
+    public var rows: Int64?
+    public var bytes: Int64?
+    public var files: Int?
+    public var createdAt: Timestamp?
+    public var createdBy: String?
+    public var owner: String?
+    public var classification: String?
+}
+
+/// Everything known about one dataset in one environment.
+public struct DatasetDetails: Sendable, Codable {
+    public var entry: DatasetEntry
+    public var environment: String
+    public var schema: [String]
+    public var files: [ManifestFile]
+    public var pii: [String]
+    public var lifecycle: String
+    public var writer: String?
+    public var contractColumns: [String]
+    /// Earlier versions in this environment's history, newest first.
+    public var history: [HistoryEntry]
+
+    public struct HistoryEntry: Sendable, Codable {
+        public var version: ObjectID
+        public var commit: ObjectID
+        public var at: Timestamp
+        public var actor: String
+    }
+}
+
+extension Workspace {
+    /// The datasets in an environment's head, with the declared ones that hold no data yet.
+    public func datasets(in environment: String?) async throws -> [DatasetEntry] {
+        let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
+        try await requireRead(environment)
+        let record = try await environmentRecord(environment)
+        let commit = try await headCommit(of: record)
+        try await touch(record)
+        var names = Set(project.datasets.keys.map(\.description))
+        names.formUnion(commit?.content.datasets.keys ?? [:].keys)
+        var entries: [DatasetEntry] = []
+        for name in names.sorted() {
+            entries.append(try await entry(name, versionID: commit?.content.datasets[name]))
+        }
+        return entries
+    }
+
+    public func datasetDetails(_ name: String, in environment: String?) async throws -> DatasetDetails {
+        let dataset = try datasetName(name)
+        let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
+        try await requireRead(environment, zone: dataset.zone)
+        let record = try await environmentRecord(environment)
+        let commit = try await headCommit(of: record)
+        try await touch(record)
+        let versionID = commit?.version(of: dataset)
+        let version = try await versionID.asyncMap { try await metadata.version($0) } ?? nil
+        // Walking back along first parents, a run of commits sharing a version ends at the commit that made it.
+        var history: [DatasetDetails.HistoryEntry] = []
+        for commit in try await CommitGraph(metadata: metadata).firstParentHistory(from: record.head, limit: 10_000) {
+            guard let id = commit.version(of: dataset) else { continue }
+            let entry = DatasetDetails.HistoryEntry(
+                version: id, commit: commit.id, at: commit.content.createdAt, actor: commit.content.actor)
+            if history.last?.version == id { history[history.count - 1] = entry } else { history.append(entry) }
+        }
+        let declared = project.datasets[dataset]
+        return DatasetDetails(
+            entry: try await entry(dataset.description, versionID: versionID), environment: environment,
+            schema: version?.manifest.schema ?? [], files: version?.manifest.files ?? [], pii: declared?.pii ?? [],
+            lifecycle: project.lifecycle(of: dataset)?.summary ?? "none", writer: project.writers()[dataset]?.first,
+            contractColumns: declared?.columns.map { "\($0.name): \($0.type.rawValue)" } ?? [], history: history)
+    }
+
+    /// Commits of an environment, newest first, along first parents.
+    public func log(of environment: String?, limit: Int = 50) async throws -> [Commit] {
+        let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
+        try await requireRead(environment)
+        let record = try await environmentRecord(environment)
+        try await touch(record)
+        return try await CommitGraph(metadata: metadata).firstParentHistory(from: record.head, limit: limit)
+    }
+
+    /// Streams a dataset version's data. `NAME@VERSION` picks a version (an id prefix) from the environment's
+    /// history. For CSV, the header of every file after the first is skipped.
+    public func cat(
+        _ reference: String, in environment: String?, to sink: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws {
+        let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
+        let dataset = try datasetName(parts[0])
+        let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
+        try await requireRead(environment, zone: dataset.zone)
+        let record = try await environmentRecord(environment)
+        let version = try await resolveVersion(dataset, prefix: parts.count > 1 ? parts[1] : nil, in: record)
+        try await touch(record)
+        for (index, file) in version.manifest.files.enumerated() {
+            var skipping = version.manifest.format == .csv && index > 0
+            try await objects.stream(file.object) { chunk in
+                guard skipping else { return try sink(chunk) }
+                guard let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) else { return }
+                skipping = false
+                try sink(UnsafeRawBufferPointer(rebasing: chunk[(newline + 1)...]))
+            }
+        }
+    }
+
+    func resolveVersion(
+        _ dataset: DatasetName, prefix: String?, in record: EnvironmentRecord
+    ) async throws -> DatasetVersion {
+        let head = try await headCommit(of: record)
+        guard let prefix else {
+            guard let id = head?.version(of: dataset), let version = try await metadata.version(id) else {
+                throw UsageError(
+                    "\(dataset) holds no data in \(record.name)", hint: "ingest it first, or pick another --env")
+            }
+            return version
+        }
+        guard prefix.count >= 4, ObjectID(hex: prefix.padding(toLength: 64, withPad: "0", startingAt: 0)) != nil else {
+            throw UsageError(
+                "\(NameRules.quoted(prefix)) is not a version id",
+                hint: "use at least 4 hex digits of an id from sluice datasets show \(dataset)")
+        }
+        var reachable = Set<ObjectID>()
+        if let head = record.head {
+            for commit in try await CommitGraph(metadata: metadata).ancestors(of: head).keys {
+                if let id = try await metadata.commit(commit)?.version(of: dataset) { reachable.insert(id) }
+            }
+        }
+        let matches = try await metadata.versions(prefix: prefix, dataset: dataset).filter { reachable.contains($0.id) }
+        guard matches.count == 1, let version = matches.first else {
+            throw UsageError(
+                matches.isEmpty
+                    ? "no version \(prefix) of \(dataset) in \(record.name)'s history"
+                    : "version prefix \(prefix) is ambiguous (\(matches.count) versions); give more digits")
+        }
+        return version
+    }
+
+    func datasetName(_ text: String) throws -> DatasetName {
+        guard let name = DatasetName(text) else {
+            throw UsageError(
+                "\(NameRules.quoted(text)) is not a dataset name", hint: "datasets are named zone.name, e.g. raw.orders"
+            )
+        }
+        return name
+    }
+
+    private func entry(_ name: String, versionID: ObjectID?) async throws -> DatasetEntry {
+        let declared = DatasetName(name).flatMap { project.datasets[$0] }
+        let version = try await versionID.asyncMap { try await metadata.version($0) } ?? nil
+        return DatasetEntry(
+            name: name, version: versionID, rows: version?.manifest.rows, bytes: version?.manifest.bytes,
+            files: version?.manifest.files.count, createdAt: version?.createdAt, createdBy: version?.createdBy,
+            owner: declared?.owner, classification: declared?.classification?.rawValue)
+    }
+
+    /// Records use of a stored environment (reads keep sandboxes alive).
+    func touch(_ record: EnvironmentRecord) async throws {
+        guard try await metadata.environment(record.name) != nil else { return }
+        try await metadata.touchEnvironment(record.name, at: now())
+    }
+}

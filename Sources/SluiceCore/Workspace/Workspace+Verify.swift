@@ -1,0 +1,116 @@
+/// The result of checking the audit chain.
+public struct AuditVerification: Sendable, Codable {
+    public var events: Int
+    /// The first event that does not fit the chain, `nil` when the chain is intact.
+    public var firstBadSequence: Int64?
+    public var problem: String?
+
+    public var ok: Bool { problem == nil }
+}
+
+/// The result of rehashing objects and checking that every ref points at stored data.
+public struct StoreVerification: Sendable, Codable {
+    public var objects: Int
+    public var bytes: Int64
+    public var corrupt: [ObjectID]
+    public var missing: [String]
+
+    public var ok: Bool { corrupt.isEmpty && missing.isEmpty }
+}
+
+extension Workspace {
+    public func auditEvents() async throws -> [AuditEvent] {
+        try await metadata.auditEvents()
+    }
+
+    /// Recomputes the chain: every event's hash covers its fields, its number and the previous hash, and
+    /// the stored head matches the last event, so edits, removals and reorderings are all caught.
+    public func verifyAudit() async throws -> AuditVerification {
+        let events = try await metadata.auditEvents()
+        var previous: AuditEvent?
+        for event in events {
+            let expectedSequence = (previous?.sequence ?? 0) + 1
+            if event.sequence != expectedSequence {
+                return AuditVerification(
+                    events: events.count, firstBadSequence: event.sequence,
+                    problem:
+                        "event \(event.sequence) follows event \(previous?.sequence ?? 0): event \(expectedSequence) was removed or the events were reordered"
+                )
+            }
+            if event.previousHash != (previous?.hash ?? AuditEvent.genesisHash) {
+                return AuditVerification(
+                    events: events.count, firstBadSequence: event.sequence,
+                    problem:
+                        "event \(event.sequence) does not chain to event \(expectedSequence - 1): an event before it was changed, removed or reordered"
+                )
+            }
+            let recomputed = try AuditEvent.computeHash(
+                sequence: event.sequence, draft: event.draft, previousHash: event.previousHash)
+            if recomputed != event.hash {
+                return AuditVerification(
+                    events: events.count, firstBadSequence: event.sequence,
+                    problem:
+                        "event \(event.sequence) was changed after it was written (its content no longer matches its hash)"
+                )
+            }
+            previous = event
+        }
+        let head = try await metadata.auditHead()
+        if let head,
+            head.sequence != (previous?.sequence ?? 0) || head.hash != (previous?.hash ?? AuditEvent.genesisHash)
+        {
+            return AuditVerification(
+                events: events.count, firstBadSequence: (previous?.sequence ?? 0) + 1,
+                problem:
+                    "the chain ends at event \(previous?.sequence ?? 0) but \(head.sequence) events were written: events were removed from the end"
+            )
+        }
+        if head == nil && !events.isEmpty {
+            return AuditVerification(
+                events: events.count, firstBadSequence: 1, problem: "the chain's head record is missing")
+        }
+        return AuditVerification(events: events.count, firstBadSequence: nil, problem: nil)
+    }
+
+    /// Rehashes every object and checks that every environment's commit, and every version and file it
+    /// names, is present.
+    public func verifyStore() async throws -> StoreVerification {
+        var corrupt: [ObjectID] = []
+        var bytes: Int64 = 0
+        let all = try await objects.allObjects()
+        for id in all {
+            if try await !objects.verify(id) { corrupt.append(id) }
+            bytes += try await objects.size(of: id) ?? 0
+        }
+        let present = Set(all)
+        var missing: [String] = []
+        var checkedCommits = Set<ObjectID>()
+        var checkedVersions = Set<ObjectID>()
+        for environment in try await metadata.environments() {
+            guard let head = environment.head else { continue }
+            var queue = [head]
+            while let id = queue.popLast() {
+                guard checkedCommits.insert(id).inserted else { continue }
+                guard let commit = try await metadata.commit(id) else {
+                    missing.append("commit \(id.short) (reachable from \(environment.name))")
+                    continue
+                }
+                queue.append(contentsOf: commit.content.parents)
+                for (dataset, versionID) in commit.content.datasets where checkedVersions.insert(versionID).inserted {
+                    guard let version = try await metadata.version(versionID) else {
+                        missing.append("version \(versionID.short) of \(dataset)")
+                        continue
+                    }
+                    if !present.contains(versionID) {
+                        missing.append("manifest of version \(versionID.short) of \(dataset)")
+                    }
+                    for file in version.manifest.files where !present.contains(file.object) {
+                        missing.append(
+                            "object \(file.object.short) (\(file.name) of \(dataset) version \(versionID.short))")
+                    }
+                }
+            }
+        }
+        return StoreVerification(objects: all.count, bytes: bytes, corrupt: corrupt, missing: missing)
+    }
+}

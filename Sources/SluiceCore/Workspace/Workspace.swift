@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+
+/// The engine's operations on one project and store, on behalf of one identity. Every operation checks
+/// access before it runs and leaves an audit event for every change and every denial.
+/// The command line builds one and calls a single method; tests do the same.
+public struct Workspace: Sendable {
+    public let project: Project
+    public let objects: any ObjectStore
+    public let metadata: any MetadataStore
+    public let identity: Identity
+    public let policy: AccessPolicy
+    public let git: any GitInspector
+    public let now: @Sendable () -> Timestamp
+    public let logger: Logger
+    /// Fault-injection points for tests of races and crashes; a no-op in normal use.
+    public let checkpoint: @Sendable (String) async -> Void
+
+    public init(
+        project: Project, objects: any ObjectStore, metadata: any MetadataStore, identity: Identity,
+        git: any GitInspector = GitWorkTree(), now: @escaping @Sendable () -> Timestamp = { .now() },
+        logger: Logger = Logger(label: "sluice"), checkpoint: @escaping @Sendable (String) async -> Void = { _ in }
+    ) {
+        self.project = project
+        self.objects = objects
+        self.metadata = metadata
+        self.identity = identity
+        self.policy = AccessPolicy(project: project)
+        self.git = git
+        self.now = now
+        self.logger = logger
+        self.checkpoint = checkpoint
+    }
+
+    /// Runs a change with its audit event: `succeeded` with the details it returns, `denied` when access is
+    /// refused, `failed` when it throws anything else. The error is rethrown unchanged.
+    func audited<T>(
+        _ action: String, target: String, details: [String: String] = [:],
+        _ body: () async throws -> (T, [String: String])
+    ) async throws -> T {
+        do {
+            let (result, more) = try await body()
+            try await record(action, target: target, outcome: .succeeded, details: details.merging(more) { $1 })
+            return result
+        } catch let error as AccessDenied {
+            try await record(
+                action, target: target, outcome: .denied, details: details.merging(["reason": error.message]) { $1 })
+            throw error
+        } catch let error as SluiceError {
+            try await record(
+                action, target: target, outcome: .failed, details: details.merging(["reason": "\(error)"]) { $1 })
+            throw error
+        }
+    }
+
+    /// Checks read access and records a denial in the audit chain when refused.
+    func requireRead(_ environment: String, zone: String? = nil) async throws {
+        do {
+            try policy.require(.read, on: environment, zone: zone, by: identity)
+        } catch let error as AccessDenied {
+            let target = zone.map { "\(environment):\($0)" } ?? environment
+            try await record("read", target: target, outcome: .denied, details: ["reason": error.message])
+            throw error
+        }
+    }
+
+    func record(_ action: String, target: String, outcome: AuditOutcome, details: [String: String]) async throws {
+        let draft = AuditDraft(
+            time: now(), principal: identity.name, authentication: identity.authentication, action: action,
+            target: target, outcome: outcome, details: details)
+        try await metadata.appendAudit(draft)
+        logger.info(
+            "\(action) \(target) \(outcome.rawValue)",
+            metadata: ["principal": "\(identity.name)", "auth": "\(identity.authentication.rawValue)"])
+    }
+
+    /// The stored environment, or the implicit empty one for a declared concrete name.
+    func environmentRecord(_ name: String) async throws -> EnvironmentRecord {
+        if let record = try await metadata.environment(name) { return record }
+        if project.environments.contains(where: { $0.pattern.isConcrete && $0.pattern.text == name }) {
+            return EnvironmentRecord(name: name, head: nil, createdAt: now(), createdBy: "sluice")
+        }
+        let known = try await knownEnvironmentNames().joined(separator: ", ")
+        throw UsageError(
+            "no environment \(NameRules.quoted(name))",
+            hint: "environments: \(known); create one with sluice env create NAME --from ENV")
+    }
+
+    func knownEnvironmentNames() async throws -> [String] {
+        let stored = try await metadata.environments().map(\.name)
+        let declared = project.environments.filter(\.pattern.isConcrete).map(\.pattern.text)
+        return Array(Set(stored + declared)).sorted()
+    }
+
+    func validEnvironmentName(_ name: String) throws -> String {
+        guard NameRules.isEnvironmentName(name) else {
+            throw UsageError(
+                "\(NameRules.quoted(name)) is not a valid environment name",
+                hint: "use lower-case letters, digits, _ and -, in up to four segments joined by / (sandbox/alice-exp)")
+        }
+        return name
+    }
+
+    func headCommit(of record: EnvironmentRecord) async throws -> Commit? {
+        guard let head = record.head else { return nil }
+        guard let commit = try await metadata.commit(head) else {
+            throw InternalError(
+                "environment \(record.name) points at commit \(head.short), which is missing from the store; run sluice verify"
+            )
+        }
+        return commit
+    }
+}

@@ -1,0 +1,133 @@
+import Crypto
+import Foundation
+import SluiceCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Objects as read-only files under `objects/ab/abcdef…` named by their SHA-256. Every object is written
+/// to `tmp/`, flushed to disk, then renamed into place, so a crash leaves either nothing or a whole object.
+public struct LocalObjectStore: ObjectStore {
+    public let root: URL
+    var objectsPath: String { root.appendingPathComponent("objects").path }
+    var temporaryPath: String { root.appendingPathComponent("tmp").path }
+    /// Above this many objects, one file-system flush is cheaper than one flush per file.
+    static let batchFlushThreshold = 8
+
+    /// Opens (creating if needed) an object store in `root`.
+    public init(root: URL) throws {
+        self.root = root
+        try FileIO.makeDirectory(root.path)
+        try FileIO.makeDirectory(root.appendingPathComponent("objects").path)
+        try FileIO.makeDirectory(root.appendingPathComponent("tmp").path)
+    }
+
+    func path(of id: ObjectID) -> String {
+        "\(objectsPath)/\(id.hex.prefix(2))/\(id.hex.dropFirst(2))"
+    }
+
+    public func makeWriter() throws -> any ObjectWriter {
+        try LocalObjectWriter(temporaryDirectory: temporaryPath)
+    }
+
+    public func publish(_ staged: [StagedObject]) async throws {
+        guard !staged.isEmpty else { return }
+        if staged.count > Self.batchFlushThreshold {
+            try FileIO.flushFileSystem(containing: temporaryPath, files: staged.map(\.token))
+        } else {
+            for object in staged { try FileIO.fsyncPath(object.token) }
+        }
+        var touchedShards = Set<String>()
+        var newShard = false
+        for object in staged {
+            let target = path(of: object.id)
+            let shard = (target as NSString).deletingLastPathComponent
+            if !touchedShards.contains(shard) && !FileIO.exists(shard) {
+                try FileIO.makeDirectory(shard)
+                newShard = true
+            }
+            if FileIO.exists(target) {
+                unlink(object.token)  // Deduplicated: identical content is already stored.
+                continue
+            }
+            guard rename(object.token, target) == 0 else { throw FileIO.failure("moving an object into", target) }
+            touchedShards.insert(shard)
+        }
+        for shard in touchedShards { try FileIO.fsyncPath(shard, directory: true) }
+        if newShard { try FileIO.fsyncPath(objectsPath, directory: true) }
+    }
+
+    public func put(_ data: Data) async throws -> ObjectID {
+        let id = ObjectID.hashing(data)
+        if FileIO.exists(path(of: id)) { return id }
+        let writer = try makeWriter()
+        do {
+            try data.withUnsafeBytes { try writer.write($0) }
+            try await publish([try writer.finish(id: id, size: Int64(data.count))])
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        return id
+    }
+
+    public func contains(_ id: ObjectID) async throws -> Bool {
+        FileIO.exists(path(of: id))
+    }
+
+    public func size(of id: ObjectID) async throws -> Int64? {
+        FileIO.size(path(of: id))
+    }
+
+    public func read(_ id: ObjectID) async throws -> Data {
+        guard let data = FileManager.default.contents(atPath: path(of: id)) else {
+            throw InternalError("object \(id.short) is missing from \(objectsPath); run sluice verify")
+        }
+        return data
+    }
+
+    public func stream(_ id: ObjectID, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws {
+        let file = path(of: id)
+        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw InternalError("object \(id.short) is missing from \(objectsPath); run sluice verify")
+        }
+        defer { close(descriptor) }
+        let size = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
+        defer { buffer.deallocate() }
+        while true {
+            let count = Glibc.read(descriptor, buffer.baseAddress, size)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileIO.failure("reading", file)
+            }
+            if count == 0 { return }
+            try chunk(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+    }
+
+    public func allObjects() async throws -> [ObjectID] {
+        let manager = FileManager.default
+        var ids: [ObjectID] = []
+        for shard in try manager.contentsOfDirectory(atPath: objectsPath) where shard.count == 2 {
+            for rest in (try? manager.contentsOfDirectory(atPath: "\(objectsPath)/\(shard)")) ?? [] {
+                if let id = ObjectID(hex: shard + rest) { ids.append(id) }
+            }
+        }
+        return ids.sorted()
+    }
+
+    public func verify(_ id: ObjectID) async throws -> Bool {
+        var hasher = SHA256()
+        do {
+            try await stream(id) { hasher.update(bufferPointer: $0) }
+        } catch {
+            return false
+        }
+        return ObjectID(digest: hasher.finalize()) == id
+    }
+}

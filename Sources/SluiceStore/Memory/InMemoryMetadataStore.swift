@@ -1,0 +1,92 @@
+import SluiceCore
+
+/// Metadata in memory, for tests; the same contract as the SQLite store.
+public actor InMemoryMetadataStore: MetadataStore {
+    private var versionsByID: [ObjectID: DatasetVersion] = [:]
+    private var commitsByID: [ObjectID: Commit] = [:]
+    private var environmentsByName: [String: EnvironmentRecord] = [:]
+    private var moves: [RefMove] = []
+    private var events: [AuditEvent] = []
+    private var head: AuditHead?
+    private var tokenRecords: [TokenRecord] = []
+
+    public init() {}
+
+    public func saveVersion(_ version: DatasetVersion) {
+        if versionsByID[version.id] == nil { versionsByID[version.id] = version }
+    }
+    public func version(_ id: ObjectID) -> DatasetVersion? { versionsByID[id] }
+
+    public func versions(prefix: String, dataset: DatasetName?) -> [DatasetVersion] {
+        versionsByID.values.filter {
+            $0.id.hex.hasPrefix(prefix.lowercased()) && (dataset == nil || $0.dataset == dataset)
+        }
+        .sorted { $0.createdAt > $1.createdAt }
+    }
+
+    public func saveCommit(_ commit: Commit) { if commitsByID[commit.id] == nil { commitsByID[commit.id] = commit } }
+    public func commit(_ id: ObjectID) -> Commit? { commitsByID[id] }
+
+    public func environment(_ name: String) -> EnvironmentRecord? { environmentsByName[name] }
+    public func environments() -> [EnvironmentRecord] { environmentsByName.values.sorted { $0.name < $1.name } }
+
+    public func createEnvironment(_ record: EnvironmentRecord) throws {
+        guard environmentsByName[record.name] == nil else {
+            throw ConflictError("environment \(record.name) already exists")
+        }
+        environmentsByName[record.name] = record
+    }
+
+    public func moveEnvironment(_ move: RefMove, template: EnvironmentRecord) throws {
+        if var current = environmentsByName[move.environment] {
+            guard current.head == move.from else {
+                throw ConflictError(
+                    "environment \(move.environment) moved while you worked: it is now at \(current.head?.short ?? "empty")"
+                )
+            }
+            current.head = move.to
+            current.lastUsedAt = max(current.lastUsedAt, move.at)
+            environmentsByName[move.environment] = current
+        } else {
+            guard move.from == nil else {
+                throw ConflictError("environment \(move.environment) was deleted while you worked")
+            }
+            var record = template
+            record.head = move.to
+            record.lastUsedAt = move.at
+            environmentsByName[move.environment] = record
+        }
+        moves.append(move)
+    }
+
+    public func environmentHistory(_ name: String) -> [RefMove] { moves.filter { $0.environment == name }.reversed() }
+
+    public func touchEnvironment(_ name: String, at time: Timestamp) {
+        guard var record = environmentsByName[name], record.lastUsedAt < time else { return }
+        record.lastUsedAt = time
+        environmentsByName[name] = record
+    }
+
+    public func appendAudit(_ draft: AuditDraft) throws -> AuditEvent {
+        let event = try AuditEvent.seal(draft, after: events.last)
+        events.append(event)
+        head = AuditHead(sequence: event.sequence, hash: event.hash)
+        return event
+    }
+
+    public func auditEvents() -> [AuditEvent] { events }
+    public func auditHead() -> AuditHead? { head }
+
+    /// Replaces the stored events as they are, to test tamper detection.
+    public func replaceAuditEvents(_ replacement: [AuditEvent]) { events = replacement }
+
+    public func saveToken(_ token: TokenRecord) { tokenRecords.append(token) }
+    public func token(secretHash: String) -> TokenRecord? { tokenRecords.first { $0.secretHash == secretHash } }
+    public func tokens() -> [TokenRecord] { tokenRecords }
+
+    public func revokeToken(id: String, at time: Timestamp) -> Bool {
+        guard let index = tokenRecords.firstIndex(where: { $0.id == id && $0.isActive }) else { return false }
+        tokenRecords[index].revokedAt = time
+        return true
+    }
+}

@@ -1,0 +1,74 @@
+import GRDB
+
+extension SQLiteMetadataStore {
+    /// Schema migrations, applied in order and recorded in the database; never edit a shipped one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE versions (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        dataset TEXT NOT NULL,
+                        manifest BLOB NOT NULL,
+                        rows INTEGER NOT NULL,
+                        bytes INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        created_by TEXT NOT NULL
+                    );
+                    CREATE INDEX versions_dataset ON versions (dataset, created_at);
+                    CREATE TABLE commits (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        content BLOB NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE environments (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        head TEXT REFERENCES commits (id),
+                        created_at INTEGER NOT NULL,
+                        created_by TEXT NOT NULL,
+                        base TEXT,
+                        ttl_seconds INTEGER,
+                        last_used_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE ref_moves (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        environment TEXT NOT NULL,
+                        from_commit TEXT,
+                        to_commit TEXT NOT NULL,
+                        actor TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        git_commit TEXT,
+                        at INTEGER NOT NULL
+                    );
+                    CREATE INDEX ref_moves_environment ON ref_moves (environment, seq);
+                    CREATE TABLE audit (
+                        seq INTEGER NOT NULL,
+                        time INTEGER NOT NULL,
+                        principal TEXT NOT NULL,
+                        authentication TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        details TEXT NOT NULL,
+                        previous_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE TABLE audit_head (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        seq INTEGER NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE TABLE tokens (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        principal TEXT NOT NULL,
+                        secret_hash TEXT NOT NULL UNIQUE,
+                        created_at INTEGER NOT NULL,
+                        created_by TEXT NOT NULL,
+                        revoked_at INTEGER
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

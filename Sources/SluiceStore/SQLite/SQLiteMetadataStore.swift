@@ -1,0 +1,316 @@
+import Foundation
+import GRDB
+import SluiceCore
+
+/// Metadata in one SQLite database (WAL mode) through GRDB. Several processes may use it at once:
+/// writers take an immediate transaction and wait for each other; refs move by compare-and-swap.
+public final class SQLiteMetadataStore: MetadataStore {
+    let pool: DatabasePool
+
+    /// Opens (creating and migrating if needed) the database at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.label = "sluice.metadata"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw InternalError("cannot open the metadata database \(path): \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+
+    /// Runs `body` in an IMMEDIATE transaction so concurrent writers queue instead of failing halfway.
+    func writeImmediately<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    // MARK: Versions
+
+    public func saveVersion(_ version: DatasetVersion) async throws {
+        let manifest = try CanonicalJSON.encode(version.manifest)
+        try await writeImmediately { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO versions (id, dataset, manifest, rows, bytes, created_at, created_by)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    version.id.hex, version.dataset.description, manifest, version.manifest.rows,
+                    version.manifest.bytes,
+                    version.createdAt.milliseconds, version.createdBy,
+                ])
+        }
+    }
+
+    public func version(_ id: ObjectID) async throws -> DatasetVersion? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM versions WHERE id = ?", arguments: [id.hex]).map(
+                Self.version(from:))
+        }
+    }
+
+    public func versions(prefix: String, dataset: DatasetName?) async throws -> [DatasetVersion] {
+        let pattern = prefix.filter(\.isHexDigit).lowercased() + "%"
+        return try await pool.read { db in
+            let rows: [Row]
+            if let dataset {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM versions WHERE id LIKE ? AND dataset = ? ORDER BY created_at DESC",
+                    arguments: [pattern, dataset.description])
+            } else {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM versions WHERE id LIKE ? ORDER BY created_at DESC", arguments: [pattern])
+            }
+            return try rows.map(Self.version(from:))
+        }
+    }
+
+    static func version(from row: Row) throws -> DatasetVersion {
+        let manifest = try CanonicalJSON.decode(VersionManifest.self, from: row["manifest"] as Data)
+        let version = try DatasetVersion(
+            manifest: manifest, createdAt: Timestamp(milliseconds: row["created_at"]), createdBy: row["created_by"])
+        guard version.id.hex == row["id"] as String else {
+            throw InternalError(
+                "version \(row["id"] as String) does not match its manifest; the metadata database was changed")
+        }
+        return version
+    }
+
+    // MARK: Commits
+
+    public func saveCommit(_ commit: Commit) async throws {
+        let content = try CanonicalJSON.encode(commit.content)
+        try await writeImmediately { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO commits (id, content, created_at) VALUES (?, ?, ?)",
+                arguments: [commit.id.hex, content, commit.content.createdAt.milliseconds])
+        }
+    }
+
+    public func commit(_ id: ObjectID) async throws -> Commit? {
+        let data = try await pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT content FROM commits WHERE id = ?", arguments: [id.hex])
+        }
+        guard let data else { return nil }
+        let commit = try Commit(try CanonicalJSON.decode(CommitContent.self, from: data))
+        guard commit.id == id else {
+            throw InternalError("commit \(id.short) does not match its content; the metadata database was changed")
+        }
+        return commit
+    }
+
+    // MARK: Environments
+
+    public func environment(_ name: String) async throws -> EnvironmentRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM environments WHERE name = ?", arguments: [name]).map(
+                Self.environment(from:))
+        }
+    }
+
+    public func environments() async throws -> [EnvironmentRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM environments ORDER BY name").map(Self.environment(from:))
+        }
+    }
+
+    static func environment(from row: Row) -> EnvironmentRecord {
+        EnvironmentRecord(
+            name: row["name"], head: (row["head"] as String?).flatMap(ObjectID.init(hex:)),
+            createdAt: Timestamp(milliseconds: row["created_at"]), createdBy: row["created_by"], base: row["base"],
+            ttl: (row["ttl_seconds"] as Int64?).map(TimeSpan.init(seconds:)),
+            lastUsedAt: Timestamp(milliseconds: row["last_used_at"]))
+    }
+
+    public func createEnvironment(_ record: EnvironmentRecord) async throws {
+        try await writeImmediately { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM environments WHERE name = ?", arguments: [record.name]) == true
+            {
+                throw ConflictError("environment \(record.name) already exists")
+            }
+            try Self.insert(record, db)
+            if let head = record.head {
+                try Self.logMove(
+                    RefMove(
+                        environment: record.name, from: nil, to: head, actor: record.createdBy,
+                        reason: "create from \(record.base ?? "nothing")", gitCommit: nil, at: record.createdAt), db)
+            }
+        }
+    }
+
+    static func insert(_ record: EnvironmentRecord, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO environments (name, head, created_at, created_by, base, ttl_seconds, last_used_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.name, record.head?.hex, record.createdAt.milliseconds, record.createdBy, record.base,
+                record.ttl?.seconds,
+                record.lastUsedAt.milliseconds,
+            ])
+    }
+
+    static func logMove(_ move: RefMove, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO ref_moves (environment, from_commit, to_commit, actor, reason, git_commit, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                move.environment, move.from?.hex, move.to.hex, move.actor, move.reason, move.gitCommit,
+                move.at.milliseconds,
+            ])
+    }
+
+    public func moveEnvironment(_ move: RefMove, template: EnvironmentRecord) async throws {
+        try await writeImmediately { db in
+            let current = try Row.fetchOne(
+                db, sql: "SELECT head FROM environments WHERE name = ?", arguments: [move.environment])
+            if let current {
+                let head = current["head"] as String?
+                guard head == move.from?.hex else {
+                    throw ConflictError(
+                        "environment \(move.environment) moved while you worked: it is now at \(head.map { String($0.prefix(12)) } ?? "empty"), not \(move.from?.short ?? "empty")"
+                    )
+                }
+                try db.execute(
+                    sql: "UPDATE environments SET head = ?, last_used_at = MAX(last_used_at, ?) WHERE name = ?",
+                    arguments: [move.to.hex, move.at.milliseconds, move.environment])
+            } else {
+                guard move.from == nil else {
+                    throw ConflictError("environment \(move.environment) was deleted while you worked")
+                }
+                var record = template
+                record.head = move.to
+                record.lastUsedAt = move.at
+                try Self.insert(record, db)
+            }
+            try Self.logMove(move, db)
+        }
+    }
+
+    public func environmentHistory(_ name: String) async throws -> [RefMove] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM ref_moves WHERE environment = ? ORDER BY seq DESC", arguments: [name]
+            ).map { row in
+                RefMove(
+                    environment: row["environment"], from: (row["from_commit"] as String?).flatMap(ObjectID.init(hex:)),
+                    to: ObjectID(hex: row["to_commit"])!, actor: row["actor"], reason: row["reason"],
+                    gitCommit: row["git_commit"],
+                    at: Timestamp(milliseconds: row["at"]))
+            }
+        }
+    }
+
+    public func touchEnvironment(_ name: String, at time: Timestamp) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE environments SET last_used_at = ? WHERE name = ? AND last_used_at < ?",
+                arguments: [time.milliseconds, name, time.milliseconds])
+        }
+    }
+
+    // MARK: Audit
+
+    public func appendAudit(_ draft: AuditDraft) async throws -> AuditEvent {
+        let details = try CanonicalJSON.encode(draft.details)
+        return try await writeImmediately { db in
+            let previous = try Row.fetchOne(db, sql: "SELECT * FROM audit ORDER BY rowid DESC LIMIT 1").map(
+                Self.auditEvent(from:))
+            let event = try AuditEvent.seal(draft, after: previous)
+            try db.execute(
+                sql: """
+                    INSERT INTO audit (seq, time, principal, authentication, action, target, outcome, details, previous_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    event.sequence, draft.time.milliseconds, draft.principal, draft.authentication.rawValue,
+                    draft.action, draft.target,
+                    draft.outcome.rawValue, String(decoding: details, as: UTF8.self), event.previousHash, event.hash,
+                ])
+            try db.execute(
+                sql:
+                    "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                arguments: [event.sequence, event.hash])
+            return event
+        }
+    }
+
+    public func auditEvents() async throws -> [AuditEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY rowid").map(Self.auditEvent(from:))
+        }
+    }
+
+    public func auditHead() async throws -> AuditHead? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE id = 1").map {
+                AuditHead(sequence: $0["seq"], hash: $0["hash"])
+            }
+        }
+    }
+
+    /// Reads an event as stored, without judging it: verification recomputes the chain.
+    static func auditEvent(from row: Row) throws -> AuditEvent {
+        let detailsText: String = row["details"]
+        let details =
+            (try? CanonicalJSON.decode([String: String].self, from: Data(detailsText.utf8))) ?? [
+                "unreadable": detailsText
+            ]
+        let draft = AuditDraft(
+            time: Timestamp(milliseconds: row["time"]), principal: row["principal"],
+            authentication: Authentication(rawValue: row["authentication"]) ?? .anonymous, action: row["action"],
+            target: row["target"],
+            outcome: AuditOutcome(rawValue: row["outcome"]) ?? .failed, details: details)
+        return AuditEvent(sequence: row["seq"], draft: draft, previousHash: row["previous_hash"], hash: row["hash"])
+    }
+
+    // MARK: Tokens
+
+    public func saveToken(_ token: TokenRecord) async throws {
+        try await writeImmediately { db in
+            try db.execute(
+                sql: "INSERT INTO tokens (id, principal, secret_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
+                arguments: [token.id, token.principal, token.secretHash, token.createdAt.milliseconds, token.createdBy])
+        }
+    }
+
+    public func token(secretHash: String) async throws -> TokenRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE secret_hash = ?", arguments: [secretHash]).map(
+                Self.token(from:))
+        }
+    }
+
+    public func tokens() async throws -> [TokenRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM tokens ORDER BY created_at").map(Self.token(from:))
+        }
+    }
+
+    static func token(from row: Row) -> TokenRecord {
+        TokenRecord(
+            id: row["id"], principal: row["principal"], secretHash: row["secret_hash"],
+            createdAt: Timestamp(milliseconds: row["created_at"]),
+            createdBy: row["created_by"], revokedAt: (row["revoked_at"] as Int64?).map(Timestamp.init(milliseconds:)))
+    }
+
+    public func revokeToken(id: String, at time: Timestamp) async throws -> Bool {
+        try await writeImmediately { db in
+            try db.execute(
+                sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                arguments: [time.milliseconds, id])
+            return db.changesCount > 0
+        }
+    }
+}

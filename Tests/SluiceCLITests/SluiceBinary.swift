@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+
+/// Runs the built `sluice` binary the way a user does, in a project folder of its own.
+struct SluiceBinary {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let url: URL = {
+        if let path = ProcessInfo.processInfo.environment["SLUICE_BINARY"] { return URL(fileURLWithPath: path) }
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "sluice")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/sluice")
+    }()
+
+    let folder: URL
+
+    /// Starts the binary; the caller waits for it.
+    func start(
+        _ arguments: [String], environment: [String: String] = [:], stderrFile: URL? = nil
+    ) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = Self.url
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var merged = ProcessInfo.processInfo.environment
+        merged.removeValue(forKey: "SLUICE_TOKEN")
+        merged["SLUICE_QUIET_WARNINGS"] = "1"
+        merged.merge(environment) { $1 }
+        process.environment = merged
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        if let stderrFile {
+            _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: stderrFile)
+        } else {
+            process.standardError = err
+        }
+        try process.run()
+        return (process, out, err)
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String] = [:], input: Data? = nil) throws -> Result {
+        let (process, out, err) = try start(arguments, environment: environment)
+        // Drain both pipes while the process runs so a large output cannot block it.
+        let collected = Collected()
+        let group = DispatchGroup()
+        for (pipe, keyPath) in [(out, \Collected.stdout), (err, \Collected.stderr)] {
+            group.enter()
+            DispatchQueue.global().async {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                collected.set(keyPath, data)
+                group.leave()
+            }
+        }
+        process.waitUntilExit()
+        group.wait()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: collected.stdout, as: UTF8.self),
+            stderr: String(decoding: collected.stderr, as: UTF8.self))
+    }
+
+    final class Collected: @unchecked Sendable {
+        private let lock = NSLock()
+        var stdout = Data()
+        var stderr = Data()
+
+        func set(_ keyPath: ReferenceWritableKeyPath<Collected, Data>, _ data: Data) {
+            lock.withLock { self[keyPath: keyPath] = data }
+        }
+    }
+}
+
+/// A fresh project made by `sluice init`, with landed data, committed to git, and tokens for its principals.
+final class CLIProject {
+    let folder: URL
+    let sluice: SluiceBinary
+    private(set) var tokens: [String: String] = [:]
+
+    init(
+        ordersCSV: String = "order_id,customer_id,amount,status,ordered_at\n1,1,10.50,paid,2026-11-24T10:00:00Z\n"
+    ) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-cli-\(UUID().uuidString)")
+        sluice = SluiceBinary(folder: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let created = try sluice.run(["init", folder.path])
+        guard created.status == 0 else { throw CLIError(message: "init failed: \(created.stderr)") }
+        try write("landing/orders/2026-11-24.csv", ordersCSV)
+        try write(
+            "landing/customers/customers.csv",
+            "customer_id,name,email,country,signed_up_at\n1,Ada,ada@example.com,GB,2026-01-01T00:00:00Z\n")
+        for arguments in [
+            ["init", "-q"], ["add", "-A"],
+            ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "project"],
+        ] {
+            let git = Process()
+            git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            git.arguments = ["git", "-C", folder.path] + arguments
+            try git.run()
+            git.waitUntilExit()
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    func write(_ path: String, _ content: String) throws {
+        let url = folder.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(content.utf8).write(to: url)
+    }
+
+    /// Creates tokens: the bootstrap admin token for ops, then the others with it.
+    func makeTokens(_ principals: [String] = ["ci", "alice", "bob"]) throws {
+        let ops = try sluice.run(["token", "create", "ops"])
+        guard ops.status == 0 else { throw CLIError(message: "bootstrap failed: \(ops.stderr)") }
+        tokens["ops"] = ops.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        for principal in principals {
+            let result = try run(as: "ops", ["token", "create", principal])
+            guard result.status == 0 else { throw CLIError(message: "token for \(principal) failed: \(result.stderr)") }
+            tokens[principal] = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    @discardableResult
+    func run(
+        as principal: String? = nil, _ arguments: [String], environment: [String: String] = [:]
+    ) throws -> SluiceBinary.Result {
+        var environment = environment
+        if let principal { environment["SLUICE_TOKEN"] = tokens[principal] }
+        return try sluice.run(arguments, environment: environment)
+    }
+
+    var database: String { folder.appendingPathComponent(".sluice/metadata.sqlite").path }
+
+    /// Runs SQL on the metadata database with the sqlite3 program (to tamper, as an attacker would).
+    func sqlite(_ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sqlite3", database, sql]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

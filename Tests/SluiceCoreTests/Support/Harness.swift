@@ -1,0 +1,55 @@
+import Foundation
+import SluiceStore
+
+@testable import SluiceCore
+
+/// A loaded fixture project on in-memory stores, with workspaces acting as any principal.
+final class Harness: @unchecked Sendable {
+    let folder: TemporaryProject
+    let project: Project
+    let objects = InMemoryObjectStore()
+    let metadata = InMemoryMetadataStore()
+    var git: FixedGit = .clean
+    private let clockLock = NSLock()
+    private var clock = Timestamp(milliseconds: 1_790_000_000_000)
+
+    init(files: [String: String] = Fixture.files) throws {
+        folder = try TemporaryProject(files: files)
+        project = try ProjectLoader().loadValidated(root: folder.root).project
+    }
+
+    /// A time that moves forward 1 ms per reading, so events are ordered and reproducible.
+    func now() -> Timestamp {
+        clockLock.withLock {
+            clock = Timestamp(milliseconds: clock.milliseconds + 1)
+            return clock
+        }
+    }
+
+    func identity(_ principal: String, _ authentication: Authentication = .token) -> Identity {
+        let role = project.principals[principal].flatMap { project.roles[$0.role] }
+        return Identity(
+            principal: principal, role: role, authentication: authentication,
+            tokenID: authentication == .token ? "test" : nil)
+    }
+
+    var anonymous: Identity {
+        Identity(
+            principal: nil, role: IdentityResolver(project: project, metadata: metadata).anonymousRole,
+            authentication: .anonymous)
+    }
+
+    func workspace(_ identity: Identity) -> Workspace {
+        Workspace(
+            project: project, objects: objects, metadata: metadata, identity: identity, git: git,
+            now: { [self] in now() })
+    }
+
+    func workspace(_ principal: String, _ authentication: Authentication = .token) -> Workspace {
+        workspace(identity(principal, authentication))
+    }
+
+    func writeLanding(_ name: String, _ content: String) throws {
+        try folder.write("landing/orders/\(name)", content)
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import SluiceCore
+import SluiceStore
+import Testing
+
+/// The contract every `MetadataStore` must meet; each test runs against every backend.
+@Suite struct MetadataStoreConformanceTests {
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case memory, sqlite
+        var testDescription: String { rawValue }
+
+        func make() throws -> (any MetadataStore, TemporaryFolder?) {
+            switch self {
+            case .memory: return (InMemoryMetadataStore(), nil)
+            case .sqlite:
+                let folder = try TemporaryFolder()
+                return (try SQLiteMetadataStore(path: folder.url.appendingPathComponent("m.sqlite").path), folder)
+            }
+        }
+    }
+
+    static let time = Timestamp(milliseconds: 1_790_000_000_000)
+
+    func commit(_ message: String, parents: [ObjectID] = []) throws -> Commit {
+        try Commit(
+            CommitContent(
+                parents: parents, datasets: [:], actor: "t", message: message, gitCommit: nil, createdAt: Self.time))
+    }
+
+    func move(_ environment: String, from: ObjectID?, to: ObjectID) -> RefMove {
+        RefMove(environment: environment, from: from, to: to, actor: "t", reason: "test", gitCommit: nil, at: Self.time)
+    }
+
+    func template(_ name: String) -> EnvironmentRecord {
+        EnvironmentRecord(name: name, head: nil, createdAt: Self.time, createdBy: "t")
+    }
+
+    @Test(arguments: Backend.allCases) func refsMoveOnlyByCompareAndSwap(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        let first = try commit("first")
+        let second = try commit("second", parents: [first.id])
+        try await store.saveCommit(first)
+        try await store.saveCommit(second)
+        try await store.moveEnvironment(move("dev", from: nil, to: first.id), template: template("dev"))
+        #expect(try await store.environment("dev")?.head == first.id)
+        await #expect(throws: ConflictError.self) {
+            try await store.moveEnvironment(move("dev", from: nil, to: second.id), template: template("dev"))
+        }
+        let stale = try commit("stale")
+        await #expect(throws: ConflictError.self) {
+            try await store.moveEnvironment(move("dev", from: stale.id, to: second.id), template: template("dev"))
+        }
+        #expect(try await store.environment("dev")?.head == first.id)
+        try await store.moveEnvironment(move("dev", from: first.id, to: second.id), template: template("dev"))
+        #expect(try await store.environment("dev")?.head == second.id)
+        #expect(try await store.environmentHistory("dev").map(\.to) == [second.id, first.id])
+    }
+
+    @Test(arguments: Backend.allCases) func concurrentMovesFromOneHeadHaveOneWinner(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        let base = try commit("base")
+        try await store.saveCommit(base)
+        try await store.moveEnvironment(move("dev", from: nil, to: base.id), template: template("dev"))
+        let candidates = try (0..<8).map { try commit("candidate \($0)", parents: [base.id]) }
+        for candidate in candidates { try await store.saveCommit(candidate) }
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for candidate in candidates {
+                group.addTask {
+                    do {
+                        try await store.moveEnvironment(
+                            move("dev", from: base.id, to: candidate.id), template: template("dev"))
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 1)
+        let head = try #require(try await store.environment("dev")?.head)
+        #expect(candidates.map(\.id).contains(head))
+        // Losers' commits are still stored: nothing is lost.
+        for candidate in candidates { #expect(try await store.commit(candidate.id) == candidate) }
+    }
+
+    @Test(arguments: Backend.allCases) func createEnvironmentRefusesExistingName(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        try await store.createEnvironment(template("sandbox/a"))
+        await #expect(throws: ConflictError.self) { try await store.createEnvironment(template("sandbox/a")) }
+        try await store.touchEnvironment("sandbox/a", at: Timestamp(milliseconds: Self.time.milliseconds + 5))
+        try await store.touchEnvironment("sandbox/a", at: Timestamp(milliseconds: Self.time.milliseconds + 2))
+        #expect(try await store.environment("sandbox/a")?.lastUsedAt.milliseconds == Self.time.milliseconds + 5)
+    }
+
+    @Test(arguments: Backend.allCases) func versionsAndCommitsAreIdempotent(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        let file = ManifestFile(name: "a.csv", object: ObjectID.hashing(Data("x".utf8)), bytes: 1, rows: 0)
+        let manifest = VersionManifest(dataset: DatasetName("raw.a")!, format: .csv, files: [file], schema: ["x"])
+        let version = try DatasetVersion(manifest: manifest, createdAt: Self.time, createdBy: "t")
+        try await store.saveVersion(version)
+        try await store.saveVersion(version)
+        #expect(try await store.version(version.id) == version)
+        #expect(
+            try await store.versions(prefix: String(version.id.hex.prefix(6)), dataset: version.dataset) == [version])
+        #expect(
+            try await store.versions(prefix: String(version.id.hex.prefix(6)), dataset: DatasetName("raw.b")!).isEmpty)
+        let saved = try commit("c")
+        try await store.saveCommit(saved)
+        try await store.saveCommit(saved)
+        #expect(try await store.commit(saved.id) == saved)
+    }
+
+    @Test(arguments: Backend.allCases) func auditChainLinksEveryEvent(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    let draft = AuditDraft(
+                        time: Self.time, principal: "p\(index)", authentication: .token, action: "a", target: "t",
+                        outcome: .succeeded,
+                        details: ["n": "\(index)"])
+                    try await store.appendAudit(draft)
+                }
+            }
+        }
+        let events = try await store.auditEvents()
+        #expect(events.map(\.sequence) == Array(1...20))
+        for (previous, event) in zip(events, events.dropFirst()) { #expect(event.previousHash == previous.hash) }
+        #expect(try await store.auditHead() == AuditHead(sequence: 20, hash: events.last!.hash))
+    }
+
+    @Test(arguments: Backend.allCases) func tokensStoreHashesAndRevoke(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        let record = TokenRecord(
+            id: "abc", principal: "ci", secretHash: TokenSecret.hash("s"), createdAt: Self.time, createdBy: "ops")
+        try await store.saveToken(record)
+        #expect(try await store.token(secretHash: TokenSecret.hash("s"))?.principal == "ci")
+        #expect(try await store.revokeToken(id: "abc", at: Self.time))
+        #expect(try await !store.revokeToken(id: "abc", at: Self.time))
+        #expect(try await store.token(secretHash: TokenSecret.hash("s"))?.isActive == false)
+    }
+}
+
+/// A folder removed when released.
+final class TemporaryFolder: Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: installs what the build needs, builds with warnings as
+# failures, checks formatting, then runs every test (unit, store conformance and end-to-end CLI tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
+command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+command -v git >/dev/null 2>&1 || need+=(git)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "installing ${need[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+echo "== build"
+build_log=$(mktemp)
+swift build --build-tests 2>&1 | tee "$build_log" | grep -E "warning:|error:|Compiling|Build" | grep -v "^\[" || true
+if grep -q "warning:" "$build_log"; then
+    echo "the build has warnings; keep it at zero:" >&2
+    grep "warning:" "$build_log" | sort -u >&2
+    exit 1
+fi
+
+echo "== format"
+swift format lint --strict -r Sources Tests Package.swift
+
+echo "== test"
+log=$(mktemp)
+set +e
+swift test --skip-build --parallel 2>&1 | tee "$log" | grep -E "^✘|error:|recorded an issue|Expectation failed"
+status=${PIPESTATUS[0]}
+set -e
+passed=$(grep -E "^✔ Test .* passed" "$log" | grep -vc "^✔ Test run with" || true)
+failed=$(grep -E "^✘ Test .* failed" "$log" | grep -vc "^✘ Test run with" || true)
+grep -E "^(✔|✘) Test run with" "$log" | tail -1
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "tests: $passed passed, $failed failed"
+exit "$status"
