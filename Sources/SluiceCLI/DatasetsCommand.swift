@@ -59,7 +59,9 @@ struct DatasetsCommand: AsyncParsableCommand {
             if !details.files.isEmpty {
                 print("files:")
                 for file in details.files {
-                    print("  \(file.name)  \(file.rows) rows  \(Terminal.bytes(file.bytes))  \(file.object.short)")
+                    print(
+                        "  \(file.name)  \(file.rows) rows  \(Terminal.bytes(file.bytes))  \(file.chunks.count) chunk(s)"
+                    )
                 }
             }
             if !details.history.isEmpty {

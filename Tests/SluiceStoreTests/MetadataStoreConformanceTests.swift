@@ -99,7 +99,8 @@ import Testing
     @Test(arguments: Backend.allCases) func versionsAndCommitsAreIdempotent(_ backend: Backend) async throws {
         let (store, folder) = try backend.make()
         _ = folder
-        let file = ManifestFile(name: "a.csv", object: ObjectID.hashing(Data("x".utf8)), bytes: 1, rows: 0)
+        let file = ManifestFile(
+            name: "a.csv", chunks: [ChunkRef(object: ObjectID.hashing(Data("x".utf8)), bytes: 1)], rows: 0)
         let manifest = VersionManifest(dataset: DatasetName("raw.a")!, format: .csv, files: [file], schema: ["x"])
         let version = try DatasetVersion(manifest: manifest, createdAt: Self.time, createdBy: "t")
         try await store.saveVersion(version)

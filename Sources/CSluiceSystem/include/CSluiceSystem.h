@@ -4,4 +4,8 @@
 /// Flushes every dirty page of the file system holding `fd` to disk (Linux syncfs(2); fsync elsewhere).
 int sluice_syncfs(int fd);
 
+/// Starts writing a file's dirty pages to disk without waiting (Linux sync_file_range; a no-op elsewhere),
+/// so a later flush has less left to wait for.
+int sluice_start_writeback(int fd);
+
 #endif

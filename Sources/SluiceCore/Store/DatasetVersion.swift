@@ -1,15 +1,27 @@
-/// One file of a dataset version.
-public struct ManifestFile: Hashable, Sendable, Codable {
-    /// The file's name inside the version (its name at the source, without folders).
-    public var name: String
+/// One stored piece of a file: files larger than the chunk size are split so that they hash and copy on
+/// every core, and so that unchanged pieces of a grown file are stored once.
+public struct ChunkRef: Hashable, Sendable, Codable {
     public var object: ObjectID
+    public var bytes: Int64
+
+    public init(object: ObjectID, bytes: Int64) {
+        self.object = object
+        self.bytes = bytes
+    }
+}
+
+/// One file of a dataset version: its chunks, concatenated in order, are its bytes.
+public struct ManifestFile: Hashable, Sendable, Codable {
+    /// The file's path relative to the project (or its name, when it came from elsewhere).
+    public var name: String
+    public var chunks: [ChunkRef]
     public var bytes: Int64
     public var rows: Int64
 
-    public init(name: String, object: ObjectID, bytes: Int64, rows: Int64) {
+    public init(name: String, chunks: [ChunkRef], rows: Int64) {
         self.name = name
-        self.object = object
-        self.bytes = bytes
+        self.chunks = chunks
+        self.bytes = chunks.reduce(0) { $0 + $1.bytes }
         self.rows = rows
     }
 }

@@ -10,6 +10,8 @@ public protocol ObjectStore: Sendable {
     func makeWriter() throws -> any ObjectWriter
     /// Makes staged objects durable, then visible under their ids (an id already present is kept as it is).
     func publish(_ staged: [StagedObject]) async throws
+    /// Throws staged objects away (after a failure before publishing); never fails.
+    func discard(_ staged: [StagedObject]) async
     /// Stores small content in one call.
     func put(_ data: Data) async throws -> ObjectID
     func contains(_ id: ObjectID) async throws -> Bool

@@ -1,16 +1,22 @@
 import Crypto
 import Foundation
 
-/// Copies files into the object store in one pass each: read, hash, count records, stage. Files are
-/// processed in parallel (one per core); objects become visible only when `publish` makes them durable.
+/// Copies files into the object store in one pass over their bytes: read, hash, count records, stage.
+/// Files are cut into chunks that the cores take in turn, so one large file uses every core as well as
+/// many small ones do. Objects become visible only when `ObjectStore.publish` makes them durable.
 public struct Snapshotter: Sendable {
     public let objects: any ObjectStore
     public let parallelism: Int
-    static let chunkSize = 4 << 20
+    public let chunkSize: Int
+    public static let defaultChunkSize = 16 << 20
 
-    public init(objects: any ObjectStore, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(
+        objects: any ObjectStore, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+        chunkSize: Int = Snapshotter.defaultChunkSize
+    ) {
         self.objects = objects
         self.parallelism = max(1, parallelism)
+        self.chunkSize = max(64, chunkSize)
     }
 
     /// One file to snapshot and the name it gets in the manifest.
@@ -30,64 +36,156 @@ public struct Snapshotter: Sendable {
         public var schema: [String]
     }
 
-    /// Stages every file and returns the manifest entries in input order. Nothing is visible yet.
-    public func stage(_ inputs: [Input], format: DataFormat, delimiter: UInt8) async throws -> Result {
-        var results = [(ManifestFile, StagedObject, [String])?](repeating: nil, count: inputs.count)
-        try await withThrowingTaskGroup(of: (Int, ManifestFile, StagedObject, [String]).self) { group in
-            var next = 0
-            func addTask() {
-                let index = next
-                let input = inputs[index]
-                group.addTask {
-                    let (file, staged, schema) = try stageOne(input, format: format, delimiter: delimiter)
-                    return (index, file, staged, schema)
-                }
-                next += 1
-            }
-            while next < inputs.count && next < parallelism { addTask() }
-            for try await (index, file, staged, schema) in group {
-                results[index] = (file, staged, schema)
-                if next < inputs.count { addTask() }
-            }
-        }
-        let done = results.compactMap { $0 }
-        let schema = done.first { !$0.2.isEmpty }?.2 ?? []
-        return Result(files: done.map(\.0), staged: done.map(\.1), schema: schema)
+    struct Piece: Sendable {
+        var file: Int
+        var index: Int
+        var offset: Int
+        var length: Int
+        /// The first piece of the first non-empty file gives the dataset's column names.
+        var readsHeader: Bool
     }
 
-    func stageOne(_ input: Input, format: DataFormat, delimiter: UInt8) throws -> (ManifestFile, StagedObject, [String])
-    {
-        let descriptor = open(input.url.path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw UsageError("cannot read \(input.url.path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        let writer = try objects.makeWriter()
-        var hasher = SHA256()
-        var counter = RecordCounter(format: format, delimiter: delimiter)
-        var size: Int64 = 0
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 64)
-        defer { buffer.deallocate() }
-        do {
-            while true {
-                let count = read(descriptor, buffer.baseAddress, Self.chunkSize)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw UsageError("cannot read \(input.url.path): \(String(cString: strerror(errno)))")
-                }
-                if count == 0 { break }
-                let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-                try writer.write(chunk)
-                hasher.update(bufferPointer: chunk)
-                counter.consume(chunk)
-                size += Int64(count)
+    struct Staged: Sendable {
+        var chunk: ChunkRef
+        var object: StagedObject
+        var stats: ChunkStats
+        var header: [String]?
+    }
+
+    /// Stages every file and returns the manifest entries in input order. Nothing is visible yet; on
+    /// failure, everything staged so far is discarded.
+    public func stage(_ inputs: [Input], format: DataFormat, delimiter: UInt8) async throws -> Result {
+        let before = try inputs.map { try FileSnapshot(of: $0.url) }
+        var pieces: [Piece] = []
+        let headerFile = before.firstIndex { $0.size > 0 } ?? 0
+        for (file, snapshot) in before.enumerated() {
+            let count = max(1, (snapshot.size + chunkSize - 1) / chunkSize)
+            for index in 0..<count {
+                let offset = index * chunkSize
+                pieces.append(
+                    Piece(
+                        file: file, index: index, offset: offset, length: min(chunkSize, snapshot.size - offset),
+                        readsHeader: file == headerFile && index == 0))
             }
-            let id = ObjectID(digest: hasher.finalize())
-            let staged = try writer.finish(id: id, size: size)
-            return (ManifestFile(name: input.name, object: id, bytes: size, rows: counter.rows), staged, counter.schema)
+        }
+        let plan = pieces
+        let results = SlotArray<Staged>(count: plan.count)
+        let next = Counter()
+        let size = chunkSize
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<min(parallelism, plan.count) {
+                    group.addTask {
+                        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
+                        defer { buffer.deallocate() }
+                        while let index = next.take(below: plan.count) {
+                            let piece = plan[index]
+                            results[index] = try stagePiece(
+                                piece, url: inputs[piece.file].url, buffer, format, delimiter)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            for (input, snapshot) in zip(inputs, before) where try FileSnapshot(of: input.url) != snapshot {
+                throw UsageError(
+                    "\(input.url.path) changed while it was being ingested", hint: "ingest it again once it is complete"
+                )
+            }
+        } catch {
+            await objects.discard(results.values.compactMap { $0?.object })
+            throw error
+        }
+        let staged = results.values.map { $0! }
+        var files: [ManifestFile] = []
+        var schema: [String] = []
+        var byFile = Array(repeating: [Staged](), count: inputs.count)
+        for (piece, result) in zip(plan, staged) { byFile[piece.file].append(result) }
+        for (own, input) in zip(byFile, inputs) {
+            if let header = own.first?.header { schema = header }
+            let rows = ChunkScanner.rows(of: own.map(\.stats), format: format)
+            files.append(ManifestFile(name: input.name, chunks: own.map(\.chunk), rows: rows))
+        }
+        return Result(files: files, staged: staged.map(\.object), schema: schema)
+    }
+
+    private func stagePiece(
+        _ piece: Piece, url: URL, _ buffer: UnsafeMutableRawBufferPointer, _ format: DataFormat, _ delimiter: UInt8
+    ) throws -> Staged {
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw UsageError("cannot read \(url.path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var filled = 0
+        while filled < piece.length {
+            let count = pread(
+                descriptor, buffer.baseAddress! + filled, piece.length - filled, off_t(piece.offset + filled))
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                throw UsageError(
+                    "\(url.path) changed while it was being ingested", hint: "ingest it again once it is complete")
+            }
+            filled += count
+        }
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<piece.length])
+        var hasher = SHA256()
+        hasher.update(bufferPointer: bytes)
+        let id = ObjectID(digest: hasher.finalize())
+        let writer = try objects.makeWriter()
+        do {
+            try writer.write(bytes)
+            let object = try writer.finish(id: id, size: Int64(piece.length))
+            return Staged(
+                chunk: ChunkRef(object: id, bytes: Int64(piece.length)), object: object,
+                stats: ChunkScanner.scan(bytes, quotes: format == .csv),
+                header: piece.readsHeader ? HeaderReader.columns(bytes, format: format, delimiter: delimiter) : nil)
         } catch {
             writer.abandon()
             throw error
         }
     }
+}
+
+/// Size and modification time, to notice a file that changes while it is read.
+struct FileSnapshot: Equatable {
+    var size: Int
+    var modified: Int64
+
+    init(of url: URL) throws {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            throw UsageError("cannot read \(url.path): \(String(cString: strerror(errno)))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw UsageError("\(url.path) is not a regular file") }
+        size = Int(info.st_size)
+        modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+    }
+}
+
+/// Hands out 0, 1, 2, … to whichever worker asks next.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func take(below limit: Int) -> Int? {
+        lock.withLock {
+            guard value < limit else { return nil }
+            defer { value += 1 }
+            return value
+        }
+    }
+}
+
+/// Results written by index from several workers.
+final class SlotArray<Element: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Element?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Element? {
+        get { lock.withLock { slots[index] } }
+        set { lock.withLock { slots[index] = newValue } }
+    }
+
+    var values: [Element?] { lock.withLock { slots } }
 }

@@ -97,11 +97,13 @@ extension Workspace {
         try await touch(record)
         for (index, file) in version.manifest.files.enumerated() {
             var skipping = version.manifest.format == .csv && index > 0
-            try await objects.stream(file.object) { chunk in
-                guard skipping else { return try sink(chunk) }
-                guard let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) else { return }
-                skipping = false
-                try sink(UnsafeRawBufferPointer(rebasing: chunk[(newline + 1)...]))
+            for chunk in file.chunks {
+                try await objects.stream(chunk.object) { bytes in
+                    guard skipping else { return try sink(bytes) }
+                    guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return }
+                    skipping = false
+                    try sink(UnsafeRawBufferPointer(rebasing: bytes[(newline + 1)...]))
+                }
             }
         }
     }

@@ -104,9 +104,11 @@ extension Workspace {
                     if !present.contains(versionID) {
                         missing.append("manifest of version \(versionID.short) of \(dataset)")
                     }
-                    for file in version.manifest.files where !present.contains(file.object) {
-                        missing.append(
-                            "object \(file.object.short) (\(file.name) of \(dataset) version \(versionID.short))")
+                    for file in version.manifest.files {
+                        for chunk in file.chunks where !present.contains(chunk.object) {
+                            missing.append(
+                                "object \(chunk.object.short) (\(file.name) of \(dataset) version \(versionID.short))")
+                        }
                     }
                 }
             }

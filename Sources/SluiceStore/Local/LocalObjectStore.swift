@@ -33,31 +33,39 @@ public struct LocalObjectStore: ObjectStore {
         try LocalObjectWriter(temporaryDirectory: temporaryPath)
     }
 
+    /// Flushes the staged files, renames them into place, then flushes the renames: one `syncfs` for each
+    /// half when the batch is large, an `fsync` per file and folder when it is small.
     public func publish(_ staged: [StagedObject]) async throws {
         guard !staged.isEmpty else { return }
-        if staged.count > Self.batchFlushThreshold {
+        let batch = staged.count > Self.batchFlushThreshold
+        if batch {
             try FileIO.flushFileSystem(containing: temporaryPath, files: staged.map(\.token))
         } else {
             for object in staged { try FileIO.fsyncPath(object.token) }
         }
-        var touchedShards = Set<String>()
+        var shards = Set<String>()
         var newShard = false
         for object in staged {
-            let target = path(of: object.id)
-            let shard = (target as NSString).deletingLastPathComponent
-            if !touchedShards.contains(shard) && !FileIO.exists(shard) {
+            let shard = "\(objectsPath)/\(object.id.hex.prefix(2))"
+            if shards.insert(shard).inserted && !FileIO.exists(shard) {
                 try FileIO.makeDirectory(shard)
                 newShard = true
             }
-            if FileIO.exists(target) {
-                unlink(object.token)  // Deduplicated: identical content is already stored.
-                continue
-            }
+            // Renaming over an object already there replaces it with identical bytes: deduplication
+            // without a lookup, and readers of the old file keep reading it.
+            let target = path(of: object.id)
             guard rename(object.token, target) == 0 else { throw FileIO.failure("moving an object into", target) }
-            touchedShards.insert(shard)
         }
-        for shard in touchedShards { try FileIO.fsyncPath(shard, directory: true) }
-        if newShard { try FileIO.fsyncPath(objectsPath, directory: true) }
+        if batch {
+            try FileIO.flushFileSystem(containing: objectsPath, files: [])
+        } else {
+            for shard in shards { try FileIO.fsyncPath(shard, directory: true) }
+            if newShard { try FileIO.fsyncPath(objectsPath, directory: true) }
+        }
+    }
+
+    public func discard(_ staged: [StagedObject]) async {
+        for object in staged { unlink(object.token) }
     }
 
     public func put(_ data: Data) async throws -> ObjectID {

@@ -40,6 +40,12 @@ public final class InMemoryObjectStore: ObjectStore, @unchecked Sendable {
         }
     }
 
+    public func discard(_ staged: [StagedObject]) async {
+        lock.withLock {
+            for object in staged { self.staged.removeValue(forKey: object.token) }
+        }
+    }
+
     public func put(_ data: Data) async throws -> ObjectID {
         let id = ObjectID.hashing(data)
         lock.withLock { if objects[id] == nil { objects[id] = data } }
