@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "sluice", targets: ["SluiceCLI"]),
         .library(name: "SluiceCore", targets: ["SluiceCore"]),
         .library(name: "SluiceStore", targets: ["SluiceStore"]),
+        .library(name: "SluiceQuality", targets: ["SluiceQuality"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,16 +37,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "SluiceQuality", dependencies: ["SluiceCore"]),
         .executableTarget(
             name: "SluiceCLI",
             dependencies: [
                 "SluiceCore",
                 "SluiceStore",
+                "SluiceQuality",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceStore"]),
+        .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceStore", "SluiceQuality"]),
+        .testTarget(name: "SluiceQualityTests", dependencies: ["SluiceQuality", "SluiceCore"]),
         .testTarget(name: "SluiceStoreTests", dependencies: ["SluiceStore", "SluiceCore"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceCore"]),
     ]

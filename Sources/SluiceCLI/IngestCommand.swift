@@ -22,8 +22,22 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         let workspace = try await projectOptions.workspace()
         let files = file.map { URL(fileURLWithPath: $0).standardizedFileURL }
-        let result = try await workspace.ingest(source: source, environment: env, files: files)
+        let result: IngestResult
+        do {
+            result = try await workspace.ingest(source: source, environment: env, files: files)
+        } catch let failed as GateFailed where output.json {
+            try Terminal.json(failed.report)
+            throw ExitCode(ExitStatus.failed.rawValue)
+        }
         if output.json { return try Terminal.json(result) }
+        if let quarantined = result.quarantined {
+            print(result.report.summary)
+            print(
+                "\(result.report.invalidRows) invalid rows went to quarantine \(quarantined) (sluice quarantine show \(quarantined))"
+            )
+        } else if !result.report.warnings.isEmpty {
+            print(result.report.summary)
+        }
         if result.unchanged {
             print(
                 "\(result.dataset) in \(result.environment) already holds this data (version \(result.version.short)); nothing changed"

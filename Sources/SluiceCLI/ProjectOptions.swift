@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SluiceCore
+import SluiceQuality
 import SluiceStore
 
 /// `--project DIR`, shared by every command that works on a project.
@@ -39,6 +40,7 @@ struct ProjectOptions: ParsableArguments {
             .resolve(token: token, osUser: OperatingSystemUser.name)
         return Workspace(
             project: project, objects: store.objects, metadata: store.metadata, identity: identity,
+            gate: ContractGate(),
             logger: Logger(label: "sluice"), checkpoint: TestCheckpoint.fromEnvironment())
     }
 }

@@ -17,7 +17,8 @@ struct SluiceCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, DemoCommand.self, ValidateCommand.self, StatusCommand.self, IngestCommand.self,
             EnvCommand.self, DatasetsCommand.self, CatCommand.self, LogCommand.self, PromoteCommand.self,
-            TokenCommand.self, AuditCommand.self, VerifyCommand.self,
+            CheckCommand.self, ChecksCommand.self, QuarantineCommand.self, TokenCommand.self, AuditCommand.self,
+            VerifyCommand.self,
         ]
     )
 

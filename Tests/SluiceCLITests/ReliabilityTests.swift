@@ -86,8 +86,9 @@ import Testing
         // A 24 MiB file takes long enough that the kills land mid-copy, mid-flush or mid-commit.
         var rows = ["order_id,customer_id,amount,status,ordered_at"]
         for index in 0..<400_000 { rows.append("\(index),\(index % 97),\(index % 1000).25,paid,2026-11-24T10:00:00Z") }
-        let project = try CLIProject(ordersCSV: rows.joined(separator: "\n") + "\n")
+        let project = try CLIProject(ordersCSV: rows.joined(separator: "\n") + "\n", customerIDs: Array(0..<97))
         try project.makeTokens(["alice"])
+        try project.ingestCustomers()
         let token = try #require(project.tokens["alice"])
         var heads = Set<String>()
         for delay in [0.002, 0.01, 0.03, 0.06, 0.1, 0.2] {
@@ -118,6 +119,7 @@ import Testing
     func auditTamperingIsDetected(_ kind: String, _ sql: String, _ expected: String) throws {
         let project = try CLIProject()
         try project.makeTokens()
+        try project.ingestCustomers()
         #expect(try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0)
         #expect(try project.run(["audit", "verify"]).status == 0)
         _ = try project.sqlite(sql)

@@ -86,7 +86,8 @@ final class CLIProject {
     private(set) var tokens: [String: String] = [:]
 
     init(
-        ordersCSV: String = "order_id,customer_id,amount,status,ordered_at\n1,1,10.50,paid,2026-11-24T10:00:00Z\n"
+        ordersCSV: String = "order_id,customer_id,amount,status,ordered_at\n1,1,10.50,paid,2026-11-24T10:00:00Z\n",
+        customerIDs: [Int] = [1]
     ) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-cli-\(UUID().uuidString)")
         sluice = SluiceBinary(folder: folder)
@@ -96,7 +97,8 @@ final class CLIProject {
         try write("landing/orders/2026-11-24.csv", ordersCSV)
         try write(
             "landing/customers/customers.csv",
-            "customer_id,name,email,country,signed_up_at\n1,Ada,ada@example.com,GB,2026-01-01T00:00:00Z\n")
+            "customer_id,name,email,country,signed_up_at\n"
+                + customerIDs.map { "\($0),Ada,ada\($0)@example.com,GB,2026-01-01T00:00:00Z\n" }.joined())
         for arguments in [
             ["init", "-q"], ["add", "-A"],
             ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "project"],
@@ -127,6 +129,12 @@ final class CLIProject {
             guard result.status == 0 else { throw CLIError(message: "token for \(principal) failed: \(result.stderr)") }
             tokens[principal] = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
+    }
+
+    /// Ingests the customers, which the orders' `references` check needs in the same environment.
+    func ingestCustomers(environment: String = "dev") throws {
+        let result = try run(as: "alice", ["ingest", "customers_drop", "--env", environment])
+        guard result.status == 0 else { throw CLIError(message: "customers ingest failed: \(result.stderr)") }
     }
 
     @discardableResult

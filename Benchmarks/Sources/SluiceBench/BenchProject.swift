@@ -40,6 +40,7 @@ struct BenchProject {
         let store = try LocalStore(directory: directory)
         let identity = Identity(
             principal: "ci", role: project.roles["pipeline"], authentication: .token, tokenID: "bench")
-        return Workspace(project: project, objects: store.objects, metadata: store.metadata, identity: identity)
+        return Workspace(
+            project: project, objects: store.objects, metadata: store.metadata, identity: identity, gate: nil)
     }
 }

@@ -63,3 +63,16 @@ public struct TableCheck: Hashable, Sendable {
         self.location = location
     }
 }
+
+extension TableCheck {
+    /// The id reports and quarantine reasons give this check.
+    public var id: String {
+        switch kind {
+        case .rowCount: return "row_count"
+        case .unique(let columns): return "unique(\(columns.joined(separator: ",")))"
+        case .references(let column, let target, let targetColumn):
+            return "references(\(column)→\(target).\(targetColumn))"
+        case .freshness(let column, _): return "freshness(\(column))"
+        }
+    }
+}

@@ -50,4 +50,15 @@ public enum DemoData {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// A later delivery of orders with three bad rows among good ones: a negative amount, an unknown
+    /// status and an order of a customer that does not exist.
+    public static func badDeliveryCSV() -> String {
+        var lines = ["order_id,customer_id,amount,status,ordered_at"]
+        for id in 3001...3400 { lines.append("\(id),\(1 + id % 200),\(id % 90).50,paid,2026-11-25T08:00:00Z") }
+        lines[11] = "3011,12,-4.00,paid,2026-11-25T08:00:00Z"
+        lines[101] = "3101,7,12.00,lost,2026-11-25T08:00:00Z"
+        lines[201] = "3201,999,30.00,new,2026-11-25T08:00:00Z"
+        return lines.joined(separator: "\n") + "\n"
+    }
 }

@@ -72,6 +72,18 @@ public struct DemoScenario: Sendable {
                 "   \(result.dataset): \(result.rows) rows, \(result.bytes) bytes → version \(result.version.short), commit \(result.commit.short)"
             )
         }
+        try Data(DemoData.badDeliveryCSV().utf8).write(
+            to: folder.appendingPathComponent("landing/orders/2026-11-25.csv"))
+        let second = try await alice.ingest(source: "orders_drop", environment: "dev")
+        report(
+            "   a second delivery had \(second.report.invalidRows) bad rows of \(second.report.rows): checked before landing, "
+                + "\(second.rows) valid rows landed and the bad ones went to quarantine \(second.quarantined ?? "-") with reasons:"
+        )
+        for check in second.report.checks where !check.success {
+            for sample in check.samples {
+                report("     \(check.id) at line \(sample.line) of \(sample.file ?? "?"): \(sample.value)")
+            }
+        }
         let sandbox = try await alice.createEnvironment("sandbox/alice-exp", from: "dev", ttl: nil)
         report(
             "3. alice makes sandbox/alice-exp from dev: zero-copy (\(sandbox.datasets) datasets, a new ref, no data copied); \(sandbox.lifecycle)."

@@ -36,4 +36,15 @@ public protocol MetadataStore: Sendable {
     func tokens() async throws -> [TokenRecord]
     /// Revokes a token; returns `false` when no active token has that id.
     func revokeToken(id: String, at time: Timestamp) async throws -> Bool
+
+    /// Keeps a gate result.
+    func saveCheckRun(_ run: CheckRun) async throws
+    /// Gate results, newest first, optionally of one dataset and environment.
+    func checkRuns(dataset: DatasetName?, environment: String?) async throws -> [CheckRun]
+    /// The newest gate result that judged exactly this version.
+    func checkRun(forVersion version: ObjectID) async throws -> CheckRun?
+
+    func saveQuarantine(_ batch: QuarantineBatch) async throws
+    /// Quarantined batches, newest first.
+    func quarantines() async throws -> [QuarantineBatch]
 }

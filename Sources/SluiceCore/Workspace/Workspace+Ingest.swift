@@ -12,6 +12,10 @@ public struct IngestResult: Sendable, Codable {
     public var bytes: Int64
     /// `true` when the data was identical to the current version, so nothing changed.
     public var unchanged: Bool
+    /// What the quality gate found.
+    public var report: ValidationReport
+    /// The quarantine batch holding the rows that did not land, if any.
+    public var quarantined: String?
 }
 
 extension Workspace {
@@ -47,9 +51,16 @@ extension Workspace {
     private func ingestUnchecked(_ source: Source, environment: String, files: [URL]) async throws -> IngestResult {
         let record = try await environmentRecord(environment)
         let inputs = try snapshotInputs(source, files: files)
-        // Quality gates (contracts, quarantine) slot in here, before anything is staged.
-        let snapshot = try await Snapshotter(objects: objects).stage(
-            inputs, format: source.format, delimiter: source.delimiter)
+        let parent = try await headCommit(of: record)
+        // The gate runs before anything is staged: a refused batch goes to quarantine, never to the environment.
+        let verdict = try await gateIncoming(source, inputs: inputs, environment: environment, head: parent)
+        let snapshot: Snapshotter.Result
+        if let filtered = verdict.filtered {
+            snapshot = filtered
+        } else {
+            snapshot = try await Snapshotter(objects: objects).stage(
+                inputs, format: source.format, delimiter: source.delimiter)
+        }
         await checkpoint("ingest.staged")
         let manifest = VersionManifest(
             dataset: source.into, format: source.format, files: snapshot.files, schema: snapshot.schema)
@@ -61,14 +72,20 @@ extension Workspace {
         }
         await checkpoint("ingest.published")
         try await metadata.saveVersion(version)
+        let quarantine = try await keepInvalidRows(verdict, source: source, environment: environment)
+        try await metadata.saveCheckRun(
+            CheckRun(
+                id: UUID().uuidString.lowercased(), dataset: source.into, environment: environment, version: version.id,
+                quarantine: quarantine, origin: "ingest \(source.name)", passed: true, report: verdict.report, at: now()
+            ))
 
-        let parent = try await headCommit(of: record)
         if parent?.version(of: source.into) == version.id, let parent {
             try await metadata.touchEnvironment(environment, at: now())
             return IngestResult(
                 source: source.name, dataset: source.into, environment: environment, version: version.id,
                 commit: parent.id,
-                files: manifest.files.count, rows: manifest.rows, bytes: manifest.bytes, unchanged: true)
+                files: manifest.files.count, rows: manifest.rows, bytes: manifest.bytes, unchanged: true,
+                report: verdict.report, quarantined: quarantine)
         }
         var datasets = parent?.content.datasets ?? [:]
         datasets[source.into.description] = version.id
@@ -82,7 +99,8 @@ extension Workspace {
         try await moveEnvironment(record, to: commit.id, reason: "ingest \(source.name)", gitCommit: git)
         return IngestResult(
             source: source.name, dataset: source.into, environment: environment, version: version.id, commit: commit.id,
-            files: manifest.files.count, rows: manifest.rows, bytes: manifest.bytes, unchanged: false)
+            files: manifest.files.count, rows: manifest.rows, bytes: manifest.bytes, unchanged: false,
+            report: verdict.report, quarantined: quarantine)
     }
 
     /// Moves an environment by compare-and-swap from the head it had when the operation started.

@@ -48,6 +48,7 @@ extension Workspace {
                     ["commit": head.hex, "git": gitCommit, "noop": "true"]
                 )
             }
+            try await requirePassingGates(headCommit)
             let graph = CommitGraph(metadata: metadata)
             if let current = to.head, try await graph.ancestors(of: head)[current] == nil {
                 throw ConflictError(
@@ -59,6 +60,26 @@ extension Workspace {
                 from: source, to: target, previous: to.head, commit: head, gitCommit: gitCommit, upToDate: false,
                 datasets: names)
             return (result, ["commit": head.hex, "previous": to.head?.hex ?? "empty", "git": gitCommit])
+        }
+    }
+
+    /// Every dataset version being promoted must have passed its quality gate; names those that did not.
+    private func requirePassingGates(_ commit: Commit) async throws {
+        var problems: [String] = []
+        for (name, version) in commit.content.datasets.sorted(by: { $0.key < $1.key }) {
+            guard let run = try await metadata.checkRun(forVersion: version) else {
+                problems.append("\(name) @ \(version.short): no quality gate result")
+                continue
+            }
+            if !run.passed {
+                let failed = run.report.failedChecks.map(\.id) + run.report.batchProblems
+                problems.append("\(name) @ \(version.short): gate failed (\(failed.joined(separator: ", ")))")
+            }
+        }
+        guard problems.isEmpty else {
+            throw FailureError(
+                "promotion refused: not every dataset passed its quality gate:\n  " + problems.joined(separator: "\n  ")
+                    + "\nhint: re-ingest or rebuild those datasets so their gates pass, then promote again")
         }
     }
 

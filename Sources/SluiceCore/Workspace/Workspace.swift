@@ -13,12 +13,15 @@ public struct Workspace: Sendable {
     public let git: any GitInspector
     public let now: @Sendable () -> Timestamp
     public let logger: Logger
+    /// Checks incoming data against contracts; `nil` refuses data for datasets that declare a contract.
+    public let gate: (any QualityGate)?
     /// Fault-injection points for tests of races and crashes; a no-op in normal use.
     public let checkpoint: @Sendable (String) async -> Void
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, identity: Identity,
-        git: any GitInspector = GitWorkTree(), now: @escaping @Sendable () -> Timestamp = { .now() },
+        gate: (any QualityGate)?, git: any GitInspector = GitWorkTree(),
+        now: @escaping @Sendable () -> Timestamp = { .now() },
         logger: Logger = Logger(label: "sluice"), checkpoint: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
         self.project = project
@@ -26,6 +29,7 @@ public struct Workspace: Sendable {
         self.metadata = metadata
         self.identity = identity
         self.policy = AccessPolicy(project: project)
+        self.gate = gate
         self.git = git
         self.now = now
         self.logger = logger

@@ -9,6 +9,8 @@ public actor InMemoryMetadataStore: MetadataStore {
     private var events: [AuditEvent] = []
     private var head: AuditHead?
     private var tokenRecords: [TokenRecord] = []
+    private var runs: [CheckRun] = []
+    private var batches: [QuarantineBatch] = []
 
     public init() {}
 
@@ -89,4 +91,17 @@ public actor InMemoryMetadataStore: MetadataStore {
         tokenRecords[index].revokedAt = time
         return true
     }
+
+    public func saveCheckRun(_ run: CheckRun) { runs.append(run) }
+
+    public func checkRuns(dataset: DatasetName?, environment: String?) -> [CheckRun] {
+        runs.filter {
+            (dataset == nil || $0.dataset == dataset) && (environment == nil || $0.environment == environment)
+        }.reversed()
+    }
+
+    public func checkRun(forVersion version: ObjectID) -> CheckRun? { runs.last { $0.version == version } }
+
+    public func saveQuarantine(_ batch: QuarantineBatch) { batches.append(batch) }
+    public func quarantines() -> [QuarantineBatch] { batches.reversed() }
 }

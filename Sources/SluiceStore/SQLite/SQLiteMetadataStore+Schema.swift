@@ -69,6 +69,30 @@ extension SQLiteMetadataStore {
                     );
                     """)
         }
+        migrator.registerMigration("v2-quality") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE check_runs (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        dataset TEXT NOT NULL,
+                        environment TEXT NOT NULL,
+                        version TEXT,
+                        passed INTEGER NOT NULL,
+                        content BLOB NOT NULL,
+                        at INTEGER NOT NULL
+                    );
+                    CREATE INDEX check_runs_dataset ON check_runs (dataset, environment, seq);
+                    CREATE INDEX check_runs_version ON check_runs (version, seq);
+                    CREATE TABLE quarantine (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        dataset TEXT NOT NULL,
+                        content BLOB NOT NULL,
+                        at INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceQuality
 import SluiceStore
 
 @testable import SluiceCore
@@ -41,7 +42,7 @@ final class Harness: @unchecked Sendable {
 
     func workspace(_ identity: Identity) -> Workspace {
         Workspace(
-            project: project, objects: objects, metadata: metadata, identity: identity, git: git,
+            project: project, objects: objects, metadata: metadata, identity: identity, gate: ContractGate(), git: git,
             now: { [self] in now() })
     }
 

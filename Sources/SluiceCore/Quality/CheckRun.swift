@@ -1,0 +1,69 @@
+/// One gate result kept with its history: which data it judged, where, and the full report.
+public struct CheckRun: Hashable, Sendable, Codable {
+    public var id: String
+    public var dataset: DatasetName
+    public var environment: String
+    /// The version that landed, when something landed.
+    public var version: ObjectID?
+    /// The quarantine batch that holds what did not land, if any.
+    public var quarantine: String?
+    public var origin: String
+    public var passed: Bool
+    public var report: ValidationReport
+    public var at: Timestamp
+
+    public init(
+        id: String, dataset: DatasetName, environment: String, version: ObjectID?, quarantine: String?, origin: String,
+        passed: Bool, report: ValidationReport, at: Timestamp
+    ) {
+        self.id = id
+        self.dataset = dataset
+        self.environment = environment
+        self.version = version
+        self.quarantine = quarantine
+        self.origin = origin
+        self.passed = passed
+        self.report = report
+        self.at = at
+    }
+}
+
+/// Data held back by a gate: a whole rejected batch, or the invalid rows of an accepted one. Lives in the
+/// store outside every environment, with its own lifecycle.
+public struct QuarantineBatch: Hashable, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        /// The whole batch was refused; `files` are the original files.
+        case rejected
+        /// Only invalid rows; `files` holds one JSON Lines file of `{file, line, failed, record}`.
+        case rows
+    }
+
+    public var id: String
+    public var kind: Kind
+    public var dataset: DatasetName
+    public var environment: String
+    public var origin: String
+    public var reason: String
+    public var rows: Int64
+    public var files: [ManifestFile]
+    public var format: DataFormat
+    public var at: Timestamp
+    public var by: String
+
+    public init(
+        id: String, kind: Kind, dataset: DatasetName, environment: String, origin: String, reason: String, rows: Int64,
+        files: [ManifestFile], format: DataFormat, at: Timestamp, by: String
+    ) {
+        self.id = id
+        self.kind = kind
+        self.dataset = dataset
+        self.environment = environment
+        self.origin = origin
+        self.reason = reason
+        self.rows = rows
+        self.files = files
+        self.format = format
+        self.at = at
+        self.by = by
+    }
+}

@@ -1,0 +1,203 @@
+import Crypto
+import Foundation
+
+/// What the gate decided about an incoming batch that may land.
+struct GateVerdict: Sendable {
+    var report: ValidationReport
+    /// Valid rows only, staged, when some rows were quarantined; `nil` when the files land as they are.
+    var filtered: Snapshotter.Result?
+    /// The invalid rows as one staged JSON Lines object, when rows were quarantined.
+    var invalidRows: (object: StagedObject, file: ManifestFile)?
+}
+
+extension Workspace {
+    /// Checks a batch against its dataset's contract. Returns how it lands, or throws `GateFailed` after
+    /// putting the whole batch in quarantine.
+    func gateIncoming(
+        _ source: Source, inputs: [Snapshotter.Input], environment: String, head: Commit?
+    ) async throws
+        -> GateVerdict
+    {
+        guard let dataset = project.datasets[source.into] else {
+            throw InternalError("source \(source.name) feeds undeclared dataset \(source.into)")
+        }
+        let files = inputs.map { (name: $0.name, url: $0.url) }
+        guard !dataset.columns.isEmpty || !dataset.checks.isEmpty else {
+            let report = ValidationReport(
+                dataset: dataset.name.description, files: files.map(\.name), rows: 0, validRows: 0, invalidRows: 0,
+                batchProblems: [], checks: [], checkedAt: now())
+            return GateVerdict(report: report, filtered: nil, invalidRows: nil)
+        }
+        guard let gate else {
+            throw InternalError("\(dataset.name) declares a contract but this engine has no quality gate configured")
+        }
+        let references = try await referenceValues(for: dataset, head: head, gate: gate)
+        let quarantineWriter = try StagingFile(objects: objects)
+        var invalidLines = Array(repeating: Set<Int64>(), count: files.count)
+        let checkedAt = now()
+        let report = try gate.validate(
+            dataset: dataset, format: source.format, delimiter: source.delimiter, files: files, references: references,
+            now: checkedAt, onHeader: { _, _ in },
+            onRow: { verdict in
+                guard !verdict.failed.isEmpty else { return }
+                invalidLines[verdict.file].insert(verdict.line)
+                try quarantineWriter.append(Self.quarantineLine(file: files[verdict.file].name, verdict))
+            })
+        var refusal: String?
+        if !report.batchProblems.isEmpty {
+            refusal = report.batchProblems.joined(separator: "; ")
+        } else if report.invalidRows > 0 && dataset.onInvalid == .reject {
+            refusal = "\(report.invalidRows) invalid rows and on_invalid is reject"
+        } else if report.invalidRows > 0 && report.invalidRatio > dataset.maxInvalidRatio {
+            refusal = String(
+                format: "%.2f%% of rows are invalid, more than max_invalid_ratio %.2f%%", report.invalidRatio * 100,
+                dataset.maxInvalidRatio * 100)
+        }
+        if let refusal {
+            quarantineWriter.abandon()
+            try await reject(source, inputs: inputs, environment: environment, report: report, reason: refusal)
+        }
+        guard report.invalidRows > 0 else {
+            quarantineWriter.abandon()
+            return GateVerdict(report: report, filtered: nil, invalidRows: nil)
+        }
+        let invalid = try quarantineWriter.finish(name: "invalid-rows.jsonl", rows: report.invalidRows)
+        // Second pass: write the valid rows (and each file's header) as the files that land.
+        let writers = try files.map { _ in try StagingFile(objects: objects) }
+        do {
+            _ = try gate.validate(
+                dataset: dataset, format: source.format, delimiter: source.delimiter, files: files,
+                references: references,
+                now: checkedAt,
+                onHeader: { index, header in try writers[index].appendLine(header) },
+                onRow: { verdict in
+                    if !invalidLines[verdict.file].contains(verdict.line) {
+                        try writers[verdict.file].appendLine(verdict.raw)
+                    }
+                })
+            var manifestFiles: [ManifestFile] = []
+            var staged: [StagedObject] = []
+            for (index, writer) in writers.enumerated() {
+                let (object, file) = try writer.finish(
+                    name: files[index].name, rows: writer.lines - (source.format == .csv ? 1 : 0))
+                manifestFiles.append(file)
+                staged.append(object)
+            }
+            let schema = dataset.columns.map(\.name)
+            return GateVerdict(
+                report: report, filtered: .init(files: manifestFiles, staged: staged, schema: schema),
+                invalidRows: invalid)
+        } catch {
+            writers.forEach { $0.abandon() }
+            await objects.discard([invalid.object])
+            throw error
+        }
+    }
+
+    /// Keeps the invalid rows of an accepted batch in quarantine; returns the batch id.
+    func keepInvalidRows(_ verdict: GateVerdict, source: Source, environment: String) async throws -> String? {
+        guard let invalid = verdict.invalidRows else { return nil }
+        try await objects.publish([invalid.object])
+        let batch = QuarantineBatch(
+            id: Self.quarantineID(), kind: .rows, dataset: source.into, environment: environment,
+            origin: "ingest \(source.name)",
+            reason: "\(verdict.report.invalidRows) invalid rows (on_invalid: quarantine_rows)",
+            rows: verdict.report.invalidRows,
+            files: [invalid.file], format: .jsonl, at: now(), by: identity.name)
+        try await metadata.saveQuarantine(batch)
+        return batch.id
+    }
+
+    /// Puts a refused batch in quarantine as it arrived, records the failed gate, and throws `GateFailed`.
+    private func reject(
+        _ source: Source, inputs: [Snapshotter.Input], environment: String, report: ValidationReport, reason: String
+    )
+        async throws -> Never
+    {
+        let snapshot = try await Snapshotter(objects: objects).stage(
+            inputs, format: source.format, delimiter: source.delimiter)
+        try await objects.publish(snapshot.staged)
+        let batch = QuarantineBatch(
+            id: Self.quarantineID(), kind: .rejected, dataset: source.into, environment: environment,
+            origin: "ingest \(source.name)",
+            reason: reason, rows: report.rows, files: snapshot.files, format: source.format, at: now(),
+            by: identity.name)
+        try await metadata.saveQuarantine(batch)
+        try await metadata.saveCheckRun(
+            CheckRun(
+                id: UUID().uuidString.lowercased(), dataset: source.into, environment: environment, version: nil,
+                quarantine: batch.id,
+                origin: "ingest \(source.name)", passed: false, report: report, at: now()))
+        throw GateFailed(report: report, reason: reason, quarantineID: batch.id)
+    }
+
+    /// Values of every `references` check's target column in the environment's current data.
+    func referenceValues(
+        for dataset: Dataset, head: Commit?, gate: any QualityGate
+    ) async throws -> [String: Set<String>?] {
+        var values: [String: Set<String>?] = [:]
+        for check in dataset.checks {
+            guard case .references(_, let target, let targetColumn) = check.kind else { continue }
+            let id = check.id
+            guard let versionID = head?.version(of: target), let version = try await metadata.version(versionID) else {
+                values[id] = .some(nil)
+                continue
+            }
+            var data: [Data] = []
+            for file in version.manifest.files {
+                for chunk in file.chunks { data.append(try await objects.read(chunk.object)) }
+            }
+            let type = project.datasets[target]?.columns.first { $0.name == targetColumn }?.type
+            let delimiter = project.sources.values.first { $0.into == target }?.delimiter ?? UInt8(ascii: ",")
+            values[id] = try gate.columnValues(
+                column: targetColumn, type: type, format: version.manifest.format, delimiter: delimiter, data: data)
+        }
+        return values
+    }
+
+    static func quarantineID() -> String {
+        "q-" + UUID().uuidString.lowercased().prefix(8)
+    }
+
+    static func quarantineLine(file: String, _ verdict: RowVerdict) -> [UInt8] {
+        let object: [String: Any] = [
+            "file": file, "line": verdict.line, "failed": verdict.failed,
+            "record": String(decoding: verdict.raw, as: UTF8.self),
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return Array(data) + [UInt8(ascii: "\n")]
+    }
+}
+
+/// A file being written into the store line by line, hashed as it goes.
+final class StagingFile {
+    private let writer: any ObjectWriter
+    private var hasher = SHA256()
+    private(set) var bytes: Int64 = 0
+    private(set) var lines: Int64 = 0
+
+    init(objects: any ObjectStore) throws {
+        writer = try objects.makeWriter()
+    }
+
+    func append(_ data: [UInt8]) throws {
+        try data.withUnsafeBytes { buffer in
+            try writer.write(buffer)
+            hasher.update(bufferPointer: buffer)
+        }
+        bytes += Int64(data.count)
+        lines += 1
+    }
+
+    func appendLine(_ raw: UnsafeRawBufferPointer) throws {
+        try append(Array(raw) + [UInt8(ascii: "\n")])
+    }
+
+    func finish(name: String, rows: Int64) throws -> (object: StagedObject, file: ManifestFile) {
+        let id = ObjectID(digest: hasher.finalize())
+        let object = try writer.finish(id: id, size: bytes)
+        return (object, ManifestFile(name: name, chunks: [ChunkRef(object: id, bytes: bytes)], rows: rows))
+    }
+
+    func abandon() { writer.abandon() }
+}

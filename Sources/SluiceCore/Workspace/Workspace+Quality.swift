@@ -1,0 +1,62 @@
+import Foundation
+
+extension Workspace {
+    /// Quarantined batches the identity may read (by the environment and zone they were bound for).
+    public func quarantineBatches() async throws -> [QuarantineBatch] {
+        try await metadata.quarantines().filter { batch in
+            (try? policy.require(.read, on: batch.environment, zone: batch.dataset.zone, by: identity)) != nil
+        }
+    }
+
+    public func quarantineBatch(_ id: String) async throws -> QuarantineBatch {
+        guard let batch = try await metadata.quarantines().first(where: { $0.id == id }) else {
+            throw UsageError("no quarantine batch \(NameRules.quoted(id))", hint: "sluice quarantine list shows them")
+        }
+        try await requireRead(batch.environment, zone: batch.dataset.zone)
+        return batch
+    }
+
+    /// Streams a quarantined batch's data: the original files of a rejected batch, or the invalid rows
+    /// (one JSON object per line with file, line, failed checks and the record).
+    public func catQuarantine(_ id: String, to sink: (UnsafeRawBufferPointer) throws -> Void) async throws {
+        let batch = try await quarantineBatch(id)
+        for file in batch.files {
+            for chunk in file.chunks { try await objects.stream(chunk.object, chunk: sink) }
+        }
+    }
+
+    /// Gate results with their history, newest first.
+    public func checkRuns(dataset name: String?, environment: String?) async throws -> [CheckRun] {
+        let dataset = try name.map(datasetName)
+        let environment = try environment.map(validEnvironmentName)
+        if let environment { try await requireRead(environment, zone: dataset?.zone) }
+        return try await metadata.checkRuns(dataset: dataset, environment: environment).filter { run in
+            (try? policy.require(.read, on: run.environment, zone: run.dataset.zone, by: identity)) != nil
+        }
+    }
+
+    /// Validates a file against a dataset's contract with the same engine as ingestion; changes nothing.
+    /// References resolve against `environment`'s current data.
+    public func check(file: URL, against name: String, in environment: String?) async throws -> ValidationReport {
+        let dataset = try datasetName(name)
+        guard let declared = project.datasets[dataset] else {
+            throw UsageError(
+                "no dataset \(dataset) in the project", hint: "datasets are declared under datasets: in sluice.yaml")
+        }
+        guard let gate else { throw InternalError("this engine has no quality gate configured") }
+        let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
+        try await requireRead(environment)
+        guard FileManager.default.isReadableFile(atPath: file.path) else {
+            throw UsageError("cannot read \(file.path)")
+        }
+        let source = project.sources.values.first { $0.into == dataset }
+        let format = source?.format ?? (file.pathExtension == "jsonl" || file.pathExtension == "ndjson" ? .jsonl : .csv)
+        let head = try await headCommit(of: try await environmentRecord(environment))
+        let references = try await referenceValues(for: declared, head: head, gate: gate)
+        return try gate.validate(
+            dataset: declared, format: format, delimiter: source?.delimiter ?? UInt8(ascii: ","),
+            files: [(name: file.lastPathComponent, url: file)], references: references, now: now(),
+            onHeader: { _, _ in },
+            onRow: { _ in })
+    }
+}

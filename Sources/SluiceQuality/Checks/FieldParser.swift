@@ -1,0 +1,153 @@
+/// Parses field bytes as the contract's types, without building strings on the common paths.
+public enum FieldParser {
+    /// A whole number: optional sign, then digits; no spaces, no thousands separators.
+    public static func int(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard !bytes.isEmpty else { return nil }
+        var index = 0
+        var negative = false
+        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
+            negative = bytes[0] == UInt8(ascii: "-")
+            index = 1
+            guard bytes.count > 1 else { return nil }
+        }
+        var value: Int64 = 0
+        while index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflow2) =
+                negative
+                ? times.subtractingReportingOverflow(Int64(digit)) : times.addingReportingOverflow(Int64(digit))
+            guard !overflow1 && !overflow2 else { return nil }
+            value = next
+            index += 1
+        }
+        return value
+    }
+
+    /// A decimal number: optional sign, digits with at most one point, optional exponent.
+    public static func decimal(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        guard !bytes.isEmpty, bytes.count < 64 else { return nil }
+        var index = 0
+        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") { index = 1 }
+        var digits = 0
+        var point = false
+        var exponent = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte &- UInt8(ascii: "0") < 10 {
+                digits += 1
+            } else if byte == UInt8(ascii: ".") && !point && !exponent {
+                point = true
+            } else if (byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")) && digits > 0 && !exponent {
+                exponent = true
+                if index + 1 < bytes.count
+                    && (bytes[index + 1] == UInt8(ascii: "-") || bytes[index + 1] == UInt8(ascii: "+"))
+                {
+                    index += 1
+                }
+                guard index + 1 < bytes.count else { return nil }
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard digits > 0 else { return nil }
+        return Double(String(decoding: bytes, as: UTF8.self))
+    }
+
+    public static func bool(_ bytes: UnsafeRawBufferPointer) -> Bool? {
+        switch String(decoding: bytes, as: UTF8.self).lowercased() {
+        case "true", "t", "yes", "y", "1": return true
+        case "false", "f", "no", "n", "0": return false
+        default: return nil
+        }
+    }
+
+    /// `YYYY-MM-DD` as days since 1970-01-01.
+    public static func date(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            let year = number(bytes, 0, 4), let month = number(bytes, 5, 2), let day = number(bytes, 8, 2),
+            (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
+        else { return nil }
+        return daysFromCivil(year: year, month: month, day: day)
+    }
+
+    /// ISO 8601 `YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]][Z|±HH:MM|±HHMM]` (or a bare date) as milliseconds
+    /// since 1970 in UTC; no zone means UTC.
+    public static func timestamp(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard bytes.count >= 10, let days = date(UnsafeRawBufferPointer(rebasing: bytes[0..<10])) else { return nil }
+        var milliseconds = days * 86_400_000
+        if bytes.count == 10 { return milliseconds }
+        guard bytes.count >= 16, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
+            let hour = number(bytes, 11, 2), let minute = number(bytes, 14, 2), bytes[13] == UInt8(ascii: ":"),
+            hour < 24, minute < 60
+        else { return nil }
+        milliseconds += Int64(hour * 3_600_000 + minute * 60_000)
+        var index = 16
+        if index < bytes.count && bytes[index] == UInt8(ascii: ":") {
+            guard let second = number(bytes, index + 1, 2), second < 61 else { return nil }
+            milliseconds += Int64(second * 1000)
+            index += 3
+            if index < bytes.count && (bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ",")) {
+                index += 1
+                var scale = 100
+                let fractionStart = index
+                while index < bytes.count && bytes[index] &- UInt8(ascii: "0") < 10 {
+                    milliseconds += Int64(Int(bytes[index] - UInt8(ascii: "0")) * scale)
+                    scale /= 10
+                    index += 1
+                }
+                guard index > fractionStart else { return nil }
+            }
+        }
+        if index == bytes.count { return milliseconds }
+        if bytes[index] == UInt8(ascii: "Z") || bytes[index] == UInt8(ascii: "z") {
+            return index + 1 == bytes.count ? milliseconds : nil
+        }
+        guard bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") else { return nil }
+        let sign: Int64 = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+        let rest = bytes.count - index - 1
+        guard let zoneHour = number(bytes, index + 1, 2), zoneHour < 24 else { return nil }
+        var zoneMinute = 0
+        if rest == 5 && bytes[index + 3] == UInt8(ascii: ":") {
+            guard let parsed = number(bytes, index + 4, 2) else { return nil }
+            zoneMinute = parsed
+        } else if rest == 4 {
+            guard let parsed = number(bytes, index + 3, 2) else { return nil }
+            zoneMinute = parsed
+        } else if rest != 2 {
+            return nil
+        }
+        return milliseconds - sign * Int64(zoneHour * 3_600_000 + zoneMinute * 60_000)
+    }
+
+    private static func number(_ bytes: UnsafeRawBufferPointer, _ offset: Int, _ count: Int) -> Int? {
+        guard offset + count <= bytes.count else { return nil }
+        var value = 0
+        for index in offset..<(offset + count) {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        return value
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return Int64(era * 146_097 + dayOfEra - 719_468)
+    }
+}

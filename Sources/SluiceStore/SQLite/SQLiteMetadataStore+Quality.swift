@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import SluiceCore
+
+extension SQLiteMetadataStore {
+    public func saveCheckRun(_ run: CheckRun) async throws {
+        let content = try CanonicalJSON.encode(run)
+        try await writeImmediately { db in
+            try db.execute(
+                sql:
+                    "INSERT INTO check_runs (id, dataset, environment, version, passed, content, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    run.id, run.dataset.description, run.environment, run.version?.hex, run.passed, content,
+                    run.at.milliseconds,
+                ])
+        }
+    }
+
+    public func checkRuns(dataset: DatasetName?, environment: String?) async throws -> [CheckRun] {
+        let blobs = try await pool.read { db in
+            try Data.fetchAll(
+                db,
+                sql: """
+                    SELECT content FROM check_runs
+                    WHERE (?1 IS NULL OR dataset = ?1) AND (?2 IS NULL OR environment = ?2) ORDER BY seq DESC
+                    """,
+                arguments: [dataset?.description, environment])
+        }
+        return try blobs.map { try CanonicalJSON.decode(CheckRun.self, from: $0) }
+    }
+
+    public func checkRun(forVersion version: ObjectID) async throws -> CheckRun? {
+        let blob = try await pool.read { db in
+            try Data.fetchOne(
+                db, sql: "SELECT content FROM check_runs WHERE version = ? ORDER BY seq DESC LIMIT 1",
+                arguments: [version.hex])
+        }
+        return try blob.map { try CanonicalJSON.decode(CheckRun.self, from: $0) }
+    }
+
+    public func saveQuarantine(_ batch: QuarantineBatch) async throws {
+        let content = try CanonicalJSON.encode(batch)
+        try await writeImmediately { db in
+            try db.execute(
+                sql: "INSERT INTO quarantine (id, dataset, content, at) VALUES (?, ?, ?, ?)",
+                arguments: [batch.id, batch.dataset.description, content, batch.at.milliseconds])
+        }
+    }
+
+    public func quarantines() async throws -> [QuarantineBatch] {
+        let blobs = try await pool.read { db in
+            try Data.fetchAll(db, sql: "SELECT content FROM quarantine ORDER BY seq DESC")
+        }
+        return try blobs.map { try CanonicalJSON.decode(QuarantineBatch.self, from: $0) }
+    }
+}

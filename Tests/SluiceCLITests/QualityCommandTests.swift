@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// The quality gate from the command line: a refused ingest exits 1 and lands in quarantine, reports read
+/// back with `checks`, and `check` judges a file ad hoc.
+@Suite struct QualityCommandTests {
+    @Test func gateFailureQuarantineAndReports() throws {
+        let bad =
+            "order_id,customer_id,amount,status,ordered_at\n1,1,10.50,paid,2026-11-24T10:00:00Z\n2,9,-3,lost,yesterday\n"
+        let project = try CLIProject(ordersCSV: bad)
+        try project.makeTokens()
+        try project.ingestCustomers()
+        let refused = try project.run(as: "alice", ["ingest", "orders_drop"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("quality gate failed for raw.orders"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("FAIL amount.min") && refused.stderr.contains("line 3"))
+        #expect(refused.stderr.contains("nothing changed in the environment"))
+        let json = try project.run(as: "alice", ["ingest", "orders_drop", "--json"])
+        #expect(json.status == 1 && json.stdout.contains("\"unexpectedPercent\""))
+
+        let listed = try project.run(["quarantine", "list", "--json"])
+        let batches = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(batches.count == 2)
+        let id = try #require(batches.first?["id"] as? String)
+        #expect(try project.run(["quarantine", "show", id]).stdout.contains("rejected batch of raw.orders"))
+        #expect(try project.run(["quarantine", "cat", id]).stdout == bad)
+        #expect(try project.run(["quarantine", "show", "q-nope"]).status == 2)
+
+        let checks = try project.run(["checks", "raw.orders", "--env", "dev"])
+        #expect(checks.stdout.contains("FAILED") && checks.stdout.contains("status.in"))
+        let customers = try project.run(["checks", "raw.customers", "--json"])
+        #expect(customers.stdout.contains("\"passed\" : true"))
+
+        try project.write(
+            "adhoc.csv", "order_id,customer_id,amount,status,ordered_at\n5,1,1.00,new,2026-11-24T10:00:00Z\n")
+        let good = try project.run(["check", "adhoc.csv", "--against", "raw.orders"])
+        #expect(good.status == 0 && good.stdout.contains("passes"))
+        let checkedBad = try project.run([
+            "check", "landing/orders/2026-11-24.csv", "--against", "raw.orders", "--json",
+        ])
+        #expect(checkedBad.status == 1 && checkedBad.stdout.contains("\"invalidRows\" : 1"))
+        #expect(try project.run(["quarantine", "list", "--json"]).stdout == listed.stdout, "check changes nothing")
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import SluiceCore
+import Testing
+
+@testable import SluiceQuality
+
+@Suite struct ContractValidatorTests {
+    static let now = Timestamp(milliseconds: 1_795_000_000_000)  // 2026-11-18
+
+    func dataset(_ yaml: String) throws -> Dataset {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-q-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let project = """
+            project: q
+            environments:
+              dev: { lifecycle: { expire_after_idle: 30d } }
+            datasets:
+              raw.customers: { owner: x, classification: internal, columns: { id: { type: int } } }
+              raw.t:
+                owner: x
+            \(yaml.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+
+            """
+        try Data(project.utf8).write(to: folder.appendingPathComponent("sluice.yaml"))
+        let loaded = try ProjectLoader().loadValidated(root: folder)
+        return try #require(loaded.project.datasets[DatasetName("raw.t")!])
+    }
+
+    func run(
+        _ dataset: Dataset, _ text: String, format: DataFormat = .csv, references: [String: Set<String>?] = [:]
+    ) throws -> ValidationReport {
+        try ContractValidator(dataset: dataset, format: format, references: references, now: Self.now)
+            .validate([(name: "t.csv", source: DataByteSource([Data(text.utf8)]))])
+    }
+
+    func check(_ report: ValidationReport, _ id: String) throws -> CheckResult {
+        try #require(report.checks.first { $0.id == id }, "no check \(id) in \(report.checks.map(\.id))")
+    }
+
+    static let contract = """
+        classification: confidential
+        pii: [email]
+        columns:
+          id: { type: int, required: true, unique: true }
+          email: { type: string, pattern: '^[^@\\s]+@[^@\\s]+$' }
+          amount: { type: decimal, min: 0, max: 100 }
+          status: { type: string, in: [new, paid] }
+          code: { type: string, min_length: 2, max_length: 3 }
+          day: { type: date }
+          at: { type: timestamp }
+          flag: { type: bool, severity: warn }
+        checks:
+          - { row_count: { min: 1, max: 10 } }
+          - { unique: [status, code] }
+          - { freshness: { column: at, max_age: 7d } }
+        """
+
+    @Test func everyCheckPassesOnGoodData() throws {
+        let report = try run(
+            try dataset(Self.contract),
+            """
+            id,email,amount,status,code,day,at,flag
+            1,a@x.io,0,new,ab,2026-11-01,2026-11-17T10:00:00Z,true
+            2,b@x.io,100,paid,abc,2026-11-02,2026-11-17T11:00:00Z,false
+
+            """)
+        #expect(report.passed, "\(report.failedChecks)")
+        #expect(report.rows == 2 && report.invalidRows == 0)
+        #expect(report.checks.allSatisfy { $0.success })
+        #expect(report.checks.count == 20)
+    }
+
+    @Test func everyCheckFailsOnBadData() throws {
+        let report = try run(
+            try dataset(Self.contract),
+            """
+            id,email,amount,status,code,day,at,flag
+            1,not-an-email,-1,lost,a,2026-13-01,2026-11-01T10:00:00Z,maybe
+            1,b@x.io,101,paid,abcd,2026-11-02,2026-11-02T11:00:00Z,true
+            ,c@x.io,5,paid,abcd,2026-11-02,2026-11-02T11:00:00Z,true
+            x,d@x.io,5,new,ab,2026-11-02,2026-11-02T11:00:00Z,true
+
+            """)
+        #expect(!report.passed)
+        for (id, failures) in [
+            ("id.required", 1), ("id.type", 1), ("id.unique", 1), ("email.pattern", 1), ("amount.min", 1),
+            ("amount.max", 1),
+            ("status.in", 1), ("code.min_length", 1), ("code.max_length", 2), ("day.type", 1), ("flag.type", 1),
+            ("unique(status,code)", 1),
+        ] {
+            #expect(try check(report, id).unexpectedCount == Int64(failures), "\(id)")
+        }
+        #expect(try check(report, "freshness(at)").message?.contains("older than 1w") == true)
+        #expect(try check(report, "flag.type").severity == .warn)
+        // Every row fails some error check except none: all four are invalid.
+        #expect(report.invalidRows == 4)
+        #expect(report.batchProblems.contains { $0.hasPrefix("freshness(at)") })
+        // PII is masked in samples, other columns are not.
+        #expect(try check(report, "email.pattern").samples.first?.value == "***")
+        #expect(try check(report, "status.in").samples.first?.value == "lost")
+        #expect(try check(report, "status.in").samples.first?.line == 2)
+        let percent = try check(report, "code.max_length").unexpectedPercent
+        #expect(percent == 50)
+    }
+
+    @Test func rowCountAndSchemaProblemsFailTheBatch() throws {
+        let report = try run(try dataset(Self.contract), "id,email,extra\n")
+        #expect(!report.passed)
+        #expect(report.batchProblems.contains { $0.contains("missing columns amount, status, code, day, at, flag") })
+        #expect(report.batchProblems.contains { $0.contains("columns not in the contract: \"extra\"") })
+        #expect(report.batchProblems.contains { $0.contains("found 0 rows, need at least 1") })
+    }
+
+    @Test func referencesCheckEveryValue() throws {
+        let target = try dataset(
+            """
+            classification: internal
+            columns: { customer_id: { type: int } }
+            checks: [ { references: { column: customer_id, dataset: raw.customers, to: id } } ]
+            """)
+        let id = "references(customer_id→raw.customers.id)"
+        let good = try run(target, "customer_id\n1\n007\n", references: [id: ["1", "7"]])
+        #expect(good.passed)
+        let bad = try run(target, "customer_id\n1\n3\n", references: [id: ["1", "7"]])
+        #expect(try check(bad, id).unexpectedCount == 1 && bad.invalidRows == 1)
+        let missing = try run(target, "customer_id\n1\n", references: [id: nil])
+        #expect(!missing.passed)
+        #expect(try check(missing, id).message?.contains("no data") == true)
+    }
+
+    @Test func malformedRowsAreRowErrorsWithLines() throws {
+        let report = try run(
+            try dataset("classification: internal\ncolumns: { a: { type: int }, b: { type: string } }"),
+            "a,b\n1,x\n2\n3,\"open\n4,y\n")
+        let parse = try check(report, "parse")
+        #expect(parse.unexpectedCount == 2)
+        #expect(parse.samples.map(\.line) == [3, 4])
+        #expect(parse.samples.map(\.value) == ["expected 2 fields, found 1", "a quoted field is never closed"])
+    }
+
+    @Test func restrictedDatasetsMaskEverything() throws {
+        let report = try run(try dataset("classification: restricted\ncolumns: { a: { type: int } }"), "a\nsecret\n")
+        #expect(try check(report, "a.type").samples.first?.value == "***")
+    }
+
+    @Test func jsonLinesAgainstAContract() throws {
+        let set = try dataset(
+            "classification: internal\ncolumns: { id: { type: int, required: true }, ok: { type: bool } }")
+        let report = try run(set, "{\"id\":1,\"ok\":true}\n{\"ok\":false}\n{\"id\":\"x\"}\nnot json\n", format: .jsonl)
+        #expect(report.rows == 4 && report.invalidRows == 3)
+        #expect(try check(report, "id.required").samples.first?.line == 2)
+        #expect(try check(report, "parse").samples.first?.line == 4)
+    }
+}
