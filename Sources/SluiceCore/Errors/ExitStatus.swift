@@ -19,3 +19,8 @@ public protocol SluiceError: Error, CustomStringConvertible, Sendable {
     /// The exit status the command line reports for this error.
     var status: ExitStatus { get }
 }
+
+extension SluiceError {
+    /// What the audit log records of the error: one line, no data values.
+    public var auditReason: String { String(description.split(separator: "\n").first ?? "") }
+}
