@@ -21,7 +21,7 @@ public protocol MetadataStore: Sendable {
     func moveEnvironment(_ move: RefMove, template: EnvironmentRecord) async throws
     /// The history of an environment's moves, newest first.
     func environmentHistory(_ name: String) async throws -> [RefMove]
-    /// Records use of an environment (read or write); cheap, never conflicts.
+    /// Records use of an environment (read or write); cheap, never conflicts, a no-op for an unknown name.
     func touchEnvironment(_ name: String, at time: Timestamp) async throws
 
     /// Appends an event to the hash chain and returns it sealed.

@@ -53,9 +53,11 @@ extension Workspace {
     public func listEnvironments() async throws -> [EnvironmentSummary] {
         var summaries: [EnvironmentSummary] = []
         for name in try await knownEnvironmentNames() {
-            summaries.append(
-                try await summary(
-                    of: try await environmentRecord(name), stored: try await metadata.environment(name) != nil))
+            // One lookup: a stored record, else the implicit empty one of a declared name.
+            let stored = try await metadata.environment(name)
+            let record: EnvironmentRecord
+            if let stored { record = stored } else { record = try await environmentRecord(name) }
+            summaries.append(try await summary(of: record, stored: stored != nil))
         }
         return summaries
     }

@@ -32,7 +32,8 @@ extension Workspace {
             throw InternalError("\(dataset.name) declares a contract but this engine has no quality gate configured")
         }
         let references = try await referenceValues(for: dataset, head: head, gate: gate)
-        let quarantineWriter = try StagingFile(objects: objects)
+        // Created at the first invalid row, so a clean batch writes no quarantine file at all.
+        var quarantineWriter: StagingFile?
         var invalidLines = Array(repeating: Set<Int64>(), count: files.count)
         let checkedAt = now()
         let report = try gate.validate(
@@ -41,7 +42,8 @@ extension Workspace {
             onRow: { verdict in
                 guard !verdict.failed.isEmpty else { return }
                 invalidLines[verdict.file].insert(verdict.line)
-                try quarantineWriter.append(Self.quarantineLine(file: files[verdict.file].name, verdict))
+                if quarantineWriter == nil { quarantineWriter = try StagingFile(objects: objects) }
+                try quarantineWriter?.append(Self.quarantineLine(file: files[verdict.file].name, verdict))
             })
         var refusal: String?
         if !report.batchProblems.isEmpty {
@@ -54,13 +56,14 @@ extension Workspace {
                 dataset.maxInvalidRatio * 100)
         }
         if let refusal {
-            quarantineWriter.abandon()
+            quarantineWriter?.abandon()
             try await reject(source, inputs: inputs, environment: environment, report: report, reason: refusal)
         }
         guard report.invalidRows > 0 else {
-            quarantineWriter.abandon()
+            quarantineWriter?.abandon()
             return GateVerdict(report: report, filtered: nil, invalidRows: nil)
         }
+        guard let quarantineWriter else { throw InternalError("invalid rows were counted but none was written") }
         let invalid = try quarantineWriter.finish(name: "invalid-rows.jsonl", rows: report.invalidRows)
         // Second pass: write the valid rows (and each file's header) as the files that land.
         let writers = try files.map { _ in try StagingFile(objects: objects) }

@@ -159,8 +159,8 @@ extension Workspace {
     }
 
     /// Records use of a stored environment (reads keep sandboxes alive).
+    /// Stores ignore a touch of an environment that is not stored yet, so no lookup is needed first.
     func touch(_ record: EnvironmentRecord) async throws {
-        guard try await metadata.environment(record.name) != nil else { return }
         try await metadata.touchEnvironment(record.name, at: now())
     }
 }

@@ -45,9 +45,6 @@ public final class ContractValidator {
         self.maxRecordBytes = maxRecordBytes
     }
 
-    /// The id of a table check, as reports and quarantine reasons name it.
-    public static func id(of check: TableCheck) -> String { check.id }
-
     var masksEverything: Bool { dataset.classification == .restricted }
 
     func masked(_ column: String?, _ value: String) -> String {
@@ -87,7 +84,7 @@ public final class ContractValidator {
         var referenceChecks: [(id: String, column: Int, values: Set<String>, severity: CheckSeverity)] = []
         var freshness: [(id: String, column: Int, maxAge: TimeSpan, newest: Int64?)] = []
         for check in dataset.checks {
-            let id = Self.id(of: check)
+            let id = check.id
             switch check.kind {
             case .rowCount:
                 _ = tally(id, type: "row_count", column: nil, severity: check.severity)
