@@ -37,7 +37,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "SluiceQuality", dependencies: ["SluiceCore"]),
+        .target(name: "SluiceQuality", dependencies: ["SluiceCore", "CSluiceSystem"]),
         .executableTarget(
             name: "SluiceCLI",
             dependencies: [

@@ -8,4 +8,7 @@ int sluice_syncfs(int fd);
 /// so a later flush has less left to wait for.
 int sluice_start_writeback(int fd);
 
+/// Hints that `address` will be read soon, so a hash-table probe overlaps the cache misses of its neighbours.
+static inline void sluice_prefetch(const void *address) { __builtin_prefetch(address, 0, 1); }
+
 #endif

@@ -1,0 +1,451 @@
+import Foundation
+
+/// A contract's `pattern`, matched the way `NSRegularExpression.firstMatch` does (a match anywhere unless
+/// anchored), but over bytes with a precompiled DFA: one table lookup per byte and no string built. The DFA
+/// answers for values of printable ASCII; a value with other bytes (non-ASCII, line terminators), and
+/// any pattern using syntax outside the compiled subset (look-around, back-references, `\b`, Unicode
+/// properties, possessive quantifiers), is answered by `NSRegularExpression` itself, so results never differ.
+final class BytePattern: @unchecked Sendable {
+    let source: String
+    private let fallback: NSRegularExpression?
+    private let dfa: DFA?
+
+    init?(_ pattern: String) {
+        source = pattern
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+        fallback = regex
+        var parser = PatternParser(pattern)
+        dfa = (try? parser.parse()).flatMap { DFA(compiling: $0) }
+    }
+
+    /// Whether the DFA compiled (otherwise every value goes through `NSRegularExpression`).
+    var isCompiled: Bool { dfa != nil }
+
+    func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if let dfa, let answer = dfa.matches(bytes) { return answer }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return fallback?.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}
+
+/// A set of ASCII bytes.
+struct ByteClass: Hashable {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+
+    static let all = ByteClass(low: ~0, high: ~0)
+
+    func contains(_ byte: UInt8) -> Bool {
+        byte < 64 ? low >> UInt64(byte) & 1 == 1 : byte < 128 ? high >> UInt64(byte - 64) & 1 == 1 : false
+    }
+
+    mutating func insert(_ byte: UInt8) {
+        if byte < 64 { low |= 1 << UInt64(byte) } else if byte < 128 { high |= 1 << UInt64(byte - 64) }
+    }
+
+    mutating func insert(_ range: ClosedRange<UInt8>) { for byte in range where byte < 128 { insert(byte) } }
+
+    mutating func formUnion(_ other: ByteClass) {
+        low |= other.low
+        high |= other.high
+    }
+
+    var inverted: ByteClass { ByteClass(low: ~low, high: ~high) }
+
+    /// Adds the other case of every ASCII letter.
+    var caseFolded: ByteClass {
+        var folded = self
+        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") where contains(byte) || contains(byte - 32) {
+            folded.insert(byte)
+            folded.insert(byte - 32)
+        }
+        return folded
+    }
+
+    static let digits: ByteClass = {
+        var set = ByteClass()
+        set.insert(UInt8(ascii: "0")...UInt8(ascii: "9"))
+        return set
+    }()
+    static let word: ByteClass = {
+        var set = digits
+        set.insert(UInt8(ascii: "a")...UInt8(ascii: "z"))
+        set.insert(UInt8(ascii: "A")...UInt8(ascii: "Z"))
+        set.insert(UInt8(ascii: "_"))
+        return set
+    }()
+    static let space: ByteClass = {
+        var set = ByteClass()
+        for byte: UInt8 in [9, 10, 12, 13, 32] { set.insert(byte) }
+        return set
+    }()
+}
+
+/// The parsed pattern.
+indirect enum PatternNode {
+    case bytes(ByteClass)
+    case sequence([PatternNode])
+    case choice([PatternNode])
+    case repeated(PatternNode, min: Int, max: Int?)
+    case start
+    case end
+}
+
+/// Thrown for syntax the DFA does not compile; the pattern then runs on `NSRegularExpression`.
+struct UnsupportedPattern: Error {}
+
+/// Parses the subset of ICU syntax the DFA handles.
+struct PatternParser {
+    private let scalars: [Unicode.Scalar]
+    private var index = 0
+    private var ignoreCase = false
+
+    init(_ pattern: String) { scalars = Array(pattern.unicodeScalars) }
+
+    mutating func parse() throws -> PatternNode {
+        if scalars.starts(with: "(?i)".unicodeScalars) {
+            ignoreCase = true
+            index = 4
+        }
+        let node = try alternation()
+        guard index == scalars.count else { throw UnsupportedPattern() }
+        return node
+    }
+
+    private var peek: Unicode.Scalar? { index < scalars.count ? scalars[index] : nil }
+
+    private mutating func alternation() throws -> PatternNode {
+        var branches = [try sequence()]
+        while peek == "|" {
+            index += 1
+            branches.append(try sequence())
+        }
+        return branches.count == 1 ? branches[0] : .choice(branches)
+    }
+
+    private mutating func sequence() throws -> PatternNode {
+        var items: [PatternNode] = []
+        while let next = peek, next != "|", next != ")" {
+            var atom = try self.atom()
+            while let quantifier = peek, "*+?{".unicodeScalars.contains(quantifier) {
+                guard let (min, max) = try bounds() else { break }
+                guard min <= 100, (max ?? 0) <= 100 else { throw UnsupportedPattern() }
+                atom = .repeated(atom, min: min, max: max)
+                if peek == "?" {
+                    index += 1  // lazy: the same set of matches
+                } else if peek == "+" {
+                    throw UnsupportedPattern()  // possessive
+                }
+            }
+            items.append(atom)
+        }
+        return items.count == 1 ? items[0] : .sequence(items)
+    }
+
+    /// A quantifier at `index`; `nil` for a `{` that is not one (then it is a literal).
+    private mutating func bounds() throws -> (Int, Int?)? {
+        switch scalars[index] {
+        case "*":
+            index += 1
+            return (0, nil)
+        case "+":
+            index += 1
+            return (1, nil)
+        case "?":
+            index += 1
+            return (0, 1)
+        default:
+            var cursor = index + 1
+            func number() -> Int? {
+                let begin = cursor
+                while cursor < scalars.count, let digit = scalars[cursor].properties.numericType, digit == .decimal,
+                    scalars[cursor].isASCII
+                {
+                    cursor += 1
+                }
+                guard cursor > begin, cursor - begin < 6 else { return nil }
+                return Int(String(String.UnicodeScalarView(scalars[begin..<cursor])))
+            }
+            guard let min = number() else { throw UnsupportedPattern() }
+            var max: Int? = min
+            if cursor < scalars.count && scalars[cursor] == "," {
+                cursor += 1
+                max = cursor < scalars.count && scalars[cursor] == "}" ? nil : number()
+                if max == nil && !(cursor < scalars.count && scalars[cursor] == "}") { throw UnsupportedPattern() }
+            }
+            guard cursor < scalars.count, scalars[cursor] == "}" else { throw UnsupportedPattern() }
+            if let max, max < min { throw UnsupportedPattern() }
+            index = cursor + 1
+            return (min, max)
+        }
+    }
+
+    private mutating func atom() throws -> PatternNode {
+        let scalar = scalars[index]
+        index += 1
+        switch scalar {
+        case "(":
+            if peek == "?" {
+                // Only groups that do not capture or that are named; look-around, atomic groups and flags are not compiled.
+                if index + 1 < scalars.count && scalars[index + 1] == ":" {
+                    index += 2
+                } else if index + 2 < scalars.count && scalars[index + 1] == "<"
+                    && scalars[index + 2].properties.isAlphabetic
+                {
+                    guard let close = scalars[index...].firstIndex(of: ">") else { throw UnsupportedPattern() }
+                    index = close + 1
+                } else {
+                    throw UnsupportedPattern()
+                }
+            }
+            let inner = try alternation()
+            guard peek == ")" else { throw UnsupportedPattern() }
+            index += 1
+            return inner
+        case "[": return .bytes(try characterClass())
+        case ".":
+            var set = ByteClass.all
+            for byte: UInt8 in [10, 11, 12, 13] { set.low &= ~(1 << UInt64(byte)) }
+            return .bytes(set)
+        case "^": return .start
+        case "$": return .end
+        case "\\": return try escape(inClass: false).map { .bytes($0) } ?? anchorEscape()
+        case "*", "+", "?", ")": throw UnsupportedPattern()
+        default: return .bytes(literal(scalar))
+        }
+    }
+
+    /// `\A`, `\z` and `\Z`, the escapes that are anchors.
+    private mutating func anchorEscape() throws -> PatternNode {
+        switch scalars[index - 1] {
+        case "A": return .start
+        case "z", "Z": return .end
+        default: throw UnsupportedPattern()
+        }
+    }
+
+    private func literal(_ scalar: Unicode.Scalar) -> ByteClass {
+        var set = ByteClass()
+        guard scalar.isASCII else { return set }  // matches no ASCII byte
+        set.insert(UInt8(scalar.value))
+        return ignoreCase ? set.caseFolded : set
+    }
+
+    /// The escape after a backslash as a class; `nil` for an anchor escape (the scalar is consumed).
+    private mutating func escape(inClass: Bool) throws -> ByteClass? {
+        guard let scalar = peek else { throw UnsupportedPattern() }
+        index += 1
+        switch scalar {
+        case "d": return .digits
+        case "D": return ByteClass.digits.inverted
+        case "w": return .word
+        case "W": return ByteClass.word.inverted
+        case "s": return .space
+        case "S": return ByteClass.space.inverted
+        case "t": return literal("\t")
+        case "n": return literal("\n")
+        case "r": return literal("\r")
+        case "f": return literal("\u{0C}")
+        case "e": return literal("\u{1B}")
+        case "a": return literal("\u{07}")
+        case "A", "z", "Z":
+            if inClass { throw UnsupportedPattern() }
+            return nil
+        case "x":
+            var digits = ""
+            if peek == "{" {
+                guard let close = scalars[index...].firstIndex(of: "}") else { throw UnsupportedPattern() }
+                digits = String(String.UnicodeScalarView(scalars[(index + 1)..<close]))
+                index = close + 1
+            } else {
+                guard index + 2 <= scalars.count else { throw UnsupportedPattern() }
+                digits = String(String.UnicodeScalarView(scalars[index..<(index + 2)]))
+                index += 2
+            }
+            guard let value = UInt32(digits, radix: 16), let decoded = Unicode.Scalar(value) else {
+                throw UnsupportedPattern()
+            }
+            return literal(decoded)
+        default:
+            // Escaped punctuation is itself; letters and digits are escapes this subset does not compile.
+            guard scalar.isASCII, !scalar.properties.isAlphabetic, !("0"..."9").contains(scalar) else {
+                throw UnsupportedPattern()
+            }
+            return literal(scalar)
+        }
+    }
+
+    private mutating func characterClass() throws -> ByteClass {
+        var set = ByteClass()
+        let negated = peek == "^"
+        if negated { index += 1 }
+        // `]` first, nested classes, set operations and POSIX names are left to NSRegularExpression.
+        guard peek != "]" else { throw UnsupportedPattern() }
+        var previous: Unicode.Scalar?
+        while true {
+            guard let scalar = peek else { throw UnsupportedPattern() }
+            index += 1
+            switch scalar {
+            case "]":
+                if ignoreCase { set = set.caseFolded }
+                return negated ? set.inverted : set
+            case "[", "&": throw UnsupportedPattern()
+            case "\\":
+                guard let escaped = try escape(inClass: true) else { throw UnsupportedPattern() }
+                set.formUnion(escaped)
+                previous = escapedSingle(escaped)
+            case "-" where set == ByteClass() && previous == nil || peek == "]":
+                set.formUnion(literal(scalar))
+                previous = scalar
+            case "-":
+                guard let upper = peek, upper != "\\", upper != "[", let lower = previous, lower <= upper else {
+                    throw UnsupportedPattern()
+                }
+                index += 1
+                if lower.isASCII { set.insert(UInt8(lower.value)...UInt8(min(upper.value, 127))) }
+                previous = nil
+            default:
+                set.formUnion(literal(scalar))
+                previous = scalar
+            }
+        }
+    }
+
+    /// The scalar an escape stood for when it is a single character (a range may start from it).
+    private func escapedSingle(_ set: ByteClass) -> Unicode.Scalar? {
+        var found: UInt8?
+        for byte in UInt8(0)..<128 where set.contains(byte) {
+            if found != nil { return nil }
+            found = byte
+        }
+        return found.map { Unicode.Scalar($0) }
+    }
+}
+
+/// A DFA over ASCII bytes built by subset construction from a Thompson NFA, with search semantics (a
+/// match may start anywhere) and a match state that stops the scan as soon as a match is certain.
+struct DFA: Sendable {
+    private enum State {
+        case bytes(ByteClass, Int)
+        case split(Int, Int)
+        case start(Int)
+        case end(Int)
+        case match
+    }
+
+    /// `transitions[state << 7 | byte]`.
+    private let transitions: [Int32]
+    /// States in which a match has certainly been found.
+    private let accepting: [Bool]
+    /// States in which a match is found if the input ends here (through `$`).
+    private let acceptingAtEnd: [Bool]
+    private static let maxStates = 4096
+
+    init?(compiling root: PatternNode) {
+        var states: [State] = [.match]
+        func add(_ state: State) -> Int {
+            states.append(state)
+            return states.count - 1
+        }
+        var budget = 20_000
+        func compile(_ node: PatternNode, _ next: Int) throws -> Int {
+            budget -= 1
+            guard budget > 0 else { throw UnsupportedPattern() }
+            switch node {
+            case .bytes(let set): return add(.bytes(set, next))
+            case .start: return add(.start(next))
+            case .end: return add(.end(next))
+            case .sequence(let items):
+                var target = next
+                for item in items.reversed() { target = try compile(item, target) }
+                return target
+            case .choice(let branches):
+                var target = try compile(branches[branches.count - 1], next)
+                for branch in branches.dropLast().reversed() { target = add(.split(try compile(branch, next), target)) }
+                return target
+            case .repeated(let inner, let min, let max):
+                var target = next
+                if let max {
+                    for _ in 0..<(max - min) { target = add(.split(try compile(inner, target), next)) }
+                } else {
+                    let loop = add(.split(-1, target))
+                    states[loop] = .split(try compile(inner, loop), target)
+                    target = loop
+                }
+                // `x{2,}` is `x x x*`: each required copy is compiled in front of the rest.
+                for _ in 0..<min { target = try compile(inner, target) }
+                return target
+            }
+        }
+        guard let entry = try? compile(root, 0) else { return nil }
+
+        func closure(_ seeds: [Int], atStart: Bool, atEnd: Bool) -> [Int] {
+            var seen = Set<Int>()
+            var stack = seeds
+            var result: [Int] = []
+            while let state = stack.popLast() {
+                guard seen.insert(state).inserted else { continue }
+                result.append(state)
+                switch states[state] {
+                case .split(let first, let second): stack.append(contentsOf: [first, second])
+                case .start(let next) where atStart: stack.append(next)
+                case .end(let next) where atEnd: stack.append(next)
+                default: break
+                }
+            }
+            return result.sorted()
+        }
+
+        var ids: [[Int]: Int32] = [:]
+        var sets: [[Int]] = []
+        var startFlags: [Bool] = []
+        var transitions: [Int32] = []
+        func intern(_ set: [Int], isStart: Bool) -> Int32? {
+            if let id = ids[set] { return id }
+            guard sets.count < Self.maxStates else { return nil }
+            let id = Int32(sets.count)
+            ids[set] = id
+            sets.append(set)
+            startFlags.append(isStart)
+            transitions.append(contentsOf: repeatElement(-1, count: 128))
+            return id
+        }
+        guard intern(closure([entry], atStart: true, atEnd: false), isStart: true) != nil else { return nil }
+        var pending = 0
+        while pending < sets.count {
+            let current = sets[pending]
+            for byte in UInt8(0)..<128 {
+                var moved = [entry]  // a new match may begin at every position
+                for state in current {
+                    if case .bytes(let set, let next) = states[state], set.contains(byte) { moved.append(next) }
+                }
+                guard let target = intern(closure(moved, atStart: false, atEnd: false), isStart: false) else {
+                    return nil
+                }
+                transitions[pending << 7 | Int(byte)] = target
+            }
+            pending += 1
+        }
+        self.transitions = transitions
+        accepting = sets.map { $0.contains(0) }
+        acceptingAtEnd = zip(sets, startFlags).map { set, isStart in
+            closure(set, atStart: isStart, atEnd: true).contains(0)
+        }
+    }
+
+    /// Whether the pattern matches; `nil` for a value outside printable ASCII and tab, which the caller
+    /// answers with `NSRegularExpression` (line terminators and Unicode need its exact rules).
+    @inline(__always)
+    func matches(_ bytes: UnsafeRawBufferPointer) -> Bool? {
+        var state = 0
+        if accepting[0] { return true }
+        return transitions.withUnsafeBufferPointer { table in
+            for byte in bytes {
+                guard byte < 128, byte &- 10 >= 4 else { return nil }
+                state = Int(table[state << 7 | Int(byte)])
+                if accepting[state] { return true }
+            }
+            return acceptingAtEnd[state]
+        }
+    }
+}
