@@ -4,39 +4,57 @@ import SluiceCore
 /// The quality gate on embedded defaults: contracts checked by `ContractValidator` over local files.
 public struct ContractGate: QualityGate {
     public let maxRecordBytes: Int
+    /// Shown progress for long checks (the command line draws a bar on a terminal).
+    public let progress: (@Sendable (Int, Int) -> Void)?
 
-    public init(maxRecordBytes: Int = 64 << 20) {
+    public init(maxRecordBytes: Int = 64 << 20, progress: (@Sendable (Int, Int) -> Void)? = nil) {
         self.maxRecordBytes = maxRecordBytes
+        self.progress = progress
     }
 
     public func validate(
         dataset: Dataset, format: DataFormat, delimiter: UInt8, files: [(name: String, url: URL)],
-        references: [String: Set<String>?], now: Timestamp,
+        references: [String: Set<String>?], now: Timestamp, rows: RowDelivery,
         onHeader: (Int, UnsafeRawBufferPointer) throws -> Void, onRow: (RowVerdict) throws -> Void
     ) throws -> ValidationReport {
         let validator = ContractValidator(
             dataset: dataset, format: format, delimiter: delimiter, references: references, now: now,
             maxRecordBytes: maxRecordBytes)
+        validator.progress = progress
         let sources: [(name: String, source: any ByteSource)] = try files.map {
             ($0.name, try FileByteSource(url: $0.url))
         }
-        return try validator.validate(sources, onHeader: onHeader, onRow: onRow)
+        return try validator.validate(sources, rows: rows, onHeader: onHeader, onRow: onRow)
     }
 
     public func columnValues(
         column: String, type: ColumnType?, format: DataFormat, delimiter: UInt8, data: [Data]
     ) throws -> Set<String> {
-        let rule = ColumnRule(
-            spec: ColumnSpec(
-                name: column, type: type ?? .string, location: SourceLocation(file: "", line: 0, column: 0)))
-        let rows = try RowSource(
-            format: format, source: DataByteSource(data), delimiter: delimiter, maxRecordBytes: maxRecordBytes)
-        let mapping = try rows.columnMapping([column], file: "") { _ in }
+        let type = type ?? .string
         var values = Set<String>()
-        while try rows.next() {
-            guard rows.problem(expectedFields: 0) == nil, let bytes = rows.value(at: mapping.positions[0], key: column)
-            else { continue }
-            if let value = bytes.withUnsafeBytes({ rule.parse($0) }) { values.insert(value.key) }
+        let source = DataByteSource(data)
+        switch format {
+        case .csv:
+            let reader = CSVReader(source: source, delimiter: delimiter, maxRecordBytes: maxRecordBytes)
+            guard try reader.next(), let position = (0..<reader.fieldCount).first(where: { reader.field($0) == column })
+            else { return values }
+            while try reader.next() {
+                guard reader.problem == nil, position < reader.fieldCount else { continue }
+                var field = Array(reader.field(position).utf8)
+                if let key = field.withUnsafeMutableBytes({ CanonicalKey.text(type, UnsafeRawBufferPointer($0)) }),
+                    !field.isEmpty
+                {
+                    values.insert(key)
+                }
+            }
+        case .jsonl:
+            let reader = JSONLinesReader(source: source, maxRecordBytes: maxRecordBytes)
+            while try reader.next() {
+                guard reader.problem == nil, let bytes = reader.valueBytes(column), !bytes.isEmpty,
+                    let key = bytes.withUnsafeBytes({ CanonicalKey.text(type, $0) })
+                else { continue }
+                values.insert(key)
+            }
         }
         return values
     }

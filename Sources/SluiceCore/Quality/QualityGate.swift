@@ -17,13 +17,23 @@ public struct RowVerdict {
     }
 }
 
+/// Which rows a gate hands back to its caller.
+public enum RowDelivery: Sendable {
+    /// None: the report is all the caller needs.
+    case none
+    /// Rows that failed an error-severity check.
+    case invalid
+    /// Every row, in file order.
+    case all
+}
+
 /// Checks incoming data against a dataset's contract before anything lands. SluiceQuality provides the
 /// engine; the workspace only decides what lands, what is quarantined and what is refused.
 public protocol QualityGate: Sendable {
     /// Streams `files` through every check of `dataset`, calling back with each header and each row.
     func validate(
         dataset: Dataset, format: DataFormat, delimiter: UInt8, files: [(name: String, url: URL)],
-        references: [String: Set<String>?], now: Timestamp,
+        references: [String: Set<String>?], now: Timestamp, rows: RowDelivery,
         onHeader: (Int, UnsafeRawBufferPointer) throws -> Void, onRow: (RowVerdict) throws -> Void
     ) throws -> ValidationReport
 

@@ -38,9 +38,8 @@ extension Workspace {
         let checkedAt = now()
         let report = try gate.validate(
             dataset: dataset, format: source.format, delimiter: source.delimiter, files: files, references: references,
-            now: checkedAt, onHeader: { _, _ in },
+            now: checkedAt, rows: .invalid, onHeader: { _, _ in },
             onRow: { verdict in
-                guard !verdict.failed.isEmpty else { return }
                 invalidLines[verdict.file].insert(verdict.line)
                 if quarantineWriter == nil { quarantineWriter = try StagingFile(objects: objects) }
                 try quarantineWriter?.append(Self.quarantineLine(file: files[verdict.file].name, verdict))
@@ -71,7 +70,7 @@ extension Workspace {
             _ = try gate.validate(
                 dataset: dataset, format: source.format, delimiter: source.delimiter, files: files,
                 references: references,
-                now: checkedAt,
+                now: checkedAt, rows: .all,
                 onHeader: { index, header in try writers[index].appendLine(header) },
                 onRow: { verdict in
                     if !invalidLines[verdict.file].contains(verdict.line) {

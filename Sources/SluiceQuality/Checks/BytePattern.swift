@@ -8,7 +8,7 @@ import Foundation
 final class BytePattern: @unchecked Sendable {
     let source: String
     private let fallback: NSRegularExpression?
-    private let dfa: DFA?
+    let dfa: DFA?
 
     init?(_ pattern: String) {
         source = pattern
@@ -22,7 +22,14 @@ final class BytePattern: @unchecked Sendable {
     var isCompiled: Bool { dfa != nil }
 
     func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        if let dfa, let answer = dfa.matches(bytes) { return answer }
+        if let dfa, let answer = DFA.matches(bytes, transitions: dfa.transitions, outcomes: dfa.outcomes) {
+            return answer
+        }
+        return slowMatches(bytes)
+    }
+
+    /// The answer of `NSRegularExpression` itself.
+    func slowMatches(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let text = String(decoding: bytes, as: UTF8.self)
         return fallback?.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
@@ -324,7 +331,7 @@ struct PatternParser {
 
 /// A DFA over ASCII bytes built by subset construction from a Thompson NFA, with search semantics (a
 /// match may start anywhere) and a match state that stops the scan as soon as a match is certain.
-struct DFA: Sendable {
+final class DFA: @unchecked Sendable {
     private enum State {
         case bytes(ByteClass, Int)
         case split(Int, Int)
@@ -333,12 +340,11 @@ struct DFA: Sendable {
         case match
     }
 
-    /// `transitions[state << 7 | byte]`.
-    private let transitions: [Int32]
-    /// States in which a match has certainly been found.
-    private let accepting: [Bool]
-    /// States in which a match is found if the input ends here (through `$`).
-    private let acceptingAtEnd: [Bool]
+    /// `transitions[state << 8 | byte]`.
+    let transitions: UnsafeMutablePointer<Int32>
+    /// Per state: 1 when a match has been found, 2 when one is found if the input ends here (through
+    /// `$`), 0 otherwise, 3 when the DFA cannot answer.
+    let outcomes: UnsafeMutablePointer<UInt8>
     private static let maxStates = 4096
 
     init?(compiling root: PatternNode) {
@@ -399,7 +405,6 @@ struct DFA: Sendable {
         var ids: [[Int]: Int32] = [:]
         var sets: [[Int]] = []
         var startFlags: [Bool] = []
-        var transitions: [Int32] = []
         func intern(_ set: [Int], isStart: Bool) -> Int32? {
             if let id = ids[set] { return id }
             guard sets.count < Self.maxStates else { return nil }
@@ -407,13 +412,14 @@ struct DFA: Sendable {
             ids[set] = id
             sets.append(set)
             startFlags.append(isStart)
-            transitions.append(contentsOf: repeatElement(-1, count: 128))
             return id
         }
         guard intern(closure([entry], atStart: true, atEnd: false), isStart: true) != nil else { return nil }
+        var ascii: [[Int32]] = []
         var pending = 0
         while pending < sets.count {
             let current = sets[pending]
+            var row = [Int32](repeating: 0, count: 128)
             for byte in UInt8(0)..<128 {
                 var moved = [entry]  // a new match may begin at every position
                 for state in current {
@@ -422,30 +428,57 @@ struct DFA: Sendable {
                 guard let target = intern(closure(moved, atStart: false, atEnd: false), isStart: false) else {
                     return nil
                 }
-                transitions[pending << 7 | Int(byte)] = target
+                row[Int(byte)] = target
             }
+            ascii.append(row)
             pending += 1
         }
-        self.transitions = transitions
-        accepting = sets.map { $0.contains(0) }
-        acceptingAtEnd = zip(sets, startFlags).map { set, isStart in
-            closure(set, atStart: isStart, atEnd: true).contains(0)
+        // One row of 256 per state. A state with a match keeps it whatever follows; bytes the DFA does not
+        // answer for (outside ASCII, line terminators) lead to a last state that keeps the value undecided.
+        let undecided = Int32(sets.count)
+        let stateCount = sets.count + 1
+        transitions = .allocate(capacity: stateCount << 8)
+        outcomes = .allocate(capacity: stateCount)
+        for state in 0..<stateCount {
+            let matched = state < sets.count && sets[state].contains(0)
+            for byte in 0..<256 {
+                let target: Int32
+                if matched {
+                    target = Int32(state)
+                } else if state == sets.count || byte >= 128 || (10...13).contains(byte) {
+                    target = undecided
+                } else {
+                    target = ascii[state][byte]
+                }
+                transitions[state << 8 | byte] = target
+            }
+            if state == sets.count {
+                outcomes[state] = 3
+            } else {
+                outcomes[state] =
+                    matched ? 1 : closure(sets[state], atStart: startFlags[state], atEnd: true).contains(0) ? 2 : 0
+            }
         }
     }
 
+    deinit {
+        transitions.deallocate()
+        outcomes.deallocate()
+    }
+
     /// Whether the pattern matches; `nil` for a value outside printable ASCII and tab, which the caller
-    /// answers with `NSRegularExpression` (line terminators and Unicode need its exact rules).
+    /// answers with `NSRegularExpression` (line terminators and Unicode need its exact rules). One table
+    /// lookup per byte and nothing else in the loop.
     @inline(__always)
-    func matches(_ bytes: UnsafeRawBufferPointer) -> Bool? {
+    static func matches(
+        _ bytes: UnsafeRawBufferPointer, transitions: UnsafePointer<Int32>, outcomes: UnsafePointer<UInt8>
+    ) -> Bool? {
         var state = 0
-        if accepting[0] { return true }
-        return transitions.withUnsafeBufferPointer { table in
-            for byte in bytes {
-                guard byte < 128, byte &- 10 >= 4 else { return nil }
-                state = Int(table[state << 7 | Int(byte)])
-                if accepting[state] { return true }
-            }
-            return acceptingAtEnd[state]
+        for byte in bytes { state = Int(transitions[state << 8 | Int(byte)]) }
+        switch outcomes[state] {
+        case 1, 2: return true
+        case 0: return false
+        default: return nil
         }
     }
 }

@@ -3,6 +3,11 @@ import SluiceCore
 
 /// Checks data against a dataset's contract in one streaming pass: schema, every column rule and every
 /// table check, with malformed records reported as row problems rather than stopping the read.
+///
+/// CSV files are cut into pieces that worker threads read and check at once (each with its own
+/// buffer, so memory stays bounded apart from the uniqueness and reference sets); the caller's thread
+/// merges the pieces in file order, which keeps line numbers, samples, the first-occurrence rule of
+/// uniqueness and the order of row verdicts exactly as a sequential read would have them.
 public final class ContractValidator {
     public let dataset: Dataset
     public let format: DataFormat
@@ -10,218 +15,231 @@ public final class ContractValidator {
     public let now: Timestamp
     public let sampleLimit: Int
     public let maxRecordBytes: Int
-    /// Values of each `references` check's target column, by check id; `nil` when the target has no data.
-    let references: [String: Set<String>?]
-    private var tallies: [String: Tally] = [:]
-    private var order: [String] = []
-    private var batchProblems: [String] = []
-
-    final class Tally {
-        let type: String
-        let column: String?
-        let severity: CheckSeverity
-        var failures: Int64 = 0
-        var samples: [CheckResult.Sample] = []
-        var message: String?
-
-        init(type: String, column: String?, severity: CheckSeverity) {
-            self.type = type
-            self.column = column
-            self.severity = severity
-        }
-    }
+    /// Bytes per piece of a CSV file.
+    public let chunkSize: Int
+    /// Worker threads (0: everything on the caller's thread).
+    public let workers: Int
+    /// Called on the caller's thread as bytes are checked: done so far, and the total of all inputs.
+    public var progress: ((Int, Int) -> Void)?
+    let contract: CompiledContract
+    /// Bytes the uniqueness sets held at the end of the last run.
+    public private(set) var keyMemory = 0
 
     public init(
         dataset: Dataset, format: DataFormat, delimiter: UInt8 = UInt8(ascii: ","),
-        references: [String: Set<String>?] = [:],
-        now: Timestamp, sampleLimit: Int = 5, maxRecordBytes: Int = 64 << 20
+        references: [String: Set<String>?] = [:], now: Timestamp, sampleLimit: Int = 5,
+        maxRecordBytes: Int = 64 << 20, chunkSize: Int = 4 << 20,
+        workers: Int = min(ProcessInfo.processInfo.activeProcessorCount, 8)
     ) {
         self.dataset = dataset
         self.format = format
         self.delimiter = delimiter
-        self.references = references
         self.now = now
         self.sampleLimit = sampleLimit
-        self.maxRecordBytes = maxRecordBytes
-    }
-
-    var masksEverything: Bool { dataset.classification == .restricted }
-
-    func masked(_ column: String?, _ value: String) -> String {
-        if masksEverything || (column.map(dataset.pii.contains) ?? false) { return "***" }
-        return value.count > 80 ? String(value.prefix(80)) + "…" : value
-    }
-
-    private func tally(_ id: String, type: String, column: String?, severity: CheckSeverity) -> Tally {
-        if let existing = tallies[id] { return existing }
-        let created = Tally(type: type, column: column, severity: severity)
-        tallies[id] = created
-        order.append(id)
-        return created
-    }
-
-    private func fail(_ id: String, line: Int64, value: String, file: String) {
-        guard let tally = tallies[id] else { return }
-        tally.failures += 1
-        if tally.samples.count < sampleLimit {
-            tally.samples.append(.init(line: line, value: masked(tally.column, value), file: file))
-        }
+        self.maxRecordBytes = max(1024, maxRecordBytes)
+        self.chunkSize = max(4096, chunkSize)
+        self.workers = max(0, workers)
+        contract = CompiledContract(dataset: dataset, references: references)
     }
 
     public func validate(
-        _ inputs: [(name: String, source: any ByteSource)],
+        _ inputs: [(name: String, source: any ByteSource)], rows delivery: RowDelivery = .none,
         onHeader: (Int, UnsafeRawBufferPointer) throws -> Void = { _, _ in },
         onRow: (RowVerdict) throws -> Void = { _ in }
     ) throws -> ValidationReport {
-        let rules = dataset.columns.map(ColumnRule.init)
-        _ = tally("parse", type: "parse", column: nil, severity: .error)
-        for rule in rules {
-            for type in rule.declaredChecks {
-                _ = tally("\(rule.spec.name).\(type)", type: type, column: rule.spec.name, severity: rule.spec.severity)
+        let merger = ValidationMerger(contract: contract, sampleLimit: sampleLimit)
+        let total = inputs.reduce(0) { $0 + $1.source.size }
+        var done = 0
+        try withoutActuallyEscaping(onRow) { onRow in
+            let deliver: ((RowVerdict) throws -> Void)?
+            switch delivery {
+            case .none: deliver = nil
+            case .invalid: deliver = { verdict in if !verdict.failed.isEmpty { try onRow(verdict) } }
+            case .all: deliver = onRow
             }
-        }
-        var composite: [(id: String, columns: [Int], seen: Set<String>, severity: CheckSeverity)] = []
-        var referenceChecks: [(id: String, column: Int, values: Set<String>, severity: CheckSeverity)] = []
-        var freshness: [(id: String, column: Int, maxAge: TimeSpan, newest: Int64?)] = []
-        for check in dataset.checks {
-            let id = check.id
-            switch check.kind {
-            case .rowCount:
-                _ = tally(id, type: "row_count", column: nil, severity: check.severity)
-            case .unique(let columns):
-                _ = tally(id, type: "unique", column: columns.joined(separator: ","), severity: check.severity)
-                composite.append(
-                    (id, columns.compactMap { name in rules.firstIndex { $0.spec.name == name } }, [], check.severity))
-            case .references(let column, let target, _):
-                _ = tally(id, type: "references", column: column, severity: check.severity)
-                guard let index = rules.firstIndex(where: { $0.spec.name == column }) else { continue }
-                if let values = references[id] ?? nil {
-                    referenceChecks.append((id, index, values, check.severity))
-                } else {
-                    let message = "\(target) has no data in this environment to check against; ingest it first"
-                    tallies[id]?.message = message
-                    if check.severity == .error { batchProblems.append("\(id): \(message)") }
+            for (file, input) in inputs.enumerated() {
+                let report: (Int) -> Void = { [progress] bytes in progress?(done + bytes, total) }
+                switch format {
+                case .csv:
+                    try validateCSV(
+                        input.source, file: file, name: input.name, merger: merger, onHeader: onHeader,
+                        onRow: deliver, progress: report)
+                case .jsonl:
+                    try validateJSONLines(
+                        input.source, file: file, name: input.name, merger: merger, onRow: deliver, progress: report)
                 }
-            case .freshness(let column, let maxAge):
-                _ = tally(id, type: "freshness", column: column, severity: check.severity)
-                if let index = rules.firstIndex(where: { $0.spec.name == column }) {
-                    freshness.append((id, index, maxAge, nil))
-                }
+                done += input.source.size
             }
         }
-
-        var rows: Int64 = 0
-        var invalid: Int64 = 0
-        var values = [TypedValue?](repeating: nil, count: rules.count)
-        var failed: [String] = []
-        for (fileIndex, input) in inputs.enumerated() {
-            let rowSource = try RowSource(
-                format: format, source: input.source, delimiter: delimiter, maxRecordBytes: maxRecordBytes)
-            let mapping = try rowSource.columnMapping(rules.map(\.spec.name), file: input.name) { problem in
-                batchProblems.append(problem)
-            }
-            if let header = rowSource.header { try onHeader(fileIndex, header) }
-            while try rowSource.next() {
-                rows += 1
-                failed.removeAll(keepingCapacity: true)
-                let line = rowSource.line
-                if let problem = rowSource.problem(expectedFields: mapping.fieldCount) {
-                    fail("parse", line: line, value: problem.message, file: input.name)
-                    failed.append("parse")
-                } else {
-                    for (index, rule) in rules.enumerated() {
-                        values[index] = nil
-                        let name = rule.spec.name
-                        guard let bytes = rowSource.value(at: mapping.positions[index], key: name) else {
-                            if rule.spec.required {
-                                fail("\(name).required", line: line, value: "(empty)", file: input.name)
-                                if rule.spec.severity == .error { failed.append("\(name).required") }
-                            }
-                            continue
-                        }
-                        let value = bytes.withUnsafeBytes { rule.parse($0) }
-                        guard let value else {
-                            fail(
-                                "\(name).type", line: line, value: String(decoding: bytes, as: UTF8.self),
-                                file: input.name)
-                            if rule.spec.severity == .error { failed.append("\(name).type") }
-                            continue
-                        }
-                        values[index] = value
-                        for type in rule.failures(of: value) {
-                            fail(
-                                "\(name).\(type)", line: line, value: String(decoding: bytes, as: UTF8.self),
-                                file: input.name)
-                            if rule.spec.severity == .error { failed.append("\(name).\(type)") }
-                        }
-                    }
-                    for index in composite.indices {
-                        let key = composite[index].columns.map { values[$0]?.key ?? "\u{0}" }.joined(
-                            separator: "\u{1F}")
-                        if !composite[index].seen.insert(key).inserted {
-                            fail(
-                                composite[index].id, line: line,
-                                value: key.replacingOccurrences(of: "\u{1F}", with: ","), file: input.name)
-                            if composite[index].severity == .error { failed.append(composite[index].id) }
-                        }
-                    }
-                    for check in referenceChecks {
-                        guard let value = values[check.column], !check.values.contains(value.key) else { continue }
-                        fail(check.id, line: line, value: value.key, file: input.name)
-                        if check.severity == .error { failed.append(check.id) }
-                    }
-                    for index in freshness.indices {
-                        guard let value = values[freshness[index].column] else { continue }
-                        let time: Int64
-                        switch value {
-                        case .timestamp(let milliseconds): time = milliseconds
-                        case .date(let days): time = days * 86_400_000
-                        default: continue
-                        }
-                        freshness[index].newest = max(freshness[index].newest ?? time, time)
-                    }
-                }
-                if !failed.isEmpty { invalid += 1 }
-                try onRow(RowVerdict(file: fileIndex, line: line, raw: rowSource.raw, failed: failed))
-            }
-        }
-        finishTableChecks(rows: rows, freshness: freshness.map { ($0.id, $0.maxAge, $0.newest) })
-        let checks = order.map { id -> CheckResult in
-            let tally = tallies[id]!
-            let success = tally.failures == 0 && tally.message == nil
-            return CheckResult(
-                id: id, type: tally.type, column: tally.column, severity: tally.severity, success: success,
-                elementCount: rows,
-                unexpectedCount: tally.failures,
-                unexpectedPercent: rows == 0 ? 0 : Double(tally.failures) * 100 / Double(rows),
-                samples: tally.samples, message: tally.message)
-        }
-        return ValidationReport(
-            dataset: dataset.name.description, files: inputs.map(\.name), rows: rows, validRows: rows - invalid,
-            invalidRows: invalid,
-            batchProblems: batchProblems, checks: checks, checkedAt: now)
+        keyMemory = merger.keyMemory
+        return merger.report(files: inputs.map(\.name), now: now)
     }
 
-    private func finishTableChecks(rows: Int64, freshness: [(String, TimeSpan, Int64?)]) {
-        for check in dataset.checks {
-            guard case .rowCount(let min, let max) = check.kind, let tally = tallies["row_count"] else { continue }
-            if let min, rows < Int64(min) { tally.message = "found \(rows) rows, need at least \(min)" }
-            if let max, rows > Int64(max) { tally.message = "found \(rows) rows, allowed at most \(max)" }
+    private func validateCSV(
+        _ source: any ByteSource, file: Int, name: String, merger: ValidationMerger,
+        onHeader: (Int, UnsafeRawBufferPointer) throws -> Void, onRow: ((RowVerdict) throws -> Void)?,
+        progress: (Int) -> Void
+    ) throws {
+        let header = try CSVHeader.read(source, delimiter: delimiter, maxRecordBytes: maxRecordBytes)
+        let names = contract.columns.map(\.spec.name)
+        let positions = names.map { header.names.firstIndex(of: $0) }
+        let missing = zip(names, positions).filter { $0.1 == nil }.map(\.0)
+        let extra = header.names.filter { !names.contains($0) }
+        if !names.isEmpty && !missing.isEmpty {
+            merger.batchProblems.append(
+                "\(name): missing columns \(missing.joined(separator: ", ")) (the header is line 1)")
         }
-        for (id, maxAge, newest) in freshness {
-            guard let tally = tallies[id] else { continue }
-            guard let newest else {
-                tally.message = "no value to judge freshness by"
-                continue
-            }
-            let age = now.milliseconds - newest
-            if age > maxAge.seconds * 1000 {
-                tally.message = "newest value is \(Timestamp(milliseconds: newest).iso8601), older than \(maxAge)"
-            }
+        if !names.isEmpty && !extra.isEmpty {
+            merger.batchProblems.append(
+                "\(name): columns not in the contract: \(extra.map { NameRules.quoted($0) }.joined(separator: ", "))")
         }
-        for (id, tally) in tallies
-        where tally.message != nil && tally.severity == .error && ["row_count", "freshness"].contains(tally.type) {
-            batchProblems.append("\(id): \(tally.message!)")
+        if header.found { try header.raw.withUnsafeBytes { try onHeader(file, $0) } }
+        let layout = CSVLayout(
+            positions: positions, fieldCount: names.isEmpty ? 0 : header.names.count, delimiter: delimiter,
+            maxRecordBytes: maxRecordBytes)
+        let ranges = stride(from: header.dataStart, to: source.size, by: chunkSize).map {
+            $0..<min($0 + chunkSize, source.size)
+        }
+        let pool = BufferPool()
+        let contract = self.contract
+        let sampleLimit = self.sampleLimit
+        let keepRows = onRow != nil
+        let makeReader: @Sendable () -> CSVChunkReader = {
+            CSVChunkReader(source: source, layout: layout, contract: contract, sampleLimit: sampleLimit, pool: pool)
+        }
+        let local = makeReader()
+        let parallel: OrderedWorkers<ChunkResult>? =
+            ranges.count > 2 && workers > 0
+            ? OrderedWorkers(
+                count: ranges.count, workers: workers, window: workers * 2, makeState: makeReader,
+                job: { reader, index in
+                    try reader.read(ranges[index], knownStart: index == 0 ? header.dataStart : nil, keepRows: keepRows)
+                }) : nil
+        defer { parallel?.finish() }
+        var expected = header.dataStart
+        var line = header.dataLine
+        for (index, range) in ranges.enumerated() {
+            var chunk =
+                try parallel?.result(index)
+                ?? local.read(range, knownStart: index == 0 ? header.dataStart : nil, keepRows: keepRows)
+            // A guess is right when the piece starts where the previous one's last record ended (or, for a
+            // piece inside one long record, when that record runs past the piece).
+            let confirmed = chunk.isEmpty ? expected >= range.upperBound : chunk.start == expected
+            if !confirmed { chunk = try local.read(range, knownStart: expected, keepRows: keepRows) }
+            if index == 0 && ranges.count > 1 && chunk.end > chunk.start {
+                // Rows to expect from the first piece's density, plus a margin.
+                let density = Double(chunk.tallies.rows) / Double(chunk.end - chunk.start)
+                merger.expect(rows: Int(density * Double(source.size - header.dataStart) * 1.05))
+            }
+            try merger.merge(chunk, firstLine: line, file: file, fileName: name, onRow: onRow)
+            line += chunk.lines
+            if !chunk.isEmpty { expected = chunk.end }
+            progress(range.upperBound)
+        }
+    }
+
+    private func validateJSONLines(
+        _ source: any ByteSource, file: Int, name: String, merger: ValidationMerger,
+        onRow: ((RowVerdict) throws -> Void)?, progress: (Int) -> Void
+    ) throws {
+        let reader = JSONLinesReader(source: source, maxRecordBytes: maxRecordBytes)
+        let checker = RowChecker(contract: contract, sampleLimit: sampleLimit)
+        let names = contract.columns.map(\.spec.name)
+        var more = true
+        while more {
+            let chunk = ChunkResult(start: 0, contract: contract)
+            checker.begin()
+            var firstLine: Int64?
+            var raw: [UInt8] = []
+            while checker.tallies.rows < 8192 {
+                guard try reader.next() else {
+                    more = false
+                    break
+                }
+                let first = firstLine ?? reader.recordLine
+                firstLine = first
+                checker.startRow(line: Int32(truncatingIfNeeded: reader.recordLine - first))
+                if let problem = reader.problem {
+                    checker.parseProblem(problem.message)
+                } else {
+                    for (column, key) in names.enumerated() {
+                        if let value = reader.valueBytes(key) {
+                            value.withUnsafeBytes { checker.check(column, $0) }
+                        } else {
+                            checker.null(column)
+                        }
+                    }
+                    checker.finishRow()
+                }
+                if onRow != nil {
+                    chunk.rowBounds.append(raw.count)
+                    raw.append(contentsOf: reader.rawRecord)
+                    chunk.rowBounds.append(raw.count)
+                }
+            }
+            chunk.tallies = checker.tallies
+            if onRow != nil {
+                let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(raw.count, 1), alignment: 8)
+                raw.withUnsafeBytes { storage.copyMemory(from: $0) }
+                chunk.storage = storage
+            }
+            try merger.merge(chunk, firstLine: firstLine ?? 0, file: file, fileName: name, onRow: onRow)
+            progress(reader.consumed)
+        }
+    }
+}
+
+/// A CSV file's header: the first record that is not blank, after an optional byte order mark.
+struct CSVHeader {
+    var found = false
+    var names: [String] = []
+    var raw: [UInt8] = []
+    /// Where the first data record may start, and its line.
+    var dataStart = 0
+    var dataLine: Int64 = 1
+
+    static func read(_ source: any ByteSource, delimiter: UInt8, maxRecordBytes: Int) throws -> CSVHeader {
+        var header = CSVHeader()
+        var size = min(64 << 10, source.size)
+        while true {
+            var bytes = [UInt8](repeating: 0, count: size)
+            let count = try bytes.withUnsafeMutableBytes { try source.readFully(at: 0, into: $0) }
+            let parser = CSVRecordParser(delimiter: delimiter)
+            var position = count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+            var line: Int64 = 1
+            let atEOF = count >= source.size
+            let finished: Bool = bytes.withUnsafeBytes { buffer in
+                while position < count {
+                    switch parser.parse(buffer.baseAddress!, from: position, end: count, atEOF: atEOF) {
+                    case .needMore: return false
+                    case .blank:
+                        line += parser.lines
+                        position = parser.next
+                    case .record:
+                        header.names = (0..<parser.fieldCount).map { index in
+                            var field: [UInt8] = []
+                            CSVRecordParser.unescape(parser.rawField(buffer.baseAddress!, index), into: &field)
+                            return parser.isEscaped(index)
+                                ? String(decoding: field, as: UTF8.self)
+                                : String(decoding: parser.rawField(buffer.baseAddress!, index), as: UTF8.self)
+                        }
+                        header.found = true
+                        header.raw = Array(buffer[position..<parser.recordEnd])
+                        header.dataStart = parser.next
+                        header.dataLine = line + parser.lines
+                        return true
+                    }
+                }
+                return atEOF
+            }
+            if finished {
+                if !header.found { header.dataStart = source.size }
+                return header
+            }
+            guard size < maxRecordBytes else {
+                throw UsageError("the header line is longer than \(maxRecordBytes) bytes; is this a CSV file?")
+            }
+            size = min(size * 4, source.size)
         }
     }
 }

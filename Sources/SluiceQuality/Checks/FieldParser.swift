@@ -1,3 +1,5 @@
+import Foundation
+
 /// Parses field bytes as the contract's types, without building strings on the common paths.
 public enum FieldParser {
     /// A whole number: optional sign, then digits; no spaces, no thousands separators.
@@ -25,18 +27,39 @@ public enum FieldParser {
         return value
     }
 
-    /// A decimal number: optional sign, digits with at most one point, optional exponent.
+    /// A decimal number: optional sign, digits with at most one point, optional exponent. Up to 15
+    /// significant digits with a small exponent are converted exactly without a string (powers of ten up
+    /// to 10^22 are exact doubles); anything longer goes through `strtod`.
     public static func decimal(_ bytes: UnsafeRawBufferPointer) -> Double? {
         guard !bytes.isEmpty, bytes.count < 64 else { return nil }
         var index = 0
-        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") { index = 1 }
+        var negative = false
+        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
+            negative = bytes[0] == UInt8(ascii: "-")
+            index = 1
+        }
         var digits = 0
+        var significant = 0
+        var mantissa: UInt64 = 0
+        var scale = 0  // digits after the point
         var point = false
         var exponent = false
+        var exponentValue = 0
+        var exponentNegative = false
+        var exponentDigits = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if byte &- UInt8(ascii: "0") < 10 {
-                digits += 1
+            let digit = byte &- UInt8(ascii: "0")
+            if digit < 10 {
+                if exponent {
+                    exponentDigits += 1
+                    if exponentValue < 10_000 { exponentValue = exponentValue * 10 + Int(digit) }
+                } else {
+                    digits += 1
+                    if significant > 0 || digit != 0 { significant += 1 }
+                    if significant <= 19 { mantissa = mantissa &* 10 &+ UInt64(digit) }
+                    if point { scale += 1 }
+                }
             } else if byte == UInt8(ascii: ".") && !point && !exponent {
                 point = true
             } else if (byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")) && digits > 0 && !exponent {
@@ -44,6 +67,7 @@ public enum FieldParser {
                 if index + 1 < bytes.count
                     && (bytes[index + 1] == UInt8(ascii: "-") || bytes[index + 1] == UInt8(ascii: "+"))
                 {
+                    exponentNegative = bytes[index + 1] == UInt8(ascii: "-")
                     index += 1
                 }
                 guard index + 1 < bytes.count else { return nil }
@@ -52,16 +76,42 @@ public enum FieldParser {
             }
             index += 1
         }
-        guard digits > 0 else { return nil }
-        return Double(String(decoding: bytes, as: UTF8.self))
+        guard digits > 0, !exponent || exponentDigits > 0 else { return nil }
+        let power = (exponentNegative ? -exponentValue : exponentValue) - scale
+        if significant <= 15 && abs(power) <= 22 {
+            var value = Double(mantissa)
+            if power < 0 { value /= powersOfTen[-power] } else { value *= powersOfTen[power] }
+            return negative ? -value : value
+        }
+        var text = [CChar](repeating: 0, count: bytes.count + 1)
+        for (offset, byte) in bytes.enumerated() { text[offset] = CChar(bitPattern: byte) }
+        return strtod(text, nil)
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        (0..<exponent).reduce(1.0) { value, _ in value * 10 }
     }
 
     public static func bool(_ bytes: UnsafeRawBufferPointer) -> Bool? {
-        switch String(decoding: bytes, as: UTF8.self).lowercased() {
-        case "true", "t", "yes", "y", "1": return true
-        case "false", "f", "no", "n", "0": return false
-        default: return nil
+        guard bytes.count <= 5 else { return nil }
+        var word: UInt64 = 0
+        for (offset, byte) in bytes.enumerated() {
+            // ASCII letters to lower case; other bytes unchanged.
+            let lower = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+            word |= UInt64(lower) << UInt64(offset * 8)
         }
+        if trueWords.contains(word) { return true }
+        if falseWords.contains(word) { return false }
+        return nil
+    }
+
+    private static let trueWords = ["true", "t", "yes", "y", "1"].map(word)
+    private static let falseWords = ["false", "f", "no", "n", "0"].map(word)
+
+    private static func word(_ text: String) -> UInt64 {
+        var word: UInt64 = 0
+        for (offset, byte) in text.utf8.enumerated() { word |= UInt64(byte) << UInt64(offset * 8) }
+        return word
     }
 
     /// `YYYY-MM-DD` as days since 1970-01-01.

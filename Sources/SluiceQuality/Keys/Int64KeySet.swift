@@ -91,7 +91,7 @@ final class Int64KeySet: @unchecked Sendable {
     }
 
     /// Grows the table (to keep it at most 70 % full) before `total` keys are in it.
-    private func reserve(_ total: Int) {
+    func reserve(_ total: Int) {
         guard total > capacity * 7 / 10 else { return }
         var grown = capacity * 2
         while grown * 7 / 10 < total { grown *= 2 }

@@ -19,17 +19,13 @@ public final class CSVReader {
     private var start = 0  // first byte of the unread data
     private var end = 0  // one past the last byte read
     private var atEOF = false
+    private var offset = 0
     private var line: Int64 = 1
     private var first = true
 
     private let parser: CSVRecordParser
     private var skipped = false
 
-    /// The record just read: fields as byte ranges into the reader's buffer, valid until the next `next()`.
-    public var fieldStarts: [Int] { skipped ? [0] : parser.starts }
-    public var fieldEnds: [Int] { skipped ? [0] : parser.ends }
-    /// Fields that were quoted and contain doubled quotes, so their bytes need unescaping.
-    public var fieldEscaped: [Bool] { skipped ? [false] : parser.escaped }
     public private(set) var recordStart = 0
     public private(set) var recordEnd = 0
     /// The line the record starts on (1 is the first line of the file).
@@ -55,7 +51,7 @@ public final class CSVReader {
         UnsafeRawBufferPointer(rebasing: buffer[recordStart..<recordEnd])
     }
 
-    /// A field's bytes as written (quotes removed, doubled quotes still doubled when `fieldEscaped`).
+    /// A field's bytes as written (quotes removed, doubled quotes still doubled), valid until the next `next()`.
     public func rawField(_ index: Int) -> UnsafeRawBufferPointer {
         skipped ? UnsafeRawBufferPointer(rebasing: buffer[0..<0]) : parser.rawField(buffer.baseAddress!, index)
     }
@@ -63,7 +59,7 @@ public final class CSVReader {
     /// A field's value as text, with doubled quotes made single.
     public func field(_ index: Int) -> String {
         let raw = rawField(index)
-        guard !skipped, parser.escaped[index] else { return String(decoding: raw, as: UTF8.self) }
+        guard !skipped, parser.isEscaped(index) else { return String(decoding: raw, as: UTF8.self) }
         var bytes: [UInt8] = []
         CSVRecordParser.unescape(raw, into: &bytes)
         return String(decoding: bytes, as: UTF8.self)
@@ -110,7 +106,8 @@ public final class CSVReader {
     }
 
     private func fill() throws {
-        try ReadBuffer.refill(&buffer, start: &start, end: &end, atEOF: &atEOF, from: source, limit: maxRecordBytes)
+        try ReadBuffer.refill(
+            &buffer, start: &start, end: &end, atEOF: &atEOF, from: source, offset: &offset, limit: maxRecordBytes)
     }
 
     /// Discards the current record up to its end (tracking quotes) without buffering it.

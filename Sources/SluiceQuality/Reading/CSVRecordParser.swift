@@ -3,11 +3,18 @@
 /// delimiter, line break or quote 16 bytes at a time.
 final class CSVRecordParser {
     let delimiter: UInt8
-    /// Field boundaries of the last record, as offsets into the window.
-    private(set) var starts: [Int] = []
-    private(set) var ends: [Int] = []
-    /// Fields that were quoted and hold doubled quotes, so their bytes need unescaping.
-    private(set) var escaped: [Bool] = []
+    /// Field boundaries of the last record, as offsets into the window, and whether each was quoted with
+    /// doubled quotes inside (so its bytes need unescaping). Raw storage: the hot loop appends without
+    /// reference counting.
+    private var fields: UnsafeMutablePointer<Field>
+    private var capacity = 64
+    private(set) var fieldCount = 0
+
+    struct Field {
+        var start: Int
+        var end: Int
+        var escaped: Bool
+    }
     /// Where the record's bytes end (line break and a carriage return before it excluded).
     private(set) var recordEnd = 0
     /// Where the next record starts.
@@ -24,10 +31,26 @@ final class CSVRecordParser {
 
     init(delimiter: UInt8) {
         self.delimiter = delimiter
-        starts.reserveCapacity(64)
-        ends.reserveCapacity(64)
-        escaped.reserveCapacity(64)
+        fields = .allocate(capacity: capacity)
     }
+
+    deinit { fields.deallocate() }
+
+    @inline(__always)
+    private func addField(_ start: Int, _ end: Int, _ escaped: Bool) {
+        if fieldCount == capacity {
+            let grown = UnsafeMutablePointer<Field>.allocate(capacity: capacity * 2)
+            grown.moveInitialize(from: fields, count: fieldCount)
+            fields.deallocate()
+            fields = grown
+            capacity *= 2
+        }
+        (fields + fieldCount).initialize(to: Field(start: start, end: end, escaped: escaped))
+        fieldCount += 1
+    }
+
+    /// Whether a field was quoted with doubled quotes inside.
+    func isEscaped(_ index: Int) -> Bool { fields[index].escaped }
 
     enum Outcome {
         /// A record was read; its fields and `next` are set.
@@ -38,16 +61,12 @@ final class CSVRecordParser {
         case needMore
     }
 
-    var fieldCount: Int { starts.count }
-
     /// Parses the record starting at `start` in `base[0..<end]`; `atEOF` says no bytes follow `end`.
     func parse(_ base: UnsafeRawPointer, from start: Int, end: Int, atEOF: Bool) -> Outcome {
         let quote = Self.quote
         let newline = Self.newline
         let carriage = Self.carriage
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        escaped.removeAll(keepingCapacity: true)
+        fieldCount = 0
         var position = start
         var lineCount: Int64 = 0
         var high = SIMD16<UInt8>()
@@ -56,9 +75,7 @@ final class CSVRecordParser {
             if position >= end {
                 guard atEOF else { return .needMore }
                 // A delimiter right before the end of the file leaves one empty last field.
-                starts.append(position)
-                ends.append(position)
-                escaped.append(false)
+                addField(position, position, false)
                 break fieldLoop
             }
             if base.load(fromByteOffset: position, as: UInt8.self) == quote {
@@ -69,9 +86,7 @@ final class CSVRecordParser {
                     guard cursor < end else {
                         guard atEOF else { return .needMore }
                         localProblem = .unterminatedQuote
-                        starts.append(position + 1)
-                        ends.append(end)
-                        escaped.append(hasDoubled)
+                        addField(position + 1, end, hasDoubled)
                         position = end
                         break fieldLoop
                     }
@@ -88,9 +103,7 @@ final class CSVRecordParser {
                     }
                     break
                 }
-                starts.append(position + 1)
-                ends.append(cursor)
-                escaped.append(hasDoubled)
+                addField(position + 1, cursor, hasDoubled)
                 position = cursor + 1
                 // After a closing quote: a delimiter, the end of the record, or a malformed remainder.
                 if position >= end {
@@ -129,9 +142,7 @@ final class CSVRecordParser {
                 {
                     fieldEnd -= 1
                 }
-                starts.append(fieldStart)
-                ends.append(fieldEnd)
-                escaped.append(false)
+                addField(fieldStart, fieldEnd, false)
                 if position < end && base.load(fromByteOffset: position, as: UInt8.self) == delimiter {
                     position += 1
                     continue fieldLoop
@@ -153,15 +164,15 @@ final class CSVRecordParser {
         self.recordEnd = recordEnd
         next = position
         lines = lineCount
-        let nonASCII = high .>= SIMD16(repeating: 0x80)
-        hasNonASCII = any(nonASCII)
+        let words = unsafeBitCast(high, to: SIMD2<UInt64>.self)
+        hasNonASCII = (words[0] | words[1]) & 0x8080_8080_8080_8080 != 0
         if localProblem == nil && hasNonASCII
             && !isValidUTF8(UnsafeRawBufferPointer(start: base + start, count: recordEnd - start))
         {
             localProblem = .invalidUTF8
         }
         problem = localProblem
-        if recordEnd == start && starts.count == 1 && localProblem == nil { return .blank }
+        if recordEnd == start && fieldCount == 1 && localProblem == nil { return .blank }
         return .record
     }
 
@@ -194,7 +205,7 @@ final class CSVRecordParser {
 
     /// A field's bytes as written (quotes removed, doubled quotes still doubled when escaped).
     func rawField(_ base: UnsafeRawPointer, _ index: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: base + starts[index], count: ends[index] - starts[index])
+        UnsafeRawBufferPointer(start: base + fields[index].start, count: fields[index].end - fields[index].start)
     }
 
     /// Bytes of a quoted field with its doubled quotes made single.

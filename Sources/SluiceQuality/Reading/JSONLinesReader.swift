@@ -9,6 +9,7 @@ public final class JSONLinesReader {
     private var start = 0
     private var end = 0
     private var atEOF = false
+    private var offset = 0
     private var line: Int64 = 0
 
     public private(set) var recordLine: Int64 = 0
@@ -23,6 +24,24 @@ public final class JSONLinesReader {
     }
 
     deinit { buffer.deallocate() }
+
+    /// Bytes of the source read so far.
+    var consumed: Int { offset - (end - start) }
+
+    /// A value's bytes as text, or `nil` for a missing or null value.
+    func valueBytes(_ key: String) -> [UInt8]? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        switch value {
+        case let text as String: return Array(text.utf8)
+        case let number as NSNumber:
+            // JSON true and false arrive as numbers whose Objective-C type is `c`.
+            if String(cString: number.objCType) == "c" { return Array((number.boolValue ? "true" : "false").utf8) }
+            return Array(number.stringValue.utf8)
+        default:
+            let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])) ?? Data()
+            return Array(data)
+        }
+    }
 
     public var rawRecord: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: buffer[recordBytes]) }
 
@@ -110,6 +129,7 @@ public final class JSONLinesReader {
     }
 
     private func fill() throws {
-        try ReadBuffer.refill(&buffer, start: &start, end: &end, atEOF: &atEOF, from: source, limit: maxRecordBytes)
+        try ReadBuffer.refill(
+            &buffer, start: &start, end: &end, atEOF: &atEOF, from: source, offset: &offset, limit: maxRecordBytes)
     }
 }

@@ -1,10 +1,10 @@
-/// The sliding window both readers keep over their input.
+/// The sliding window the streaming readers keep over their input.
 enum ReadBuffer {
     /// Moves the unread bytes `start..<end` to the front, grows the buffer when it is full (never past
-    /// `limit` plus 1 MiB), and reads more; sets `atEOF` when the source has nothing left.
+    /// `limit` plus 1 MiB), and reads more from `offset`; sets `atEOF` when the source has nothing left.
     static func refill(
         _ buffer: inout UnsafeMutableRawBufferPointer, start: inout Int, end: inout Int, atEOF: inout Bool,
-        from source: any ByteSource, limit: Int
+        from source: any ByteSource, offset: inout Int, limit: Int
     ) throws {
         if start > 0 {
             let remaining = end - start
@@ -19,8 +19,9 @@ enum ReadBuffer {
             buffer.deallocate()
             buffer = grown
         }
-        let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+        let count = try source.read(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
         if count == 0 { atEOF = true }
+        offset += count
         end += count
     }
 }
