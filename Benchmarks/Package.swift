@@ -16,6 +16,7 @@ let package = Package(
             dependencies: [
                 .product(name: "SluiceCore", package: "Sluice"),
                 .product(name: "SluiceStore", package: "Sluice"),
+                .product(name: "SluiceQuality", package: "Sluice"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/SluiceBench"
