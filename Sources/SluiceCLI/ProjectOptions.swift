@@ -40,7 +40,7 @@ struct ProjectOptions: ParsableArguments {
             .resolve(token: token, osUser: OperatingSystemUser.name)
         return Workspace(
             project: project, objects: store.objects, metadata: store.metadata, identity: identity,
-            gate: ContractGate(),
+            gate: ContractGate(progress: ProgressBar.forTerminal(label: "checking")),
             logger: Logger(label: "sluice"), checkpoint: TestCheckpoint.fromEnvironment())
     }
 }
