@@ -40,10 +40,8 @@ public struct ContractGate: QualityGate {
             else { return values }
             while try reader.next() {
                 guard reader.problem == nil, position < reader.fieldCount else { continue }
-                var field = Array(reader.field(position).utf8)
-                if let key = field.withUnsafeMutableBytes({ CanonicalKey.text(type, UnsafeRawBufferPointer($0)) }),
-                    !field.isEmpty
-                {
+                let field = Array(reader.field(position).utf8)
+                if !field.isEmpty, let key = field.withUnsafeBytes({ CanonicalKey.text(type, $0) }) {
                     values.insert(key)
                 }
             }

@@ -24,6 +24,10 @@ final class CompiledContract: @unchecked Sendable {
     private(set) var setupProblems: [(slot: Int, message: String)] = []
     /// Columns whose canonical key bytes some check needs.
     private(set) var keyedColumns: [Bool] = []
+    /// Unique columns whose keys are 64-bit numbers (every type but string), by column index.
+    private(set) var integerUniques: [Int] = []
+    /// Unique columns whose keys are bytes (strings), by column index.
+    private(set) var byteUniques: [Int] = []
     static let parseSlot = 0
 
     init(dataset: Dataset, references values: [String: Set<String>?]) {
@@ -40,7 +44,9 @@ final class CompiledContract: @unchecked Sendable {
             }
             columns.append(program)
         }
-        keyedColumns = columns.map { $0.uniqueSlot != nil && $0.spec.type == .string }
+        keyedColumns = columns.map { $0.uniqueSlot != nil && $0.type == .string }
+        integerUniques = columns.indices.filter { columns[$0].uniqueSlot != nil && columns[$0].type != .string }
+        byteUniques = columns.indices.filter { columns[$0].uniqueSlot != nil && columns[$0].type == .string }
         let index = { (name: String) in self.columns.firstIndex { $0.spec.name == name } }
         for check in dataset.checks {
             let slot = slots.count
@@ -69,15 +75,6 @@ final class CompiledContract: @unchecked Sendable {
                 if let position = index(column) { freshness.append((slot, position, maxAge)) }
             }
         }
-    }
-
-    /// Unique columns whose keys are 64-bit numbers (every type but string), by column index.
-    var integerUniques: [Int] {
-        columns.indices.filter { columns[$0].uniqueSlot != nil && columns[$0].spec.type != .string }
-    }
-    /// Unique columns whose keys are bytes (strings), by column index.
-    var byteUniques: [Int] {
-        columns.indices.filter { columns[$0].uniqueSlot != nil && columns[$0].spec.type == .string }
     }
 
     func masked(_ column: Int?, _ value: String) -> String {

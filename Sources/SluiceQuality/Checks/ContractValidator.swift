@@ -216,12 +216,12 @@ struct CSVHeader {
                         line += parser.lines
                         position = parser.next
                     case .record:
+                        var field: [UInt8] = []
                         header.names = (0..<parser.fieldCount).map { index in
-                            var field: [UInt8] = []
-                            CSVRecordParser.unescape(parser.rawField(buffer.baseAddress!, index), into: &field)
-                            return parser.isEscaped(index)
-                                ? String(decoding: field, as: UTF8.self)
-                                : String(decoding: parser.rawField(buffer.baseAddress!, index), as: UTF8.self)
+                            let raw = parser.rawField(buffer.baseAddress!, index)
+                            guard parser.isEscaped(index) else { return String(decoding: raw, as: UTF8.self) }
+                            CSVRecordParser.unescape(raw, into: &field)
+                            return String(decoding: field, as: UTF8.self)
                         }
                         header.found = true
                         header.raw = Array(buffer[position..<parser.recordEnd])
