@@ -33,7 +33,17 @@ import Testing
             var copy = value
             let actual = copy.withUTF8 { fast.matches(UnsafeRawBufferPointer($0)) }
             #expect(actual == expected, "\(pattern) on \(value.debugDescription)")
+            // Two bytes a step and one byte a step give the same answer.
+            let tables = try #require(fast.dfa?.tables)
+            let paired = copy.withUTF8 { DFA.matches(UnsafeRawBufferPointer($0), tables) }
+            let single = copy.withUTF8 { DFA.matches(UnsafeRawBufferPointer($0), tables.singleBytes) }
+            #expect(paired == single, "\(pattern) on \(value.debugDescription)")
         }
+    }
+
+    @Test func fewByteClassesStepTwoBytesAtATime() throws {
+        let email = try #require(BytePattern(#"^[a-z0-9._]+@[a-z0-9.-]+\.[a-z]{2,}$"#))
+        #expect(email.dfa?.tables.pairs != nil)
     }
 
     @Test(arguments: fallback)

@@ -94,5 +94,33 @@ import Testing
         #expect(bytes("1970-01-01T01:00:00+01:00", FieldParser.timestamp) == 0)
         #expect(bytes("1970-01-01 00:00:01.5", FieldParser.timestamp) == 1500)
         #expect(bytes("yesterday", FieldParser.timestamp) == nil)
+        #expect(bytes("0001-01-01", FieldParser.date) == -719_162)
+        #expect(bytes("-001-01-01", FieldParser.date) == nil)
+    }
+
+    /// The word-at-a-time path for `YYYY-MM-DDTHH:MM:SS[Z]` must agree with the general parser on every
+    /// value, valid or not: generated timestamps, each also with one byte replaced.
+    @Test func fastTimestampsAgreeWithTheGeneralParser() {
+        var generator = SplitMix(state: 17)
+        func pick(_ bound: Int) -> Int { Int(generator.next() % UInt64(bound)) }
+        let replacements = Array("09/:-T Z+a\u{0}\u{7F}".utf8) + [0xC3, 0x3A, 0x2F, 0x40]
+        var checked = 0
+        for _ in 0..<4_000 {
+            let year = [1, 1969, 1970, 2000, 2024, 2100, 9999][pick(7)]
+            let text = String(
+                format: "%04d-%02d-%02d%@%02d:%02d:%02d%@", year, pick(14), pick(33), pick(2) == 0 ? "T" : " ",
+                pick(26), pick(62), pick(63), pick(2) == 0 ? "Z" : "")
+            var variants = [Array(text.utf8)]
+            var changed = Array(text.utf8)
+            changed[pick(changed.count)] = replacements[pick(replacements.count)]
+            variants.append(changed)
+            for bytes in variants {
+                let fast = bytes.withUnsafeBytes(FieldParser.timestamp)
+                let general = bytes.withUnsafeBytes(FieldParser.anyTimestamp)
+                #expect(fast == general, "\(String(decoding: bytes, as: UTF8.self))")
+                checked += fast == nil ? 0 : 1
+            }
+        }
+        #expect(checked > 1_000, "too few valid timestamps generated to compare: \(checked)")
     }
 }

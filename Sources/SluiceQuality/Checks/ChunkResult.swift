@@ -64,6 +64,15 @@ struct ChunkTallies {
         byteKeys = Array(repeating: KeyBatch(), count: contract.byteUniques.count + contract.composites.count)
         newest = Array(repeating: nil, count: contract.freshness.count)
     }
+
+    /// Makes room for about `rows` rows at once, so the per-row lists do not grow (and copy) step by step.
+    mutating func reserve(rows: Int) {
+        rowLines.reserveCapacity(rows)
+        for list in integerKeys.indices {
+            integerKeys[list].reserveCapacity(rows)
+            integerKeyRows[list].reserveCapacity(rows)
+        }
+    }
 }
 
 /// Byte-string keys in one buffer, with the row each came from.

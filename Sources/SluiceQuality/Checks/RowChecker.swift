@@ -35,8 +35,7 @@ final class RowChecker {
         var max = Double.infinity
         var minLength = 0
         var maxLength = Int.max
-        var transitions: UnsafePointer<Int32>?
-        var outcomes: UnsafePointer<UInt8>?
+        var pattern: DFA.Tables?
         /// Accepted values packed for a scan; `nil` when there are many (then a key set answers).
         var accepted: UnsafeRawPointer?
         var acceptedCount = 0
@@ -66,10 +65,7 @@ final class RowChecker {
             code.max = program.max ?? .infinity
             code.minLength = program.minLength ?? 0
             code.maxLength = program.maxLength ?? .max
-            if let dfa = program.pattern?.dfa {
-                code.transitions = UnsafePointer(dfa.transitions)
-                code.outcomes = UnsafePointer(dfa.outcomes)
-            }
+            code.pattern = program.pattern?.dfa?.tables
             if let accepted = program.accepted, accepted.many == nil {
                 code.accepted = UnsafeRawPointer(accepted.packed)
                 code.acceptedCount = accepted.count
@@ -87,7 +83,10 @@ final class RowChecker {
 
     /// Starts a new piece.
     func begin() {
+        // Pieces are the same size, so the last one's rows are a good guess for this one's.
+        let expected = tallies.rows + tallies.rows / 8
         tallies = ChunkTallies(contract: contract)
+        tallies.reserve(rows: expected)
         row = -1
     }
 
@@ -110,98 +109,111 @@ final class RowChecker {
     /// A null value (an empty CSV field, a missing or null JSON value).
     @inline(__always)
     func null(_ column: Int) {
-        let code = codes[column]
-        if code.requiredSlot >= 0 { fail(code.requiredSlot, column: column, failsRow: code.failsRows, "(empty)") }
+        let code = UnsafePointer(codes.baseAddress.unsafelyUnwrapped + column)
+        if code.pointee.requiredSlot >= 0 {
+            fail(code.pointee.requiredSlot, column: column, failsRow: code.pointee.failsRows, "(empty)")
+        }
     }
 
     /// Checks one column's non-empty value.
     func check(_ column: Int, _ bytes: UnsafeRawBufferPointer) {
-        let code = codes[column]
+        let code = UnsafePointer(codes.baseAddress.unsafelyUnwrapped + column)
         var number = 0.0
         var hasNumber = false
         var integerKey: Int64 = 0
-        switch code.type {
+        switch code.pointee.type {
         case .int:
-            guard let value = FieldParser.int(bytes) else { return fail(code.typeSlot, column, code, bytes) }
+            guard let value = FieldParser.int(bytes) else { return fail(code.pointee.typeSlot, column, code, bytes) }
             number = Double(value)
             hasNumber = true
             integerKey = value
         case .decimal:
-            guard let value = FieldParser.decimal(bytes) else { return fail(code.typeSlot, column, code, bytes) }
+            guard let value = FieldParser.decimal(bytes) else {
+                return fail(code.pointee.typeSlot, column, code, bytes)
+            }
             number = value
             hasNumber = true
             integerKey = Int64(bitPattern: value.bitPattern)
         case .bool:
-            guard let value = FieldParser.bool(bytes) else { return fail(code.typeSlot, column, code, bytes) }
+            guard let value = FieldParser.bool(bytes) else { return fail(code.pointee.typeSlot, column, code, bytes) }
             integerKey = value ? 1 : 0
         case .date:
-            guard let value = FieldParser.date(bytes) else { return fail(code.typeSlot, column, code, bytes) }
+            guard let value = FieldParser.date(bytes) else { return fail(code.pointee.typeSlot, column, code, bytes) }
             integerKey = value
-            if code.freshList >= 0 { fresh(code.freshList, value * 86_400_000) }
+            if code.pointee.freshList >= 0 { fresh(code.pointee.freshList, value * 86_400_000) }
         case .timestamp:
-            guard let value = FieldParser.timestamp(bytes) else { return fail(code.typeSlot, column, code, bytes) }
+            guard let value = FieldParser.timestamp(bytes) else {
+                return fail(code.pointee.typeSlot, column, code, bytes)
+            }
             integerKey = value
-            if code.freshList >= 0 { fresh(code.freshList, value) }
+            if code.pointee.freshList >= 0 { fresh(code.pointee.freshList, value) }
         case .string:
             break
         }
         if hasNumber {
-            if code.minSlot >= 0 && number < code.min { fail(code.minSlot, column, code, bytes) }
-            if code.maxSlot >= 0 && number > code.max { fail(code.maxSlot, column, code, bytes) }
+            if code.pointee.minSlot >= 0 && number < code.pointee.min {
+                fail(code.pointee.minSlot, column, code, bytes)
+            }
+            if code.pointee.maxSlot >= 0 && number > code.pointee.max {
+                fail(code.pointee.maxSlot, column, code, bytes)
+            }
         }
-        if code.checksText {
-            if code.type == .string {
+        if code.pointee.checksText {
+            if code.pointee.type == .string {
                 checkText(code, column, bytes, original: bytes)
             } else {
                 text.removeAll(keepingCapacity: true)
-                _ = CanonicalKey.append(code.type, bytes, to: &text)
+                _ = CanonicalKey.append(code.pointee.type, bytes, to: &text)
                 let copy = text
                 copy.withUnsafeBytes { checkText(code, column, $0, original: bytes) }
             }
         }
-        if code.keyed {
+        if code.pointee.keyed {
             keyStarts[column] = keys.count
-            _ = CanonicalKey.append(code.type, bytes, to: &keys)
+            _ = CanonicalKey.append(code.pointee.type, bytes, to: &keys)
             keyEnds[column] = keys.count
         }
-        if code.integerList >= 0 {
-            tallies.integerKeys[code.integerList].append(integerKey)
-            tallies.integerKeyRows[code.integerList].append(row)
-        } else if code.byteList >= 0 {
-            tallies.byteKeys[code.byteList].append(bytes, row: row)
+        if code.pointee.integerList >= 0 {
+            tallies.integerKeys[code.pointee.integerList].append(integerKey)
+            tallies.integerKeyRows[code.pointee.integerList].append(row)
+        } else if code.pointee.byteList >= 0 {
+            tallies.byteKeys[code.pointee.byteList].append(bytes, row: row)
         }
     }
 
     @inline(__always)
     private func checkText(
-        _ code: ColumnCode, _ column: Int, _ value: UnsafeRawBufferPointer, original: UnsafeRawBufferPointer
+        _ code: UnsafePointer<ColumnCode>, _ column: Int, _ value: UnsafeRawBufferPointer,
+        original: UnsafeRawBufferPointer
     ) {
-        if code.patternSlot >= 0 {
+        if code.pointee.patternSlot >= 0 {
             let matched: Bool
-            if let transitions = code.transitions, let outcomes = code.outcomes,
-                let answer = DFA.matches(value, transitions: transitions, outcomes: outcomes)
-            {
+            if let tables = code.pointee.pattern, let answer = DFA.matches(value, tables) {
                 matched = answer
             } else {
                 matched = contract.columns[column].pattern?.slowMatches(value) ?? true
             }
-            if !matched { fail(code.patternSlot, column, code, original) }
+            if !matched { fail(code.pointee.patternSlot, column, code, original) }
         }
-        if code.inSlot >= 0 {
+        if code.pointee.inSlot >= 0 {
             let found =
-                if let packed = code.accepted {
-                    AcceptedValues.contains(value, packed: packed, count: code.acceptedCount)
+                if let packed = code.pointee.accepted {
+                    AcceptedValues.contains(value, packed: packed, count: code.pointee.acceptedCount)
                 } else {
                     contract.columns[column].accepted?.contains(value) ?? true
                 }
-            if !found { fail(code.inSlot, column, code, original) }
+            if !found { fail(code.pointee.inSlot, column, code, original) }
         }
-        if code.minLengthSlot >= 0 || code.maxLengthSlot >= 0 {
+        if code.pointee.minLengthSlot >= 0 || code.pointee.maxLengthSlot >= 0 {
             // Characters are Unicode scalars: every byte that is not a UTF-8 continuation byte starts one.
             var length = 0
             for byte in value where byte & 0xC0 != 0x80 { length += 1 }
-            if code.minLengthSlot >= 0 && length < code.minLength { fail(code.minLengthSlot, column, code, original) }
-            if code.maxLengthSlot >= 0 && length > code.maxLength { fail(code.maxLengthSlot, column, code, original) }
+            if code.pointee.minLengthSlot >= 0 && length < code.pointee.minLength {
+                fail(code.pointee.minLengthSlot, column, code, original)
+            }
+            if code.pointee.maxLengthSlot >= 0 && length > code.pointee.maxLength {
+                fail(code.pointee.maxLengthSlot, column, code, original)
+            }
         }
     }
 
@@ -235,8 +247,8 @@ final class RowChecker {
         tallies.newest[index] = max(tallies.newest[index] ?? milliseconds, milliseconds)
     }
 
-    private func fail(_ slot: Int, _ column: Int, _ code: ColumnCode, _ value: UnsafeRawBufferPointer) {
-        fail(slot, column: column, failsRow: code.failsRows, String(decoding: value, as: UTF8.self))
+    private func fail(_ slot: Int, _ column: Int, _ code: UnsafePointer<ColumnCode>, _ value: UnsafeRawBufferPointer) {
+        fail(slot, column: column, failsRow: code.pointee.failsRows, String(decoding: value, as: UTF8.self))
     }
 
     private func fail(_ slot: Int, column: Int?, failsRow: Bool, _ value: @autoclosure () -> String) {
