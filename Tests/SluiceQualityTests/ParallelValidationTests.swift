@@ -66,9 +66,11 @@ import Testing
         var verdicts: [String]
     }
 
-    func run(_ text: String, chunkSize: Int, workers: Int, dataset: Dataset) throws -> Outcome {
+    func run(
+        _ text: String, chunkSize: Int, workers: Int, dataset: Dataset, format: DataFormat = .csv
+    ) throws -> Outcome {
         let validator = ContractValidator(
-            dataset: dataset, format: .csv, now: Timestamp(milliseconds: 0), sampleLimit: 50, chunkSize: chunkSize,
+            dataset: dataset, format: format, now: Timestamp(milliseconds: 0), sampleLimit: 50, chunkSize: chunkSize,
             workers: workers)
         var verdicts: [String] = []
         let report = try validator.validate(
@@ -93,6 +95,47 @@ import Testing
         #expect(sequential.verdicts.contains { $0.contains("parse") })
         for (chunkSize, workers) in [(4096, 2), (4099, 3), (5000, 0), (65536, 2)] {
             let pieces = try run(text, chunkSize: chunkSize, workers: workers, dataset: dataset)
+            #expect(pieces.report == sequential.report, "chunk \(chunkSize), \(workers) workers")
+            #expect(pieces.verdicts == sequential.verdicts, "chunk \(chunkSize), \(workers) workers")
+        }
+    }
+
+    /// JSON Lines with blank lines, CRLF, invalid JSON, arrays, nulls, missing keys, duplicates and one
+    /// line longer than several pieces.
+    static func jsonLines(rows: Int, seed: UInt64) -> String {
+        var generator = SplitMix(state: seed)
+        var text = ""
+        for row in 1...rows {
+            let roll = generator.next() % 100
+            let id = roll < 3 ? Int(generator.next() % UInt64(row)) + 1 : row
+            let email = roll == 5 ? "bad" : "u\(roll == 6 ? 7 : row)@x.io"
+            let status = ["a", "b", "c", "z"][Int(generator.next() % 4)]
+            let note = row == rows / 2 ? String(repeating: "n", count: 20_000) : "note \(row)"
+            let amount = roll == 9 ? "-1" : "\(generator.next() % 2000).5"
+            switch roll {
+            case 11: text += "{\"id\": \(id), \"email\": \n"
+            case 12: text += "[1, 2]\n"
+            case 13: text += "   \n"
+            case 14: text += "{\"id\": \(id), \"email\": null, \"status\": \"a\"}\r\n"
+            default:
+                text +=
+                    "{\"id\": \(id), \"email\": \"\(email)\", \"note\": \"\(note)\", \"status\": \"\(status)\", \"amount\": \(amount)}"
+                    + (row % 2 == 0 ? "\r\n" : "\n")
+            }
+        }
+        return text
+    }
+
+    @Test(arguments: [4, 5])
+    func jsonLinesPiecesOnThreadsMatchOneSequentialRead(seed: UInt64) throws {
+        let dataset = try Self.dataset()
+        let text = Self.jsonLines(rows: 2500, seed: seed)
+        let sequential = try run(text, chunkSize: 1 << 30, workers: 0, dataset: dataset, format: .jsonl)
+        #expect(sequential.verdicts.count > 2400)
+        #expect(sequential.verdicts.contains { $0.contains("id.unique") })
+        #expect(sequential.verdicts.contains { $0.contains("parse") })
+        for (chunkSize, workers) in [(4096, 2), (4099, 3), (5000, 0), (65536, 2)] {
+            let pieces = try run(text, chunkSize: chunkSize, workers: workers, dataset: dataset, format: .jsonl)
             #expect(pieces.report == sequential.report, "chunk \(chunkSize), \(workers) workers")
             #expect(pieces.verdicts == sequential.verdicts, "chunk \(chunkSize), \(workers) workers")
         }

@@ -15,7 +15,7 @@ struct CSVLayout: Sendable {
 /// the first record starts, it guesses (just after the first line break at or after the range's start);
 /// the ordered merge confirms the guess against where the previous range's last record ended, and has the
 /// range read again from there when a quoted line break made the guess wrong.
-final class CSVChunkReader {
+final class CSVChunkReader: ChunkReading {
     let source: any ByteSource
     let layout: CSVLayout
     let checker: RowChecker
@@ -123,23 +123,10 @@ final class CSVChunkReader {
         }
     }
 
-    /// Just after the first line break at or after `range.lowerBound - 1`; the range's end when none
-    /// lies before it.
     private func guessStart(_ range: Range<Int>) throws -> Int {
-        var offset = range.lowerBound - 1
         let probe = pool.take(minimum: 64 << 10)
         defer { pool.put(probe) }
-        while offset < range.upperBound - 1 {
-            let count = try source.read(
-                at: offset,
-                into: UnsafeMutableRawBufferPointer(rebasing: probe[0..<min(64 << 10, range.upperBound - 1 - offset)]))
-            if count == 0 { break }
-            if let found = memchr(probe.baseAddress!, Int32(CSVRecordParser.newline), count) {
-                return offset + probe.baseAddress!.distance(to: UnsafeMutableRawPointer(found)) + 1
-            }
-            offset += count
-        }
-        return range.upperBound
+        return try source.lineStart(in: range, probe: probe)
     }
 
     /// Skips a record too long to hold, following quotes; returns where the next record starts and the

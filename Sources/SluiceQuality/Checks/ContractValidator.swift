@@ -4,9 +4,9 @@ import SluiceCore
 /// Checks data against a dataset's contract in one streaming pass: schema, every column rule and every
 /// table check, with malformed records reported as row problems rather than stopping the read.
 ///
-/// CSV files are cut into pieces that worker threads read and check at once (each with its own
-/// buffer, so memory stays bounded apart from the uniqueness and reference sets); the caller's thread
-/// merges the pieces in file order, which keeps line numbers, samples, the first-occurrence rule of
+/// CSV and JSON Lines files are cut into pieces that worker threads read and check at once (each with
+/// its own buffer, so memory stays bounded apart from the uniqueness and reference sets); the caller's
+/// thread merges the pieces in file order, which keeps line numbers, samples, the first-occurrence rule of
 /// uniqueness and the order of row verdicts exactly as a sequential read would have them.
 public final class ContractValidator {
     public let dataset: Dataset
@@ -97,44 +97,14 @@ public final class ContractValidator {
         let layout = CSVLayout(
             positions: positions, fieldCount: names.isEmpty ? 0 : header.names.count, delimiter: delimiter,
             maxRecordBytes: maxRecordBytes)
-        let ranges = stride(from: header.dataStart, to: source.size, by: chunkSize).map {
-            $0..<min($0 + chunkSize, source.size)
-        }
         let pool = BufferPool()
         let contract = self.contract
         let sampleLimit = self.sampleLimit
-        let keepRows = onRow != nil
-        let makeReader: @Sendable () -> CSVChunkReader = {
+        try validatePieces(
+            source, from: header.dataStart, firstLine: header.dataLine, file: file, name: name, merger: merger,
+            onRow: onRow, progress: progress
+        ) {
             CSVChunkReader(source: source, layout: layout, contract: contract, sampleLimit: sampleLimit, pool: pool)
-        }
-        let local = makeReader()
-        let parallel: OrderedWorkers<ChunkResult>? =
-            ranges.count > 2 && workers > 0
-            ? OrderedWorkers(
-                count: ranges.count, workers: workers, window: workers * 2, makeState: makeReader,
-                job: { reader, index in
-                    try reader.read(ranges[index], knownStart: index == 0 ? header.dataStart : nil, keepRows: keepRows)
-                }) : nil
-        defer { parallel?.finish() }
-        var expected = header.dataStart
-        var line = header.dataLine
-        for (index, range) in ranges.enumerated() {
-            var chunk =
-                try parallel?.result(index)
-                ?? local.read(range, knownStart: index == 0 ? header.dataStart : nil, keepRows: keepRows)
-            // A guess is right when the piece starts where the previous one's last record ended (or, for a
-            // piece inside one long record, when that record runs past the piece).
-            let confirmed = chunk.isEmpty ? expected >= range.upperBound : chunk.start == expected
-            if !confirmed { chunk = try local.read(range, knownStart: expected, keepRows: keepRows) }
-            if index == 0 && ranges.count > 1 && chunk.end > chunk.start {
-                // Rows to expect from the first piece's density, plus a margin.
-                let density = Double(chunk.tallies.rows) / Double(chunk.end - chunk.start)
-                merger.expect(rows: Int(density * Double(source.size - header.dataStart) * 1.05))
-            }
-            try merger.merge(chunk, firstLine: line, file: file, fileName: name, onRow: onRow)
-            line += chunk.lines
-            if !chunk.isEmpty { expected = chunk.end }
-            progress(range.upperBound)
         }
     }
 
@@ -142,49 +112,57 @@ public final class ContractValidator {
         _ source: any ByteSource, file: Int, name: String, merger: ValidationMerger,
         onRow: ((RowVerdict) throws -> Void)?, progress: (Int) -> Void
     ) throws {
-        let reader = JSONLinesReader(source: source, maxRecordBytes: maxRecordBytes)
-        let checker = RowChecker(contract: contract, sampleLimit: sampleLimit)
-        let names = contract.columns.map(\.spec.name)
-        var more = true
-        while more {
-            let chunk = ChunkResult(start: 0, contract: contract)
-            checker.begin()
-            var firstLine: Int64?
-            var raw: [UInt8] = []
-            while checker.tallies.rows < 8192 {
-                guard try reader.next() else {
-                    more = false
-                    break
-                }
-                let first = firstLine ?? reader.recordLine
-                firstLine = first
-                checker.startRow(line: Int32(truncatingIfNeeded: reader.recordLine - first))
-                if let problem = reader.problem {
-                    checker.parseProblem(problem.message)
-                } else {
-                    for (column, key) in names.enumerated() {
-                        if let value = reader.valueBytes(key) {
-                            value.withUnsafeBytes { checker.check(column, $0) }
-                        } else {
-                            checker.null(column)
-                        }
-                    }
-                    checker.finishRow()
-                }
-                if onRow != nil {
-                    chunk.rowBounds.append(raw.count)
-                    raw.append(contentsOf: reader.rawRecord)
-                    chunk.rowBounds.append(raw.count)
-                }
+        let contract = self.contract
+        let sampleLimit = self.sampleLimit
+        let maxRecordBytes = self.maxRecordBytes
+        try validatePieces(
+            source, from: 0, firstLine: 1, file: file, name: name, merger: merger, onRow: onRow, progress: progress
+        ) {
+            JSONLinesChunkReader(
+                source: source, contract: contract, sampleLimit: sampleLimit, maxRecordBytes: maxRecordBytes)
+        }
+    }
+
+    /// Cuts `source` from `start` on into pieces, reads them on the workers, and merges them in file order
+    /// on this thread. Each piece after the first guesses where its first record starts; the guess is
+    /// confirmed against where the previous piece's last record ended, and the piece is read again from
+    /// there when it was wrong.
+    private func validatePieces<Reader: ChunkReading>(
+        _ source: any ByteSource, from start: Int, firstLine: Int64, file: Int, name: String,
+        merger: ValidationMerger, onRow: ((RowVerdict) throws -> Void)?, progress: (Int) -> Void,
+        makeReader: @escaping @Sendable () -> Reader
+    ) throws {
+        let chunkSize = self.chunkSize
+        let ranges = stride(from: start, to: source.size, by: chunkSize).map { $0..<min($0 + chunkSize, source.size) }
+        let keepRows = onRow != nil
+        let local = makeReader()
+        let parallel: OrderedWorkers<ChunkResult>? =
+            ranges.count > 2 && workers > 0
+            ? OrderedWorkers(
+                count: ranges.count, workers: workers, window: workers * 2, makeState: makeReader,
+                job: { reader, index in
+                    try reader.read(ranges[index], knownStart: index == 0 ? start : nil, keepRows: keepRows)
+                }) : nil
+        defer { parallel?.finish() }
+        var expected = start
+        var line = firstLine
+        for (index, range) in ranges.enumerated() {
+            var chunk =
+                try parallel?.result(index)
+                ?? local.read(range, knownStart: index == 0 ? start : nil, keepRows: keepRows)
+            // A guess is right when the piece starts where the previous one's last record ended (or, for a
+            // piece inside one long record, when that record runs past the piece).
+            let confirmed = chunk.isEmpty ? expected >= range.upperBound : chunk.start == expected
+            if !confirmed { chunk = try local.read(range, knownStart: expected, keepRows: keepRows) }
+            if index == 0 && ranges.count > 1 && chunk.end > chunk.start {
+                // Rows to expect from the first piece's density, plus a margin.
+                let density = Double(chunk.tallies.rows) / Double(chunk.end - chunk.start)
+                merger.expect(rows: Int(density * Double(source.size - start) * 1.05))
             }
-            chunk.tallies = checker.tallies
-            if onRow != nil {
-                let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(raw.count, 1), alignment: 8)
-                raw.withUnsafeBytes { storage.copyMemory(from: $0) }
-                chunk.storage = storage
-            }
-            try merger.merge(chunk, firstLine: firstLine ?? 0, file: file, fileName: name, onRow: onRow)
-            progress(reader.consumed)
+            try merger.merge(chunk, firstLine: line, file: file, fileName: name, onRow: onRow)
+            line += chunk.lines
+            if !chunk.isEmpty { expected = chunk.end }
+            progress(range.upperBound)
         }
     }
 }

@@ -29,6 +29,42 @@ extension ByteSource {
     }
 }
 
+extension ByteSource {
+    /// Just after the first line break at or after `range.lowerBound - 1`: where the first line that
+    /// starts in `range` begins, or `range.upperBound` when none does. `probe` is scratch space.
+    func lineStart(in range: Range<Int>, probe: UnsafeMutableRawBufferPointer) throws -> Int {
+        var offset = range.lowerBound - 1
+        while offset < range.upperBound - 1 {
+            let count = try read(
+                at: offset,
+                into: UnsafeMutableRawBufferPointer(
+                    rebasing: probe[0..<min(probe.count, range.upperBound - 1 - offset)]))
+            if count == 0 { break }
+            if let found = memchr(probe.baseAddress!, Int32(UInt8(ascii: "\n")), count) {
+                return offset + probe.baseAddress!.distance(to: UnsafeMutableRawPointer(found)) + 1
+            }
+            offset += count
+        }
+        return range.upperBound
+    }
+}
+
+/// The bytes of another source from an offset on.
+final class OffsetByteSource: ByteSource {
+    let base: any ByteSource
+    let start: Int
+    var size: Int { base.size - start }
+
+    init(_ base: any ByteSource, from start: Int) {
+        self.base = base
+        self.start = start
+    }
+
+    func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        try base.read(at: start + offset, into: buffer)
+    }
+}
+
 /// Reads a file.
 public final class FileByteSource: ByteSource {
     private let descriptor: Int32

@@ -12,6 +12,10 @@ public final class JSONLinesReader {
     private var offset = 0
     private var line: Int64 = 0
 
+    /// Lines read so far, blank ones included.
+    var linesRead: Int64 { line }
+    /// No line that starts at or after this offset is read.
+    var stopAt = Int.max
     public private(set) var recordLine: Int64 = 0
     public private(set) var problem: RowProblem?
     public private(set) var object: [String: Any] = [:]
@@ -49,7 +53,7 @@ public final class JSONLinesReader {
         while true {
             problem = nil
             object = [:]
-            guard let range = try nextLine() else { return false }
+            guard consumed < stopAt, let range = try nextLine() else { return false }
             line += 1
             recordLine = line
             recordBytes = range
