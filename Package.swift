@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 let package = Package(
@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "SluiceCore", targets: ["SluiceCore"]),
         .library(name: "SluiceStore", targets: ["SluiceStore"]),
         .library(name: "SluiceQuality", targets: ["SluiceQuality"]),
+        .library(name: "SluiceRunner", targets: ["SluiceRunner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -16,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .target(
@@ -45,12 +47,24 @@ let package = Package(
             // never leaves the one thread that owns it.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        .target(
+            name: "SluiceRunner",
+            dependencies: [
+                "SluiceCore",
+                "SluiceQuality",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
         .executableTarget(
             name: "SluiceCLI",
             dependencies: [
                 "SluiceCore",
                 "SluiceStore",
                 "SluiceQuality",
+                "SluiceRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -58,6 +72,8 @@ let package = Package(
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceStore", "SluiceQuality"]),
         .testTarget(name: "SluiceQualityTests", dependencies: ["SluiceQuality", "SluiceCore"]),
         .testTarget(name: "SluiceStoreTests", dependencies: ["SluiceStore", "SluiceCore"]),
+        .testTarget(
+            name: "SluiceRunnerTests", dependencies: ["SluiceRunner", "SluiceCore", "SluiceStore", "SluiceQuality"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceCore"]),
     ]
 )

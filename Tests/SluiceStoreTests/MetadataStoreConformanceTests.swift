@@ -147,6 +147,29 @@ import Testing
         #expect(try await !store.revokeToken(id: "abc", at: Self.time))
         #expect(try await store.token(secretHash: TokenSecret.hash("s"))?.isActive == false)
     }
+
+    @Test(arguments: Backend.allCases) func runRecordsAreReplacedByIdAndListedNewestFirst(
+        _ backend: Backend
+    ) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        func record(_ id: String, pipeline: String) -> RunRecord {
+            RunRecord(
+                id: id, pipeline: pipeline, environment: "dev", principal: "ci", traceID: "t-\(id)", gitCommit: nil,
+                baseCommit: nil, maxParallel: 2, startedAt: Self.time, steps: [StepRun(step: "a")])
+        }
+        try await store.saveRun(record("r1", pipeline: "daily"))
+        try await store.saveRun(record("r2", pipeline: "hourly"))
+        var finished = record("r1", pipeline: "daily")
+        finished.status = .failed
+        finished.steps[0].status = .failed
+        finished.steps[0].attempts = [StepAttempt(number: 1, startedAt: Self.time)]
+        try await store.saveRun(finished)
+        #expect(try await store.run("r1") == finished)
+        #expect(try await store.run("nope") == nil)
+        #expect(try await store.runs(pipeline: nil).map(\.id) == ["r2", "r1"])
+        #expect(try await store.runs(pipeline: "daily").map(\.id) == ["r1"])
+    }
 }
 
 /// A folder removed when released.

@@ -44,6 +44,12 @@ public protocol MetadataStore: Sendable {
     /// The newest gate result that judged exactly this version.
     func checkRun(forVersion version: ObjectID) async throws -> CheckRun?
 
+    /// Saves a run record, replacing the one with the same id.
+    func saveRun(_ run: RunRecord) async throws
+    func run(_ id: String) async throws -> RunRecord?
+    /// Run records, newest first, optionally of one pipeline.
+    func runs(pipeline: String?) async throws -> [RunRecord]
+
     func saveQuarantine(_ batch: QuarantineBatch) async throws
     /// Quarantined batches, newest first.
     func quarantines() async throws -> [QuarantineBatch]

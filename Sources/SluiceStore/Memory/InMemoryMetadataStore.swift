@@ -10,6 +10,7 @@ public actor InMemoryMetadataStore: MetadataStore {
     private var head: AuditHead?
     private var tokenRecords: [TokenRecord] = []
     private var runs: [CheckRun] = []
+    private var runRecords: [RunRecord] = []
     private var batches: [QuarantineBatch] = []
 
     public init() {}
@@ -101,6 +102,19 @@ public actor InMemoryMetadataStore: MetadataStore {
     }
 
     public func checkRun(forVersion version: ObjectID) -> CheckRun? { runs.last { $0.version == version } }
+
+    public func saveRun(_ run: RunRecord) {
+        if let index = runRecords.firstIndex(where: { $0.id == run.id }) {
+            runRecords[index] = run
+        } else {
+            runRecords.append(run)
+        }
+    }
+
+    public func run(_ id: String) -> RunRecord? { runRecords.first { $0.id == id } }
+    public func runs(pipeline: String?) -> [RunRecord] {
+        runRecords.filter { pipeline == nil || $0.pipeline == pipeline }.reversed()
+    }
 
     public func saveQuarantine(_ batch: QuarantineBatch) { batches.append(batch) }
     public func quarantines() -> [QuarantineBatch] { batches.reversed() }

@@ -93,6 +93,19 @@ extension SQLiteMetadataStore {
                     );
                     """)
         }
+        migrator.registerMigration("v3-runs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE runs (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        pipeline TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        content BLOB NOT NULL
+                    );
+                    CREATE INDEX runs_pipeline ON runs (pipeline, seq);
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import SluiceCore
+import SluiceRunner
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a pipeline's steps as a DAG; all outputs land in the environment in one commit, or none do.")
+
+    @Argument(help: "The pipeline, as declared under pipelines: in sluice.yaml.")
+    var pipeline: String
+
+    @Option(help: "The environment to read inputs from and land outputs in (default: the project's default).")
+    var env: String?
+
+    @Option(name: .long, help: "Run only this step (repeatable); its other inputs come from the environment.")
+    var select: [String] = []
+
+    @Option(
+        name: .long, help: "Finish a failed run: steps it finished with the same inputs and code are not run again.")
+    var resume: String?
+
+    @Option(name: .long, help: "Steps running at once (default: the number of cores).")
+    var maxParallel: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(name: .long, help: "Run every step even when an earlier run already made its outputs from the same inputs.")
+    var noCache = false
+
+    @OptionGroup var projectOptions: ProjectOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard maxParallel >= 1 else { throw ValidationError("--max-parallel must be at least 1") }
+    }
+
+    func run() async throws {
+        let workspace = try await projectOptions.workspace()
+        let options = RunOptions(
+            environment: env ?? workspace.project.defaultEnvironment, select: select, resume: resume,
+            maxParallel: maxParallel, useCache: !noCache)
+        let record: RunRecord
+        do {
+            record = try await PipelineRunner(workspace: workspace).run(pipeline, options: options)
+        } catch let failed as RunFailed {
+            if output.json {
+                try Terminal.json(failed.run)
+                throw ExitCode(ExitStatus.failed.rawValue)
+            }
+            RunsCommand.printSteps(failed.run)
+            throw failed
+        }
+        if output.json { return try Terminal.json(record) }
+        RunsCommand.printSteps(record)
+        print("run \(record.id) succeeded: commit \(record.commit?.short ?? "-") in \(record.environment)")
+    }
+}
+
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs", abstract: "Pipeline runs, newest first, and their steps.",
+        subcommands: [List.self, Show.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List runs, newest first.")
+
+        @Option(help: "Only runs of this pipeline.")
+        var pipeline: String?
+
+        @OptionGroup var projectOptions: ProjectOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let runs = try await projectOptions.workspace().runRecords(pipeline: pipeline)
+            if output.json { return try Terminal.json(runs) }
+            Terminal.table(
+                ["RUN", "PIPELINE", "ENVIRONMENT", "STATUS", "STARTED", "STEPS", "BY"],
+                runs.map { run in
+                    let done = run.steps.filter { [.succeeded, .cached, .resumed].contains($0.status) }.count
+                    return [
+                        run.id, run.pipeline, run.environment, run.status.rawValue, Terminal.time(run.startedAt),
+                        "\(done)/\(run.steps.count)", run.principal,
+                    ]
+                })
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one run: its steps, attempts and outputs.")
+
+        @Argument(help: "The run id from `sluice runs`.")
+        var id: String
+
+        @OptionGroup var projectOptions: ProjectOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let run = try await projectOptions.workspace().runRecord(id)
+            if output.json { return try Terminal.json(run) }
+            print("run \(run.id) of \(run.pipeline) in \(run.environment): \(run.status.rawValue)")
+            print("by \(run.principal), started \(Terminal.time(run.startedAt)), trace \(run.traceID)")
+            if let git = run.gitCommit { print("git \(git), engine \(run.engineVersion)") }
+            if let resumed = run.resumedFrom { print("resumes \(resumed)") }
+            if let commit = run.commit { print("landed as commit \(commit.short)") }
+            if let message = run.message { print(message) }
+            RunsCommand.printSteps(run)
+        }
+    }
+
+    static func printSteps(_ run: RunRecord) {
+        Terminal.table(
+            ["STEP", "STATUS", "ATTEMPTS", "TIME", "OUTPUTS", "NOTE"],
+            run.steps.map { step in
+                let seconds = step.startedAt.flatMap { start in
+                    step.endedAt.map { String(format: "%.2fs", Double($0.milliseconds - start.milliseconds) / 1000) }
+                }
+                let outputs = step.outputs.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value.short)" }
+                return [
+                    step.step, step.status.rawValue, "\(step.attempts.count)", seconds ?? "-",
+                    outputs.joined(separator: " "), step.message?.split(separator: "\n").first.map(String.init) ?? "",
+                ]
+            })
+    }
+}
+
+struct LogsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logs", abstract: "Print the captured standard output and error of a run's step attempts.")
+
+    @Argument(help: "The run id from `sluice runs`.")
+    var run: String
+
+    @Argument(help: "Only this step.")
+    var step: String?
+
+    @OptionGroup var projectOptions: ProjectOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let logs = try await projectOptions.workspace().attemptLogs(run: run, step: step)
+        if output.json { return try Terminal.json(logs) }
+        for log in logs {
+            print("== \(log.step), attempt \(log.attempt) ==")
+            if !log.stdout.isEmpty { print(log.stdout, terminator: log.stdout.hasSuffix("\n") ? "" : "\n") }
+            if !log.stderr.isEmpty {
+                print("-- stderr --")
+                print(log.stderr, terminator: log.stderr.hasSuffix("\n") ? "" : "\n")
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+/// How a run ended, or that it is still going.
+public enum RunStatus: String, Sendable, Codable {
+    case running
+    case succeeded
+    case failed
+}
+
+/// What became of one step in a run.
+public enum StepStatus: String, Sendable, Codable {
+    /// Not started yet (or never started, when the run stopped first).
+    case pending
+    case running
+    case succeeded
+    case failed
+    /// Not run: an upstream step failed.
+    case skipped
+    /// Not run: the outputs of an identical earlier step run were reused (same cache key).
+    case cached
+    /// Not run: `--resume` took the outputs this step made in the resumed run.
+    case resumed
+}
+
+/// One attempt at a step: when, how it ended, and where its captured output is.
+public struct StepAttempt: Sendable, Codable, Hashable {
+    public var number: Int
+    public var startedAt: Timestamp
+    public var endedAt: Timestamp?
+    /// The process's exit status, when it exited.
+    public var exitCode: Int32?
+    public var succeeded: Bool
+    /// Why the attempt failed, for the operator.
+    public var message: String?
+    /// Captured standard output and error, as stored objects.
+    public var stdout: ObjectID?
+    public var stderr: ObjectID?
+
+    public init(number: Int, startedAt: Timestamp) {
+        self.number = number
+        self.startedAt = startedAt
+        self.succeeded = false
+    }
+}
+
+/// One step within a run: its attempts, the versions it read and the versions it made.
+public struct StepRun: Sendable, Codable, Hashable {
+    public var step: String
+    public var status: StepStatus
+    public var attempts: [StepAttempt] = []
+    /// Input dataset → the version the step read.
+    public var inputs: [String: ObjectID] = [:]
+    /// Output dataset → the version the step made.
+    public var outputs: [String: ObjectID] = [:]
+    /// The hash of everything the outputs depend on (see `CacheKey`).
+    public var cacheKey: String?
+    /// The run whose outputs a cached or resumed step reused.
+    public var reusedFrom: String?
+    public var startedAt: Timestamp?
+    public var endedAt: Timestamp?
+    public var message: String?
+
+    public init(step: String, status: StepStatus = .pending) {
+        self.step = step
+        self.status = status
+    }
+}
+
+/// One execution of a pipeline in an environment.
+public struct RunRecord: Sendable, Codable, Hashable {
+    public var id: String
+    public var pipeline: String
+    /// The environment the run writes (for a protected one, the staging environment it ran in is `workEnvironment`).
+    public var environment: String
+    public var workEnvironment: String
+    public var principal: String
+    public var status: RunStatus
+    /// The trace id shared by every log line of the run.
+    public var traceID: String
+    public var gitCommit: String?
+    public var engineVersion: String
+    /// The environment's head when the run started, and the commit that landed its outputs.
+    public var baseCommit: ObjectID?
+    public var commit: ObjectID?
+    public var resumedFrom: String?
+    public var maxParallel: Int
+    public var startedAt: Timestamp
+    public var endedAt: Timestamp?
+    public var message: String?
+    public var steps: [StepRun]
+
+    public init(
+        id: String, pipeline: String, environment: String, principal: String, traceID: String, gitCommit: String?,
+        baseCommit: ObjectID?, maxParallel: Int, startedAt: Timestamp, steps: [StepRun]
+    ) {
+        self.id = id
+        self.pipeline = pipeline
+        self.environment = environment
+        self.workEnvironment = environment
+        self.principal = principal
+        self.status = .running
+        self.traceID = traceID
+        self.gitCommit = gitCommit
+        self.engineVersion = EngineVersion.current
+        self.baseCommit = baseCommit
+        self.maxParallel = maxParallel
+        self.startedAt = startedAt
+        self.steps = steps
+    }
+
+    public func step(_ name: String) -> StepRun? { steps.first { $0.step == name } }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// What the runner needs from the workspace: read versions into files, check and stage step outputs,
+/// and land a whole run in one commit. Access is checked by the caller (`requireRun`).
+extension Workspace {
+    /// Refuses a run that the acting principal may not do: it writes every output's zone in `environment`.
+    public func requireRun(_ pipeline: Pipeline, environment: String) async throws {
+        do {
+            for step in pipeline.steps {
+                for output in step.outputs {
+                    try policy.require(.write, on: environment, zone: output.zone, by: identity)
+                }
+                for input in step.inputs { try policy.require(.read, on: environment, zone: input.zone, by: identity) }
+            }
+        } catch let error as AccessDenied {
+            try await record(
+                "run", target: "\(environment):\(pipeline.name)", outcome: .denied, details: ["reason": error.message])
+            throw error
+        }
+    }
+
+    /// The environment's record (a declared environment that holds nothing yet counts as empty) and head.
+    public func environmentHead(_ name: String) async throws -> (record: EnvironmentRecord, head: Commit?) {
+        let record = try await environmentRecord(try validEnvironmentName(name))
+        return (record, try await headCommit(of: record))
+    }
+
+    /// Writes a version's data to `url` as one file: CSV files after the first lose their header line.
+    public func materialize(_ id: ObjectID, to url: URL) async throws -> DatasetVersion {
+        guard let version = try await metadata.version(id) else {
+            throw InternalError("version \(id.short) is missing from the store; run sluice verify")
+        }
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw InternalError("cannot create \(url.path) for a step input")
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        for (index, file) in version.manifest.files.enumerated() {
+            var skipHeader = index > 0 && version.manifest.format == .csv
+            for chunk in file.chunks {
+                var data = try await objects.read(chunk.object)
+                if skipHeader, let newline = data.firstIndex(of: UInt8(ascii: "\n")) {
+                    data = data.subdata(in: (newline + 1)..<data.endIndex)
+                    skipHeader = false
+                }
+                try handle.write(contentsOf: data)
+            }
+        }
+        return version
+    }
+
+    /// Checks a step's output file against its dataset's contract and stores it as a version (not yet in
+    /// any environment). Throws `GateFailed` when an error-severity check fails; the result is kept either way.
+    public func stageOutput(
+        _ name: DatasetName, file: URL, environment: String, head: Commit?, origin: String
+    ) async throws -> (version: DatasetVersion, report: ValidationReport) {
+        guard let dataset = project.datasets[name] else {
+            throw InternalError("step output \(name) is not a declared dataset")
+        }
+        let files = [(name: "\(name).csv", url: file)]
+        var report = ValidationReport(
+            dataset: name.description, files: files.map(\.name), rows: 0, validRows: 0, invalidRows: 0,
+            batchProblems: [], checks: [], checkedAt: now())
+        if !dataset.columns.isEmpty || !dataset.checks.isEmpty {
+            guard let gate else {
+                throw InternalError("\(name) declares a contract but this engine has no quality gate configured")
+            }
+            let references = try await referenceValues(for: dataset, head: head, gate: gate)
+            report = try gate.validate(
+                dataset: dataset, format: .csv, delimiter: UInt8(ascii: ","), files: files, references: references,
+                now: now(), rows: .none, onHeader: { _, _ in }, onRow: { _ in })
+        }
+        let failure =
+            !report.batchProblems.isEmpty
+            ? report.batchProblems.joined(separator: "; ")
+            : report.invalidRows > 0 ? "\(report.invalidRows) rows failed error checks" : nil
+        let snapshot = try await Snapshotter(objects: objects).stage(
+            [.init(url: file, name: files[0].name)], format: .csv, delimiter: UInt8(ascii: ","))
+        let manifest = VersionManifest(dataset: name, format: .csv, files: snapshot.files, schema: snapshot.schema)
+        let version = try DatasetVersion(manifest: manifest, createdAt: now(), createdBy: identity.name)
+        if let failure {
+            await objects.discard(snapshot.staged)
+            try await metadata.saveCheckRun(
+                CheckRun(
+                    id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: nil,
+                    quarantine: nil, origin: origin, passed: false, report: report, at: now()))
+            throw GateFailed(report: report, reason: failure, quarantineID: nil)
+        }
+        try await objects.publish(snapshot.staged)
+        let manifestID = try await objects.put(try CanonicalJSON.encode(manifest))
+        guard manifestID == version.id else {
+            throw InternalError("the stored manifest hashed to \(manifestID.short), not \(version.id.short)")
+        }
+        try await metadata.saveVersion(version)
+        try await metadata.saveCheckRun(
+            CheckRun(
+                id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: version.id,
+                quarantine: nil, origin: origin, passed: true, report: report, at: now()))
+        return (version, report)
+    }
+
+    /// Lands every output of a run in one commit on top of `base`, moving the environment by
+    /// compare-and-swap: if it moved since the run started, `ConflictError` (exit 4) and nothing changes.
+    public func landRun(
+        _ outputs: [DatasetName: ObjectID], environment record: EnvironmentRecord, base: Commit?, run: RunRecord
+    ) async throws -> Commit {
+        try await audited("run", target: "\(record.name):\(run.pipeline)", details: ["run": run.id]) {
+            var datasets = base?.content.datasets ?? [:]
+            for (name, version) in outputs { datasets[name.description] = version }
+            let commit = try Commit(
+                CommitContent(
+                    parents: base.map { [$0.id] } ?? [], datasets: datasets, actor: identity.name,
+                    message: "run \(run.pipeline) (\(run.id))", gitCommit: run.gitCommit, runID: run.id,
+                    createdAt: now()))
+            try await metadata.saveCommit(commit)
+            await checkpoint("run.land")
+            try await moveEnvironment(
+                record, to: commit.id, reason: "run \(run.pipeline) \(run.id)", gitCommit: run.gitCommit)
+            return (commit, ["commit": commit.id.hex, "outputs": "\(outputs.count)"])
+        }
+    }
+
+    /// The project's git commit as recorded with runs and commits.
+    public var recordedGitCommit: String? { git.state(of: project.root).recorded }
+}

@@ -1,0 +1,51 @@
+import Crypto
+import Foundation
+import SluiceCore
+
+/// What a step's outputs depend on, hashed: the step's definition (what it runs, what it reads and
+/// writes; not its retries or timeout), the contents of every project file it names, the versions of its
+/// inputs and the engine version. Equal keys mean the outputs can be reused.
+enum CacheKey {
+    static func compute(step: Step, root: URL, inputs: [DatasetName: ObjectID]) throws -> String {
+        var parts: [String] = ["engine \(EngineVersion.current)"]
+        switch step.kind {
+        case .sql(let file):
+            parts.append("sql \(file)")
+            parts.append("file \(file) \(try fileHash(root.appendingPathComponent(file)))")
+        case .command(let arguments):
+            parts.append("command " + arguments.map { "\($0.utf8.count):\($0)" }.joined(separator: " "))
+            for argument in arguments where !argument.hasPrefix("/") && !argument.hasPrefix("-") {
+                let url = root.appendingPathComponent(argument).standardizedFileURL
+                var isDirectory: ObjCBool = false
+                guard url.path.hasPrefix(root.standardizedFileURL.path + "/"),
+                    FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue
+                else { continue }
+                parts.append("file \(argument) \(try fileHash(url))")
+            }
+        }
+        for input in step.inputs.sorted(by: { $0.description < $1.description }) {
+            parts.append("input \(input) \(inputs[input]?.hex ?? "none")")
+        }
+        for output in step.outputs.sorted(by: { $0.description < $1.description }) { parts.append("output \(output)") }
+        let digest = SHA256.hash(data: Data(parts.joined(separator: "\n").utf8))
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func fileHash(_ url: URL) throws -> String {
+        let digest = SHA256.hash(data: try Data(contentsOf: url))
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// How long to wait before retrying: the step's backoff doubled per failed attempt, capped, with jitter
+/// (a random half to whole of the delay) so retries of many steps do not fall in step.
+struct Backoff {
+    let policy: RetryPolicy
+
+    func delay(afterFailedAttempt attempt: Int, random: Double) -> Duration {
+        let base = Double(policy.backoff.seconds)
+        let cap = Double((policy.maxBackoff ?? TimeSpan(seconds: 300)).seconds)
+        let exponential = min(cap, base * pow(2, Double(max(0, attempt - 1))))
+        return .milliseconds(Int64(exponential * (0.5 + random / 2) * 1000))
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+import Logging
+import SluiceCore
+
+/// How to run a pipeline.
+public struct RunOptions: Sendable {
+    public var environment: String
+    /// Only these steps (their other inputs come from the environment); empty for all.
+    public var select: [String]
+    /// A failed run to finish: its steps that succeeded with the same cache key are not run again.
+    public var resume: String?
+    public var maxParallel: Int
+    public var useCache: Bool
+
+    public init(
+        environment: String, select: [String] = [], resume: String? = nil,
+        maxParallel: Int = ProcessInfo.processInfo.activeProcessorCount, useCache: Bool = true
+    ) {
+        self.environment = environment
+        self.select = select
+        self.resume = resume
+        self.maxParallel = max(1, maxParallel)
+        self.useCache = useCache
+    }
+}
+
+/// A run that did not succeed: the environment is unchanged; the record says which steps failed.
+public struct RunFailed: SluiceError {
+    public var run: RunRecord
+    public var status: ExitStatus { .failed }
+
+    public var description: String {
+        var lines = ["run \(run.id) of \(run.pipeline) failed; \(run.environment) is unchanged"]
+        for step in run.steps where step.status == .failed || step.status == .skipped {
+            lines.append("  \(step.step): \(step.status.rawValue)\(step.message.map { ": \($0)" } ?? "")")
+        }
+        lines.append(
+            "hint: see sluice logs \(run.id) STEP; fix the cause and finish it with sluice run \(run.pipeline) --resume \(run.id)"
+        )
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Runs a pipeline's steps as a DAG: each step once its upstream steps have succeeded, at most
+/// `maxParallel` at a time, with retries and timeouts; a failed step stops its descendants while
+/// independent branches finish. Nothing reaches the environment until every step has succeeded; then
+/// all outputs land in one commit by compare-and-swap.
+public struct PipelineRunner: Sendable {
+    public let workspace: Workspace
+    public let executor: any StepExecutor
+    /// Where attempts get their working directories.
+    public let scratch: URL
+    public let sleep: @Sendable (Duration) async throws -> Void
+    public let random: @Sendable () -> Double
+    public let logger: Logger
+    /// Called whenever the run record changes (a step started or ended), after it is saved.
+    public let onChange: @Sendable (RunRecord) -> Void
+
+    public init(
+        workspace: Workspace, executor: any StepExecutor = LocalStepExecutor(),
+        scratch: URL = FileManager.default.temporaryDirectory,
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger? = nil,
+        onChange: @escaping @Sendable (RunRecord) -> Void = { _ in }
+    ) {
+        self.workspace = workspace
+        self.executor = executor
+        self.scratch = scratch
+        self.sleep = sleep
+        self.random = random
+        self.logger = logger ?? workspace.logger
+        self.onChange = onChange
+    }
+
+    public func run(_ name: String, options: RunOptions) async throws -> RunRecord {
+        let project = workspace.project
+        guard let pipeline = project.pipelines[name] else {
+            throw UsageError(
+                "no pipeline \(NameRules.quoted(name)) in the project",
+                hint: "pipelines: \(project.pipelines.keys.sorted().joined(separator: ", "))")
+        }
+        let graph = try StepGraph(pipeline)
+        let environment = options.environment
+        if project.isProtected(environment) {
+            throw AccessDenied(
+                identity: workspace.identity,
+                message: "\(environment) is protected; a run cannot write it directly",
+                remedy:
+                    "run into a working environment (e.g. \(project.defaultEnvironment)) and promote it with sluice promote"
+            )
+        }
+        try await workspace.requireRun(pipeline, environment: environment)
+        let (record, head) = try await workspace.environmentHead(environment)
+        var selected = Set(graph.steps.indices)
+        if !options.select.isEmpty {
+            selected = []
+            for step in options.select {
+                guard let index = graph.index(of: step) else {
+                    throw UsageError(
+                        "pipeline \(name) has no step \(NameRules.quoted(step))",
+                        hint: "steps: \(graph.steps.map(\.name).joined(separator: ", "))")
+                }
+                selected.insert(index)
+            }
+        }
+        var previous: RunRecord?
+        if let resume = options.resume {
+            guard let found = try await workspace.metadata.run(resume) else {
+                throw UsageError("no run \(NameRules.quoted(resume))", hint: "sluice runs lists them")
+            }
+            guard found.pipeline == name, found.environment == environment else {
+                throw UsageError(
+                    "run \(resume) was of \(found.pipeline) in \(found.environment), not \(name) in \(environment)")
+            }
+            guard found.status != .succeeded else {
+                throw UsageError("run \(resume) already succeeded; nothing to resume")
+            }
+            previous = found
+        }
+        let earlier = options.useCache ? try await workspace.metadata.runs(pipeline: name) : []
+        let runID = Self.newRunID(now: workspace.now())
+        var run = RunRecord(
+            id: runID, pipeline: name, environment: environment, principal: workspace.identity.name,
+            traceID: Self.newTraceID(), gitCommit: workspace.recordedGitCommit, baseCommit: head?.id,
+            maxParallel: options.maxParallel, startedAt: workspace.now(),
+            steps: graph.order.filter { selected.contains($0) }.map { StepRun(step: graph.steps[$0].name) })
+        run.resumedFrom = options.resume
+        var log = logger
+        log[metadataKey: "trace.id"] = "\(run.traceID)"
+        log[metadataKey: "run.id"] = "\(run.id)"
+        log[metadataKey: "pipeline"] = "\(name)"
+        try await save(run)
+        log.info("run started", metadata: ["environment": "\(environment)", "steps": "\(run.steps.count)"])
+        try await workspace.metadata.touchEnvironment(environment, at: workspace.now())
+        let directory = scratch.appendingPathComponent("sluice-run-\(runID)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        // Waiting counts only steps of this run; inputs from unselected steps come from the environment.
+        var waiting = graph.upstream.map { $0.filter { selected.contains($0) }.count }
+        var ready = graph.order.filter { selected.contains($0) && waiting[$0] == 0 }
+        var produced: [DatasetName: ObjectID] = [:]
+        var blocked = Set<Int>()
+        let context = StepContext(
+            workspace: workspace, executor: executor, head: head, previous: previous, earlier: earlier,
+            sleep: sleep, random: random, logger: log, runID: runID)
+        do {
+            try await schedule()
+        } catch {
+            // Whatever stopped the run, its record must not stay `running`.
+            run.status = .failed
+            run.endedAt = workspace.now()
+            run.message = "stopped: \(error)"
+            try? await save(run)
+            throw error
+        }
+        func schedule() async throws {
+            try await withThrowingTaskGroup(of: (Int, StepRun).self) { group in
+                var running = 0
+                func startReady() async throws {
+                    while running < options.maxParallel, !ready.isEmpty {
+                        let index = ready.removeFirst()
+                        let step = graph.steps[index]
+                        let inputs = produced
+                        run.update(step.name) {
+                            $0.status = .running
+                            $0.startedAt = workspace.now()
+                        }
+                        try await save(run)
+                        running += 1
+                        group.addTask {
+                            (index, try await context.perform(step, produced: inputs, directory: directory))
+                        }
+                    }
+                }
+                try await startReady()
+                while let (index, result) = try await group.next() {
+                    running -= 1
+                    run.update(result.step) { $0 = result }
+                    if result.status == .failed {
+                        for descendant in graph.descendants(of: index) where selected.contains(descendant) {
+                            blocked.insert(descendant)
+                            run.update(graph.steps[descendant].name) {
+                                $0.status = .skipped
+                                $0.message = "not run: \(result.step) failed"
+                            }
+                        }
+                        ready.removeAll { blocked.contains($0) }
+                    } else {
+                        for (dataset, version) in result.outputs {
+                            if let name = DatasetName(dataset) { produced[name] = version }
+                        }
+                        for child in graph.downstream[index].sorted() where selected.contains(child) {
+                            waiting[child] -= 1
+                            if waiting[child] == 0 && !blocked.contains(child) { ready.append(child) }
+                        }
+                    }
+                    try await save(run)
+                    try await startReady()
+                }
+            }
+        }
+        run.endedAt = workspace.now()
+        guard run.steps.allSatisfy({ [.succeeded, .cached, .resumed].contains($0.status) }) else {
+            run.status = .failed
+            run.message =
+                "steps failed: " + run.steps.filter { $0.status == .failed }.map(\.step).joined(separator: ", ")
+            try await save(run)
+            log.error("run failed", metadata: ["failed": "\(run.message ?? "")"])
+            throw RunFailed(run: run)
+        }
+        do {
+            if let head, produced.allSatisfy({ head.version(of: $0.key) == $0.value }) {
+                // Every output is already what the environment holds: nothing to land.
+                run.commit = head.id
+                run.message = "outputs unchanged; \(environment) did not move"
+            } else {
+                let commit = try await workspace.landRun(produced, environment: record, base: head, run: run)
+                run.commit = commit.id
+            }
+            run.status = .succeeded
+        } catch {
+            run.status = .failed
+            run.message = "\(error)"
+            try await save(run)
+            throw error
+        }
+        try await save(run)
+        log.info("run succeeded", metadata: ["commit": "\(run.commit?.hex ?? "")"])
+        return run
+    }
+
+    private func save(_ run: RunRecord) async throws {
+        try await workspace.metadata.saveRun(run)
+        onChange(run)
+    }
+
+    /// Sortable by time and unique: `r` + UTC time + 6 random hex digits.
+    static func newRunID(now: Timestamp) -> String {
+        let date = Date(timeIntervalSince1970: Double(now.milliseconds) / 1000)
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        return "r\(formatter.string(from: date))-\(String(UInt32.random(in: 0...0xFF_FFFF), radix: 16))"
+    }
+
+    /// 32 hex digits, as trace ids are written in W3C trace context and ECS.
+    static func newTraceID() -> String {
+        (0..<2).map { _ in
+            let value = UInt64.random(in: 1...UInt64.max)
+            let hex = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+}
+
+extension RunRecord {
+    mutating func update(_ step: String, _ change: (inout StepRun) -> Void) {
+        guard let index = steps.firstIndex(where: { $0.step == step }) else { return }
+        change(&steps[index])
+    }
+}

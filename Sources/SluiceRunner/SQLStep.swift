@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import SluiceCore
+import SluiceQuality
+
+/// A `sql` step: its inputs loaded into an in-memory SQLite database, one attached schema per zone so that
+/// `raw.orders` works as written, then its SELECT written out as the output's CSV.
+struct SQLStep {
+    let job: StepJob
+    let file: URL
+
+    func run() throws -> StepExecution {
+        guard job.step.outputs.count == 1, let output = job.step.outputs.first, let target = job.outputs[output] else {
+            return StepExecution(exitCode: nil, failure: "a sql step writes exactly one output")
+        }
+        let sql: String
+        do {
+            sql = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            return StepExecution(exitCode: nil, failure: "cannot read \(file.path): \(error.localizedDescription)")
+        }
+        var log = ""
+        do {
+            let queue = try DatabaseQueue()
+            try queue.inDatabase { db in
+                for zone in Set(job.inputs.keys.map(\.zone)).sorted() {
+                    try db.execute(sql: "ATTACH DATABASE ':memory:' AS \(zone.quotedDatabaseIdentifier)")
+                }
+                for (dataset, url) in job.inputs.sorted(by: { $0.key.description < $1.key.description }) {
+                    let rows = try load(dataset, from: url, into: db)
+                    log += "loaded \(dataset): \(rows) rows\n"
+                }
+                let statement = try db.makeStatement(sql: sql)
+                guard statement.isReadonly else {
+                    throw SQLStepError(
+                        "\(job.step.name): \(file.lastPathComponent) must be one SELECT; it would change data")
+                }
+                let written = try write(statement, to: target)
+                log += "wrote \(output): \(written) rows\n"
+            }
+        } catch let error as SQLStepError {
+            try? Data((log + error.message + "\n").utf8).write(to: job.stderr)
+            return StepExecution(exitCode: nil, failure: error.message)
+        } catch let error as DatabaseError {
+            let message = "SQL error in \(file.lastPathComponent): \(error.message ?? "\(error)")"
+            try? Data((log + message + "\n").utf8).write(to: job.stderr)
+            return StepExecution(exitCode: nil, failure: message)
+        }
+        try Data(log.utf8).write(to: job.stdout)
+        return StepExecution(exitCode: 0, failure: nil)
+    }
+
+    /// Creates `zone.name` with the file's columns (typed by the contract where it declares them) and
+    /// inserts every row; empty fields are NULL.
+    private func load(_ dataset: DatasetName, from url: URL, into db: Database) throws -> Int {
+        let reader = CSVReader(source: try FileByteSource(url: url))
+        guard try reader.next() else { return 0 }
+        let columns = (0..<reader.fieldCount).map { reader.field($0) }
+        let declared = job.contracts[dataset]?.columns ?? []
+        let types = columns.map { name in declared.first { $0.name == name }?.type }
+        let table = "\(dataset.zone.quotedDatabaseIdentifier).\(dataset.name.quotedDatabaseIdentifier)"
+        let definitions = zip(columns, types).map { name, type in
+            "\(name.quotedDatabaseIdentifier) \(Self.affinity(type))"
+        }
+        try db.execute(sql: "CREATE TABLE \(table) (\(definitions.joined(separator: ", ")))")
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let insert = try db.makeStatement(sql: "INSERT INTO \(table) VALUES (\(placeholders))")
+        var rows = 0
+        while try reader.next() {
+            if let problem = reader.problem {
+                throw SQLStepError("\(dataset) line \(reader.recordLine): \(problem.message)")
+            }
+            let values: [(any DatabaseValueConvertible)?] = columns.indices.map { index in
+                guard index < reader.fieldCount else { return nil }
+                let text = reader.field(index)
+                if text.isEmpty { return nil }
+                switch types[index] {
+                case .int: return Int64(text) ?? text
+                case .decimal: return Double(text) ?? text
+                default: return text
+                }
+            }
+            try insert.execute(arguments: StatementArguments(values))
+            rows += 1
+        }
+        return rows
+    }
+
+    private static func affinity(_ type: ColumnType?) -> String {
+        switch type {
+        case .int, .bool: return "INTEGER"
+        case .decimal: return "REAL"
+        default: return "TEXT"
+        }
+    }
+
+    /// Writes the result as RFC 4180 CSV with a header row.
+    private func write(_ statement: Statement, to url: URL) throws -> Int {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw SQLStepError("cannot create \(url.path)")
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var text = statement.columnNames.map(Self.csvField).joined(separator: ",") + "\n"
+        var rows = 0
+        let cursor = try Row.fetchCursor(statement)
+        while let row = try cursor.next() {
+            let fields = row.databaseValues.map { value -> String in
+                switch value.storage {
+                case .null: return ""
+                case .int64(let number): return String(number)
+                case .double(let number): return Self.csvField(Self.format(number))
+                case .string(let string): return Self.csvField(string)
+                case .blob(let data): return Self.csvField(data.base64EncodedString())
+                }
+            }
+            text += fields.joined(separator: ",") + "\n"
+            rows += 1
+            if text.utf8.count >= 1 << 20 {
+                try handle.write(contentsOf: Data(text.utf8))
+                text = ""
+            }
+        }
+        try handle.write(contentsOf: Data(text.utf8))
+        return rows
+    }
+
+    private static func format(_ number: Double) -> String {
+        number == number.rounded() && abs(number) < 1e15 ? String(format: "%.1f", number) : "\(number)"
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+struct SQLStepError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}

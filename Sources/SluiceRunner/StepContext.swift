@@ -1,0 +1,182 @@
+import Foundation
+import Logging
+import SluiceCore
+
+/// Everything a step of one run needs, shared by the run's concurrent steps.
+struct StepContext: Sendable {
+    let workspace: Workspace
+    let executor: any StepExecutor
+    let head: Commit?
+    let previous: RunRecord?
+    let earlier: [RunRecord]
+    let sleep: @Sendable (Duration) async throws -> Void
+    let random: @Sendable () -> Double
+    let logger: Logger
+    let runID: String
+
+    /// Runs one step to the end: reuses earlier outputs when the cache key matches, else makes attempts
+    /// until one succeeds or the retries run out, then checks and stores the outputs. Never throws for a
+    /// failure of the step itself; that is the returned record's status.
+    func perform(_ step: Step, produced: [DatasetName: ObjectID], directory: URL) async throws -> StepRun {
+        var result = StepRun(step: step.name, status: .running)
+        result.startedAt = workspace.now()
+        var log = logger
+        log[metadataKey: "step"] = "\(step.name)"
+        func finish(_ status: StepStatus, _ message: String?) -> StepRun {
+            result.status = status
+            result.message = message
+            result.endedAt = workspace.now()
+            if status == .failed {
+                log.error("step failed", metadata: ["reason": "\(message ?? "")"])
+            } else {
+                log.info("step \(status.rawValue)", metadata: ["outputs": "\(result.outputs.count)"])
+            }
+            return result
+        }
+        for input in step.inputs {
+            guard let version = produced[input] ?? head?.version(of: input) else {
+                return finish(
+                    .failed,
+                    "input \(input) has no version in the environment; ingest it or run the step that makes it first")
+            }
+            result.inputs[input.description] = version
+        }
+        let inputVersions = Dictionary(
+            uniqueKeysWithValues: result.inputs.compactMap { key, value in
+                DatasetName(key).map { ($0, value) }
+            })
+        let key: String
+        do {
+            key = try CacheKey.compute(step: step, root: workspace.project.root, inputs: inputVersions)
+        } catch {
+            return finish(.failed, "cannot read the files the step names: \(error.localizedDescription)")
+        }
+        result.cacheKey = key
+        if let reused = Self.reusable(step.name, key: key, in: previous.map { [$0] } ?? []) {
+            result.outputs = reused.outputs
+            result.reusedFrom = reused.run
+            return finish(.resumed, "finished in run \(reused.run)")
+        }
+        if let reused = Self.reusable(step.name, key: key, in: earlier) {
+            result.outputs = reused.outputs
+            result.reusedFrom = reused.run
+            return finish(.cached, "same inputs, code and engine as run \(reused.run)")
+        }
+        log.info("step started", metadata: ["attempts": "\(step.retries.attempts)"])
+        let stepDirectory = directory.appendingPathComponent(step.name)
+        let inputsDirectory = stepDirectory.appendingPathComponent("inputs")
+        var inputFiles: [DatasetName: URL] = [:]
+        do {
+            try FileManager.default.createDirectory(at: inputsDirectory, withIntermediateDirectories: true)
+            for (dataset, version) in inputVersions {
+                let url = inputsDirectory.appendingPathComponent("\(dataset).csv")
+                _ = try await workspace.materialize(version, to: url)
+                try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: url.path)
+                inputFiles[dataset] = url
+            }
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: inputsDirectory.path)
+        } catch let error as SluiceError {
+            return finish(.failed, "could not prepare its inputs: \(error)")
+        }
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: inputsDirectory.path) }
+        let fingerprints = inputFiles.mapValues(Self.fingerprint)
+        var contracts: [DatasetName: Dataset] = [:]
+        for name in step.inputs + step.outputs { contracts[name] = workspace.project.datasets[name] }
+        let attempts = max(1, step.retries.attempts)
+        for number in 1...attempts {
+            var attempt = StepAttempt(number: number, startedAt: workspace.now())
+            let attemptDirectory = stepDirectory.appendingPathComponent("attempt-\(number)")
+            let work = attemptDirectory.appendingPathComponent("work")
+            let outputsDirectory = attemptDirectory.appendingPathComponent("outputs")
+            for folder in [work, outputsDirectory, work.appendingPathComponent("tmp")] {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            }
+            let outputFiles = Dictionary(
+                uniqueKeysWithValues: step.outputs.map { ($0, outputsDirectory.appendingPathComponent("\($0).csv")) })
+            var variables = [
+                "SLUICE_RUN_ID": runID, "SLUICE_STEP": step.name, "SLUICE_ATTEMPT": "\(number)",
+                "SLUICE_INPUTS": inputsDirectory.path, "SLUICE_OUTPUTS": outputsDirectory.path,
+                "SLUICE_PROJECT": workspace.project.root.path,
+            ]
+            for (dataset, url) in inputFiles { variables["SLUICE_INPUT_\(Self.variableName(dataset))"] = url.path }
+            for (dataset, url) in outputFiles { variables["SLUICE_OUTPUT_\(Self.variableName(dataset))"] = url.path }
+            let job = StepJob(
+                step: step, projectRoot: workspace.project.root, directory: work, inputs: inputFiles,
+                outputs: outputFiles, contracts: contracts,
+                stdout: attemptDirectory.appendingPathComponent("stdout.log"),
+                stderr: attemptDirectory.appendingPathComponent("stderr.log"),
+                timeout: step.timeout.map { .seconds($0.seconds) }, variables: variables)
+            let execution = try await executor.execute(job)
+            attempt.exitCode = execution.exitCode
+            attempt.stdout = try await keepLog(job.stdout)
+            attempt.stderr = try await keepLog(job.stderr)
+            attempt.endedAt = workspace.now()
+            var failure = execution.failure
+            if failure == nil,
+                let changed = inputFiles.first(where: { Self.fingerprint($0.value) != fingerprints[$0.key] })
+            {
+                failure = "it changed its input \(changed.key); inputs are read-only"
+            }
+            if failure == nil,
+                let missing = outputFiles.first(where: { !FileManager.default.fileExists(atPath: $0.value.path) })
+            {
+                failure =
+                    "it did not write its output \(missing.key) (expected at $SLUICE_OUTPUT_\(Self.variableName(missing.key)))"
+            }
+            attempt.succeeded = failure == nil
+            attempt.message = failure
+            result.attempts.append(attempt)
+            if let failure {
+                log.warning("attempt \(number) of \(attempts) failed", metadata: ["reason": "\(failure)"])
+                if number < attempts {
+                    try await sleep(Backoff(policy: step.retries).delay(afterFailedAttempt: number, random: random()))
+                    continue
+                }
+                return finish(.failed, attempts > 1 ? "\(failure) (after \(attempts) attempts)" : failure)
+            }
+            // A contract failure is not retried: the same inputs and code would make the same rows.
+            do {
+                for (dataset, url) in outputFiles.sorted(by: { $0.key.description < $1.key.description }) {
+                    let staged = try await workspace.stageOutput(
+                        dataset, file: url, environment: "run \(runID)", head: head,
+                        origin: "run \(runID) step \(step.name)")
+                    result.outputs[dataset.description] = staged.version.id
+                }
+            } catch let error as GateFailed {
+                return finish(.failed, "its output failed the quality gate: \(error.reason)\n\(error.report.summary)")
+            }
+            return finish(.succeeded, nil)
+        }
+        return finish(.failed, "no attempt was made")
+    }
+
+    /// Outputs of a step run with this key that ended well, newest first.
+    static func reusable(
+        _ step: String, key: String, in runs: [RunRecord]
+    ) -> (run: String, outputs: [String: ObjectID])? {
+        for run in runs {
+            guard let found = run.step(step), found.cacheKey == key, !found.outputs.isEmpty,
+                [.succeeded, .cached, .resumed].contains(found.status)
+            else { continue }
+            return (found.reusedFrom ?? run.id, found.outputs)
+        }
+        return nil
+    }
+
+    private func keepLog(_ url: URL) async throws -> ObjectID? {
+        guard let data = try? Data(contentsOf: url), !data.isEmpty else { return nil }
+        return try await workspace.objects.put(data)
+    }
+
+    /// `raw.orders` → `RAW_ORDERS`.
+    static func variableName(_ dataset: DatasetName) -> String {
+        dataset.description.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+    }
+
+    static func fingerprint(_ url: URL) -> String {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+        let size = attributes?[.size] as? Int64 ?? -1
+        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
+        return "\(size)@\(modified)"
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import SluiceCore
+
+/// One attempt at a step, prepared: its inputs are files, its outputs are paths to write.
+public struct StepJob: Sendable {
+    public var step: Step
+    public var projectRoot: URL
+    /// The attempt's own working directory (temporary).
+    public var directory: URL
+    public var inputs: [DatasetName: URL]
+    public var outputs: [DatasetName: URL]
+    /// The declared datasets of the inputs and outputs (their contracts type SQL columns).
+    public var contracts: [DatasetName: Dataset]
+    /// Where the attempt's standard output and error are captured.
+    public var stdout: URL
+    public var stderr: URL
+    public var timeout: Duration?
+    /// Variables the step sees besides the basic ones (`PATH`, `HOME`, `LANG`).
+    public var variables: [String: String]
+}
+
+/// How an attempt ended.
+public struct StepExecution: Sendable {
+    public var exitCode: Int32?
+    public var timedOut: Bool
+    /// Why it failed, for the operator; `nil` on success.
+    public var failure: String?
+
+    public init(exitCode: Int32?, timedOut: Bool = false, failure: String?) {
+        self.exitCode = exitCode
+        self.timedOut = timedOut
+        self.failure = failure
+    }
+
+    public var succeeded: Bool { failure == nil }
+}
+
+/// Runs step attempts. Local processes today; remote workers later, as another conformer.
+public protocol StepExecutor: Sendable {
+    func execute(_ job: StepJob) async throws -> StepExecution
+}

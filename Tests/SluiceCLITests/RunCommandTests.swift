@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+
+/// `sluice run`, `runs` and `logs` on the scaffolded project's SQL pipeline, through the built binary.
+@Suite struct RunCommandTests {
+    @Test func runListShowAndLogs() throws {
+        let project = try CLIProject()
+        try project.makeTokens()
+        try project.ingestCustomers()
+        #expect(try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0)
+        let ran = try project.run(as: "ci", ["run", "daily", "--env", "dev"])
+        #expect(ran.status == 0, "\(ran.stderr)")
+        #expect(ran.stdout.contains("clean_orders") && ran.stdout.contains("succeeded: commit"), "\(ran.stdout)")
+        let revenue = try project.run(as: "alice", ["cat", "curated.revenue_by_country", "--env", "dev"])
+        #expect(revenue.status == 0 && revenue.stdout.contains("GB"), "\(revenue.stdout) \(revenue.stderr)")
+
+        let listed = try project.run(as: "alice", ["runs", "--json"])
+        let runs = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(runs.count == 1 && runs[0]["status"] as? String == "succeeded")
+        let id = try #require(runs[0]["id"] as? String)
+        let shown = try project.run(as: "alice", ["runs", "show", id])
+        #expect(shown.status == 0 && shown.stdout.contains("landed as commit"), "\(shown.stdout)")
+        let logs = try project.run(as: "alice", ["logs", id, "clean_orders"])
+        #expect(logs.status == 0 && logs.stdout.contains("loaded raw.orders: 1 rows"), "\(logs.stdout)")
+
+        let again = try project.run(as: "ci", ["run", "daily", "--env", "dev"])
+        #expect(again.status == 0 && again.stdout.contains("cached"), "\(again.stdout)")
+        #expect(try project.run(as: "ci", ["run", "nope"]).status == 2)
+        #expect(try project.run(as: "ci", ["logs", "no-such-run"]).status == 2)
+        // Nobody runs straight into the protected environment.
+        #expect(try project.run(as: "ci", ["run", "daily", "--env", "prod"]).status == 3)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import SluiceCore
+import SluiceQuality
+import SluiceRunner
+import SluiceStore
+
+/// A project folder with a pipeline, on in-memory stores, acting as the `ci` principal.
+final class RunnerHarness: @unchecked Sendable {
+    let root: URL
+    let objects = InMemoryObjectStore()
+    let metadata = InMemoryMetadataStore()
+    private let lock = NSLock()
+    private var clock = Timestamp(milliseconds: 1_790_000_000_000)
+    private var sleeps: [Duration] = []
+
+    static func yaml(pipeline: String, datasets: String = "") -> String {
+        """
+        project: t
+        zones:
+          - { name: raw, lifecycle: { keep: forever } }
+          - { name: staged, lifecycle: { keep_versions: 5 } }
+          - { name: curated, lifecycle: { keep_versions: 5 } }
+        environments:
+          dev: { lifecycle: { expire_after_idle: 30d } }
+          prod: { protected: true }
+        roles:
+          pipeline: { grants: ["read:*", "write:*", "promote:prod"] }
+        principals:
+          ci: { role: pipeline }
+        sources:
+          orders: { path: landing/orders.csv, format: csv, into: raw.orders }
+        datasets:
+          raw.orders:
+            owner: t
+            classification: internal
+            columns:
+              id: { type: int, required: true, unique: true }
+              amount: { type: decimal }
+        \(datasets)
+        pipelines:
+        \(pipeline)
+        """
+    }
+
+    init(files: [String: String]) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-run-test-\(UUID().uuidString)")
+        for (path, content) in files { try write(path, content) }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    func write(_ path: String, _ content: String) throws {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(content.utf8).write(to: url)
+    }
+
+    var delays: [Duration] { lock.withLock { sleeps } }
+
+    func workspace() throws -> Workspace {
+        let project = try ProjectLoader().loadValidated(root: root).project
+        let role = project.principals["ci"].flatMap { project.roles[$0.role] }
+        let identity = Identity(principal: "ci", role: role, authentication: .token, tokenID: "test")
+        return Workspace(
+            project: project, objects: objects, metadata: metadata, identity: identity, gate: ContractGate(),
+            now: { [self] in
+                lock.withLock {
+                    clock = Timestamp(milliseconds: clock.milliseconds + 1)
+                    return clock
+                }
+            })
+    }
+
+    func runner(executor: any StepExecutor = LocalStepExecutor()) throws -> PipelineRunner {
+        PipelineRunner(
+            workspace: try workspace(), executor: executor, scratch: root.appendingPathComponent(".scratch"),
+            sleep: { [self] delay in lock.withLock { sleeps.append(delay) } }, random: { 0.5 })
+    }
+
+    func ingest(_ csv: String) async throws {
+        try write("landing/orders.csv", csv)
+        _ = try await workspace().ingest(source: "orders", environment: "dev")
+    }
+
+    func head() async throws -> ObjectID? { await metadata.environment("dev")?.head }
+
+    /// A dataset's data in dev, as text.
+    func read(_ dataset: String) async throws -> String {
+        guard let head = try await head(), let commit = await metadata.commit(head),
+            let id = commit.content.datasets[dataset], let version = await metadata.version(id)
+        else { return "" }
+        var data = Data()
+        for file in version.manifest.files {
+            for chunk in file.chunks { data.append(try await objects.read(chunk.object)) }
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
