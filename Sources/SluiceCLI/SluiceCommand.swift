@@ -12,6 +12,8 @@ struct SluiceCommand: AsyncParsableCommand {
             Exit codes: 0 ok · 1 a gate, check or verification failed · 2 usage error or invalid project · \
             3 access denied · 4 conflict (a concurrent change won; retry) · 70 internal error.
             The acting principal comes from SLUICE_TOKEN, else the OS user name when it is a declared principal.
+            Logs go to standard error: --log-format text (default, warnings and worse) or --log-format ecs \
+            (Elastic Common Schema JSON lines, info and worse); SLUICE_LOG_LEVEL sets the level.
             """,
         version: EngineVersion.current,
         subcommands: [
@@ -24,15 +26,25 @@ struct SluiceCommand: AsyncParsableCommand {
 
     /// Bootstraps logging once, runs the command, and turns Sluice errors into their exit codes.
     static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let format = LogFormat.take(from: &arguments)
+        let environment = ProcessInfo.processInfo.environment
         let level =
-            ProcessInfo.processInfo.environment["SLUICE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+            environment["SLUICE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? (format == .ecs ? .info : .warning)
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .ecs:
+                var handler = ECSLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -52,5 +64,46 @@ struct SluiceCommand: AsyncParsableCommand {
             Terminal.error("internal error: \(error)")
             Foundation.exit(ExitStatus.internal.rawValue)
         }
+    }
+}
+
+/// `--log-format text|ecs`, accepted before or after the subcommand; taken out of the arguments before
+/// parsing because logging starts before any command runs.
+enum LogFormat: String {
+    case text, ecs
+
+    static func take(from arguments: inout [String]) -> LogFormat {
+        do {
+            return try parse(&arguments)
+        } catch {
+            Terminal.error("\(error)")
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
+    }
+
+    private static func parse(_ arguments: inout [String]) throws -> LogFormat {
+        func format(_ text: String) throws -> LogFormat {
+            guard let format = LogFormat(rawValue: text) else {
+                throw UsageError(
+                    "unknown log format \(NameRules.quoted(text))", hint: "--log-format text or --log-format ecs")
+            }
+            return format
+        }
+        var chosen = try format(ProcessInfo.processInfo.environment["SLUICE_LOG_FORMAT"] ?? "text")
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" { break }
+            if argument == "--log-format", index + 1 < arguments.count {
+                chosen = try format(arguments[index + 1])
+                arguments.removeSubrange(index...(index + 1))
+            } else if argument.hasPrefix("--log-format=") {
+                chosen = try format(String(argument.dropFirst("--log-format=".count)))
+                arguments.remove(at: index)
+            } else {
+                index += 1
+            }
+        }
+        return chosen
     }
 }

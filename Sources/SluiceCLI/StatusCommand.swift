@@ -32,7 +32,10 @@ enum StatusPrinter {
         Swift.print("sources: \(report.sources.joined(separator: ", ")); \(report.datasets) datasets declared")
         for pipeline in report.pipelines {
             Swift.print(
-                "pipeline \(pipeline.name): \(pipeline.steps) steps, schedule \(pipeline.schedule ?? "none"), last run \(pipeline.lastRun ?? "never")"
+                "pipeline \(pipeline.name): \(pipeline.steps) steps, schedule \(pipeline.schedule ?? "none"), last run "
+                    + (pipeline.lastRun.map {
+                        "\($0) \(pipeline.lastRunStatus?.rawValue ?? "") in \(pipeline.lastRunEnvironment ?? "?") at \(pipeline.lastRunAt.map(Terminal.time) ?? "?")"
+                    } ?? "never")
             )
         }
         Swift.print(

@@ -129,8 +129,10 @@ public struct PipelineRunner: Sendable {
         log[metadataKey: "trace.id"] = "\(run.traceID)"
         log[metadataKey: "run.id"] = "\(run.id)"
         log[metadataKey: "pipeline"] = "\(name)"
+        log[metadataKey: "environment"] = "\(environment)"
+        log[metadataKey: "event.dataset"] = "sluice.run"
         try await save(run)
-        log.info("run started", metadata: ["environment": "\(environment)", "steps": "\(run.steps.count)"])
+        log.info("run started", metadata: ["event.action": "run-started", "steps": "\(run.steps.count)"])
         try await workspace.metadata.touchEnvironment(environment, at: workspace.now())
         let directory = scratch.appendingPathComponent("sluice-run-\(runID)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -206,7 +208,11 @@ public struct PipelineRunner: Sendable {
             run.message =
                 "steps failed: " + run.steps.filter { $0.status == .failed }.map(\.step).joined(separator: ", ")
             try await save(run)
-            log.error("run failed", metadata: ["failed": "\(run.message ?? "")"])
+            log.error(
+                "run failed",
+                metadata: [
+                    "event.action": "run-finished", "event.outcome": "failure", "reason": "\(run.message ?? "")",
+                ])
             throw RunFailed(run: run)
         }
         do {
@@ -226,7 +232,11 @@ public struct PipelineRunner: Sendable {
             throw error
         }
         try await save(run)
-        log.info("run succeeded", metadata: ["commit": "\(run.commit?.hex ?? "")"])
+        log.info(
+            "run succeeded",
+            metadata: [
+                "event.action": "run-finished", "event.outcome": "success", "commit": "\(run.commit?.hex ?? "")",
+            ])
         return run
     }
 

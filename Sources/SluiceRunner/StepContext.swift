@@ -27,9 +27,18 @@ struct StepContext: Sendable {
             result.message = message
             result.endedAt = workspace.now()
             if status == .failed {
-                log.error("step failed", metadata: ["reason": "\(message ?? "")"])
+                log.error(
+                    "step failed",
+                    metadata: [
+                        "event.action": "step-finished", "event.outcome": "failure", "reason": "\(message ?? "")",
+                    ])
             } else {
-                log.info("step \(status.rawValue)", metadata: ["outputs": "\(result.outputs.count)"])
+                log.info(
+                    "step \(status.rawValue)",
+                    metadata: [
+                        "event.action": "step-finished", "event.outcome": "success", "status": "\(status.rawValue)",
+                        "outputs": "\(result.outputs.count)",
+                    ])
             }
             return result
         }
@@ -62,7 +71,7 @@ struct StepContext: Sendable {
             result.reusedFrom = reused.run
             return finish(.cached, "same inputs, code and engine as run \(reused.run)")
         }
-        log.info("step started", metadata: ["attempts": "\(step.retries.attempts)"])
+        log.info("step started", metadata: ["event.action": "step-started", "attempts": "\(step.retries.attempts)"])
         let stepDirectory = directory.appendingPathComponent(step.name)
         let inputsDirectory = stepDirectory.appendingPathComponent("inputs")
         var inputFiles: [DatasetName: URL] = [:]
@@ -127,7 +136,9 @@ struct StepContext: Sendable {
             attempt.message = failure
             result.attempts.append(attempt)
             if let failure {
-                log.warning("attempt \(number) of \(attempts) failed", metadata: ["reason": "\(failure)"])
+                log.warning(
+                    "attempt \(number) of \(attempts) failed",
+                    metadata: ["event.action": "attempt-finished", "event.outcome": "failure", "reason": "\(failure)"])
                 if number < attempts {
                     try await sleep(Backoff(policy: step.retries).delay(afterFailedAttempt: number, random: random()))
                     continue

@@ -23,11 +23,44 @@ import Testing
         let logs = try project.run(as: "alice", ["logs", id, "clean_orders"])
         #expect(logs.status == 0 && logs.stdout.contains("loaded raw.orders: 1 rows"), "\(logs.stdout)")
 
+        let status = try project.run(as: "alice", ["status"])
+        #expect(
+            status.stdout.contains("pipeline daily: 2 steps, schedule 0 6 * * *, last run \(id) succeeded in dev"),
+            "\(status.stdout)")
         let again = try project.run(as: "ci", ["run", "daily", "--env", "dev"])
         #expect(again.status == 0 && again.stdout.contains("cached"), "\(again.stdout)")
         #expect(try project.run(as: "ci", ["run", "nope"]).status == 2)
         #expect(try project.run(as: "ci", ["logs", "no-such-run"]).status == 2)
         // Nobody runs straight into the protected environment.
         #expect(try project.run(as: "ci", ["run", "daily", "--env", "prod"]).status == 3)
+    }
+
+    @Test func ecsLogLinesParseWithTheRequiredFieldsAndOneTraceID() throws {
+        let project = try CLIProject()
+        try project.makeTokens()
+        try project.ingestCustomers()
+        #expect(try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0)
+        let ran = try project.run(as: "ci", ["run", "daily", "--log-format", "ecs"])
+        #expect(ran.status == 0, "\(ran.stderr)")
+        let lines = ran.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count >= 6, "\(ran.stderr)")
+        var traces = Set<String>()
+        for line in lines {
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+            for key in ["@timestamp", "log.level", "message", "ecs.version", "service.name"] {
+                #expect(object[key] is String, "\(key) missing in \(line)")
+            }
+            // ecs-logging: the first keys are @timestamp, log.level, message.
+            #expect(line.hasPrefix("{\"@timestamp\":"), "\(line)")
+            let order = ["\"@timestamp\"", "\"log.level\"", "\"message\"", "\"ecs.version\""].map {
+                line.range(of: $0)?.lowerBound
+            }
+            #expect(order.compactMap { $0 }.count == 4 && order.compactMap { $0 } == order.compactMap { $0 }.sorted())
+            if let trace = object["trace.id"] as? String { traces.insert(trace) }
+        }
+        #expect(traces.count == 1, "one trace id per run: \(traces)")
+        #expect(lines.contains { $0.contains("\"event.action\":\"step-finished\"") })
+        #expect(try project.run(["runs", "--log-format", "xml"]).status == 2)
     }
 }

@@ -16,8 +16,11 @@ public struct StatusReport: Sendable, Codable {
         public var name: String
         public var steps: Int
         public var schedule: String?
-        /// The last run; runs arrive with the pipeline runner.
+        /// The last run: its id, status, environment and start.
         public var lastRun: String?
+        public var lastRunStatus: RunStatus?
+        public var lastRunEnvironment: String?
+        public var lastRunAt: Timestamp?
     }
 }
 
@@ -30,9 +33,20 @@ extension Workspace {
             authentication: identity.authentication,
             environments: try await listEnvironments(), sources: project.sources.keys.sorted(),
             datasets: project.datasets.count,
-            pipelines: project.pipelines.values.sorted { $0.name < $1.name }.map {
-                .init(name: $0.name, steps: $0.steps.count, schedule: $0.schedule, lastRun: nil)
+            pipelines: try await project.pipelines.values.sorted { $0.name < $1.name }.asyncMap { pipeline in
+                let last = try await runRecords(pipeline: pipeline.name).first
+                return .init(
+                    name: pipeline.name, steps: pipeline.steps.count, schedule: pipeline.schedule, lastRun: last?.id,
+                    lastRunStatus: last?.status, lastRunEnvironment: last?.environment, lastRunAt: last?.startedAt)
             },
             auditEvents: audit.events, auditIntact: audit.ok, recentEvents: Array(events.suffix(5)))
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
     }
 }
