@@ -20,7 +20,7 @@ struct SluiceCommand: AsyncParsableCommand {
             InitCommand.self, DemoCommand.self, ValidateCommand.self, StatusCommand.self, IngestCommand.self,
             EnvCommand.self, DatasetsCommand.self, CatCommand.self, LogCommand.self, PromoteCommand.self,
             CheckCommand.self, ChecksCommand.self, QuarantineCommand.self, TokenCommand.self, AuditCommand.self,
-            VerifyCommand.self, RunCommand.self, RunsCommand.self, LogsCommand.self,
+            VerifyCommand.self, RunCommand.self, RunsCommand.self, LogsCommand.self, LineageCommand.self,
         ]
     )
 

@@ -145,7 +145,8 @@ public struct PipelineRunner: Sendable {
         var blocked = Set<Int>()
         let context = StepContext(
             workspace: workspace, executor: executor, head: head, previous: previous, earlier: earlier,
-            sleep: sleep, random: random, logger: log, runID: runID)
+            sleep: sleep, random: random, logger: log, runID: runID, pipeline: name, environment: environment,
+            gitCommit: run.gitCommit)
         do {
             try await schedule()
         } catch {

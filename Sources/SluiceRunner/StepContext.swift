@@ -13,6 +13,9 @@ struct StepContext: Sendable {
     let random: @Sendable () -> Double
     let logger: Logger
     let runID: String
+    let pipeline: String
+    let environment: String
+    let gitCommit: String?
 
     /// Runs one step to the end: reuses earlier outputs when the cache key matches, else makes attempts
     /// until one succeeds or the retries run out, then checks and stores the outputs. Never throws for a
@@ -155,6 +158,15 @@ struct StepContext: Sendable {
                 }
             } catch let error as GateFailed {
                 return finish(.failed, "its output failed the quality gate: \(error.reason)\n\(error.report.summary)")
+            }
+            let ended = workspace.now()
+            for (dataset, version) in result.outputs {
+                guard let name = DatasetName(dataset) else { continue }
+                try await workspace.metadata.saveLineage(
+                    LineageRecord(
+                        version: version, dataset: name, pipeline: pipeline, runID: runID, step: step.name,
+                        environment: environment, inputs: result.inputs, cacheKey: key, gitCommit: gitCommit,
+                        startedAt: result.startedAt ?? ended, endedAt: ended))
             }
             return finish(.succeeded, nil)
         }

@@ -170,6 +170,29 @@ import Testing
         #expect(try await store.runs(pipeline: nil).map(\.id) == ["r2", "r1"])
         #expect(try await store.runs(pipeline: "daily").map(\.id) == ["r1"])
     }
+
+    @Test(arguments: Backend.allCases) func lineageKeepsTheFirstRecordAndFindsConsumers(_ backend: Backend) async throws
+    {
+        let (store, folder) = try backend.make()
+        _ = folder
+        let raw = ObjectID.hashing(Data("raw".utf8))
+        let other = ObjectID.hashing(Data("other".utf8))
+        func record(_ output: String, inputs: [String: ObjectID], run: String) throws -> LineageRecord {
+            LineageRecord(
+                version: ObjectID.hashing(Data(output.utf8)), dataset: try #require(DatasetName("staged.\(output)")),
+                pipeline: "p", runID: run, step: output, environment: "dev", inputs: inputs, cacheKey: "k",
+                gitCommit: nil, startedAt: Self.time, endedAt: Self.time)
+        }
+        let a = try record("a", inputs: ["raw.x": raw], run: "r1")
+        let b = try record("b", inputs: ["raw.x": raw, "raw.y": other], run: "r1")
+        try await store.saveLineage(a)
+        try await store.saveLineage(b)
+        try await store.saveLineage(try record("a", inputs: ["raw.y": other], run: "r2"))
+        #expect(try await store.lineage(of: a.version) == a)
+        #expect(try await store.lineage(of: raw) == nil)
+        #expect(Set(try await store.lineage(consuming: raw).map(\.version)) == [a.version, b.version])
+        #expect(try await store.lineage(consuming: other).map(\.version) == [b.version])
+    }
 }
 
 /// A folder removed when released.

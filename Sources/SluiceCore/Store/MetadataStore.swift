@@ -50,6 +50,12 @@ public protocol MetadataStore: Sendable {
     /// Run records, newest first, optionally of one pipeline.
     func runs(pipeline: String?) async throws -> [RunRecord]
 
+    /// Records how a version was made; the first record of a version is kept.
+    func saveLineage(_ record: LineageRecord) async throws
+    func lineage(of version: ObjectID) async throws -> LineageRecord?
+    /// Records of versions made from `version`.
+    func lineage(consuming version: ObjectID) async throws -> [LineageRecord]
+
     func saveQuarantine(_ batch: QuarantineBatch) async throws
     /// Quarantined batches, newest first.
     func quarantines() async throws -> [QuarantineBatch]

@@ -11,6 +11,7 @@ public actor InMemoryMetadataStore: MetadataStore {
     private var tokenRecords: [TokenRecord] = []
     private var runs: [CheckRun] = []
     private var runRecords: [RunRecord] = []
+    private var lineageRecords: [LineageRecord] = []
     private var batches: [QuarantineBatch] = []
 
     public init() {}
@@ -114,6 +115,16 @@ public actor InMemoryMetadataStore: MetadataStore {
     public func run(_ id: String) -> RunRecord? { runRecords.first { $0.id == id } }
     public func runs(pipeline: String?) -> [RunRecord] {
         runRecords.filter { pipeline == nil || $0.pipeline == pipeline }.reversed()
+    }
+
+    public func saveLineage(_ record: LineageRecord) {
+        if !lineageRecords.contains(where: { $0.version == record.version }) { lineageRecords.append(record) }
+    }
+
+    public func lineage(of version: ObjectID) -> LineageRecord? { lineageRecords.first { $0.version == version } }
+
+    public func lineage(consuming version: ObjectID) -> [LineageRecord] {
+        lineageRecords.filter { $0.inputs.values.contains(version) }
     }
 
     public func saveQuarantine(_ batch: QuarantineBatch) { batches.append(batch) }

@@ -30,4 +30,39 @@ extension SQLiteMetadataStore {
         }
         return try blobs.map { try CanonicalJSON.decode(RunRecord.self, from: $0) }
     }
+
+    public func saveLineage(_ record: LineageRecord) async throws {
+        let content = try CanonicalJSON.encode(record)
+        try await writeImmediately { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO lineage (version, content) VALUES (?, ?)",
+                arguments: [record.version.hex, content])
+            guard db.changesCount > 0 else { return }
+            for input in Set(record.inputs.values) {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO lineage_inputs (input, version) VALUES (?, ?)",
+                    arguments: [input.hex, record.version.hex])
+            }
+        }
+    }
+
+    public func lineage(of version: ObjectID) async throws -> LineageRecord? {
+        let blob = try await pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT content FROM lineage WHERE version = ?", arguments: [version.hex])
+        }
+        return try blob.map { try CanonicalJSON.decode(LineageRecord.self, from: $0) }
+    }
+
+    public func lineage(consuming version: ObjectID) async throws -> [LineageRecord] {
+        let blobs = try await pool.read { db in
+            try Data.fetchAll(
+                db,
+                sql: """
+                    SELECT lineage.content FROM lineage_inputs JOIN lineage ON lineage.version = lineage_inputs.version
+                    WHERE lineage_inputs.input = ? ORDER BY lineage.version
+                    """,
+                arguments: [version.hex])
+        }
+        return try blobs.map { try CanonicalJSON.decode(LineageRecord.self, from: $0) }
+    }
 }

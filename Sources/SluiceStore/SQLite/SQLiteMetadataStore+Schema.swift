@@ -106,6 +106,20 @@ extension SQLiteMetadataStore {
                     CREATE INDEX runs_pipeline ON runs (pipeline, seq);
                     """)
         }
+        migrator.registerMigration("v4-lineage") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE lineage (
+                        version TEXT PRIMARY KEY NOT NULL,
+                        content BLOB NOT NULL
+                    );
+                    CREATE TABLE lineage_inputs (
+                        input TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        PRIMARY KEY (input, version)
+                    );
+                    """)
+        }
         return migrator
     }
 }
