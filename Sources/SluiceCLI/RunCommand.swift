@@ -52,7 +52,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         if output.json { return try Terminal.json(record) }
         RunsCommand.printSteps(record)
-        print("run \(record.id) succeeded: commit \(record.commit?.short ?? "-") in \(record.environment)")
+        print(
+            "run \(record.id) succeeded: commit \(record.commit?.short ?? "-") in \(record.environment)"
+                + (record.message.map { " (\($0))" } ?? ""))
     }
 }
 

@@ -31,6 +31,9 @@ public struct RunFailed: SluiceError {
 
     public var description: String {
         var lines = ["run \(run.id) of \(run.pipeline) failed; \(run.environment) is unchanged"]
+        if run.workEnvironment != run.environment {
+            lines.append("its staging environment \(run.workEnvironment) is kept for inspection")
+        }
         for step in run.steps where step.status == .failed || step.status == .skipped {
             lines.append("  \(step.step): \(step.status.rawValue)\(step.message.map { ": \($0)" } ?? "")")
         }
@@ -80,16 +83,27 @@ public struct PipelineRunner: Sendable {
                 hint: "pipelines: \(project.pipelines.keys.sorted().joined(separator: ", "))")
         }
         let graph = try StepGraph(pipeline)
-        let environment = options.environment
-        if project.isProtected(environment) {
-            throw AccessDenied(
-                identity: workspace.identity,
-                message: "\(environment) is protected; a run cannot write it directly",
-                remedy:
-                    "run into a working environment (e.g. \(project.defaultEnvironment)) and promote it with sluice promote"
-            )
+        let target = options.environment
+        if let resume = options.resume {
+            guard let found = try await workspace.metadata.run(resume) else {
+                throw UsageError("no run \(NameRules.quoted(resume))", hint: "sluice runs lists them")
+            }
+            guard found.pipeline == name, found.environment == target else {
+                throw UsageError(
+                    "run \(resume) was of \(found.pipeline) in \(found.environment), not \(name) in \(target)")
+            }
         }
-        try await workspace.requireRun(pipeline, environment: environment)
+        let runID = Self.newRunID(now: workspace.now())
+        // A protected environment is written only by write-audit-publish: the run works in a fresh
+        // staging environment branched from it, and the target moves by promotion once all has passed.
+        let protected = project.isProtected(target)
+        let environment: String
+        if protected {
+            environment = try await workspace.beginStaging(for: target, runID: runID, pipeline: pipeline)
+        } else {
+            environment = target
+            try await workspace.requireRun(pipeline, environment: environment)
+        }
         let (record, head) = try await workspace.environmentHead(environment)
         var selected = Set(graph.steps.indices)
         if !options.select.isEmpty {
@@ -108,23 +122,19 @@ public struct PipelineRunner: Sendable {
             guard let found = try await workspace.metadata.run(resume) else {
                 throw UsageError("no run \(NameRules.quoted(resume))", hint: "sluice runs lists them")
             }
-            guard found.pipeline == name, found.environment == environment else {
-                throw UsageError(
-                    "run \(resume) was of \(found.pipeline) in \(found.environment), not \(name) in \(environment)")
-            }
             guard found.status != .succeeded else {
                 throw UsageError("run \(resume) already succeeded; nothing to resume")
             }
             previous = found
         }
         let earlier = options.useCache ? try await workspace.metadata.runs(pipeline: name) : []
-        let runID = Self.newRunID(now: workspace.now())
         var run = RunRecord(
-            id: runID, pipeline: name, environment: environment, principal: workspace.identity.name,
+            id: runID, pipeline: name, environment: target, principal: workspace.identity.name,
             traceID: Self.newTraceID(), gitCommit: workspace.recordedGitCommit, baseCommit: head?.id,
             maxParallel: options.maxParallel, startedAt: workspace.now(),
             steps: graph.order.filter { selected.contains($0) }.map { StepRun(step: graph.steps[$0].name) })
         run.resumedFrom = options.resume
+        run.workEnvironment = environment
         var log = logger
         log[metadataKey: "trace.id"] = "\(run.traceID)"
         log[metadataKey: "run.id"] = "\(run.id)"
@@ -220,10 +230,16 @@ public struct PipelineRunner: Sendable {
             if let head, produced.allSatisfy({ head.version(of: $0.key) == $0.value }) {
                 // Every output is already what the environment holds: nothing to land.
                 run.commit = head.id
-                run.message = "outputs unchanged; \(environment) did not move"
+                run.message = "outputs unchanged; \(target) did not move"
             } else {
                 let commit = try await workspace.landRun(produced, environment: record, base: head, run: run)
                 run.commit = commit.id
+                if protected {
+                    // Publish: every step and gate passed in staging; the target fast-forwards to it.
+                    let promotion = try await workspace.promote(from: environment, to: target)
+                    run.commit = promotion.commit
+                    run.message = "published from \(environment)"
+                }
             }
             run.status = .succeeded
         } catch {
@@ -250,10 +266,11 @@ public struct PipelineRunner: Sendable {
     static func newRunID(now: Timestamp) -> String {
         let date = Date(timeIntervalSince1970: Double(now.milliseconds) / 1000)
         let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss"
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        return "r\(formatter.string(from: date))-\(String(UInt32.random(in: 0...0xFF_FFFF), radix: 16))"
+        let suffix = String(UInt32.random(in: 0x10_0000...0xFF_FFFF), radix: 16)
+        return "r\(formatter.string(from: date))-\(suffix)"
     }
 
     /// 32 hex digits, as trace ids are written in W3C trace context and ECS.

@@ -8,6 +8,7 @@ import Testing
         try project.makeTokens()
         try project.ingestCustomers()
         #expect(try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0)
+        #expect(try project.run(as: "ci", ["promote", "--from", "dev", "--to", "prod"]).status == 0)
         let ran = try project.run(as: "ci", ["run", "daily", "--env", "dev"])
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(ran.stdout.contains("clean_orders") && ran.stdout.contains("succeeded: commit"), "\(ran.stdout)")
@@ -31,8 +32,14 @@ import Testing
         #expect(again.status == 0 && again.stdout.contains("cached"), "\(again.stdout)")
         #expect(try project.run(as: "ci", ["run", "nope"]).status == 2)
         #expect(try project.run(as: "ci", ["logs", "no-such-run"]).status == 2)
-        // Nobody runs straight into the protected environment.
-        #expect(try project.run(as: "ci", ["run", "daily", "--env", "prod"]).status == 3)
+        // Into the protected environment only by write-audit-publish, by a principal who may promote.
+        #expect(try project.run(as: "alice", ["run", "daily", "--env", "prod"]).status == 3)
+        let published = try project.run(as: "ci", ["run", "daily", "--env", "prod"])
+        #expect(
+            published.status == 0 && published.stdout.contains("published from staging/"),
+            "\(published.stdout) \(published.stderr)")
+        let prod = try project.run(as: "alice", ["cat", "curated.revenue_by_country", "--env", "prod"])
+        #expect(prod.status == 0 && prod.stdout.contains("GB"), "\(prod.stderr)")
     }
 
     @Test func ecsLogLinesParseWithTheRequiredFieldsAndOneTraceID() throws {

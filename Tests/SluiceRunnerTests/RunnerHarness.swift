@@ -25,8 +25,10 @@ final class RunnerHarness: @unchecked Sendable {
           prod: { protected: true }
         roles:
           pipeline: { grants: ["read:*", "write:*", "promote:prod"] }
+          engineer: { grants: ["read:*", "write:dev"] }
         principals:
           ci: { role: pipeline }
+          alice: { role: engineer }
         sources:
           orders: { path: landing/orders.csv, format: csv, into: raw.orders }
         datasets:
@@ -57,12 +59,13 @@ final class RunnerHarness: @unchecked Sendable {
 
     var delays: [Duration] { lock.withLock { sleeps } }
 
-    func workspace() throws -> Workspace {
+    func workspace(as principal: String = "ci") throws -> Workspace {
         let project = try ProjectLoader().loadValidated(root: root).project
-        let role = project.principals["ci"].flatMap { project.roles[$0.role] }
-        let identity = Identity(principal: "ci", role: role, authentication: .token, tokenID: "test")
+        let role = project.principals[principal].flatMap { project.roles[$0.role] }
+        let identity = Identity(principal: principal, role: role, authentication: .token, tokenID: "test")
         return Workspace(
             project: project, objects: objects, metadata: metadata, identity: identity, gate: ContractGate(),
+            git: CleanGit(),
             now: { [self] in
                 lock.withLock {
                     clock = Timestamp(milliseconds: clock.milliseconds + 1)
@@ -71,9 +74,11 @@ final class RunnerHarness: @unchecked Sendable {
             })
     }
 
-    func runner(executor: any StepExecutor = LocalStepExecutor()) throws -> PipelineRunner {
+    func runner(executor: any StepExecutor = LocalStepExecutor(), as principal: String = "ci") throws -> PipelineRunner
+    {
         PipelineRunner(
-            workspace: try workspace(), executor: executor, scratch: root.appendingPathComponent(".scratch"),
+            workspace: try workspace(as: principal), executor: executor,
+            scratch: root.appendingPathComponent(".scratch"),
             sleep: { [self] delay in lock.withLock { sleeps.append(delay) } }, random: { 0.5 })
     }
 
@@ -82,11 +87,11 @@ final class RunnerHarness: @unchecked Sendable {
         _ = try await workspace().ingest(source: "orders", environment: "dev")
     }
 
-    func head() async throws -> ObjectID? { await metadata.environment("dev")?.head }
+    func head(_ environment: String = "dev") async throws -> ObjectID? { await metadata.environment(environment)?.head }
 
-    /// A dataset's data in dev, as text.
-    func read(_ dataset: String) async throws -> String {
-        guard let head = try await head(), let commit = await metadata.commit(head),
+    /// A dataset's data in an environment, as text.
+    func read(_ dataset: String, in environment: String = "dev") async throws -> String {
+        guard let head = try await head(environment), let commit = await metadata.commit(head),
             let id = commit.content.datasets[dataset], let version = await metadata.version(id)
         else { return "" }
         var data = Data()
@@ -95,4 +100,9 @@ final class RunnerHarness: @unchecked Sendable {
         }
         return String(decoding: data, as: UTF8.self)
     }
+}
+
+/// A project in a clean git work tree at a fixed commit, as promotion requires.
+struct CleanGit: GitInspector {
+    func state(of folder: URL) -> GitState { GitState(commit: String(repeating: "ab", count: 20), changes: []) }
 }

@@ -125,6 +125,17 @@ public struct ProjectLoader: Sendable {
             }
         }
         if let value = fields["environments"] { project.environments = readEnvironments(value, sink: sink) }
+        if project.environmentSpec(for: Project.stagingPrefix + "probe") == nil,
+            let pattern = EnvironmentPattern(Project.stagingPrefix + "*")
+        {
+            // Write-audit-publish runs into protected environments stage in staging/RUN; a failed one is
+            // kept for inspection, briefly, unless the project declares its own staging/* lifecycle.
+            project.environments.append(
+                EnvironmentSpec(
+                    pattern: pattern, protected: false,
+                    lifecycle: Lifecycle(expireAfterIdle: TimeSpan(seconds: 3 * 86_400)),
+                    location: project.location))
+        }
         if let value = fields["roles"] { project.roles = readRoles(value, sink: sink) }
         if let value = fields["principals"] { project.principals = readPrincipals(value, sink: sink) }
         if let value = fields["sources"] { project.sources = readSources(value, sink: sink) }

@@ -35,6 +35,9 @@ public struct Project: Sendable {
         self.location = location
     }
 
+    /// Where write-audit-publish runs stage their work: `staging/RUN_ID`.
+    public static let stagingPrefix = "staging/"
+
     /// The folder Sluice keeps its store in.
     public var storeDirectory: URL { root.appendingPathComponent(".sluice", isDirectory: true) }
 

@@ -19,6 +19,24 @@ extension Workspace {
         }
     }
 
+    /// Write-audit-publish into a protected environment, first half: creates `staging/RUN_ID` at the
+    /// target's head for the run to write. Only a principal who may promote into the target may do this;
+    /// the staging environment then belongs to the run, whatever grants the principal holds on `staging/*`.
+    public func beginStaging(for target: String, runID: String, pipeline: Pipeline) async throws -> String {
+        let name = try validEnvironmentName(Project.stagingPrefix + runID)
+        return try await audited("run.stage", target: name, details: ["for": target, "pipeline": pipeline.name]) {
+            try policy.require(.promote, on: target, by: identity)
+            for step in pipeline.steps {
+                for input in step.inputs { try policy.require(.read, on: target, zone: input.zone, by: identity) }
+            }
+            let base = try await environmentRecord(target)
+            let record = EnvironmentRecord(
+                name: name, head: base.head, createdAt: now(), createdBy: identity.name, base: target, ttl: nil)
+            try await metadata.createEnvironment(record)
+            return (name, ["head": base.head?.hex ?? "empty"])
+        }
+    }
+
     /// The environment's record (a declared environment that holds nothing yet counts as empty) and head.
     public func environmentHead(_ name: String) async throws -> (record: EnvironmentRecord, head: Commit?) {
         let record = try await environmentRecord(try validEnvironmentName(name))
