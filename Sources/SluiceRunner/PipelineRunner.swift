@@ -263,7 +263,7 @@ public struct PipelineRunner: Sendable {
     }
 
     /// Sortable by time and unique: `r` + UTC time + 6 random hex digits.
-    static func newRunID(now: Timestamp) -> String {
+    public static func newRunID(now: Timestamp) -> String {
         let date = Date(timeIntervalSince1970: Double(now.milliseconds) / 1000)
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss"
