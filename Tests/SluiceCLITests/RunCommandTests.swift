@@ -70,4 +70,15 @@ import Testing
         #expect(lines.contains { $0.contains("\"event.action\":\"step-finished\"") })
         #expect(try project.run(["runs", "--log-format", "xml"]).status == 2)
     }
+
+    @Test func stepTestsOfTheScaffoldPassAndAChangedExpectationFails() throws {
+        let project = try CLIProject()
+        let passed = try project.run(["test"])
+        #expect(passed.status == 0 && passed.stdout.contains("2 tests, 0 failed"), "\(passed.stdout) \(passed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: project.database), "the project's store is not touched")
+        try project.write("tests/revenue/expected.csv", "country,revenue,orders\nGB,99,2\n")
+        let failed = try project.run(["test", "daily", "--step", "revenue"])
+        #expect(failed.status == 1, "\(failed.stdout)")
+        #expect(failed.stdout.contains("FAIL daily.revenue sums_per_country") && failed.stdout.contains("at line 2"))
+    }
 }

@@ -47,7 +47,7 @@ extension ProjectLoader {
             return nil
         }
         let what = "step \(pipeline).\(name)"
-        let allowed = ["sql", "command", "inputs", "output", "outputs", "retries", "timeout", "description"]
+        let allowed = ["sql", "command", "inputs", "output", "outputs", "retries", "timeout", "tests", "description"]
         guard let fields = value.fields(what, allowed: allowed) else { return nil }
         let kind: StepKind
         switch (fields["sql"], fields["command"]) {
@@ -102,6 +102,52 @@ extension ProjectLoader {
             step.retries.maxBackoff = options["max_backoff"].flatMap { $0.timeSpan("max_backoff") }
         }
         step.timeout = fields["timeout"].flatMap { $0.timeSpan("timeout") }
+        if let tests = fields["tests"] { step.tests = readTests(tests, of: step, what: what, sink: sink) }
         return step
+    }
+
+    /// `tests: [{ name, inputs: { DATASET: FILE }, expect: { DATASET: FILE } }]`: every input of the step
+    /// gets a fixture and every expected file names one of its outputs.
+    private func readTests(_ value: YAMLValue, of step: Step, what: String, sink: DiagnosticCollector) -> [StepTest] {
+        guard let items = value.list("tests of \(what)") else { return [] }
+        var tests: [StepTest] = []
+        for (index, item) in items.enumerated() {
+            guard let fields = item.fields("a test of \(what)", allowed: ["name", "inputs", "expect"]) else { continue }
+            let name = fields["name"].flatMap { $0.string("name") } ?? "test\(index + 1)"
+            func files(_ key: String, allowed: [DatasetName], role: String) -> [DatasetName: String] {
+                var result: [DatasetName: String] = [:]
+                for entry in fields[key]?.entries("\(key) of test \(name)") ?? [] {
+                    guard let dataset = DatasetName(entry.key), allowed.contains(dataset) else {
+                        sink.error(
+                            entry.keyLocation,
+                            "test \(name) of \(what) gives \(NameRules.quoted(entry.key)), which is not one of the step's \(role) (\(allowed.map(\.description).joined(separator: ", ")))"
+                        )
+                        continue
+                    }
+                    guard let file = entry.value.string("\(entry.key)") else { continue }
+                    if file.hasPrefix("/") || file.split(separator: "/").contains("..") {
+                        sink.error(
+                            entry.value.location, "fixture \(NameRules.quoted(file)) must stay inside the project")
+                        continue
+                    }
+                    result[dataset] = file
+                }
+                return result
+            }
+            let inputs = files("inputs", allowed: step.inputs, role: "inputs")
+            let expected = files("expect", allowed: step.outputs, role: "outputs")
+            let missing = step.inputs.filter { inputs[$0] == nil }
+            if !missing.isEmpty {
+                sink.error(
+                    item.location,
+                    "test \(name) of \(what) needs a fixture for every input; missing: \(missing.map(\.description).joined(separator: ", "))"
+                )
+            }
+            if expected.isEmpty {
+                sink.error(item.location, "test \(name) of \(what) needs expect: { OUTPUT: FILE } to compare with")
+            }
+            tests.append(StepTest(name: name, inputs: inputs, expected: expected, location: item.location))
+        }
+        return tests
     }
 }

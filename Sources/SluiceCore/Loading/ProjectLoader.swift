@@ -99,7 +99,7 @@ public struct ProjectLoader: Sendable {
 
     static let projectKeys = [
         "project", "description", "default_environment", "zones", "environments", "roles", "principals",
-        "sources", "datasets", "pipelines", "quarantine", "runs",
+        "sources", "datasets", "pipelines", "quarantine", "runs", "require_tests",
     ]
 
     private func readProjectFile(_ top: YAMLValue, root: URL, sink: DiagnosticCollector) -> Project {
@@ -124,6 +124,7 @@ public struct ProjectLoader: Sendable {
                     value.location, "default_environment \(NameRules.quoted(text)) is not a valid environment name")
             }
         }
+        if let value = fields["require_tests"] { project.requireTests = value.bool("require_tests") ?? false }
         if let value = fields["environments"] { project.environments = readEnvironments(value, sink: sink) }
         if project.environmentSpec(for: Project.stagingPrefix + "probe") == nil,
             let pattern = EnvironmentPattern(Project.stagingPrefix + "*")

@@ -19,6 +19,24 @@ public struct RetryPolicy: Hashable, Sendable {
     }
 }
 
+/// A step test: fixture files for the step's inputs and the output it must produce from them.
+public struct StepTest: Hashable, Sendable {
+    public var name: String
+    /// Input dataset → fixture file (relative to the project root).
+    public var inputs: [DatasetName: String]
+    /// Output dataset → expected file.
+    public var expected: [DatasetName: String]
+    public var location: SourceLocation
+
+    public init(name: String, inputs: [DatasetName: String], expected: [DatasetName: String], location: SourceLocation)
+    {
+        self.name = name
+        self.inputs = inputs
+        self.expected = expected
+        self.location = location
+    }
+}
+
 /// One transformation from input datasets to output datasets.
 public struct Step: Hashable, Sendable {
     public var name: String
@@ -27,6 +45,7 @@ public struct Step: Hashable, Sendable {
     public var outputs: [DatasetName]
     public var retries: RetryPolicy
     public var timeout: TimeSpan?
+    public var tests: [StepTest] = []
     public var location: SourceLocation
     /// Where each input and output was written, for messages about one reference.
     public var referenceLocations: [DatasetName: SourceLocation]

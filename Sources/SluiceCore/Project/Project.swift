@@ -14,6 +14,8 @@ public struct Project: Sendable {
     public var pipelines: [String: Pipeline]
     /// The environment commands use when `--env` is not given.
     public var defaultEnvironment: String
+    /// Whether every step must declare tests (`require_tests: true`); otherwise missing tests are warnings.
+    public var requireTests = false
     /// Lifecycle of quarantined batches.
     public var quarantineLifecycle: Lifecycle?
     /// Lifecycle of run records and their logs.

@@ -62,8 +62,24 @@ public enum ProjectScaffold {
           daily:
             schedule: "0 6 * * *"
             steps:
-              clean_orders: { sql: models/clean_orders.sql, inputs: [raw.orders], output: staged.orders }
-              revenue: { sql: models/revenue_by_country.sql, inputs: [staged.orders, raw.customers], output: curated.revenue_by_country }
+              clean_orders:
+                sql: models/clean_orders.sql
+                inputs: [raw.orders]
+                output: staged.orders
+                tests:                          # `sluice test` runs them on fixtures, in a throwaway store
+                  - name: drops_cancelled
+                    inputs: { raw.orders: tests/clean_orders/orders.csv }
+                    expect: { staged.orders: tests/clean_orders/expected.csv }
+              revenue:
+                sql: models/revenue_by_country.sql
+                inputs: [staged.orders, raw.customers]
+                output: curated.revenue_by_country
+                tests:
+                  - name: sums_per_country
+                    inputs:
+                      staged.orders: tests/clean_orders/expected.csv
+                      raw.customers: tests/revenue/customers.csv
+                    expect: { curated.revenue_by_country: tests/revenue/expected.csv }
 
         """
     }
@@ -80,6 +96,30 @@ public enum ProjectScaffold {
         FROM staged.orders AS o JOIN raw.customers AS c ON c.customer_id = o.customer_id
         GROUP BY c.country
         ORDER BY c.country
+
+        """,
+        "tests/clean_orders/orders.csv": """
+        order_id,customer_id,amount,status,ordered_at
+        1,1,10.50,paid,2026-11-24T10:00:00Z
+        2,2,5,cancelled,2026-11-24T11:00:00Z
+        3,1,2.25,new,2026-11-24T12:00:00Z
+
+        """,
+        "tests/clean_orders/expected.csv": """
+        order_id,customer_id,amount,status,ordered_at
+        1,1,10.5,paid,2026-11-24T10:00:00Z
+        3,1,2.25,new,2026-11-24T12:00:00Z
+
+        """,
+        "tests/revenue/customers.csv": """
+        customer_id,name,email,country,signed_up_at
+        1,Ada,ada@example.com,GB,2026-01-01T00:00:00Z
+        2,Bo,bo@example.com,SE,2026-01-02T00:00:00Z
+
+        """,
+        "tests/revenue/expected.csv": """
+        country,revenue,orders
+        GB,12.75,2
 
         """,
         ".gitignore": """

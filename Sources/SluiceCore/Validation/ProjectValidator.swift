@@ -155,6 +155,24 @@ struct ProjectValidator {
                     }
                 }
                 checkFiles(of: step, what: what)
+                checkTests(of: step, what: what)
+            }
+        }
+    }
+
+    private func checkTests(of step: Step, what: String) {
+        if step.tests.isEmpty {
+            let message = "\(what) has no tests; add tests: [{ inputs: {...}, expect: {...} }] and run sluice test"
+            if project.requireTests {
+                sink.error(step.location, message + " (the project sets require_tests: true)")
+            } else {
+                sink.warning(step.location, message)
+            }
+        }
+        for test in step.tests {
+            for file in Array(test.inputs.values) + Array(test.expected.values)
+            where !FileManager.default.fileExists(atPath: project.root.appendingPathComponent(file).path) {
+                sink.error(test.location, "test \(test.name) of \(what) names \(file), which does not exist")
             }
         }
     }

@@ -117,6 +117,19 @@ extension Workspace {
         return (version, report)
     }
 
+    /// Stores a file as a version of `dataset` without checking it and without any environment: step
+    /// test fixtures, in a throwaway store.
+    public func storeFixture(_ dataset: DatasetName, file: URL) async throws -> ObjectID {
+        let snapshot = try await Snapshotter(objects: objects).stage(
+            [.init(url: file, name: "\(dataset).csv")], format: .csv, delimiter: UInt8(ascii: ","))
+        let manifest = VersionManifest(dataset: dataset, format: .csv, files: snapshot.files, schema: snapshot.schema)
+        let version = try DatasetVersion(manifest: manifest, createdAt: now(), createdBy: identity.name)
+        try await objects.publish(snapshot.staged)
+        _ = try await objects.put(try CanonicalJSON.encode(manifest))
+        try await metadata.saveVersion(version)
+        return version.id
+    }
+
     /// Lands every output of a run in one commit on top of `base`, moving the environment by
     /// compare-and-swap: if it moved since the run started, `ConflictError` (exit 4) and nothing changes.
     public func landRun(
