@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 // Benchmarks live in their own package so the main build and test suite stay lean.
@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "SluiceCore", package: "Sluice"),
                 .product(name: "SluiceStore", package: "Sluice"),
                 .product(name: "SluiceQuality", package: "Sluice"),
+                .product(name: "SluiceRunner", package: "Sluice"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/SluiceBench"

@@ -167,9 +167,13 @@ public struct PipelineRunner: Sendable {
             try? await save(run)
             throw error
         }
+        // The record is saved as steps start and end, at most every 200 ms: a pipeline of a thousand small
+        // steps must not rewrite it a thousand times. A killed run loses at most that much progress,
+        // which --resume (or the cache) makes up.
         func schedule() async throws {
             try await withThrowingTaskGroup(of: (Int, StepRun).self) { group in
                 var running = 0
+                var lastSaved = ContinuousClock.now
                 func startReady() async throws {
                     while running < options.maxParallel, !ready.isEmpty {
                         let index = ready.removeFirst()
@@ -179,7 +183,10 @@ public struct PipelineRunner: Sendable {
                             $0.status = .running
                             $0.startedAt = workspace.now()
                         }
-                        try await save(run)
+                        if ContinuousClock.now - lastSaved >= .milliseconds(200) {
+                            try await save(run)
+                            lastSaved = .now
+                        }
                         running += 1
                         group.addTask {
                             (index, try await context.perform(step, produced: inputs, directory: directory))
@@ -208,7 +215,10 @@ public struct PipelineRunner: Sendable {
                             if waiting[child] == 0 && !blocked.contains(child) { ready.append(child) }
                         }
                     }
-                    try await save(run)
+                    if ContinuousClock.now - lastSaved >= .milliseconds(200) {
+                        try await save(run)
+                        lastSaved = .now
+                    }
                     try await startReady()
                 }
             }

@@ -258,4 +258,41 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
         #expect(error?.run.step("check")?.status == .skipped)
         #expect(try await harness.head() == before)
     }
+
+    @Test func stepsWithoutOutputsRunInTheOrderAfterGives() async throws {
+        let pipeline = """
+              ops:
+                steps:
+                  build: { command: [x], inputs: [raw.orders], output: staged.b }
+                  notify: { command: [x], after: [build] }
+                  audit: { command: [x], after: [notify] }
+            """
+        let harness = try RunnerHarness(files: [
+            "sluice.yaml": RunnerHarness.yaml(pipeline: pipeline, datasets: Self.datasets(["staged.b"]))
+        ])
+        try await harness.ingest("id,amount\n1,2\n")
+        let executor = RecordingExecutor()
+        let run = try await harness.runner(executor: executor).run("ops", options: RunOptions(environment: "dev"))
+        #expect(run.status == .succeeded)
+        #expect(executor.position("end build") < executor.position("start notify"))
+        #expect(executor.position("end notify") < executor.position("start audit"))
+        // Steps with no output are never cached: they run for their effect.
+        let again = try await harness.runner(executor: executor).run("ops", options: RunOptions(environment: "dev"))
+        #expect(again.steps.map(\.status) == [.cached, .succeeded, .succeeded])
+    }
+
+    @Test func afterMustNameAStepAndMustNotLoop() throws {
+        let unknown = try RunnerHarness(files: [
+            "sluice.yaml": RunnerHarness.yaml(pipeline: "  p:\n    steps:\n      a: { command: [x], after: [nope] }\n")
+        ])
+        let (_, unknownDiagnostics) = try ProjectLoader().load(root: unknown.root)
+        #expect(unknownDiagnostics.contains { $0.severity == .error && $0.message.contains("runs after \"nope\"") })
+        let loop = try RunnerHarness(files: [
+            "sluice.yaml": RunnerHarness.yaml(
+                pipeline:
+                    "  p:\n    steps:\n      a: { command: [x], after: [b] }\n      b: { command: [x], after: [a] }\n")
+        ])
+        let (_, loopDiagnostics) = try ProjectLoader().load(root: loop.root)
+        #expect(loopDiagnostics.contains { $0.severity == .error && $0.message.contains("has a cycle") })
+    }
 }

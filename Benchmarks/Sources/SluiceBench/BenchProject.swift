@@ -6,7 +6,7 @@ import SluiceStore
 struct BenchProject {
     let root: URL
 
-    static func create(in folder: URL, sourcePath: String) throws -> BenchProject {
+    static func create(in folder: URL, sourcePath: String, extra: String = "") throws -> BenchProject {
         try? FileManager.default.removeItem(at: folder)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let yaml = """
@@ -22,7 +22,7 @@ struct BenchProject {
               drop: { path: "\(sourcePath)", format: csv, into: raw.data }
             datasets:
               raw.data: { owner: bench, classification: internal }
-
+            \(extra)
             """
         try Data(yaml.utf8).write(to: folder.appendingPathComponent("sluice.yaml"))
         try Data(".sluice/\nlanding/\n".utf8).write(to: folder.appendingPathComponent(".gitignore"))

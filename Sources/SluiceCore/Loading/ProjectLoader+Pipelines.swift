@@ -47,7 +47,9 @@ extension ProjectLoader {
             return nil
         }
         let what = "step \(pipeline).\(name)"
-        let allowed = ["sql", "command", "inputs", "output", "outputs", "retries", "timeout", "tests", "description"]
+        let allowed = [
+            "sql", "command", "inputs", "output", "outputs", "after", "retries", "timeout", "tests", "description",
+        ]
         guard let fields = value.fields(what, allowed: allowed) else { return nil }
         let kind: StepKind
         switch (fields["sql"], fields["command"]) {
@@ -90,7 +92,8 @@ extension ProjectLoader {
         case (nil, let outputs?):
             step.outputs = datasets(outputs.stringList("outputs") ?? [])
         case (nil, nil):
-            sink.error(location, "\(what) needs output (one dataset) or outputs (a list)")
+            // A command step may have no output: it runs for its effect (after: orders it).
+            if case .sql = kind { sink.error(location, "\(what) needs output (the dataset its SELECT makes)") }
         default:
             sink.error(location, "\(what) has both output and outputs; use one")
         }
@@ -101,6 +104,7 @@ extension ProjectLoader {
             step.retries.backoff = options["backoff"].flatMap { $0.timeSpan("backoff") } ?? step.retries.backoff
             step.retries.maxBackoff = options["max_backoff"].flatMap { $0.timeSpan("max_backoff") }
         }
+        step.after = (fields["after"].flatMap { $0.stringList("after") } ?? []).map(\.0)
         step.timeout = fields["timeout"].flatMap { $0.timeSpan("timeout") }
         if let tests = fields["tests"] { step.tests = readTests(tests, of: step, what: what, sink: sink) }
         return step

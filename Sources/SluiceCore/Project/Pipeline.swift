@@ -43,6 +43,9 @@ public struct Step: Hashable, Sendable {
     public var kind: StepKind
     public var inputs: [DatasetName]
     public var outputs: [DatasetName]
+    /// Steps of the same pipeline this one runs after, besides those writing its inputs (for command
+    /// steps whose effect is not a dataset, such as a notification).
+    public var after: [String] = []
     public var retries: RetryPolicy
     public var timeout: TimeSpan?
     public var tests: [StepTest] = []

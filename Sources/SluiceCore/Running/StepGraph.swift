@@ -15,9 +15,18 @@ public struct StepGraph: Sendable {
         }
         var upstream = Array(repeating: Set<Int>(), count: steps.count)
         var downstream = Array(repeating: Set<Int>(), count: steps.count)
+        let indexByName = Dictionary(steps.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, step) in steps.enumerated() {
-            for input in step.inputs {
-                guard let source = producer[input], source != index else { continue }
+            var sources = step.inputs.compactMap { producer[$0] }
+            for name in step.after {
+                guard let source = indexByName[name] else {
+                    throw UsageError(
+                        "step \(pipeline.name).\(step.name) runs after \(NameRules.quoted(name)), which is not a step of \(pipeline.name)"
+                    )
+                }
+                sources.append(source)
+            }
+            for source in sources where source != index {
                 upstream[index].insert(source)
                 downstream[source].insert(index)
             }

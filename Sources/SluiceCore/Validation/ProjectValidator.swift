@@ -156,6 +156,11 @@ struct ProjectValidator {
                 }
                 checkFiles(of: step, what: what)
                 checkTests(of: step, what: what)
+                for name in step.after where !pipeline.steps.contains(where: { $0.name == name }) {
+                    sink.error(
+                        step.location,
+                        "\(what) runs after \(NameRules.quoted(name)), which is not a step of \(pipeline.name)")
+                }
             }
         }
     }
@@ -216,6 +221,15 @@ struct ProjectValidator {
     }
 
     private func checkCycles() {
+        // Orderings by after: — the dataset cycles are reported below with the datasets involved.
+        for pipeline in project.pipelines.values.sorted(by: { $0.name < $1.name })
+        where pipeline.steps.contains(where: { !$0.after.isEmpty }) {
+            do {
+                _ = try StepGraph(pipeline)
+            } catch let error as UsageError where error.message.contains("has a cycle") {
+                sink.error(pipeline.location, error.message)
+            } catch {}
+        }
         var producers: [DatasetName: (pipeline: String, step: Step)] = [:]
         for pipeline in project.pipelines.values {
             for step in pipeline.steps {

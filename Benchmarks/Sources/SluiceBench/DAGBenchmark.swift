@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import SluiceCore
+import SluiceRunner
+import SluiceStore
+
+/// The runner's own overhead: 1,000 `true` command steps (one root, 998 in parallel, one sink) and a
+/// chain of 200, against `make -j2` running the same graphs in the same run. Target: ≤ 1.5× make.
+struct DAGBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dag", abstract: "Run wide and chained DAGs of `true` steps, and compare with make -j2.")
+
+    @Option(help: "Runs per graph; the best counts.")
+    var runs = 3
+
+    @Option(help: "Scratch folder.")
+    var scratch = "/tmp/sluice-bench-dag"
+
+    func run() async throws {
+        let base = URL(fileURLWithPath: scratch)
+        try? FileManager.default.removeItem(at: base)
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: base) }
+        let middle = (1...998).map { "m\($0)" }
+        let chain = (1...200).map { "c\($0)" }
+        var graphs: [(name: String, edges: [(String, [String])])] = []
+        graphs.append(("wide", [("root", [])] + middle.map { ($0, ["root"]) } + [("sink", middle)]))
+        graphs.append(("chain", chain.enumerated().map { index, name in (name, index == 0 ? [] : [chain[index - 1]]) }))
+        let project = try Self.project(in: base.appendingPathComponent("project"), graphs: graphs)
+        print("dag benchmark: best of \(runs), --max-parallel 2 vs make -j2, 2 cores")
+        for graph in graphs {
+            let makefile = base.appendingPathComponent("\(graph.name).mk")
+            try Self.makefile(graph.edges).write(to: makefile, atomically: true, encoding: .utf8)
+            let last = graph.edges.last!.0
+            let make = try await Measure.best(runs: runs) {
+                try Measure.shell("make -s -j2 -f '\(makefile.path)' \(last)")
+            }
+            let sluice = try await Measure.best(runs: runs) {
+                let workspace = try project.workspace()
+                let run = try await PipelineRunner(workspace: workspace, scratch: base).run(
+                    graph.name, options: RunOptions(environment: "dev", maxParallel: 2, useCache: false))
+                guard run.status == .succeeded else { throw BenchError("the \(graph.name) run failed") }
+            }
+            Measure.report(
+                "\(graph.name) (\(graph.edges.count) steps)", sluice: sluice, floor: make, floorName: "make -j2",
+                target: 1.5)
+        }
+    }
+
+    static func project(in folder: URL, graphs: [(name: String, edges: [(String, [String])])]) throws -> BenchProject {
+        var pipelines = "pipelines:\n"
+        for graph in graphs {
+            pipelines += "  \(graph.name):\n    steps:\n"
+            for (step, after) in graph.edges {
+                pipelines += "      \(step): { command: [\"true\"]"
+                if !after.isEmpty { pipelines += ", after: [\(after.joined(separator: ", "))]" }
+                pipelines += " }\n"
+            }
+        }
+        let project = try BenchProject.create(in: folder, sourcePath: "landing/*.csv", extra: pipelines)
+        return project
+    }
+
+    /// Phony targets running `true`, with the same edges.
+    static func makefile(_ edges: [(String, [String])]) -> String {
+        var text = ".PHONY: \(edges.map(\.0).joined(separator: " "))\n"
+        for (step, after) in edges { text += "\(step): \(after.joined(separator: " "))\n\ttrue\n" }
+        return text
+    }
+}
