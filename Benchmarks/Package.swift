@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "Sluice", path: ".."),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .executableTarget(
@@ -19,6 +20,7 @@ let package = Package(
                 .product(name: "SluiceQuality", package: "Sluice"),
                 .product(name: "SluiceRunner", package: "Sluice"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/SluiceBench"
         )

@@ -14,7 +14,11 @@ enum CacheKey {
             parts.append("file \(file) \(try fileHash(root.appendingPathComponent(file)))")
         case .command(let arguments):
             parts.append("command " + arguments.map { "\($0.utf8.count):\($0)" }.joined(separator: " "))
-            for argument in arguments where !argument.hasPrefix("/") && !argument.hasPrefix("-") {
+            // Only arguments that look like paths can name project files (as the executor resolves them).
+            for argument in arguments
+            where !argument.hasPrefix("/") && !argument.hasPrefix("-")
+                && (argument.contains("/") || argument.contains("."))
+            {
                 let url = root.appendingPathComponent(argument).standardizedFileURL
                 var isDirectory: ObjCBool = false
                 guard url.path.hasPrefix(root.standardizedFileURL.path + "/"),
@@ -27,13 +31,11 @@ enum CacheKey {
             parts.append("input \(input) \(inputs[input]?.hex ?? "none")")
         }
         for output in step.outputs.sorted(by: { $0.description < $1.description }) { parts.append("output \(output)") }
-        let digest = SHA256.hash(data: Data(parts.joined(separator: "\n").utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return ObjectID.hashing(Data(parts.joined(separator: "\n").utf8)).hex
     }
 
     private static func fileHash(_ url: URL) throws -> String {
-        let digest = SHA256.hash(data: try Data(contentsOf: url))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        ObjectID.hashing(try Data(contentsOf: url)).hex
     }
 }
 

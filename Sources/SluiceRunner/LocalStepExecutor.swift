@@ -1,22 +1,28 @@
+import CSluiceSystem
 import Foundation
 import SluiceCore
-import Subprocess
 
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-#if canImport(System)
-    import System
-#else
-    import SystemPackage
-#endif
 
 /// Runs steps on this machine: `command` steps as processes in their own process group, `sql` steps on
 /// the embedded SQLite engine.
 public struct LocalStepExecutor: StepExecutor {
     public init() {}
+
+    /// Bytes of each stream kept per attempt; the rest is counted and dropped.
+    static let logLimit = 16 << 20
+
+    /// The variables a step inherits from this process, read once.
+    private static let basics: [String: String] = {
+        let inherited = ProcessInfo.processInfo.environment
+        var basics: [String: String] = [:]
+        for key in ["PATH", "HOME", "LANG", "LC_ALL", "TZ"] { basics[key] = inherited[key] }
+        return basics
+    }()
 
     public func execute(_ job: StepJob) async throws -> StepExecution {
         switch job.step.kind {
@@ -26,79 +32,69 @@ public struct LocalStepExecutor: StepExecutor {
     }
 
     /// The process runs in the job's directory with a small, explicit environment (no store paths, no
-    /// tokens), in a process group of its own so that a timeout kills everything it started.
+    /// tokens), in a process group of its own so that a timeout kills everything it started. It is
+    /// started with posix_spawn (no copy of this process) and waited for on a thread of its own: a
+    /// thousand small steps must cost little more than the thousand processes themselves.
     private func runCommand(_ arguments: [String], _ job: StepJob) async throws -> StepExecution {
         let program = resolve(arguments[0], root: job.projectRoot)
         // Arguments that name files of the project are passed as absolute paths: the step runs elsewhere.
         let rest = arguments.dropFirst().map { resolveFile($0, root: job.projectRoot) }
-        var variables: [Environment.Key: String] = [:]
-        let inherited = ProcessInfo.processInfo.environment
-        for key in ["PATH", "HOME", "LANG", "LC_ALL", "TZ"] {
-            if let value = inherited[key] { variables[Environment.Key(stringLiteral: key)] = value }
-        }
-        variables["TMPDIR"] = job.directory.appendingPathComponent("tmp").path
-        for (key, value) in job.variables { variables[Environment.Key(stringLiteral: key)] = value }
-        var platform = PlatformOptions()
-        platform.processGroupID = 0
-        let options = platform
-        let environment = Environment.custom(variables)
-        let directory = FilePath(job.directory.path)
-        let stdout = try FileDescriptor.open(
-            FilePath(job.stdout.path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
-        let stderr = try FileDescriptor.open(
-            FilePath(job.stderr.path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
-        let group = ProcessGroup()
-        let status: TerminationStatus
+        var variables = Self.basics
+        variables["TMPDIR"] = job.directory.path
+        for (key, value) in job.variables { variables[key] = value }
+        let started: Spawn.Started
         do {
-            status = try await withThrowingTaskGroup(of: TerminationStatus?.self) { tasks in
-                tasks.addTask {
-                    let result = try await Subprocess.run(
-                        program, arguments: Arguments(rest), environment: environment,
-                        workingDirectory: directory, platformOptions: options, input: .none,
-                        output: .fileDescriptor(stdout, closeAfterSpawningProcess: true),
-                        error: .fileDescriptor(stderr, closeAfterSpawningProcess: true)
-                    ) { execution in
-                        group.started(execution.processIdentifier.value)
-                    }
-                    return result.terminationStatus
-                }
-                if let timeout = job.timeout {
-                    tasks.addTask {
-                        // Cancelled when the process ends first.
-                        guard (try? await Task.sleep(for: timeout)) != nil else { return nil }
-                        group.terminate(timedOut: true)
-                        return nil
-                    }
-                }
-                var status: TerminationStatus?
-                while let next = try await tasks.next() {
-                    if let next {
-                        status = next
-                        tasks.cancelAll()
-                    }
-                }
-                return status!
-            }
-        } catch let error as SubprocessError {
-            return StepExecution(exitCode: nil, failure: "could not start \(arguments[0]): \(error)")
+            started = try Spawn.start(
+                program, arguments: [arguments[0]] + rest, environment: variables, directory: job.directory.path)
+        } catch let error as SpawnError {
+            return StepExecution(exitCode: nil, failure: "could not start \(arguments[0]): \(error.message)")
         }
+        let group = ProcessGroup(started.pid)
+        let finished = await withTaskGroup(of: Spawn.Finished?.self) { tasks in
+            tasks.addTask { await Spawn.finish(started, limit: Self.logLimit) }
+            if let timeout = job.timeout {
+                tasks.addTask {
+                    // Cancelled when the process ends first.
+                    guard (try? await Task.sleep(for: timeout)) != nil else { return nil }
+                    group.terminate(timedOut: true)
+                    return nil
+                }
+            }
+            var finished = Spawn.Finished(status: 0, stdout: Data(), stderr: Data())
+            while let next = await tasks.next() {
+                if let next {
+                    finished = next
+                    tasks.cancelAll()
+                }
+            }
+            return finished
+        }
+        let status = finished.status
         // Whatever the step left running in its group goes with it.
         group.terminate(timedOut: false)
+        var execution: StepExecution
         if group.timedOut, let timeout = job.timeout {
-            return StepExecution(
+            execution = StepExecution(
                 exitCode: nil, timedOut: true,
                 failure: "timed out after \(timeout.formatted()); its process group was killed")
+        } else if Spawn.exited(status) {
+            let code = Spawn.exitCode(status)
+            execution =
+                code == 0
+                ? StepExecution(exitCode: 0, failure: nil)
+                : StepExecution(exitCode: code, failure: "exited with status \(code)")
+        } else {
+            execution = StepExecution(exitCode: nil, failure: "killed by signal \(Spawn.signal(status))")
         }
-        switch status {
-        case .exited(0): return StepExecution(exitCode: 0, failure: nil)
-        case .exited(let code): return StepExecution(exitCode: code, failure: "exited with status \(code)")
-        case .signaled(let signal): return StepExecution(exitCode: nil, failure: "killed by signal \(signal)")
-        }
+        execution.stdout = finished.stdout
+        execution.stderr = finished.stderr
+        return execution
     }
 
-    private func resolve(_ program: String, root: URL) -> Executable {
-        guard program.contains("/") else { return .name(program) }
-        return .path(FilePath(program.hasPrefix("/") ? program : root.appendingPathComponent(program).path))
+    /// A program with a slash is a path (relative ones to the project); a bare name is looked up on PATH.
+    private func resolve(_ program: String, root: URL) -> String {
+        guard program.contains("/"), !program.hasPrefix("/") else { return program }
+        return root.appendingPathComponent(program).path
     }
 
     private func resolveFile(_ argument: String, root: URL) -> String {
@@ -115,27 +111,20 @@ public struct LocalStepExecutor: StepExecutor {
 /// The process group of one attempt: killed on timeout, and swept when the attempt ends.
 final class ProcessGroup: @unchecked Sendable {
     private let lock = NSLock()
-    private var leader: pid_t?
+    private let leader: pid_t
     private var killedForTimeout = false
 
-    func started(_ pid: pid_t) {
-        lock.lock()
-        leader = pid
-        lock.unlock()
+    init(_ leader: pid_t) {
+        self.leader = leader
     }
 
-    var timedOut: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return killedForTimeout
-    }
+    var timedOut: Bool { lock.withLock { killedForTimeout } }
 
     func terminate(timedOut: Bool) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let leader else { return }
-        if timedOut { killedForTimeout = true }
-        _ = kill(-leader, SIGKILL)
+        lock.withLock {
+            if timedOut { killedForTimeout = true }
+            _ = kill(-leader, SIGKILL)
+        }
     }
 }
 

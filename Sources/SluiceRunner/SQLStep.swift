@@ -39,15 +39,12 @@ struct SQLStep {
                 log += "wrote \(output): \(written) rows\n"
             }
         } catch let error as SQLStepError {
-            try? Data((log + error.message + "\n").utf8).write(to: job.stderr)
-            return StepExecution(exitCode: nil, failure: error.message)
+            return StepExecution(exitCode: nil, failure: error.message, stderr: Data((log + error.message + "\n").utf8))
         } catch let error as DatabaseError {
             let message = "SQL error in \(file.lastPathComponent): \(error.message ?? "\(error)")"
-            try? Data((log + message + "\n").utf8).write(to: job.stderr)
-            return StepExecution(exitCode: nil, failure: message)
+            return StepExecution(exitCode: nil, failure: message, stderr: Data((log + message + "\n").utf8))
         }
-        try Data(log.utf8).write(to: job.stdout)
-        return StepExecution(exitCode: 0, failure: nil)
+        return StepExecution(exitCode: 0, failure: nil, stdout: Data(log.utf8))
     }
 
     /// Creates `zone.name` with the file's columns (typed by the contract where it declares them) and

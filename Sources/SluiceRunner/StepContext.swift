@@ -75,53 +75,60 @@ struct StepContext: Sendable {
             return finish(.cached, "same inputs, code and engine as run \(reused.run)")
         }
         log.info("step started", metadata: ["event.action": "step-started", "attempts": "\(step.retries.attempts)"])
-        let stepDirectory = directory.appendingPathComponent(step.name)
-        let inputsDirectory = stepDirectory.appendingPathComponent("inputs")
+        // Flat names under the run's directory, and only the folders a step needs: creating directories
+        // is a large part of what a small step costs.
+        let inputsDirectory = directory.appendingPathComponent("\(step.name).inputs")
         var inputFiles: [DatasetName: URL] = [:]
         do {
-            try FileManager.default.createDirectory(at: inputsDirectory, withIntermediateDirectories: true)
+            if !inputVersions.isEmpty {
+                try FileManager.default.createDirectory(at: inputsDirectory, withIntermediateDirectories: false)
+            }
             for (dataset, version) in inputVersions {
                 let url = inputsDirectory.appendingPathComponent("\(dataset).csv")
                 _ = try await workspace.materialize(version, to: url)
                 try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: url.path)
                 inputFiles[dataset] = url
             }
-            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: inputsDirectory.path)
+            if !inputVersions.isEmpty {
+                try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: inputsDirectory.path)
+            }
         } catch let error as SluiceError {
             return finish(.failed, "could not prepare its inputs: \(error)")
         }
-        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: inputsDirectory.path) }
+        defer {
+            if !inputVersions.isEmpty {
+                try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: inputsDirectory.path)
+            }
+        }
         let fingerprints = inputFiles.mapValues(Self.fingerprint)
         var contracts: [DatasetName: Dataset] = [:]
         for name in step.inputs + step.outputs { contracts[name] = workspace.project.datasets[name] }
         let attempts = max(1, step.retries.attempts)
         for number in 1...attempts {
             var attempt = StepAttempt(number: number, startedAt: workspace.now())
-            let attemptDirectory = stepDirectory.appendingPathComponent("attempt-\(number)")
-            let work = attemptDirectory.appendingPathComponent("work")
-            let outputsDirectory = attemptDirectory.appendingPathComponent("outputs")
-            for folder in [work, outputsDirectory, work.appendingPathComponent("tmp")] {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            }
+            let attemptName = "\(step.name).\(number)"
+            let work = directory.appendingPathComponent(attemptName)
+            let outputsDirectory = directory.appendingPathComponent("\(attemptName).outputs")
+            try Self.makeDirectory(work)
+            if !step.outputs.isEmpty { try Self.makeDirectory(outputsDirectory) }
             let outputFiles = Dictionary(
                 uniqueKeysWithValues: step.outputs.map { ($0, outputsDirectory.appendingPathComponent("\($0).csv")) })
             var variables = [
                 "SLUICE_RUN_ID": runID, "SLUICE_STEP": step.name, "SLUICE_ATTEMPT": "\(number)",
-                "SLUICE_INPUTS": inputsDirectory.path, "SLUICE_OUTPUTS": outputsDirectory.path,
                 "SLUICE_PROJECT": workspace.project.root.path,
             ]
+            if !inputFiles.isEmpty { variables["SLUICE_INPUTS"] = inputsDirectory.path }
+            if !outputFiles.isEmpty { variables["SLUICE_OUTPUTS"] = outputsDirectory.path }
             for (dataset, url) in inputFiles { variables["SLUICE_INPUT_\(Self.variableName(dataset))"] = url.path }
             for (dataset, url) in outputFiles { variables["SLUICE_OUTPUT_\(Self.variableName(dataset))"] = url.path }
             let job = StepJob(
                 step: step, projectRoot: workspace.project.root, directory: work, inputs: inputFiles,
-                outputs: outputFiles, contracts: contracts,
-                stdout: attemptDirectory.appendingPathComponent("stdout.log"),
-                stderr: attemptDirectory.appendingPathComponent("stderr.log"),
-                timeout: step.timeout.map { .seconds($0.seconds) }, variables: variables)
+                outputs: outputFiles, contracts: contracts, timeout: step.timeout.map { .seconds($0.seconds) },
+                variables: variables)
             let execution = try await executor.execute(job)
             attempt.exitCode = execution.exitCode
-            attempt.stdout = try await keepLog(job.stdout)
-            attempt.stderr = try await keepLog(job.stderr)
+            attempt.stdout = execution.stdout.isEmpty ? nil : try await workspace.objects.put(execution.stdout)
+            attempt.stderr = execution.stderr.isEmpty ? nil : try await workspace.objects.put(execution.stderr)
             attempt.endedAt = workspace.now()
             var failure = execution.failure
             if failure == nil,
@@ -186,9 +193,11 @@ struct StepContext: Sendable {
         return nil
     }
 
-    private func keepLog(_ url: URL) async throws -> ObjectID? {
-        guard let data = try? Data(contentsOf: url), !data.isEmpty else { return nil }
-        return try await workspace.objects.put(data)
+    /// One mkdir call (FileManager checks and stats around it).
+    static func makeDirectory(_ url: URL) throws {
+        guard mkdir(url.path, 0o755) == 0 else {
+            throw InternalError("cannot create \(url.path): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// `raw.orders` → `RAW_ORDERS`.

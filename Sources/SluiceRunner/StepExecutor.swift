@@ -11,9 +11,6 @@ public struct StepJob: Sendable {
     public var outputs: [DatasetName: URL]
     /// The declared datasets of the inputs and outputs (their contracts type SQL columns).
     public var contracts: [DatasetName: Dataset]
-    /// Where the attempt's standard output and error are captured.
-    public var stdout: URL
-    public var stderr: URL
     public var timeout: Duration?
     /// Variables the step sees besides the basic ones (`PATH`, `HOME`, `LANG`).
     public var variables: [String: String]
@@ -25,11 +22,18 @@ public struct StepExecution: Sendable {
     public var timedOut: Bool
     /// Why it failed, for the operator; `nil` on success.
     public var failure: String?
+    /// What the attempt printed.
+    public var stdout: Data
+    public var stderr: Data
 
-    public init(exitCode: Int32?, timedOut: Bool = false, failure: String?) {
+    public init(
+        exitCode: Int32?, timedOut: Bool = false, failure: String?, stdout: Data = Data(), stderr: Data = Data()
+    ) {
         self.exitCode = exitCode
         self.timedOut = timedOut
         self.failure = failure
+        self.stdout = stdout
+        self.stderr = stderr
     }
 
     public var succeeded: Bool { failure == nil }

@@ -295,4 +295,19 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
         let (_, loopDiagnostics) = try ProjectLoader().load(root: loop.root)
         #expect(loopDiagnostics.contains { $0.severity == .error && $0.message.contains("has a cycle") })
     }
+
+    @Test func aBackgroundChildDoesNotKeepAFinishedStepOpen() async throws {
+        let pipeline = """
+              bg:
+                steps:
+                  leave: { command: [sh, -c, 'sleep 30 & echo started; echo oops >&2'] }
+            """
+        let harness = try RunnerHarness(files: ["sluice.yaml": RunnerHarness.yaml(pipeline: pipeline)])
+        let started = Date()
+        let run = try await harness.runner().run("bg", options: RunOptions(environment: "dev"))
+        #expect(Date().timeIntervalSince(started) < 10, "the step waited for its background child")
+        #expect(run.status == .succeeded)
+        let logs = try await harness.workspace().attemptLogs(run: run.id, step: "leave")
+        #expect(logs.map(\.stdout) == ["started\n"] && logs.map(\.stderr) == ["oops\n"])
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SluiceCore
 import SluiceRunner
 import SluiceStore
@@ -15,6 +16,9 @@ struct DAGBenchmark: AsyncParsableCommand {
 
     @Option(help: "Scratch folder.")
     var scratch = "/tmp/sluice-bench-dag"
+
+    @Flag(help: "Also time the runner with an executor that starts no process: its own overhead alone.")
+    var overhead = false
 
     func run() async throws {
         let base = URL(fileURLWithPath: scratch)
@@ -37,13 +41,25 @@ struct DAGBenchmark: AsyncParsableCommand {
             }
             let sluice = try await Measure.best(runs: runs) {
                 let workspace = try project.workspace()
-                let run = try await PipelineRunner(workspace: workspace, scratch: base).run(
+                var logger = Logger(label: "sluice")
+                logger.logLevel = .warning  // as the command line runs by default
+                let run = try await PipelineRunner(workspace: workspace, scratch: base, logger: logger).run(
                     graph.name, options: RunOptions(environment: "dev", maxParallel: 2, useCache: false))
                 guard run.status == .succeeded else { throw BenchError("the \(graph.name) run failed") }
             }
             Measure.report(
                 "\(graph.name) (\(graph.edges.count) steps)", sluice: sluice, floor: make, floorName: "make -j2",
                 target: 1.5)
+            if overhead {
+                let bare = try await Measure.best(runs: runs) {
+                    var logger = Logger(label: "sluice")
+                    logger.logLevel = .warning
+                    _ = try await PipelineRunner(
+                        workspace: try project.workspace(), executor: NoProcess(), scratch: base, logger: logger
+                    ).run(graph.name, options: RunOptions(environment: "dev", maxParallel: 2, useCache: false))
+                }
+                print("  without processes: \(Measure.format(bare)) s")
+            }
         }
     }
 
@@ -67,4 +83,9 @@ struct DAGBenchmark: AsyncParsableCommand {
         for (step, after) in edges { text += "\(step): \(after.joined(separator: " "))\n\ttrue\n" }
         return text
     }
+}
+
+/// Succeeds at once: what the runner costs around the processes.
+struct NoProcess: StepExecutor {
+    func execute(_ job: StepJob) async throws -> StepExecution { StepExecution(exitCode: 0, failure: nil) }
 }

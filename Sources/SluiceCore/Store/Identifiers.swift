@@ -13,8 +13,20 @@ public struct ObjectID: Hashable, Comparable, Sendable, Codable, CustomStringCon
         self.hex = hex
     }
 
+    /// Lower-case hex of some bytes, without a formatter call per byte.
+    public static func hexString<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
     public init(digest: SHA256.Digest) {
-        self.hex = digest.map { String(format: "%02x", $0) }.joined()
+        self.hex = Self.hexString(digest)
     }
 
     public static func hashing(_ data: Data) -> ObjectID {
