@@ -317,4 +317,25 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
         let logs = try await harness.workspace().attemptLogs(run: run.id, step: "leave")
         #expect(logs.map(\.stdout) == ["started\n"] && logs.map(\.stderr) == ["oops\n"])
     }
+
+    @Test func anEnvironmentThatMovedDuringTheRunIsAConflictAndKeepsItsNewHead() async throws {
+        let harness = try RunnerHarness(files: Self.twoStepFiles())
+        try harness.write("ok", "")
+        try await harness.ingest("id,amount\n1,1\n")
+        // Just before the run lands, someone else ingests into dev.
+        let workspace = try harness.workspace(checkpoint: { point in
+            guard point == "run.land" else { return }
+            try? await harness.ingest("id,amount\n1,1\n2,2\n")
+        })
+        let runner = PipelineRunner(
+            workspace: workspace, scratch: harness.root.appendingPathComponent(".scratch"), sleep: { _ in })
+        let error = await #expect(throws: ConflictError.self) {
+            try await runner.run("two", options: RunOptions(environment: "dev"))
+        }
+        #expect(error?.status == .conflict)
+        #expect(try await harness.read("raw.orders") == "id,amount\n1,1\n2,2\n", "the other writer's work stands")
+        #expect(try await harness.read("curated.orders") == "", "nothing of the run landed")
+        let run = try #require(await harness.metadata.runs(pipeline: "two").first)
+        #expect(run.status == .failed)
+    }
 }

@@ -59,7 +59,9 @@ final class RunnerHarness: @unchecked Sendable {
 
     var delays: [Duration] { lock.withLock { sleeps } }
 
-    func workspace(as principal: String = "ci") throws -> Workspace {
+    func workspace(
+        as principal: String = "ci", checkpoint: @escaping @Sendable (String) async -> Void = { _ in }
+    ) throws -> Workspace {
         let project = try ProjectLoader().loadValidated(root: root).project
         let role = project.principals[principal].flatMap { project.roles[$0.role] }
         let identity = Identity(principal: principal, role: role, authentication: .token, tokenID: "test")
@@ -71,7 +73,7 @@ final class RunnerHarness: @unchecked Sendable {
                     clock = Timestamp(milliseconds: clock.milliseconds + 1)
                     return clock
                 }
-            })
+            }, checkpoint: checkpoint)
     }
 
     func runner(executor: any StepExecutor = LocalStepExecutor(), as principal: String = "ci") throws -> PipelineRunner
