@@ -50,15 +50,16 @@ public struct LocalStepExecutor: StepExecutor {
             return StepExecution(exitCode: nil, failure: "could not start \(arguments[0]): \(error.message)")
         }
         let group = ProcessGroup(started.pid)
+        guard let timeout = job.timeout else {
+            return Self.execution(await Spawn.finish(started, limit: Self.logLimit), group: group, timeout: nil)
+        }
         let finished = await withTaskGroup(of: Spawn.Finished?.self) { tasks in
             tasks.addTask { await Spawn.finish(started, limit: Self.logLimit) }
-            if let timeout = job.timeout {
-                tasks.addTask {
-                    // Cancelled when the process ends first.
-                    guard (try? await Task.sleep(for: timeout)) != nil else { return nil }
-                    group.terminate(timedOut: true)
-                    return nil
-                }
+            tasks.addTask {
+                // Cancelled when the process ends first.
+                guard (try? await Task.sleep(for: timeout)) != nil else { return nil }
+                group.terminate(timedOut: true)
+                return nil
             }
             var finished = Spawn.Finished(status: 0, stdout: Data(), stderr: Data())
             while let next = await tasks.next() {
@@ -69,11 +70,17 @@ public struct LocalStepExecutor: StepExecutor {
             }
             return finished
         }
+        return Self.execution(finished, group: group, timeout: timeout)
+    }
+
+    /// How an attempt ended, from its wait status; whatever it left running in its group goes with it.
+    private static func execution(_ finished: Spawn.Finished, group: ProcessGroup, timeout: Duration?) -> StepExecution
+    {
         let status = finished.status
         // Whatever the step left running in its group goes with it.
         group.terminate(timedOut: false)
         var execution: StepExecution
-        if group.timedOut, let timeout = job.timeout {
+        if group.timedOut, let timeout {
             execution = StepExecution(
                 exitCode: nil, timedOut: true,
                 failure: "timed out after \(timeout.formatted()); its process group was killed")
@@ -91,10 +98,26 @@ public struct LocalStepExecutor: StepExecutor {
         return execution
     }
 
-    /// A program with a slash is a path (relative ones to the project); a bare name is looked up on PATH.
+    /// A program with a slash is a path (relative ones to the project); a bare name is looked up on PATH
+    /// once per process, not by trying every PATH entry at every start.
     private func resolve(_ program: String, root: URL) -> String {
-        guard program.contains("/"), !program.hasPrefix("/") else { return program }
-        return root.appendingPathComponent(program).path
+        guard program.contains("/") else { return Self.onPath(program) }
+        return program.hasPrefix("/") ? program : root.appendingPathComponent(program).path
+    }
+
+    private static let found = NSLock()
+    nonisolated(unsafe) private static var paths: [String: String] = [:]
+
+    private static func onPath(_ name: String) -> String {
+        if let known = found.withLock({ paths[name] }) { return known }
+        for folder in (basics["PATH"] ?? "/usr/bin:/bin").split(separator: ":") where folder.hasPrefix("/") {
+            let candidate = "\(folder)/\(name)"
+            if access(candidate, X_OK) == 0 {
+                found.withLock { paths[name] = candidate }
+                return candidate
+            }
+        }
+        return name
     }
 
     private func resolveFile(_ argument: String, root: URL) -> String {

@@ -45,14 +45,15 @@ enum Spawn {
         return Started(pid: pid, stdout: out, stderr: err)
     }
 
+    private static let waiters = DispatchQueue(label: "sluice.step-waiters", attributes: .concurrent)
+
     /// Reads both pipes and reaps the process, on a thread of its own so no task thread blocks. When the
     /// process ends, whatever it left running in its group is killed, so a background child holding a
     /// pipe cannot keep the step open. Each stream keeps its first `limit` bytes.
     static func finish(_ started: Started, limit: Int) async -> Finished {
         await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(returning: collect(started, limit: limit))
-            }
+            // A pooled thread (blocking there is fine: one per running step), reused from step to step.
+            waiters.async { continuation.resume(returning: collect(started, limit: limit)) }
         }
     }
 

@@ -126,6 +126,8 @@ struct StepContext: Sendable {
                 outputs: outputFiles, contracts: contracts, timeout: step.timeout.map { .seconds($0.seconds) },
                 variables: variables)
             let execution = try await executor.execute(job)
+            // The working directory goes as soon as the attempt is over (one rmdir when it is empty).
+            if rmdir(work.path) != 0 { try? FileManager.default.removeItem(at: work) }
             attempt.exitCode = execution.exitCode
             attempt.stdout = execution.stdout.isEmpty ? nil : try await workspace.objects.put(execution.stdout)
             attempt.stderr = execution.stderr.isEmpty ? nil : try await workspace.objects.put(execution.stderr)

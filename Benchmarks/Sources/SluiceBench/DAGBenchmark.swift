@@ -30,9 +30,10 @@ struct DAGBenchmark: AsyncParsableCommand {
         var graphs: [(name: String, edges: [(String, [String])])] = []
         graphs.append(("wide", [("root", [])] + middle.map { ($0, ["root"]) } + [("sink", middle)]))
         graphs.append(("chain", chain.enumerated().map { index, name in (name, index == 0 ? [] : [chain[index - 1]]) }))
-        let project = try Self.project(in: base.appendingPathComponent("project"), graphs: graphs)
         print("dag benchmark: best of \(runs), --max-parallel 2 vs make -j2, 2 cores")
         for graph in graphs {
+            // A project per graph, as a team's project would hold just its own pipeline.
+            let project = try Self.project(in: base.appendingPathComponent(graph.name), graphs: [graph])
             let makefile = base.appendingPathComponent("\(graph.name).mk")
             try Self.makefile(graph.edges).write(to: makefile, atomically: true, encoding: .utf8)
             let last = graph.edges.last!.0
