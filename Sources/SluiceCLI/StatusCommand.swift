@@ -28,6 +28,11 @@ enum StatusPrinter {
                     Terminal.time($0.expiresAt), $0.lifecycle,
                 ]
             })
+        for expiring in report.expiringSoon {
+            Swift.print(
+                "warning: \(expiring.name) expires at \(Terminal.time(expiring.expiresAt)) unless it is used (sluice gc deletes it then)"
+            )
+        }
         Swift.print("")
         Swift.print("sources: \(report.sources.joined(separator: ", ")); \(report.datasets) datasets declared")
         for pipeline in report.pipelines {

@@ -236,6 +236,8 @@ public struct PipelineRunner: Sendable {
                 ])
             throw RunFailed(run: run)
         }
+        // Every output is in the saved record before anything lands: a collection running meanwhile keeps them.
+        try await save(run)
         do {
             if let head, produced.allSatisfy({ head.version(of: $0.key) == $0.value }) {
                 // Every output is already what the environment holds: nothing to land.

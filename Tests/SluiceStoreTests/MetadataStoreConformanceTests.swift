@@ -171,6 +171,19 @@ import Testing
         #expect(try await store.runs(pipeline: "daily").map(\.id) == ["r1"])
     }
 
+    @Test(arguments: Backend.allCases) func environmentsAreDeletedOnlyAsTheyWereSeen(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        try await store.createEnvironment(template("sandbox/x"))
+        let seen = try #require(try await store.environment("sandbox/x"))
+        try await store.touchEnvironment("sandbox/x", at: Timestamp(milliseconds: Self.time.milliseconds + 5))
+        #expect(try await !store.deleteEnvironment(seen), "used after it was judged: kept")
+        let fresh = try #require(try await store.environment("sandbox/x"))
+        #expect(try await store.deleteEnvironment(fresh))
+        #expect(try await store.environment("sandbox/x") == nil)
+        #expect(try await !store.deleteEnvironment(fresh), "already gone")
+    }
+
     @Test(arguments: Backend.allCases) func lineageKeepsTheFirstRecordAndFindsConsumers(_ backend: Backend) async throws
     {
         let (store, folder) = try backend.make()

@@ -86,6 +86,36 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.allCases) func inventoryListsSizesAndWriteTimesAndDeleteRemoves(
+        _ backend: Backend
+    ) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        let before = Timestamp.now().milliseconds - 2_000
+        let a = try await store.put(Data("alpha".utf8))
+        let b = try await store.put(Data("bravo!".utf8))
+        let listed = try await store.inventory()
+        #expect(listed.map(\.id) == [a, b].sorted())
+        #expect(listed.first { $0.id == b }?.bytes == 6)
+        #expect(listed.allSatisfy { $0.writtenAt.milliseconds >= before })
+        try await store.delete(a)
+        try await store.delete(a)  // absent: no error
+        #expect(try await !store.contains(a))
+        #expect(try await store.inventory().map(\.id) == [b])
+    }
+
+    @Test func storingExistingBytesAgainRefreshesTheirWriteTime() async throws {
+        let folder = try TemporaryFolder()
+        let store = try LocalObjectStore(root: folder.url)
+        let id = try await store.put(Data("same".utf8))
+        let path = folder.url.appendingPathComponent("objects/\(id.hex.prefix(2))/\(id.hex.dropFirst(2))").path
+        var old = [timespec(tv_sec: 1_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, path, &old, 0) == 0)
+        #expect(try await store.inventory().first?.writtenAt.milliseconds == 1_000_000_000)
+        _ = try await store.put(Data("same".utf8))
+        #expect(try await store.inventory().first?.writtenAt.milliseconds ?? 0 > 1_000_000_000)
+    }
+
     @Test func localObjectsAreReadOnlyAndCorruptionIsDetected() async throws {
         let folder = try TemporaryFolder()
         let store = try LocalObjectStore(root: folder.url)

@@ -15,7 +15,7 @@ struct BenchProject {
               prod: { protected: true }
               dev: { lifecycle: { expire_after_idle: 30d } }
             roles:
-              pipeline: { grants: ["read:*", "write:*", "promote:prod"] }
+              pipeline: { grants: ["read:*", "write:*", "promote:prod", "delete:*"] }
             principals:
               ci: { role: pipeline }
             sources:

@@ -15,7 +15,7 @@ public enum ProjectScaffold {
           dev: { lifecycle: { expire_after_idle: 30d } }
           "sandbox/*": { lifecycle: { expire_after_idle: 7d } }
         roles:                                  # grant = action:environment[:zone]
-          pipeline: { grants: ["read:*", "write:*", "promote:prod"] }
+          pipeline: { grants: ["read:*", "write:*", "promote:prod", "delete:*"] }   # delete: sluice gc
           engineer: { grants: ["read:*", "write:dev", "write:sandbox/*"] }
           analyst: { grants: ["read:prod:curated"] }
           admin: { grants: ["read:*", "admin:*"] }

@@ -23,6 +23,9 @@ public protocol MetadataStore: Sendable {
     func environmentHistory(_ name: String) async throws -> [RefMove]
     /// Records use of an environment (read or write); cheap, never conflicts, a no-op for an unknown name.
     func touchEnvironment(_ name: String, at time: Timestamp) async throws
+    /// Deletes an environment (its ref; its history stays) only if it is exactly as the caller saw it: the
+    /// same head and last use. `false` when it changed or is gone, so a use racing the collector wins.
+    func deleteEnvironment(_ seen: EnvironmentRecord) async throws -> Bool
 
     /// Appends an event to the hash chain and returns it sealed.
     @discardableResult

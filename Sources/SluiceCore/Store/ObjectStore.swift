@@ -24,6 +24,24 @@ public protocol ObjectStore: Sendable {
     func allObjects() async throws -> [ObjectID]
     /// Rehashes an object; `false` when its bytes no longer match its id.
     func verify(_ id: ObjectID) async throws -> Bool
+    /// Every stored object with its size and when it was last written (publishing bytes that are already
+    /// there counts as writing them), for the garbage collector's grace period.
+    func inventory() async throws -> [StoredObject]
+    /// Deletes an object; an absent one is no error. Only the garbage collector calls this.
+    func delete(_ id: ObjectID) async throws
+}
+
+/// An object as listed by `ObjectStore.inventory`.
+public struct StoredObject: Hashable, Sendable {
+    public var id: ObjectID
+    public var bytes: Int64
+    public var writtenAt: Timestamp
+
+    public init(id: ObjectID, bytes: Int64, writtenAt: Timestamp) {
+        self.id = id
+        self.bytes = bytes
+        self.writtenAt = writtenAt
+    }
 }
 
 /// Bytes of one object on their way into the store; owned by one task.

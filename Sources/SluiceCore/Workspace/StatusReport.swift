@@ -8,9 +8,16 @@ public struct StatusReport: Sendable, Codable {
     public var sources: [String]
     public var datasets: Int
     public var pipelines: [PipelineStatus]
+    /// Environments that expire within a week unless used: name and when.
+    public var expiringSoon: [ExpiringEnvironment]
     public var auditEvents: Int
     public var auditIntact: Bool
     public var recentEvents: [AuditEvent]
+
+    public struct ExpiringEnvironment: Sendable, Codable {
+        public var name: String
+        public var expiresAt: Timestamp
+    }
 
     public struct PipelineStatus: Sendable, Codable {
         public var name: String
@@ -27,11 +34,23 @@ public struct StatusReport: Sendable, Codable {
 extension Workspace {
     public func status() async throws -> StatusReport {
         let audit = try await verifyAudit()
+        let environments = try await listEnvironments()
+        let now = self.now()
+        let soon = environments.compactMap { summary -> StatusReport.ExpiringEnvironment? in
+            guard let at = summary.expiresAt, at.milliseconds - now.milliseconds <= 7 * 86_400_000 else { return nil }
+            return .init(name: summary.name, expiresAt: at)
+        }
+        for expiring in soon {
+            // Announced before it happens, in the logs as on the screen.
+            logger.warning(
+                "environment \(expiring.name) expires at \(expiring.expiresAt) unless it is used",
+                metadata: ["event.action": "environment-expiring", "environment": "\(expiring.name)"])
+        }
         let events = try await metadata.auditEvents()
         return StatusReport(
             project: project.name, root: project.root.path, actingAs: identity.name,
             authentication: identity.authentication,
-            environments: try await listEnvironments(), sources: project.sources.keys.sorted(),
+            environments: environments, sources: project.sources.keys.sorted(),
             datasets: project.datasets.count,
             pipelines: try await project.pipelines.values.sorted { $0.name < $1.name }.asyncMap { pipeline in
                 let last = try await runRecords(pipeline: pipeline.name).first
@@ -39,7 +58,7 @@ extension Workspace {
                     name: pipeline.name, steps: pipeline.steps.count, schedule: pipeline.schedule, lastRun: last?.id,
                     lastRunStatus: last?.status, lastRunEnvironment: last?.environment, lastRunAt: last?.startedAt)
             },
-            auditEvents: audit.events, auditIntact: audit.ok, recentEvents: Array(events.suffix(5)))
+            expiringSoon: soon, auditEvents: audit.events, auditIntact: audit.ok, recentEvents: Array(events.suffix(5)))
     }
 }
 

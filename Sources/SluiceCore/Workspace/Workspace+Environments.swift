@@ -65,14 +65,7 @@ extension Workspace {
     func summary(of record: EnvironmentRecord, stored: Bool = true) async throws -> EnvironmentSummary {
         let spec = project.environmentSpec(for: record.name)
         let lifecycle = spec?.effectiveLifecycle
-        var expiresAt: Timestamp?
-        if !(spec?.protected ?? false) {
-            if let idle = record.ttl ?? lifecycle?.expireAfterIdle { expiresAt = record.lastUsedAt.adding(idle) }
-            if let life = lifecycle?.expireAfter {
-                let byAge = record.createdAt.adding(life)
-                expiresAt = min(expiresAt ?? byAge, byAge)
-            }
-        }
+        let expiresAt = expiry(of: record)?.at
         let commit = try await headCommit(of: record)
         var lifecycleText = lifecycle?.summary ?? "none"
         if let ttl = record.ttl { lifecycleText = "expire after \(ttl) idle (--ttl)" }

@@ -70,7 +70,8 @@ public struct LocalObjectStore: ObjectStore {
 
     public func put(_ data: Data) async throws -> ObjectID {
         let id = ObjectID.hashing(data)
-        if FileIO.exists(path(of: id)) { return id }
+        // Already there: mark it written now, so a collection that started earlier leaves it alone.
+        if utimensat(AT_FDCWD, path(of: id), nil, 0) == 0 { return id }
         let writer = try makeWriter()
         do {
             try data.withUnsafeBytes { try writer.write($0) }
@@ -127,6 +128,27 @@ public struct LocalObjectStore: ObjectStore {
             }
         }
         return ids.sorted()
+    }
+
+    public func inventory() async throws -> [StoredObject] {
+        let manager = FileManager.default
+        var objects: [StoredObject] = []
+        for shard in try manager.contentsOfDirectory(atPath: objectsPath) where shard.count == 2 {
+            let folder = "\(objectsPath)/\(shard)"
+            for rest in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] {
+                guard let id = ObjectID(hex: shard + rest) else { continue }
+                var info = stat()
+                guard stat("\(folder)/\(rest)", &info) == 0 else { continue }  // deleted meanwhile
+                let milliseconds = Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
+                objects.append(
+                    StoredObject(id: id, bytes: Int64(info.st_size), writtenAt: Timestamp(milliseconds: milliseconds)))
+            }
+        }
+        return objects.sorted { $0.id < $1.id }
+    }
+
+    public func delete(_ id: ObjectID) async throws {
+        guard unlink(path(of: id)) == 0 || errno == ENOENT else { throw FileIO.failure("deleting", path(of: id)) }
     }
 
     public func verify(_ id: ObjectID) async throws -> Bool {

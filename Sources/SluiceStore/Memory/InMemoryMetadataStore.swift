@@ -65,6 +65,14 @@ public actor InMemoryMetadataStore: MetadataStore {
 
     public func environmentHistory(_ name: String) -> [RefMove] { moves.filter { $0.environment == name }.reversed() }
 
+    public func deleteEnvironment(_ seen: EnvironmentRecord) -> Bool {
+        guard let record = environmentsByName[seen.name], record.lastUsedAt == seen.lastUsedAt,
+            record.head == seen.head
+        else { return false }
+        environmentsByName[seen.name] = nil
+        return true
+    }
+
     public func touchEnvironment(_ name: String, at time: Timestamp) {
         guard var record = environmentsByName[name], record.lastUsedAt < time else { return }
         record.lastUsedAt = time

@@ -6,9 +6,14 @@ import SluiceCore
 public final class InMemoryObjectStore: ObjectStore, @unchecked Sendable {
     private let lock = NSLock()
     private var objects: [ObjectID: Data] = [:]
+    private var written: [ObjectID: Timestamp] = [:]
+    /// The time objects are written at (tests pass their own clock).
+    private let clock: @Sendable () -> Timestamp
     private var staged: [String: Data] = [:]
 
-    public init() {}
+    public init(clock: @escaping @Sendable () -> Timestamp = { .now() }) {
+        self.clock = clock
+    }
 
     public func makeWriter() throws -> any ObjectWriter { Writer(store: self) }
 
@@ -36,6 +41,7 @@ public final class InMemoryObjectStore: ObjectStore, @unchecked Sendable {
                     throw InternalError("object \(object.id.short) was not staged")
                 }
                 if objects[object.id] == nil { objects[object.id] = data }
+                written[object.id] = clock()
             }
         }
     }
@@ -48,7 +54,10 @@ public final class InMemoryObjectStore: ObjectStore, @unchecked Sendable {
 
     public func put(_ data: Data) async throws -> ObjectID {
         let id = ObjectID.hashing(data)
-        lock.withLock { if objects[id] == nil { objects[id] = data } }
+        lock.withLock {
+            if objects[id] == nil { objects[id] = data }
+            written[id] = clock()
+        }
         return id
     }
 
@@ -67,6 +76,22 @@ public final class InMemoryObjectStore: ObjectStore, @unchecked Sendable {
     }
 
     public func allObjects() async throws -> [ObjectID] { lock.withLock { objects.keys.sorted() } }
+
+    public func inventory() async throws -> [StoredObject] {
+        lock.withLock {
+            objects.keys.sorted().map {
+                StoredObject(
+                    id: $0, bytes: Int64(objects[$0]!.count), writtenAt: written[$0] ?? Timestamp(milliseconds: 0))
+            }
+        }
+    }
+
+    public func delete(_ id: ObjectID) async throws {
+        lock.withLock {
+            objects[id] = nil
+            written[id] = nil
+        }
+    }
 
     public func verify(_ id: ObjectID) async throws -> Bool {
         guard let data = lock.withLock({ objects[id] }) else { return false }

@@ -220,6 +220,15 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    public func deleteEnvironment(_ seen: EnvironmentRecord) async throws -> Bool {
+        try await writeImmediately { db in
+            try db.execute(
+                sql: "DELETE FROM environments WHERE name = ? AND last_used_at = ? AND head IS ?",
+                arguments: [seen.name, seen.lastUsedAt.milliseconds, seen.head?.hex])
+            return db.changesCount > 0
+        }
+    }
+
     // MARK: Audit
 
     public func appendAudit(_ draft: AuditDraft) async throws -> AuditEvent {

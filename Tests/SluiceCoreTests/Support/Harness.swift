@@ -8,7 +8,7 @@ import SluiceStore
 final class Harness: @unchecked Sendable {
     let folder: TemporaryProject
     let project: Project
-    let objects = InMemoryObjectStore()
+    private(set) var objects: InMemoryObjectStore!
     let metadata = InMemoryMetadataStore()
     var git: FixedGit = .clean
     private let clockLock = NSLock()
@@ -17,6 +17,7 @@ final class Harness: @unchecked Sendable {
     init(files: [String: String] = Fixture.files) throws {
         folder = try TemporaryProject(files: files)
         project = try ProjectLoader().loadValidated(root: folder.root).project
+        objects = InMemoryObjectStore(clock: { [unowned self] in now() })
     }
 
     /// A time that moves forward 1 ms per reading, so events are ordered and reproducible.
@@ -25,6 +26,11 @@ final class Harness: @unchecked Sendable {
             clock = Timestamp(milliseconds: clock.milliseconds + 1)
             return clock
         }
+    }
+
+    /// Moves the clock forward, as days pass.
+    func advance(days: Int) {
+        clockLock.withLock { clock = Timestamp(milliseconds: clock.milliseconds + Int64(days) * 86_400_000) }
     }
 
     func identity(_ principal: String, _ authentication: Authentication = .token) -> Identity {

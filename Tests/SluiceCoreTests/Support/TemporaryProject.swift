@@ -53,7 +53,7 @@ enum Fixture {
           dev: { lifecycle: { expire_after_idle: 30d } }
           "sandbox/*": { lifecycle: { expire_after_idle: 7d } }
         roles:
-          pipeline: { grants: ["read:*", "write:*", "promote:prod"] }
+          pipeline: { grants: ["read:*", "write:*", "promote:prod", "delete:*"] }
           engineer: { grants: ["read:*", "write:dev", "write:sandbox/*"] }
           analyst: { grants: ["read:prod:curated"] }
           admin: { grants: ["read:*", "admin:*"] }

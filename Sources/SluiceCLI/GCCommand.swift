@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import SluiceCore
+
+struct GCCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc",
+        abstract: "Expire environments past their lifecycle and delete objects nothing kept refers to.",
+        discussion: """
+            Mark then sweep: an object is deleted only when no commit reachable from a kept environment, no run \
+            record (running or resumable) and no quarantined batch refers to it, and it was written before the \
+            grace period. Safe to interrupt and to run again. Every deletion is audited; it needs a delete grant.
+            """)
+
+    @Flag(help: "Print the plan and change nothing.")
+    var dryRun = false
+
+    @Option(help: "Keep objects written this recently whatever refers to them (default 1h).")
+    var grace: String = "1h"
+
+    @OptionGroup var projectOptions: ProjectOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        guard let span = TimeSpan(grace) else {
+            throw UsageError("--grace \(NameRules.quoted(grace)) is not a duration", hint: "e.g. 30m, 1h, 2d")
+        }
+        let report = try await projectOptions.workspace().collectGarbage(dryRun: dryRun, grace: span)
+        if output.json { return try Terminal.json(report) }
+        let verb = dryRun ? "would delete" : "deleted"
+        for environment in report.environments {
+            let state = dryRun ? "would expire" : environment.deleted ? "expired" : "kept (used or moved meanwhile)"
+            print(
+                "environment \(environment.name): \(state) by \(environment.rule), idle \(environment.idleSeconds / 86_400)d since \(Terminal.time(environment.lastUsedAt))"
+            )
+        }
+        for object in report.objects.prefix(dryRun ? 20 : 0) {
+            print(
+                "object \(object.id.short)  \(Terminal.bytes(object.bytes))  written \(Terminal.time(object.writtenAt))"
+            )
+        }
+        if dryRun && report.objects.count > 20 {
+            print("… and \(report.objects.count - 20) more objects (--json lists all)")
+        }
+        print(
+            "\(verb) \(report.environments.filter { dryRun || $0.deleted }.count) environments and \(report.objects.count) objects, "
+                + "freeing \(Terminal.bytes(report.bytes)); kept \(report.keptReferenced) referenced objects and "
+                + "\(report.keptRecent) written within the last \(report.grace)")
+    }
+}

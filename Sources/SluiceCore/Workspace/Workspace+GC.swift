@@ -1,0 +1,168 @@
+import Foundation
+
+/// What a collection deletes (or, in a dry run, would delete), and why.
+public struct GCReport: Sendable, Codable {
+    public struct ExpiredEnvironment: Sendable, Codable {
+        public var name: String
+        /// The rule that expires it, e.g. `expire_after_idle 7d`.
+        public var rule: String
+        public var lastUsedAt: Timestamp
+        public var idleSeconds: Int64
+        public var createdAt: Timestamp
+        /// Whether it was deleted (a dry run, or a use racing the collector, leaves it).
+        public var deleted: Bool
+    }
+
+    public struct DeletedObject: Sendable, Codable {
+        public var id: ObjectID
+        public var bytes: Int64
+        public var writtenAt: Timestamp
+    }
+
+    public var dryRun: Bool
+    /// When marking started; objects written within `grace` before it are kept whatever refers to them.
+    public var markedAt: Timestamp
+    public var grace: TimeSpan
+    public var environments: [ExpiredEnvironment]
+    /// Objects nothing kept refers to.
+    public var objects: [DeletedObject]
+    public var bytes: Int64
+    /// Objects kept: referenced, or too recent to judge.
+    public var keptReferenced: Int
+    public var keptRecent: Int
+}
+
+extension Workspace {
+    /// When an environment expires under its lifecycle (or its `--ttl`), and by which rule; `nil` for a
+    /// protected environment or one whose lifecycle never expires it.
+    public func expiry(of record: EnvironmentRecord) -> (at: Timestamp, rule: String)? {
+        let spec = project.environmentSpec(for: record.name)
+        guard !(spec?.protected ?? false) else { return nil }
+        let lifecycle = spec?.effectiveLifecycle
+        var result: (at: Timestamp, rule: String)?
+        if let ttl = record.ttl {
+            result = (record.lastUsedAt.adding(ttl), "--ttl \(ttl) idle")
+        } else if let idle = lifecycle?.expireAfterIdle {
+            result = (record.lastUsedAt.adding(idle), "expire_after_idle \(idle)")
+        }
+        if let life = lifecycle?.expireAfter {
+            let byAge = record.createdAt.adding(life)
+            if result == nil || byAge < result!.at { result = (byAge, "expire_after \(life)") }
+        }
+        return result
+    }
+
+    /// Garbage collection, mark then sweep. First, environments past their lifecycle lose their refs (each
+    /// only if nobody used or moved it since it was judged). Then everything still kept is marked: every
+    /// commit reachable from a remaining environment and its versions' objects, every run record's outputs
+    /// and logs (so a run in progress or one to resume keeps its work), and every quarantined batch. Last,
+    /// objects that nothing marked and that were written before `markedAt - grace` are deleted. Each
+    /// deletion is audited. Safe to interrupt and to run again: it only ever deletes what nothing kept
+    /// refers to, and what it left undone the next collection finds again.
+    public func collectGarbage(dryRun: Bool, grace: TimeSpan = TimeSpan(seconds: 3_600)) async throws -> GCReport {
+        let environments = try await metadata.environments()
+        do {
+            // Protected environments never expire, so deleting needs a grant on the others only.
+            for record in environments where !project.isProtected(record.name) {
+                try policy.require(.delete, on: record.name, by: identity)
+            }
+            try policy.require(.delete, on: project.defaultEnvironment, by: identity)
+        } catch let error as AccessDenied {
+            try await record("gc", target: "store", outcome: .denied, details: ["reason": error.message])
+            throw error
+        }
+        let now = self.now()
+        let running = Set(
+            try await metadata.runs(pipeline: nil).filter { $0.status == .running }.map(\.workEnvironment))
+        var report = GCReport(
+            dryRun: dryRun, markedAt: now, grace: grace, environments: [], objects: [], bytes: 0, keptReferenced: 0,
+            keptRecent: 0)
+        var expiring = Set<String>()
+        for record in environments where !running.contains(record.name) {
+            guard let (at, rule) = expiry(of: record), at <= now else { continue }
+            var entry = GCReport.ExpiredEnvironment(
+                name: record.name, rule: rule, lastUsedAt: record.lastUsedAt,
+                idleSeconds: (now.milliseconds - record.lastUsedAt.milliseconds) / 1000, createdAt: record.createdAt,
+                deleted: false)
+            if !dryRun {
+                entry.deleted = try await metadata.deleteEnvironment(record)
+                if entry.deleted {
+                    try await self.record(
+                        "gc.expire", target: record.name, outcome: .succeeded,
+                        details: [
+                            "rule": rule, "idle_days": "\(entry.idleSeconds / 86_400)",
+                            "head": record.head?.hex ?? "empty",
+                        ])
+                }
+            }
+            if dryRun || entry.deleted { expiring.insert(record.name) }
+            report.environments.append(entry)
+        }
+        await checkpoint("gc.mark")
+        // Mark. Marking starts after the expiries, from the store as it now is.
+        report.markedAt = self.now()
+        let marked = try await markedObjects(excluding: dryRun ? expiring : [])
+        let cutoff = report.markedAt.milliseconds - grace.seconds * 1000
+        for object in try await objects.inventory() {
+            if marked.contains(object.id) {
+                report.keptReferenced += 1
+            } else if object.writtenAt.milliseconds > cutoff {
+                report.keptRecent += 1
+            } else {
+                report.objects.append(.init(id: object.id, bytes: object.bytes, writtenAt: object.writtenAt))
+                report.bytes += object.bytes
+            }
+        }
+        guard !dryRun else { return report }
+        // Sweep, in audited batches: the event names the objects before they go.
+        let batchSize = 1_000
+        for start in stride(from: 0, to: report.objects.count, by: batchSize) {
+            let batch = report.objects[start..<min(start + batchSize, report.objects.count)]
+            try await record(
+                "gc.delete", target: "objects", outcome: .succeeded,
+                details: [
+                    "count": "\(batch.count)", "bytes": "\(batch.reduce(0) { $0 + $1.bytes })",
+                    "objects": batch.map(\.id.hex).joined(separator: " "),
+                ])
+            for object in batch {
+                try await objects.delete(object.id)
+                await checkpoint("gc.sweep")
+            }
+        }
+        return report
+    }
+
+    /// Every object something kept refers to.
+    private func markedObjects(excluding expiring: Set<String>) async throws -> Set<ObjectID> {
+        var marked = Set<ObjectID>()
+        var versions = Set<ObjectID>()
+        var commits = Set<ObjectID>()
+        let graph = CommitGraph(metadata: metadata)
+        for record in try await metadata.environments() where !expiring.contains(record.name) {
+            guard let head = record.head, !commits.contains(head) else { continue }
+            for commit in try await graph.ancestors(of: head).keys where commits.insert(commit).inserted {
+                guard let stored = try await metadata.commit(commit) else { continue }
+                versions.formUnion(stored.content.datasets.values)
+            }
+        }
+        for run in try await metadata.runs(pipeline: nil) {
+            for step in run.steps {
+                versions.formUnion(step.outputs.values)
+                versions.formUnion(step.inputs.values)
+                for attempt in step.attempts {
+                    if let log = attempt.stdout { marked.insert(log) }
+                    if let log = attempt.stderr { marked.insert(log) }
+                }
+            }
+        }
+        for version in versions {
+            marked.insert(version)  // the manifest object is stored under the version id
+            guard let stored = try await metadata.version(version) else { continue }
+            for file in stored.manifest.files { for chunk in file.chunks { marked.insert(chunk.object) } }
+        }
+        for batch in try await metadata.quarantines() {
+            for file in batch.files { for chunk in file.chunks { marked.insert(chunk.object) } }
+        }
+        return marked
+    }
+}

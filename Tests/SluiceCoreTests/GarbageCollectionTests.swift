@@ -1,0 +1,100 @@
+import Foundation
+import SluiceStore
+import Testing
+
+@testable import SluiceCore
+
+/// Lifecycle on an injected clock: environments past their idle TTL expire, used ones stay, prod and all
+/// it reaches are never touched, and only objects nothing kept refers to are deleted.
+@Suite struct GarbageCollectionTests {
+    func cat(_ harness: Harness, _ reference: String, in environment: String) async throws -> String {
+        var text = Data()
+        try await harness.workspace("alice").cat(reference, in: environment) { text.append(contentsOf: $0) }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// dev holds the fixture's orders; sandbox/a gets its own data, sandbox/b only dev's.
+    func twoSandboxes() async throws -> Harness {
+        let harness = try Harness()
+        let alice = harness.workspace("alice")
+        _ = try await alice.ingest(source: "orders_drop", environment: "dev")
+        _ = try await alice.createEnvironment("sandbox/a", from: "dev", ttl: nil)
+        _ = try await alice.createEnvironment("sandbox/b", from: "dev", ttl: nil)
+        try harness.folder.write("elsewhere/only-a.csv", "order_id,amount\n7,1\n8,2\n")
+        _ = try await alice.ingest(
+            source: "orders_drop", environment: "sandbox/a",
+            files: [harness.folder.root.appendingPathComponent("elsewhere/only-a.csv")])
+        return harness
+    }
+
+    @Test func anIdleSandboxExpiresWhileARecentlyReadOneStays() async throws {
+        let harness = try await twoSandboxes()
+        harness.advance(days: 5)
+        _ = try await cat(harness, "raw.orders", in: "sandbox/b")  // a read counts as use
+        harness.advance(days: 3)
+        let before = try await harness.objects.inventory()
+
+        let plan = try await harness.workspace("ci").collectGarbage(dryRun: true)
+        #expect(plan.environments.map(\.name) == ["sandbox/a"])
+        #expect(plan.environments.first?.rule == "expire_after_idle 1w")
+        #expect(plan.environments.first?.idleSeconds ?? 0 >= 8 * 86_400)
+        #expect(!plan.objects.isEmpty && plan.bytes > 0, "sandbox/a's own data goes with it")
+        // A dry run changes nothing.
+        #expect(await harness.metadata.environment("sandbox/a") != nil)
+        #expect(try await harness.objects.inventory() == before)
+
+        let done = try await harness.workspace("ci").collectGarbage(dryRun: false)
+        #expect(done.environments.map(\.deleted) == [true])
+        #expect(done.objects.map(\.id) == plan.objects.map(\.id))
+        #expect(await harness.metadata.environment("sandbox/a") == nil)
+        #expect(try await cat(harness, "raw.orders", in: "sandbox/b").contains("2,20"))
+        #expect(try await cat(harness, "raw.orders", in: "dev").contains("1,10.5"))
+        #expect(try await harness.workspace("ci").verifyStore().ok)
+        let events = await harness.metadata.auditEvents().map(\.draft)
+        #expect(events.contains { $0.action == "gc.expire" && $0.target == "sandbox/a" })
+        #expect(events.contains { $0.action == "gc.delete" && $0.details["count"] == "\(done.objects.count)" })
+
+        // Nothing left to do: collecting again deletes nothing.
+        let again = try await harness.workspace("ci").collectGarbage(dryRun: false)
+        #expect(again.environments.isEmpty && again.objects.isEmpty)
+    }
+
+    @Test func prodAndEverythingItReachesAreNeverTouched() async throws {
+        let harness = try await twoSandboxes()
+        harness.git = .clean
+        _ = try await harness.workspace("ci").promote(from: "dev", to: "prod")
+        harness.advance(days: 400)  // dev, sandbox/a and sandbox/b all expire
+        let done = try await harness.workspace("ci").collectGarbage(dryRun: false)
+        #expect(Set(done.environments.map(\.name)) == ["dev", "sandbox/a", "sandbox/b"])
+        #expect(await harness.metadata.environment("prod") != nil)
+        #expect(try await cat(harness, "raw.orders", in: "prod").contains("1,10.5"))
+        #expect(try await harness.workspace("ci").verifyStore().ok)
+    }
+
+    @Test func recentObjectsAndUsesRacingTheCollectorAreKept() async throws {
+        let harness = try await twoSandboxes()
+        harness.advance(days: 8)
+        // Written just now and referenced by nothing yet (an ingest between publishing and moving its ref).
+        let fresh = try await harness.objects.put(Data("in flight".utf8))
+        let done = try await harness.workspace("ci").collectGarbage(dryRun: false)
+        #expect(!done.objects.contains { $0.id == fresh })
+        #expect(done.keptRecent >= 1)
+        #expect(try await harness.objects.contains(fresh))
+    }
+
+    @Test func onlyAPrincipalWhoMayDeleteCollects() async throws {
+        let harness = try await twoSandboxes()
+        await #expect(throws: AccessDenied.self) {
+            try await harness.workspace("alice").collectGarbage(dryRun: true)
+        }
+        let events = await harness.metadata.auditEvents().map(\.draft)
+        #expect(events.contains { $0.action == "gc" && $0.outcome == .denied })
+    }
+
+    @Test func statusWarnsAboutEnvironmentsExpiringWithinAWeek() async throws {
+        let harness = try await twoSandboxes()
+        harness.advance(days: 2)
+        let status = try await harness.workspace("alice").status()
+        #expect(Set(status.expiringSoon.map(\.name)) == ["sandbox/a", "sandbox/b"])
+    }
+}
