@@ -3,15 +3,6 @@ import Testing
 
 /// `sluice gc` against the real binary and store: a sweep killed midway, and a run in progress meanwhile.
 @Suite struct GCCommandTests {
-    func waitFor(_ text: String, in file: URL) throws {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if let content = try? String(contentsOf: file, encoding: .utf8), content.contains(text) { return }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        throw CLIError(message: "timed out waiting for \(text) in \(file.path)")
-    }
-
     func objectCount(_ project: CLIProject) -> Int {
         let objects = project.folder.appendingPathComponent(".sluice/objects")
         let shards = (try? FileManager.default.contentsOfDirectory(atPath: objects.path)) ?? []

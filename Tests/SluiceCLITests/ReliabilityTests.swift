@@ -3,16 +3,6 @@ import Testing
 
 /// Races between processes, processes killed mid-write, and tampering, against the real binary and store.
 @Suite struct ReliabilityTests {
-    /// Waits until `file` contains `text` (at most 30 s).
-    func waitFor(_ text: String, in file: URL) throws {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if let content = try? String(contentsOf: file, encoding: .utf8), content.contains(text) { return }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        throw CLIError(message: "timed out waiting for \(text) in \(file.path)")
-    }
-
     func head(_ project: CLIProject, _ environment: String) throws -> String {
         try project.sqlite("SELECT IFNULL(head, '') FROM environments WHERE name = '\(environment)'")
             .trimmingCharacters(in: .whitespacesAndNewlines)

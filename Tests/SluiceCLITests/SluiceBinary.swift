@@ -166,3 +166,13 @@ struct CLIError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
 }
+
+/// Waits until `file` contains `text` (at most a minute): a process announcing a pause point.
+func waitFor(_ text: String, in file: URL) throws {
+    let deadline = Date().addingTimeInterval(60)
+    while Date() < deadline {
+        if let content = try? String(contentsOf: file, encoding: .utf8), content.contains(text) { return }
+        Thread.sleep(forTimeInterval: 0.01)
+    }
+    throw CLIError(message: "timed out waiting for \(text) in \(file.path)")
+}
