@@ -34,6 +34,13 @@ struct GCCommand: AsyncParsableCommand {
                 "environment \(environment.name): \(state) by \(environment.rule), idle \(environment.idleSeconds / 86_400)d since \(Terminal.time(environment.lastUsedAt))"
             )
         }
+        for (kind, records) in [("run", report.runs), ("quarantined batch", report.quarantines)] {
+            for record in records {
+                print(
+                    "\(kind) \(record.id): \(dryRun ? "would be deleted" : record.deleted ? "deleted" : "already gone") by \(record.rule) (from \(Terminal.time(record.at)))"
+                )
+            }
+        }
         for object in report.objects.prefix(dryRun ? 20 : 0) {
             print(
                 "object \(object.id.short)  \(Terminal.bytes(object.bytes))  written \(Terminal.time(object.writtenAt))"
@@ -43,7 +50,8 @@ struct GCCommand: AsyncParsableCommand {
             print("… and \(report.objects.count - 20) more objects (--json lists all)")
         }
         print(
-            "\(verb) \(report.environments.filter { dryRun || $0.deleted }.count) environments and \(report.objects.count) objects, "
+            "\(verb) \(report.environments.filter { dryRun || $0.deleted }.count) environments, \(report.runs.count) run records, "
+                + "\(report.quarantines.count) quarantined batches and \(report.objects.count) objects, "
                 + "freeing \(Terminal.bytes(report.bytes)); kept \(report.keptReferenced) referenced objects and "
                 + "\(report.keptRecent) written within the last \(report.grace)")
     }

@@ -97,4 +97,58 @@ import Testing
         let status = try await harness.workspace("alice").status()
         #expect(Set(status.expiringSoon.map(\.name)) == ["sandbox/a", "sandbox/b"])
     }
+
+    @Test func runRecordsAndQuarantinedBatchesExpireByTheirLifecycles() async throws {
+        let harness = try Harness()
+        let alice = harness.workspace("alice")
+        // A refused batch goes to quarantine (order 2 has a negative amount).
+        try harness.writeLanding("bad.csv", "order_id,amount\n1,1\n2,-5\n")
+        await #expect(throws: GateFailed.self) { try await alice.ingest(source: "orders_drop", environment: "dev") }
+        let batch = try #require(await harness.metadata.quarantines().first)
+        // An old run whose log is an object only it refers to, and a run still going.
+        let log = try await harness.objects.put(Data("old output".utf8))
+        var old = RunRecord(
+            id: "r-old", pipeline: "daily", environment: "dev", principal: "ci", traceID: "t", gitCommit: nil,
+            baseCommit: nil, maxParallel: 1, startedAt: harness.now(), steps: [StepRun(step: "clean", status: .failed)])
+        old.status = .failed
+        old.endedAt = harness.now()
+        var attempt = StepAttempt(number: 1, startedAt: harness.now())
+        attempt.stdout = log
+        old.steps[0].attempts = [attempt]
+        await harness.metadata.saveRun(old)
+        var going = old
+        going.id = "r-going"
+        going.status = .running
+        going.endedAt = nil
+        going.steps = [StepRun(step: "clean", status: .running)]
+        await harness.metadata.saveRun(going)
+
+        harness.advance(days: 29)
+        let early = try await harness.workspace("ci").collectGarbage(dryRun: true)
+        #expect(early.quarantines.isEmpty && early.runs.isEmpty, "quarantine keeps 30 days, runs 90")
+
+        harness.advance(days: 62)  // 91 days on
+        let plan = try await harness.workspace("ci").collectGarbage(dryRun: true)
+        #expect(plan.quarantines.map(\.id) == [batch.id] && plan.quarantines.first?.rule == "keep_days 30")
+        #expect(plan.runs.map(\.id) == ["r-old"], "a run still going never expires")
+        #expect(plan.objects.contains { $0.id == log })
+        let done = try await harness.workspace("ci").collectGarbage(dryRun: false)
+        #expect(done.runs.map(\.deleted) == [true] && done.quarantines.map(\.deleted) == [true])
+        let oldRun = await harness.metadata.run("r-old")
+        let goingRun = await harness.metadata.run("r-going")
+        #expect(oldRun == nil && goingRun != nil)
+        #expect(await harness.metadata.quarantines().isEmpty)
+        #expect(try await !harness.objects.contains(log))
+        #expect(try await harness.workspace("ci").verifyStore().ok)
+    }
+
+    @Test func quarantineAndRunsNeedALifecycle() throws {
+        var files = Fixture.files
+        files["sluice.yaml"] = Fixture.projectYAML
+            .replacingOccurrences(of: "quarantine: { lifecycle: { keep_days: 30 } }\n", with: "")
+            .replacingOccurrences(of: "runs: { lifecycle: { keep_days: 90 } }\n", with: "")
+        let errors = try TemporaryProject(files: files).errors()
+        #expect(errors.contains { $0.contains("quarantined batches have no lifecycle") })
+        #expect(errors.contains { $0.contains("run records and their logs have no lifecycle") })
+    }
 }

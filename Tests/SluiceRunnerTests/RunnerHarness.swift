@@ -16,6 +16,8 @@ final class RunnerHarness: @unchecked Sendable {
     static func yaml(pipeline: String, datasets: String = "") -> String {
         """
         project: t
+        quarantine: { lifecycle: { keep_days: 30 } }
+        runs: { lifecycle: { keep_days: 90 } }
         zones:
           - { name: raw, lifecycle: { keep: forever } }
           - { name: staged, lifecycle: { keep_versions: 5 } }

@@ -11,6 +11,8 @@ struct BenchProject {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let yaml = """
             project: bench
+            quarantine: { lifecycle: { keep_days: 30 } }
+            runs: { lifecycle: { keep_days: 90 } }
             environments:
               prod: { protected: true }
               dev: { lifecycle: { expire_after_idle: 30d } }

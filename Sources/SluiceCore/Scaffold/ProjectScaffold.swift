@@ -10,6 +10,8 @@ public enum ProjectScaffold {
           - { name: raw, lifecycle: { keep: forever } }
           - { name: staged, lifecycle: { keep_versions: 10, keep_days: 90 } }
           - { name: curated, lifecycle: { keep_versions: 30, keep_days: 365 } }
+        quarantine: { lifecycle: { keep_days: 30 } }   # batches the quality gates held back
+        runs: { lifecycle: { keep_days: 90 } }         # run records and their logs
         environments:
           prod: { protected: true }             # moved only by `sluice promote`, with a token
           dev: { lifecycle: { expire_after_idle: 30d } }

@@ -52,6 +52,8 @@ public protocol MetadataStore: Sendable {
     func run(_ id: String) async throws -> RunRecord?
     /// Run records, newest first, optionally of one pipeline.
     func runs(pipeline: String?) async throws -> [RunRecord]
+    /// Deletes a run record (its lifecycle ran out); `false` when there was none.
+    func deleteRun(_ id: String) async throws -> Bool
 
     /// Records how a version was made; the first record of a version is kept.
     func saveLineage(_ record: LineageRecord) async throws
@@ -62,4 +64,6 @@ public protocol MetadataStore: Sendable {
     func saveQuarantine(_ batch: QuarantineBatch) async throws
     /// Quarantined batches, newest first.
     func quarantines() async throws -> [QuarantineBatch]
+    /// Deletes a quarantined batch's record (its lifecycle ran out); `false` when there was none.
+    func deleteQuarantine(_ id: String) async throws -> Bool
 }

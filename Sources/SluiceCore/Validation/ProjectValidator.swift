@@ -31,6 +31,17 @@ struct ProjectValidator {
                 "environment \(spec.pattern) has no lifecycle; add lifecycle: { expire_after_idle: 30d } (or mark it protected)"
             )
         }
+        // What sources hold back and what pipelines leave behind have lifecycles too.
+        if !project.sources.isEmpty && project.quarantineLifecycle == nil {
+            sink.error(
+                project.location,
+                "quarantined batches have no lifecycle; add quarantine: { lifecycle: { keep_days: 30 } }")
+        }
+        if !project.pipelines.isEmpty && project.runsLifecycle == nil {
+            sink.error(
+                project.location,
+                "run records and their logs have no lifecycle; add runs: { lifecycle: { keep_days: 90 } }")
+        }
         if !project.environments.isEmpty && project.environmentSpec(for: project.defaultEnvironment) == nil {
             sink.error(
                 project.location,

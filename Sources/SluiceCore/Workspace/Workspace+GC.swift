@@ -19,11 +19,21 @@ public struct GCReport: Sendable, Codable {
         public var writtenAt: Timestamp
     }
 
+    /// A run record or quarantined batch past its lifecycle.
+    public struct ExpiredRecord: Sendable, Codable {
+        public var id: String
+        public var rule: String
+        public var at: Timestamp
+        public var deleted: Bool
+    }
+
     public var dryRun: Bool
     /// When marking started; objects written within `grace` before it are kept whatever refers to them.
     public var markedAt: Timestamp
     public var grace: TimeSpan
     public var environments: [ExpiredEnvironment]
+    public var runs: [ExpiredRecord]
+    public var quarantines: [ExpiredRecord]
     /// Objects nothing kept refers to.
     public var objects: [DeletedObject]
     public var bytes: Int64
@@ -75,8 +85,8 @@ extension Workspace {
         let running = Set(
             try await metadata.runs(pipeline: nil).filter { $0.status == .running }.map(\.workEnvironment))
         var report = GCReport(
-            dryRun: dryRun, markedAt: now, grace: grace, environments: [], objects: [], bytes: 0, keptReferenced: 0,
-            keptRecent: 0)
+            dryRun: dryRun, markedAt: now, grace: grace, environments: [], runs: [], quarantines: [], objects: [],
+            bytes: 0, keptReferenced: 0, keptRecent: 0)
         var expiring = Set<String>()
         for record in environments where !running.contains(record.name) {
             guard let (at, rule) = expiry(of: record), at <= now else { continue }
@@ -98,10 +108,44 @@ extension Workspace {
             if dryRun || entry.deleted { expiring.insert(record.name) }
             report.environments.append(entry)
         }
+        // Run records and quarantined batches past their lifecycles.
+        let runs = try await metadata.runs(pipeline: nil)
+        for (run, rule) in Self.expired(
+            runs.filter { $0.status != .running }, lifecycle: project.runsLifecycle, now: now,
+            group: \.pipeline, time: { $0.endedAt ?? $0.startedAt })
+        {
+            var entry = GCReport.ExpiredRecord(id: run.id, rule: rule, at: run.endedAt ?? run.startedAt, deleted: false)
+            if !dryRun {
+                entry.deleted = try await metadata.deleteRun(run.id)
+                if entry.deleted {
+                    try await record(
+                        "gc.expire-run", target: run.id, outcome: .succeeded,
+                        details: ["rule": rule, "pipeline": run.pipeline, "status": run.status.rawValue])
+                }
+            }
+            report.runs.append(entry)
+        }
+        for (batch, rule) in Self.expired(
+            try await metadata.quarantines(), lifecycle: project.quarantineLifecycle, now: now,
+            group: \.dataset.description, time: \.at)
+        {
+            var entry = GCReport.ExpiredRecord(id: batch.id, rule: rule, at: batch.at, deleted: false)
+            if !dryRun {
+                entry.deleted = try await metadata.deleteQuarantine(batch.id)
+                if entry.deleted {
+                    try await record(
+                        "gc.expire-quarantine", target: batch.id, outcome: .succeeded,
+                        details: ["rule": rule, "dataset": batch.dataset.description, "rows": "\(batch.rows)"])
+                }
+            }
+            report.quarantines.append(entry)
+        }
         await checkpoint("gc.mark")
         // Mark. Marking starts after the expiries, from the store as it now is.
         report.markedAt = self.now()
-        let marked = try await markedObjects(excluding: dryRun ? expiring : [])
+        let marked = try await markedObjects(
+            excluding: dryRun ? expiring : [], runs: dryRun ? Set(report.runs.map(\.id)) : [],
+            quarantines: dryRun ? Set(report.quarantines.map(\.id)) : [])
         let cutoff = report.markedAt.milliseconds - grace.seconds * 1000
         for object in try await objects.inventory() {
             if marked.contains(object.id) {
@@ -133,7 +177,34 @@ extension Workspace {
     }
 
     /// Every object something kept refers to.
-    private func markedObjects(excluding expiring: Set<String>) async throws -> Set<ObjectID> {
+    /// Records a lifecycle lets go: older than `keep_days` and not among the newest `keep_versions` of
+    /// their group. `keep: forever` (or no lifecycle) keeps everything.
+    static func expired<Record>(
+        _ records: [Record], lifecycle: Lifecycle?, now: Timestamp, group: (Record) -> String,
+        time: (Record) -> Timestamp
+    ) -> [(Record, String)] {
+        guard let lifecycle, !lifecycle.keepForever, lifecycle.keepDays != nil || lifecycle.keepVersions != nil else {
+            return []
+        }
+        var result: [(Record, String)] = []
+        for (_, members) in Dictionary(grouping: records, by: group) {
+            let newestFirst = members.sorted { time($0) > time($1) }
+            for (rank, record) in newestFirst.enumerated() {
+                if let keep = lifecycle.keepVersions, rank < keep { continue }
+                let age = now.milliseconds - time(record).milliseconds
+                if let days = lifecycle.keepDays, age < Int64(days) * 86_400_000 { continue }
+                let rule = [
+                    lifecycle.keepDays.map { "keep_days \($0)" }, lifecycle.keepVersions.map { "keep_versions \($0)" },
+                ].compactMap { $0 }.joined(separator: ", ")
+                result.append((record, rule))
+            }
+        }
+        return result.sorted { time($0.0) < time($1.0) }
+    }
+
+    private func markedObjects(
+        excluding expiring: Set<String>, runs expiredRuns: Set<String>, quarantines expiredBatches: Set<String>
+    ) async throws -> Set<ObjectID> {
         var marked = Set<ObjectID>()
         var versions = Set<ObjectID>()
         var commits = Set<ObjectID>()
@@ -145,7 +216,7 @@ extension Workspace {
                 versions.formUnion(stored.content.datasets.values)
             }
         }
-        for run in try await metadata.runs(pipeline: nil) {
+        for run in try await metadata.runs(pipeline: nil) where !expiredRuns.contains(run.id) {
             for step in run.steps {
                 versions.formUnion(step.outputs.values)
                 versions.formUnion(step.inputs.values)
@@ -160,7 +231,7 @@ extension Workspace {
             guard let stored = try await metadata.version(version) else { continue }
             for file in stored.manifest.files { for chunk in file.chunks { marked.insert(chunk.object) } }
         }
-        for batch in try await metadata.quarantines() {
+        for batch in try await metadata.quarantines() where !expiredBatches.contains(batch.id) {
             for file in batch.files { for chunk in file.chunks { marked.insert(chunk.object) } }
         }
         return marked

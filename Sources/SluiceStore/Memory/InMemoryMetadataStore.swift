@@ -121,6 +121,18 @@ public actor InMemoryMetadataStore: MetadataStore {
     }
 
     public func run(_ id: String) -> RunRecord? { runRecords.first { $0.id == id } }
+
+    public func deleteRun(_ id: String) -> Bool {
+        guard let index = runRecords.firstIndex(where: { $0.id == id }) else { return false }
+        runRecords.remove(at: index)
+        return true
+    }
+
+    public func deleteQuarantine(_ id: String) -> Bool {
+        guard let index = batches.firstIndex(where: { $0.id == id }) else { return false }
+        batches.remove(at: index)
+        return true
+    }
     public func runs(pipeline: String?) -> [RunRecord] {
         runRecords.filter { pipeline == nil || $0.pipeline == pipeline }.reversed()
     }

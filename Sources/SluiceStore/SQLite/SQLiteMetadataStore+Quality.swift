@@ -53,4 +53,11 @@ extension SQLiteMetadataStore {
         }
         return try blobs.map { try CanonicalJSON.decode(QuarantineBatch.self, from: $0) }
     }
+
+    public func deleteQuarantine(_ id: String) async throws -> Bool {
+        try await writeImmediately { db in
+            try db.execute(sql: "DELETE FROM quarantine WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
 }

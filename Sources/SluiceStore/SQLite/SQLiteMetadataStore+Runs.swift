@@ -22,6 +22,13 @@ extension SQLiteMetadataStore {
         return try blob.map { try CanonicalJSON.decode(RunRecord.self, from: $0) }
     }
 
+    public func deleteRun(_ id: String) async throws -> Bool {
+        try await writeImmediately { db in
+            try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
     public func runs(pipeline: String?) async throws -> [RunRecord] {
         let blobs = try await pool.read { db in
             try Data.fetchAll(

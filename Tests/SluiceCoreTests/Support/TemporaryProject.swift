@@ -76,6 +76,8 @@ enum Fixture {
           daily:
             steps:
               clean: { sql: models/clean.sql, inputs: [raw.orders], output: staged.orders }
+        quarantine: { lifecycle: { keep_days: 30 } }
+        runs: { lifecycle: { keep_days: 90 } }
 
         """
 
