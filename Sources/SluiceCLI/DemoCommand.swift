@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SluiceCore
+import SluiceRunner
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +35,12 @@ struct DemoCommand: AsyncParsableCommand {
         let workspace = try await scenario.run(
             project: project,
             workspace: { token in try await ProjectOptions.workspace(for: project, token: token) },
-            report: { Swift.print($0) })
+            report: { Swift.print($0) },
+            pipeline: { ci in
+                let run = try await PipelineRunner(workspace: ci).run("daily", options: RunOptions(environment: "prod"))
+                let steps = run.steps.map { "\($0.step) \($0.status.rawValue)" }.joined(separator: ", ")
+                return "run \(run.id): \(steps); prod now at \(run.commit?.short ?? "-") (\(run.message ?? "landed"))"
+            })
         print("\n$ sluice status --project \(directory)")
         StatusPrinter.print(try await workspace.status())
         print(

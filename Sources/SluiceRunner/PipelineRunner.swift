@@ -251,6 +251,7 @@ public struct PipelineRunner: Sendable {
                     let promotion = try await workspace.promote(from: environment, to: target)
                     run.commit = promotion.commit
                     run.message = "published from \(environment)"
+                    try await workspace.endStaging(environment)
                 }
             }
             run.status = .succeeded

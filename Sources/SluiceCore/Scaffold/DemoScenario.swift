@@ -52,8 +52,11 @@ public struct DemoScenario: Sendable {
 
     /// Runs the story on a loaded project, reporting each step; `workspace(for:)` builds a workspace acting
     /// as the identity a token resolves to (or as anonymous for `nil`).
+    /// `pipeline`, when given, runs the daily pipeline into prod as the workspace's principal and returns a
+    /// line to report (the runner lives in another library).
     public func run(
-        project: Project, workspace: (String?) async throws -> Workspace, report: (String) -> Void
+        project: Project, workspace: (String?) async throws -> Workspace, report: (String) -> Void,
+        pipeline: ((Workspace) async throws -> String)? = nil
     ) async throws -> Workspace {
         let anyone = try await workspace(nil)
         report("1. Bootstrap: the first token of a new store must be an admin's.")
@@ -94,6 +97,13 @@ public struct DemoScenario: Sendable {
         report(
             "4. ci promotes dev → prod with its token: prod now at \(promotion.commit.short), git commit \(promotion.gitCommit.prefix(12))."
         )
+
+        if let pipeline {
+            report(
+                "   ci runs the daily pipeline into prod: write-audit-publish in a staging environment, every output checked, then promoted."
+            )
+            report("   " + (try await pipeline(ci)))
+        }
 
         report("5. alice tries to write prod directly, and to promote:")
         for attempt in [

@@ -42,7 +42,7 @@ extension Workspace {
         }
         for expiring in soon {
             // Announced before it happens, in the logs as on the screen.
-            logger.warning(
+            logger.notice(
                 "environment \(expiring.name) expires at \(expiring.expiresAt) unless it is used",
                 metadata: ["event.action": "environment-expiring", "environment": "\(expiring.name)"])
         }

@@ -37,6 +37,15 @@ extension Workspace {
         }
     }
 
+    /// Write-audit-publish, last step: once published, the staging environment has done its job and goes
+    /// (only if nothing else used or moved it meanwhile).
+    public func endStaging(_ name: String) async throws {
+        guard name.hasPrefix(Project.stagingPrefix), let record = try await metadata.environment(name) else { return }
+        if try await metadata.deleteEnvironment(record) {
+            try await self.record("run.unstage", target: name, outcome: .succeeded, details: [:])
+        }
+    }
+
     /// The environment's record (a declared environment that holds nothing yet counts as empty) and head.
     public func environmentHead(_ name: String) async throws -> (record: EnvironmentRecord, head: Commit?) {
         let record = try await environmentRecord(try validEnvironmentName(name))
