@@ -34,6 +34,11 @@ struct GCCommand: AsyncParsableCommand {
                 "environment \(environment.name): \(state) by \(environment.rule), idle \(environment.idleSeconds / 86_400)d since \(Terminal.time(environment.lastUsedAt))"
             )
         }
+        for version in report.versions {
+            print(
+                "version \(version.dataset)@\(version.version.short): \(dryRun ? "would be let go" : "let go") by \(version.rule) (made \(Terminal.time(version.createdAt)))"
+            )
+        }
         for (kind, records) in [("run", report.runs), ("quarantined batch", report.quarantines)] {
             for record in records {
                 print(
@@ -50,7 +55,7 @@ struct GCCommand: AsyncParsableCommand {
             print("… and \(report.objects.count - 20) more objects (--json lists all)")
         }
         print(
-            "\(verb) \(report.environments.filter { dryRun || $0.deleted }.count) environments, \(report.runs.count) run records, "
+            "\(verb) \(report.environments.filter { dryRun || $0.deleted }.count) environments, \(report.versions.count) dataset versions, \(report.runs.count) run records, "
                 + "\(report.quarantines.count) quarantined batches and \(report.objects.count) objects, "
                 + "freeing \(Terminal.bytes(report.bytes)); kept \(report.keptReferenced) referenced objects and "
                 + "\(report.keptRecent) written within the last \(report.grace)")

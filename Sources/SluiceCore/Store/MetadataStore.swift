@@ -7,6 +7,11 @@ public protocol MetadataStore: Sendable {
     /// Versions whose id starts with `prefix`, optionally of one dataset.
     func versions(prefix: String, dataset: DatasetName?) async throws -> [DatasetVersion]
 
+    /// Records versions whose data retention let go (their objects may then be swept); idempotent.
+    func markCollected(_ versions: [ObjectID], at time: Timestamp) async throws
+    /// Versions retention let go, with when.
+    func collectedVersions() async throws -> [ObjectID: Timestamp]
+
     /// Saves a commit; saving the same id again is a no-op.
     func saveCommit(_ commit: Commit) async throws
     func commit(_ id: ObjectID) async throws -> Commit?

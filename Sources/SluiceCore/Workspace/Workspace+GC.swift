@@ -27,11 +27,20 @@ public struct GCReport: Sendable, Codable {
         public var deleted: Bool
     }
 
+    /// A dataset version retention lets go: its objects are swept, commits keep naming it as history.
+    public struct RetiredVersion: Sendable, Codable {
+        public var dataset: String
+        public var version: ObjectID
+        public var rule: String
+        public var createdAt: Timestamp
+    }
+
     public var dryRun: Bool
     /// When marking started; objects written within `grace` before it are kept whatever refers to them.
     public var markedAt: Timestamp
     public var grace: TimeSpan
     public var environments: [ExpiredEnvironment]
+    public var versions: [RetiredVersion]
     public var runs: [ExpiredRecord]
     public var quarantines: [ExpiredRecord]
     /// Objects nothing kept refers to.
@@ -85,7 +94,8 @@ extension Workspace {
         let running = Set(
             try await metadata.runs(pipeline: nil).filter { $0.status == .running }.map(\.workEnvironment))
         var report = GCReport(
-            dryRun: dryRun, markedAt: now, grace: grace, environments: [], runs: [], quarantines: [], objects: [],
+            dryRun: dryRun, markedAt: now, grace: grace, environments: [], versions: [], runs: [], quarantines: [],
+            objects: [],
             bytes: 0, keptReferenced: 0, keptRecent: 0)
         var expiring = Set<String>()
         for record in environments where !running.contains(record.name) {
@@ -140,12 +150,26 @@ extension Workspace {
             }
             report.quarantines.append(entry)
         }
+        // Dataset versions past keep_versions / keep_days that nothing kept needs any more. They are
+        // recorded as let go before their objects are swept, so an interrupted collection leaves history
+        // that `sluice verify` accepts.
+        report.versions = try await retiredVersions(
+            excluding: dryRun ? expiring : [], runs: dryRun ? Set(report.runs.map(\.id)) : [], now: now)
+        if !dryRun && !report.versions.isEmpty {
+            try await metadata.markCollected(report.versions.map(\.version), at: now)
+            for version in report.versions {
+                try await record(
+                    "gc.retire", target: "\(version.dataset)@\(version.version.hex)", outcome: .succeeded,
+                    details: ["rule": version.rule, "created": version.createdAt.iso8601])
+            }
+        }
         await checkpoint("gc.mark")
         // Mark. Marking starts after the expiries, from the store as it now is.
         report.markedAt = self.now()
         let marked = try await markedObjects(
             excluding: dryRun ? expiring : [], runs: dryRun ? Set(report.runs.map(\.id)) : [],
-            quarantines: dryRun ? Set(report.quarantines.map(\.id)) : [])
+            quarantines: dryRun ? Set(report.quarantines.map(\.id)) : [],
+            retired: dryRun ? Set(report.versions.map(\.version)) : [])
         let cutoff = report.markedAt.milliseconds - grace.seconds * 1000
         for object in try await objects.inventory() {
             if marked.contains(object.id) {
@@ -202,11 +226,63 @@ extension Workspace {
         return result.sorted { time($0.0) < time($1.0) }
     }
 
+    /// Versions in kept environments' histories that their dataset's lifecycle lets go: beyond the newest
+    /// `keep_versions` and older than `keep_days`, ranked among all the dataset's versions. Never an
+    /// environment's current version, anything a protected environment reaches, or anything a kept run
+    /// record names.
+    private func retiredVersions(
+        excluding expiring: Set<String>, runs expiredRuns: Set<String>, now: Timestamp
+    )
+        async throws -> [GCReport.RetiredVersion]
+    {
+        let graph = CommitGraph(metadata: metadata)
+        let collected = try await metadata.collectedVersions()
+        var protected = Set<ObjectID>()
+        var current = Set<ObjectID>()
+        var history: [String: Set<ObjectID>] = [:]
+        for record in try await metadata.environments() where !expiring.contains(record.name) {
+            guard let head = record.head else { continue }
+            if let commit = try await metadata.commit(head) { current.formUnion(commit.content.datasets.values) }
+            let isProtected = project.isProtected(record.name)
+            for id in try await graph.ancestors(of: head).keys {
+                guard let commit = try await metadata.commit(id) else { continue }
+                for (dataset, version) in commit.content.datasets {
+                    if isProtected { protected.insert(version) }
+                    history[dataset, default: []].insert(version)
+                }
+            }
+        }
+        for run in try await metadata.runs(pipeline: nil) where !expiredRuns.contains(run.id) {
+            for step in run.steps {
+                current.formUnion(step.outputs.values)
+                current.formUnion(step.inputs.values)
+            }
+        }
+        var retired: [GCReport.RetiredVersion] = []
+        for (dataset, versions) in history.sorted(by: { $0.key < $1.key }) {
+            guard let name = DatasetName(dataset), let lifecycle = project.lifecycle(of: name), !lifecycle.keepForever,
+                lifecycle.keepVersions != nil || lifecycle.keepDays != nil
+            else { continue }
+            var stored: [DatasetVersion] = []
+            for id in versions where collected[id] == nil {
+                if let version = try await metadata.version(id) { stored.append(version) }
+            }
+            for (version, rule) in Self.expired(
+                stored, lifecycle: lifecycle, now: now, group: { _ in dataset }, time: \.createdAt)
+            where !current.contains(version.id) && !protected.contains(version.id) {
+                retired.append(.init(dataset: dataset, version: version.id, rule: rule, createdAt: version.createdAt))
+            }
+        }
+        return retired
+    }
+
     private func markedObjects(
-        excluding expiring: Set<String>, runs expiredRuns: Set<String>, quarantines expiredBatches: Set<String>
+        excluding expiring: Set<String>, runs expiredRuns: Set<String>, quarantines expiredBatches: Set<String>,
+        retired: Set<ObjectID>
     ) async throws -> Set<ObjectID> {
         var marked = Set<ObjectID>()
         var versions = Set<ObjectID>()
+        let gone = Set(try await metadata.collectedVersions().keys).union(retired)
         var commits = Set<ObjectID>()
         let graph = CommitGraph(metadata: metadata)
         for record in try await metadata.environments() where !expiring.contains(record.name) {
@@ -226,7 +302,7 @@ extension Workspace {
                 }
             }
         }
-        for version in versions {
+        for version in versions.subtracting(gone) {
             marked.insert(version)  // the manifest object is stored under the version id
             guard let stored = try await metadata.version(version) else { continue }
             for file in stored.manifest.files { for chunk in file.chunks { marked.insert(chunk.object) } }

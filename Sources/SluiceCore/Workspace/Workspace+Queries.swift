@@ -94,6 +94,11 @@ extension Workspace {
         try await requireRead(environment, zone: dataset.zone)
         let record = try await environmentRecord(environment)
         let version = try await resolveVersion(dataset, prefix: parts.count > 1 ? parts[1] : nil, in: record)
+        if let collected = try await metadata.collectedVersions()[version.id] {
+            throw UsageError(
+                "version \(version.id.short) of \(dataset) was let go by its lifecycle on \(collected.iso8601); its data is gone",
+                hint: "sluice log --env \(environment) shows the versions still held")
+        }
         try await touch(record)
         for (index, file) in version.manifest.files.enumerated() {
             var skipping = version.manifest.format == .csv && index > 0

@@ -85,7 +85,8 @@ extension Workspace {
         let present = Set(all)
         var missing: [String] = []
         var checkedCommits = Set<ObjectID>()
-        var checkedVersions = Set<ObjectID>()
+        // Versions retention let go are expected to be gone: commits still name them, as history.
+        var checkedVersions = Set(try await metadata.collectedVersions().keys)
         for environment in try await metadata.environments() {
             guard let head = environment.head else { continue }
             var queue = [head]

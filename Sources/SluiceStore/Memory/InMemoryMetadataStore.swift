@@ -12,6 +12,7 @@ public actor InMemoryMetadataStore: MetadataStore {
     private var runs: [CheckRun] = []
     private var runRecords: [RunRecord] = []
     private var lineageRecords: [LineageRecord] = []
+    private var collected: [ObjectID: Timestamp] = [:]
     private var batches: [QuarantineBatch] = []
 
     public init() {}
@@ -27,6 +28,12 @@ public actor InMemoryMetadataStore: MetadataStore {
         }
         .sorted { $0.createdAt > $1.createdAt }
     }
+
+    public func markCollected(_ versions: [ObjectID], at time: Timestamp) {
+        for version in versions where collected[version] == nil { collected[version] = time }
+    }
+
+    public func collectedVersions() -> [ObjectID: Timestamp] { collected }
 
     public func saveCommit(_ commit: Commit) { if commitsByID[commit.id] == nil { commitsByID[commit.id] = commit } }
     public func commit(_ id: ObjectID) -> Commit? { commitsByID[id] }

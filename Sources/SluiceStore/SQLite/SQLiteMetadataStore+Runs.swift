@@ -72,4 +72,26 @@ extension SQLiteMetadataStore {
         }
         return try blobs.map { try CanonicalJSON.decode(LineageRecord.self, from: $0) }
     }
+
+    public func markCollected(_ versions: [ObjectID], at time: Timestamp) async throws {
+        guard !versions.isEmpty else { return }
+        try await writeImmediately { db in
+            for version in versions {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO collected_versions (version, at) VALUES (?, ?)",
+                    arguments: [version.hex, time.milliseconds])
+            }
+        }
+    }
+
+    public func collectedVersions() async throws -> [ObjectID: Timestamp] {
+        let rows: [(String, Int64)] = try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT version, at FROM collected_versions").map { ($0["version"], $0["at"]) }
+        }
+        var result: [ObjectID: Timestamp] = [:]
+        for (hex, at) in rows {
+            if let id = ObjectID(hex: hex) { result[id] = Timestamp(milliseconds: at) }
+        }
+        return result
+    }
 }

@@ -120,6 +120,10 @@ extension SQLiteMetadataStore {
                     );
                     """)
         }
+        migrator.registerMigration("v5-retention") { db in
+            try db.execute(
+                sql: "CREATE TABLE collected_versions (version TEXT PRIMARY KEY NOT NULL, at INTEGER NOT NULL)")
+        }
         return migrator
     }
 }
