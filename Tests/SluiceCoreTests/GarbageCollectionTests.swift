@@ -161,26 +161,27 @@ import Testing
         harness.git = .clean
         let alice = harness.workspace("alice")
         var versions: [ObjectID] = []
-        for index in 1...4 {
+        for index in 1...5 {
             try harness.folder.write("landing/orders/a.csv", "order_id,amount\n\(index),\(index).5\n")
             versions.append(try await alice.ingest(source: "orders_drop", environment: "dev").version)
-            if index == 1 { _ = try await harness.workspace("ci").promote(from: "dev", to: "prod") }
+            if index <= 2 { _ = try await harness.workspace("ci").promote(from: "dev", to: "prod") }
             harness.advance(days: 5)
         }
         harness.advance(days: 20)
         let plan = try await harness.workspace("ci").collectGarbage(dryRun: true)
-        // v1: prod reaches it; v3, v4: the newest two; v2: beyond both limits.
-        #expect(plan.versions.map(\.version) == [versions[1]])
+        // v1: in prod's history; v2: prod's current version; v4, v5: the newest two; v3: beyond both limits.
+        #expect(plan.versions.map(\.version) == [versions[2]])
         #expect(plan.versions.first?.rule == "keep_days 10, keep_versions 2")
         let done = try await harness.workspace("ci").collectGarbage(dryRun: false)
-        #expect(done.versions.map(\.version) == [versions[1]])
+        #expect(done.versions.map(\.version) == [versions[2]])
         #expect(!done.objects.isEmpty)
         #expect(try await harness.workspace("ci").verifyStore().ok, "history naming a let-go version is no damage")
         await #expect(throws: UsageError.self) {
-            _ = try await cat(harness, "raw.orders@\(versions[1].hex.prefix(8))", in: "dev")
+            _ = try await cat(harness, "raw.orders@\(versions[2].hex.prefix(8))", in: "dev")
         }
-        #expect(try await cat(harness, "raw.orders@\(versions[2].hex.prefix(8))", in: "dev").contains("3,3.5"))
-        #expect(try await cat(harness, "raw.orders", in: "prod").contains("1,1.5"))
+        #expect(try await cat(harness, "raw.orders@\(versions[3].hex.prefix(8))", in: "dev").contains("4,4.5"))
+        #expect(try await cat(harness, "raw.orders@\(versions[0].hex.prefix(8))", in: "prod").contains("1,1.5"))
+        #expect(try await cat(harness, "raw.orders", in: "prod").contains("2,2.5"))
         let again = try await harness.workspace("ci").collectGarbage(dryRun: false)
         #expect(again.versions.isEmpty && again.objects.isEmpty)
     }
