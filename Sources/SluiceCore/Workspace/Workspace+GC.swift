@@ -99,7 +99,16 @@ extension Workspace {
             bytes: 0, keptReferenced: 0, keptRecent: 0)
         var expiring = Set<String>()
         for record in environments where !running.contains(record.name) {
-            guard let (at, rule) = expiry(of: record), at <= now else { continue }
+            guard let (at, rule) = expiry(of: record) else { continue }
+            guard at <= now else {
+                if at.milliseconds - now.milliseconds <= 7 * 86_400_000 {
+                    // Announced before it happens.
+                    logger.notice(
+                        "environment \(record.name) expires at \(at) by \(rule) unless it is used",
+                        metadata: ["event.action": "environment-expiring", "environment": "\(record.name)"])
+                }
+                continue
+            }
             var entry = GCReport.ExpiredEnvironment(
                 name: record.name, rule: rule, lastUsedAt: record.lastUsedAt,
                 idleSeconds: (now.milliseconds - record.lastUsedAt.milliseconds) / 1000, createdAt: record.createdAt,
