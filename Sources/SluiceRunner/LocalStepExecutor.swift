@@ -58,7 +58,7 @@ public struct LocalStepExecutor: StepExecutor {
             tasks.addTask {
                 // Cancelled when the process ends first.
                 guard (try? await Task.sleep(for: timeout)) != nil else { return nil }
-                group.terminate(timedOut: true)
+                group.killForTimeout()
                 return nil
             }
             var finished = Spawn.Finished(status: 0, stdout: Data(), stderr: Data())
@@ -73,12 +73,11 @@ public struct LocalStepExecutor: StepExecutor {
         return Self.execution(finished, group: group, timeout: timeout)
     }
 
-    /// How an attempt ended, from its wait status; whatever it left running in its group goes with it.
+    /// How an attempt ended, from its wait status. (Whatever it left running in its group was killed when
+    /// it was reaped.)
     private static func execution(_ finished: Spawn.Finished, group: ProcessGroup, timeout: Duration?) -> StepExecution
     {
         let status = finished.status
-        // Whatever the step left running in its group goes with it.
-        group.terminate(timedOut: false)
         var execution: StepExecution
         if group.timedOut, let timeout {
             execution = StepExecution(
@@ -131,7 +130,7 @@ public struct LocalStepExecutor: StepExecutor {
     }
 }
 
-/// The process group of one attempt: killed on timeout, and swept when the attempt ends.
+/// The process group of one attempt, for its timeout. (Its leftovers are killed when it is reaped.)
 final class ProcessGroup: @unchecked Sendable {
     private let lock = NSLock()
     private let leader: pid_t
@@ -143,9 +142,9 @@ final class ProcessGroup: @unchecked Sendable {
 
     var timedOut: Bool { lock.withLock { killedForTimeout } }
 
-    func terminate(timedOut: Bool) {
+    func killForTimeout() {
         lock.withLock {
-            if timedOut { killedForTimeout = true }
+            killedForTimeout = true
             _ = kill(-leader, SIGKILL)
         }
     }

@@ -162,8 +162,10 @@ extension Workspace {
         // Dataset versions past keep_versions / keep_days that nothing kept needs any more. They are
         // recorded as let go before their objects are swept, so an interrupted collection leaves history
         // that `sluice verify` accepts.
-        report.versions = try await retiredVersions(
-            excluding: dryRun ? expiring : [], runs: dryRun ? Set(report.runs.map(\.id)) : [], now: now)
+        // One walk of what is kept serves both retention and marking.
+        let reach = try await keptReach(
+            excluding: dryRun ? expiring : [], runs: dryRun ? Set(report.runs.map(\.id)) : [])
+        report.versions = try await retiredVersions(reach, now: now)
         if !dryRun && !report.versions.isEmpty {
             try await metadata.markCollected(report.versions.map(\.version), at: now)
             for version in report.versions {
@@ -176,9 +178,8 @@ extension Workspace {
         // Mark. Marking starts after the expiries, from the store as it now is.
         report.markedAt = self.now()
         let marked = try await markedObjects(
-            excluding: dryRun ? expiring : [], runs: dryRun ? Set(report.runs.map(\.id)) : [],
-            quarantines: dryRun ? Set(report.quarantines.map(\.id)) : [],
-            retired: dryRun ? Set(report.versions.map(\.version)) : [])
+            reach, quarantines: dryRun ? Set(report.quarantines.map(\.id)) : [],
+            retired: Set(report.versions.map(\.version)))
         let cutoff = report.markedAt.milliseconds - grace.seconds * 1000
         for object in try await objects.inventory() {
             if marked.contains(object.id) {
@@ -235,40 +236,57 @@ extension Workspace {
         return result.sorted { time($0.0) < time($1.0) }
     }
 
-    /// Versions in kept environments' histories that their dataset's lifecycle lets go: beyond the newest
-    /// `keep_versions` and older than `keep_days`, ranked among all the dataset's versions. Never an
-    /// environment's current version, anything a protected environment reaches, or anything a kept run
-    /// record names.
-    private func retiredVersions(
-        excluding expiring: Set<String>, runs expiredRuns: Set<String>, now: Timestamp
-    )
-        async throws -> [GCReport.RetiredVersion]
-    {
-        let graph = CommitGraph(metadata: metadata)
-        let collected = try await metadata.collectedVersions()
-        var protected = Set<ObjectID>()
-        var current = Set<ObjectID>()
+    /// What the kept environments and run records reach: each dataset's versions in the environments'
+    /// histories, the versions environments hold now, those a protected environment's history reaches,
+    /// and the versions and logs of kept run records.
+    struct Reach {
         var history: [String: Set<ObjectID>] = [:]
-        for record in try await metadata.environments() where !expiring.contains(record.name) {
+        var current = Set<ObjectID>()
+        var protected = Set<ObjectID>()
+        var runVersions = Set<ObjectID>()
+        var runLogs = Set<ObjectID>()
+    }
+
+    private func keptReach(excluding expiring: Set<String>, runs expiredRuns: Set<String>) async throws -> Reach {
+        var reach = Reach()
+        let graph = CommitGraph(metadata: metadata)
+        var walked = Set<ObjectID>()
+        // Protected environments first, so a commit they share with others counts as protected.
+        let environments = try await metadata.environments().filter { !expiring.contains($0.name) }
+            .sorted { project.isProtected($0.name) && !project.isProtected($1.name) }
+        for record in environments {
             guard let head = record.head else { continue }
-            if let commit = try await metadata.commit(head) { current.formUnion(commit.content.datasets.values) }
+            if let commit = try await metadata.commit(head) { reach.current.formUnion(commit.content.datasets.values) }
             let isProtected = project.isProtected(record.name)
-            for id in try await graph.ancestors(of: head).keys {
+            for id in try await graph.ancestors(of: head).keys where walked.insert(id).inserted {
                 guard let commit = try await metadata.commit(id) else { continue }
                 for (dataset, version) in commit.content.datasets {
-                    if isProtected { protected.insert(version) }
-                    history[dataset, default: []].insert(version)
+                    if isProtected { reach.protected.insert(version) }
+                    reach.history[dataset, default: []].insert(version)
                 }
             }
         }
         for run in try await metadata.runs(pipeline: nil) where !expiredRuns.contains(run.id) {
             for step in run.steps {
-                current.formUnion(step.outputs.values)
-                current.formUnion(step.inputs.values)
+                reach.runVersions.formUnion(step.outputs.values)
+                reach.runVersions.formUnion(step.inputs.values)
+                for attempt in step.attempts {
+                    if let log = attempt.stdout { reach.runLogs.insert(log) }
+                    if let log = attempt.stderr { reach.runLogs.insert(log) }
+                }
             }
         }
+        return reach
+    }
+
+    /// Versions in kept environments' histories that their dataset's lifecycle lets go: beyond the newest
+    /// `keep_versions` and older than `keep_days`, ranked among all the dataset's versions. Never an
+    /// environment's current version, anything a protected environment reaches, or anything a kept run
+    /// record names.
+    private func retiredVersions(_ reach: Reach, now: Timestamp) async throws -> [GCReport.RetiredVersion] {
+        let collected = try await metadata.collectedVersions()
         var retired: [GCReport.RetiredVersion] = []
-        for (dataset, versions) in history.sorted(by: { $0.key < $1.key }) {
+        for (dataset, versions) in reach.history.sorted(by: { $0.key < $1.key }) {
             guard let name = DatasetName(dataset), let lifecycle = project.lifecycle(of: name), !lifecycle.keepForever,
                 lifecycle.keepVersions != nil || lifecycle.keepDays != nil
             else { continue }
@@ -278,39 +296,24 @@ extension Workspace {
             }
             for (version, rule) in Self.expired(
                 stored, lifecycle: lifecycle, now: now, group: { _ in dataset }, time: \.createdAt)
-            where !current.contains(version.id) && !protected.contains(version.id) {
+            where !reach.current.contains(version.id) && !reach.protected.contains(version.id)
+                && !reach.runVersions.contains(version.id)
+            {
                 retired.append(.init(dataset: dataset, version: version.id, rule: rule, createdAt: version.createdAt))
             }
         }
         return retired
     }
 
+    /// Every object something kept refers to: kept versions (not let go), run logs, kept quarantined batches.
     private func markedObjects(
-        excluding expiring: Set<String>, runs expiredRuns: Set<String>, quarantines expiredBatches: Set<String>,
-        retired: Set<ObjectID>
-    ) async throws -> Set<ObjectID> {
-        var marked = Set<ObjectID>()
-        var versions = Set<ObjectID>()
+        _ reach: Reach, quarantines expiredBatches: Set<String>, retired: Set<ObjectID>
+    )
+        async throws -> Set<ObjectID>
+    {
+        var marked = reach.runLogs
         let gone = Set(try await metadata.collectedVersions().keys).union(retired)
-        var commits = Set<ObjectID>()
-        let graph = CommitGraph(metadata: metadata)
-        for record in try await metadata.environments() where !expiring.contains(record.name) {
-            guard let head = record.head, !commits.contains(head) else { continue }
-            for commit in try await graph.ancestors(of: head).keys where commits.insert(commit).inserted {
-                guard let stored = try await metadata.commit(commit) else { continue }
-                versions.formUnion(stored.content.datasets.values)
-            }
-        }
-        for run in try await metadata.runs(pipeline: nil) where !expiredRuns.contains(run.id) {
-            for step in run.steps {
-                versions.formUnion(step.outputs.values)
-                versions.formUnion(step.inputs.values)
-                for attempt in step.attempts {
-                    if let log = attempt.stdout { marked.insert(log) }
-                    if let log = attempt.stderr { marked.insert(log) }
-                }
-            }
-        }
+        let versions = reach.history.values.reduce(into: reach.runVersions) { $0.formUnion($1) }
         for version in versions.subtracting(gone) {
             marked.insert(version)  // the manifest object is stored under the version id
             guard let stored = try await metadata.version(version) else { continue }

@@ -101,24 +101,15 @@ extension Workspace {
             !report.batchProblems.isEmpty
             ? report.batchProblems.joined(separator: "; ")
             : report.invalidRows > 0 ? "\(report.invalidRows) rows failed error checks" : nil
-        let snapshot = try await Snapshotter(objects: objects).stage(
-            [.init(url: file, name: files[0].name)], format: .csv, delimiter: UInt8(ascii: ","))
-        let manifest = VersionManifest(dataset: name, format: .csv, files: snapshot.files, schema: snapshot.schema)
-        let version = try DatasetVersion(manifest: manifest, createdAt: now(), createdBy: identity.name)
         if let failure {
-            await objects.discard(snapshot.staged)
+            // Nothing is stored for a refused output; the gate result is kept.
             try await metadata.saveCheckRun(
                 CheckRun(
                     id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: nil,
                     quarantine: nil, origin: origin, passed: false, report: report, at: now()))
             throw GateFailed(report: report, reason: failure, quarantineID: nil)
         }
-        try await objects.publish(snapshot.staged)
-        let manifestID = try await objects.put(try CanonicalJSON.encode(manifest))
-        guard manifestID == version.id else {
-            throw InternalError("the stored manifest hashed to \(manifestID.short), not \(version.id.short)")
-        }
-        try await metadata.saveVersion(version)
+        let version = try await storeVersion(name, file: file)
         try await metadata.saveCheckRun(
             CheckRun(
                 id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: version.id,
@@ -129,14 +120,23 @@ extension Workspace {
     /// Stores a file as a version of `dataset` without checking it and without any environment: step
     /// test fixtures, in a throwaway store.
     public func storeFixture(_ dataset: DatasetName, file: URL) async throws -> ObjectID {
+        try await storeVersion(dataset, file: file).id
+    }
+
+    /// Copies a CSV file into the store as a version of `dataset`: objects durable first, then the
+    /// manifest, then the metadata that names them.
+    private func storeVersion(_ dataset: DatasetName, file: URL) async throws -> DatasetVersion {
         let snapshot = try await Snapshotter(objects: objects).stage(
             [.init(url: file, name: "\(dataset).csv")], format: .csv, delimiter: UInt8(ascii: ","))
         let manifest = VersionManifest(dataset: dataset, format: .csv, files: snapshot.files, schema: snapshot.schema)
         let version = try DatasetVersion(manifest: manifest, createdAt: now(), createdBy: identity.name)
         try await objects.publish(snapshot.staged)
-        _ = try await objects.put(try CanonicalJSON.encode(manifest))
+        let manifestID = try await objects.put(try CanonicalJSON.encode(manifest))
+        guard manifestID == version.id else {
+            throw InternalError("the stored manifest hashed to \(manifestID.short), not \(version.id.short)")
+        }
         try await metadata.saveVersion(version)
-        return version.id
+        return version
     }
 
     /// Lands every output of a run in one commit on top of `base`, moving the environment by
