@@ -14,17 +14,10 @@ enum CacheKey {
             parts.append("file \(file) \(try fileHash(root.appendingPathComponent(file)))")
         case .command(let arguments):
             parts.append("command " + arguments.map { "\($0.utf8.count):\($0)" }.joined(separator: " "))
-            // Only arguments that look like paths can name project files (as the executor resolves them).
-            for argument in arguments
-            where !argument.hasPrefix("/") && !argument.hasPrefix("-")
-                && (argument.contains("/") || argument.contains("."))
-            {
-                let url = root.appendingPathComponent(argument).standardizedFileURL
-                var isDirectory: ObjCBool = false
-                guard url.path.hasPrefix(root.standardizedFileURL.path + "/"),
-                    FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue
-                else { continue }
-                parts.append("file \(argument) \(try fileHash(url))")
+            // Project files the command names, resolved as the executor resolves them.
+            for argument in arguments {
+                guard let path = ProjectPath.resolve(argument, root: root), !path.isDirectory else { continue }
+                parts.append("file \(argument) \(try fileHash(path.url))")
             }
         }
         for input in step.inputs.sorted(by: { $0.description < $1.description }) {

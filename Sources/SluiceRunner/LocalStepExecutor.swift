@@ -120,13 +120,7 @@ public struct LocalStepExecutor: StepExecutor {
     }
 
     private func resolveFile(_ argument: String, root: URL) -> String {
-        guard !argument.hasPrefix("/"), !argument.hasPrefix("-"), argument.contains("/") || argument.contains(".")
-        else { return argument }
-        let candidate = root.appendingPathComponent(argument).standardizedFileURL
-        guard candidate.path.hasPrefix(root.standardizedFileURL.path + "/"),
-            FileManager.default.fileExists(atPath: candidate.path)
-        else { return argument }
-        return candidate.path
+        ProjectPath.resolve(argument, root: root)?.url.path ?? argument
     }
 }
 

@@ -84,27 +84,7 @@ public struct PipelineRunner: Sendable {
         }
         let graph = try StepGraph(pipeline)
         let target = options.environment
-        if let resume = options.resume {
-            guard let found = try await workspace.metadata.run(resume) else {
-                throw UsageError("no run \(NameRules.quoted(resume))", hint: "sluice runs lists them")
-            }
-            guard found.pipeline == name, found.environment == target else {
-                throw UsageError(
-                    "run \(resume) was of \(found.pipeline) in \(found.environment), not \(name) in \(target)")
-            }
-        }
-        let runID = Self.newRunID(now: workspace.now())
-        // A protected environment is written only by write-audit-publish: the run works in a fresh
-        // staging environment branched from it, and the target moves by promotion once all has passed.
-        let protected = project.isProtected(target)
-        let environment: String
-        if protected {
-            environment = try await workspace.beginStaging(for: target, runID: runID, pipeline: pipeline)
-        } else {
-            environment = target
-            try await workspace.requireRun(pipeline, environment: environment)
-        }
-        let (record, head) = try await workspace.environmentHead(environment)
+        // Every check on the request comes before anything is created (a staging environment included).
         var selected = Set(graph.steps.indices)
         if !options.select.isEmpty {
             selected = []
@@ -122,11 +102,27 @@ public struct PipelineRunner: Sendable {
             guard let found = try await workspace.metadata.run(resume) else {
                 throw UsageError("no run \(NameRules.quoted(resume))", hint: "sluice runs lists them")
             }
+            guard found.pipeline == name, found.environment == target else {
+                throw UsageError(
+                    "run \(resume) was of \(found.pipeline) in \(found.environment), not \(name) in \(target)")
+            }
             guard found.status != .succeeded else {
                 throw UsageError("run \(resume) already succeeded; nothing to resume")
             }
             previous = found
         }
+        let runID = Self.newRunID(now: workspace.now())
+        // A protected environment is written only by write-audit-publish: the run works in a fresh
+        // staging environment branched from it, and the target moves by promotion once all has passed.
+        let protected = project.isProtected(target)
+        let environment: String
+        if protected {
+            environment = try await workspace.beginStaging(for: target, runID: runID, pipeline: pipeline)
+        } else {
+            environment = target
+            try await workspace.requireRun(pipeline, environment: environment)
+        }
+        let (record, head) = try await workspace.environmentHead(environment)
         let earlier = options.useCache ? try await workspace.metadata.runs(pipeline: name) : []
         var run = RunRecord(
             id: runID, pipeline: name, environment: target, principal: workspace.identity.name,
