@@ -28,6 +28,7 @@ let package = Package(
             ]
         ),
         .target(name: "CSluiceSystem"),
+        .target(name: "CSluiceSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "SluiceStore",
             dependencies: [
@@ -52,6 +53,7 @@ let package = Package(
                 "SluiceCore",
                 "SluiceQuality",
                 "CSluiceSystem",
+                "CSluiceSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -73,6 +75,15 @@ let package = Package(
         .testTarget(name: "SluiceStoreTests", dependencies: ["SluiceStore", "SluiceCore"]),
         .testTarget(
             name: "SluiceRunnerTests", dependencies: ["SluiceRunner", "SluiceCore", "SluiceStore", "SluiceQuality"]),
-        .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceCore"]),
+        .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
+        .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceCore", "SluiceTestSupport"]),
+        // Tests that try to break every guarantee the README states; see its README for how to add one.
+        .testTarget(
+            name: "SluiceAdversarialTests",
+            dependencies: [
+                "SluiceCLI", "SluiceCore", "SluiceStore", "SluiceQuality", "SluiceRunner", "SluiceTestSupport",
+            ],
+            exclude: ["README.md"]
+        ),
     ]
 )

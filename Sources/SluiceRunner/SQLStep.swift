@@ -1,3 +1,4 @@
+import CSluiceSQLite
 import Foundation
 import GRDB
 import SluiceCore
@@ -24,17 +25,13 @@ struct SQLStep {
             let queue = try DatabaseQueue()
             try queue.inDatabase { db in
                 for zone in Set(job.inputs.keys.map(\.zone)).sorted() {
-                    try db.execute(sql: "ATTACH DATABASE ':memory:' AS \(zone.quotedDatabaseIdentifier)")
+                    try db.makeStatement(sql: "ATTACH DATABASE ':memory:' AS \(try Self.quoted(zone))").execute()
                 }
                 for (dataset, url) in job.inputs.sorted(by: { $0.key.description < $1.key.description }) {
                     let rows = try load(dataset, from: url, into: db)
                     log += "loaded \(dataset): \(rows) rows\n"
                 }
-                let statement = try db.makeStatement(sql: sql)
-                guard statement.isReadonly else {
-                    throw SQLStepError(
-                        "\(job.step.name): \(file.lastPathComponent) must be one SELECT; it would change data")
-                }
+                let statement = try prepareLockedDown(sql, in: db)
                 let written = try write(statement, to: target)
                 log += "wrote \(output): \(written) rows\n"
             }
@@ -55,11 +52,12 @@ struct SQLStep {
         let columns = (0..<reader.fieldCount).map { reader.field($0) }
         let declared = job.contracts[dataset]?.columns ?? []
         let types = columns.map { name in declared.first { $0.name == name }?.type }
-        let table = "\(dataset.zone.quotedDatabaseIdentifier).\(dataset.name.quotedDatabaseIdentifier)"
-        let definitions = zip(columns, types).map { name, type in
-            "\(name.quotedDatabaseIdentifier) \(Self.affinity(type))"
+        let table = "\(try Self.quoted(dataset.zone)).\(try Self.quoted(dataset.name))"
+        let definitions = try zip(columns, types).map { name, type in
+            "\(try Self.quoted(name, in: dataset)) \(Self.affinity(type))"
         }
-        try db.execute(sql: "CREATE TABLE \(table) (\(definitions.joined(separator: ", ")))")
+        // One statement per call: a name can never end the statement and start another.
+        try db.makeStatement(sql: "CREATE TABLE \(table) (\(definitions.joined(separator: ", ")))").execute()
         let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
         let insert = try db.makeStatement(sql: "INSERT INTO \(table) VALUES (\(placeholders))")
         var rows = 0
@@ -81,6 +79,34 @@ struct SQLStep {
             rows += 1
         }
         return rows
+    }
+
+    /// Compiles the step's own SQL on a connection locked down first: nothing but reading and calling
+    /// functions compiles (no ATTACH, PRAGMA, writes or extension loading), so even SQL that got past the
+    /// read-only check could not reach a file or another database.
+    private func prepareLockedDown(_ sql: String, in db: Database) throws -> Statement {
+        let status = sluice_sqlite_lock_down(UnsafeMutableRawPointer(db.sqliteConnection))
+        guard status == 0 else { throw SQLStepError("cannot lock the SQL engine down (SQLite code \(status))") }
+        let statement: Statement
+        do {
+            statement = try db.makeStatement(sql: sql)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_AUTH {
+            throw SQLStepError(
+                "\(job.step.name): \(file.lastPathComponent) must be one SELECT; it tried something else (\(error.message ?? "not authorized"))"
+            )
+        }
+        guard statement.isReadonly else {
+            throw SQLStepError("\(job.step.name): \(file.lastPathComponent) must be one SELECT; it would change data")
+        }
+        return statement
+    }
+
+    private static func quoted(_ name: String, in dataset: DatasetName? = nil) throws -> String {
+        guard let quoted = SQLIdentifier.quoted(name) else {
+            throw SQLStepError(
+                "\(dataset.map { "\($0) has" } ?? "there is") a column name SQL cannot hold: \(NameRules.quoted(name))")
+        }
+        return quoted
     }
 
     private static func affinity(_ type: ColumnType?) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// The command line as a user meets it: the demo, exit codes, and denials of every way to change prod.

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// `sluice gc` against the real binary and store: a sweep killed midway, and a run in progress meanwhile.

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// The quality gate from the command line: a refused ingest exits 1 and lands in quarantine, reports read

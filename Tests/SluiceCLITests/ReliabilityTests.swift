@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// Races between processes, processes killed mid-write, and tampering, against the real binary and store.

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// `sluice run`, `runs` and `logs` on the scaffolded project's SQL pipeline, through the built binary.

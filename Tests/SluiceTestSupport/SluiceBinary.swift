@@ -1,15 +1,14 @@
 import Foundation
-import Testing
 
 /// Runs the built `sluice` binary the way a user does, in a project folder of its own.
-struct SluiceBinary {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+public struct SluiceBinary {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    static let url: URL = {
+    public static let url: URL = {
         if let path = ProcessInfo.processInfo.environment["SLUICE_BINARY"] { return URL(fileURLWithPath: path) }
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
             "sluice")
@@ -19,10 +18,14 @@ struct SluiceBinary {
         return root.appendingPathComponent(".build/debug/sluice")
     }()
 
-    let folder: URL
+    public let folder: URL
+
+    public init(folder: URL) {
+        self.folder = folder
+    }
 
     /// Starts the binary; the caller waits for it.
-    func start(
+    public func start(
         _ arguments: [String], environment: [String: String] = [:], stderrFile: URL? = nil
     ) throws -> (Process, Pipe, Pipe) {
         let process = Process()
@@ -48,7 +51,7 @@ struct SluiceBinary {
     }
 
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:], input: Data? = nil) throws -> Result {
+    public func run(_ arguments: [String], environment: [String: String] = [:], input: Data? = nil) throws -> Result {
         let (process, out, err) = try start(arguments, environment: environment)
         // Drain both pipes while the process runs so a large output cannot block it.
         let collected = Collected()
@@ -80,12 +83,12 @@ struct SluiceBinary {
 }
 
 /// A fresh project made by `sluice init`, with landed data, committed to git, and tokens for its principals.
-final class CLIProject {
-    let folder: URL
-    let sluice: SluiceBinary
-    private(set) var tokens: [String: String] = [:]
+public final class CLIProject {
+    public let folder: URL
+    public let sluice: SluiceBinary
+    public private(set) var tokens: [String: String] = [:]
 
-    init(
+    public init(
         ordersCSV: String = "order_id,customer_id,amount,status,ordered_at\n1,1,10.50,paid,2026-11-24T10:00:00Z\n",
         customerIDs: [Int] = [1]
     ) throws {
@@ -99,28 +102,35 @@ final class CLIProject {
             "landing/customers/customers.csv",
             "customer_id,name,email,country,signed_up_at\n"
                 + customerIDs.map { "\($0),Ada,ada\($0)@example.com,GB,2026-01-01T00:00:00Z\n" }.joined())
-        for arguments in [
-            ["init", "-q"], ["add", "-A"],
-            ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "project"],
-        ] {
-            let git = Process()
-            git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            git.arguments = ["git", "-C", folder.path] + arguments
-            try git.run()
-            git.waitUntilExit()
-        }
+        try git(["init", "-q"])
+        try commit("project")
+    }
+
+    /// Runs git in the project folder.
+    public func git(_ arguments: [String]) throws {
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "-C", folder.path] + arguments
+        try git.run()
+        git.waitUntilExit()
+    }
+
+    /// Commits everything in the work tree (so that the tree is clean again).
+    public func commit(_ message: String) throws {
+        try git(["add", "-A"])
+        try git(["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", message])
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
-    func write(_ path: String, _ content: String) throws {
+    public func write(_ path: String, _ content: String) throws {
         let url = folder.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(content.utf8).write(to: url)
     }
 
     /// Creates tokens: the bootstrap admin token for ops, then the others with it.
-    func makeTokens(_ principals: [String] = ["ci", "alice", "bob"]) throws {
+    public func makeTokens(_ principals: [String] = ["ci", "alice", "bob"]) throws {
         let ops = try sluice.run(["token", "create", "ops"])
         guard ops.status == 0 else { throw CLIError(message: "bootstrap failed: \(ops.stderr)") }
         tokens["ops"] = ops.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -132,13 +142,13 @@ final class CLIProject {
     }
 
     /// Ingests the customers, which the orders' `references` check needs in the same environment.
-    func ingestCustomers(environment: String = "dev") throws {
+    public func ingestCustomers(environment: String = "dev") throws {
         let result = try run(as: "alice", ["ingest", "customers_drop", "--env", environment])
         guard result.status == 0 else { throw CLIError(message: "customers ingest failed: \(result.stderr)") }
     }
 
     @discardableResult
-    func run(
+    public func run(
         as principal: String? = nil, _ arguments: [String], environment: [String: String] = [:]
     ) throws -> SluiceBinary.Result {
         var environment = environment
@@ -146,10 +156,10 @@ final class CLIProject {
         return try sluice.run(arguments, environment: environment)
     }
 
-    var database: String { folder.appendingPathComponent(".sluice/metadata.sqlite").path }
+    public var database: String { folder.appendingPathComponent(".sluice/metadata.sqlite").path }
 
     /// Runs SQL on the metadata database with the sqlite3 program (to tamper, as an attacker would).
-    func sqlite(_ sql: String) throws -> String {
+    public func sqlite(_ sql: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["sqlite3", database, sql]
@@ -162,13 +172,14 @@ final class CLIProject {
     }
 }
 
-struct CLIError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+public struct CLIError: Error, CustomStringConvertible {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
 }
 
 /// Waits until `file` contains `text` (at most a minute): a process announcing a pause point.
-func waitFor(_ text: String, in file: URL) throws {
+public func waitFor(_ text: String, in file: URL) throws {
     let deadline = Date().addingTimeInterval(60)
     while Date() < deadline {
         if let content = try? String(contentsOf: file, encoding: .utf8), content.contains(text) { return }

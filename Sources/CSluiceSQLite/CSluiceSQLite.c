@@ -1,0 +1,43 @@
+#include <sqlite3.h>
+#include <stddef.h>
+#include "CSluiceSQLite.h"
+
+/// Allows only what a SELECT does: read tables and columns, call functions, recurse in a CTE.
+/// SQLite calls it while compiling each statement; SQLITE_DENY makes compilation fail.
+static int authorize(void *context, int action, const char *first, const char *second, const char *database,
+                     const char *trigger) {
+    (void)context;
+    (void)first;
+    (void)database;
+    (void)trigger;
+    switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_RECURSIVE:
+        return SQLITE_OK;
+    case SQLITE_FUNCTION:
+        // `second` is the function's name.
+        if (second != NULL && (sqlite3_stricmp(second, "load_extension") == 0 ||
+                               sqlite3_stricmp(second, "fts3_tokenizer") == 0)) {
+            return SQLITE_DENY;
+        }
+        return SQLITE_OK;
+    default:
+        return SQLITE_DENY;
+    }
+}
+
+int sluice_sqlite_lock_down(void *connection) {
+    sqlite3 *db = connection;
+    const int off[] = {SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, SQLITE_DBCONFIG_ENABLE_TRIGGER,
+                       SQLITE_DBCONFIG_ENABLE_VIEW, SQLITE_DBCONFIG_TRUSTED_SCHEMA};
+    for (size_t index = 0; index < sizeof off / sizeof off[0]; index++) {
+        int status = sqlite3_db_config(db, off[index], 0, (int *)NULL);
+        if (status != SQLITE_OK) return status;
+    }
+    int status = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+    if (status != SQLITE_OK) return status;
+    // Databases already attached stay; no new one can be.
+    sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+    return sqlite3_set_authorizer(db, authorize, NULL);
+}
