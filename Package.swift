@@ -66,6 +66,7 @@ let package = Package(
                 "SluiceStore",
                 "SluiceQuality",
                 "SluiceRunner",
+                "CSluiceSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

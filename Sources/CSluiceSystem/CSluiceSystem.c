@@ -2,11 +2,34 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 #include "CSluiceSystem.h"
+
+char *sluice_take_environment_secret(const char *name) {
+    char *value = getenv(name);
+    if (value == NULL) return NULL;
+    char *copy = strdup(value);
+    // The bytes stay where the kernel put them (what /proc/PID/environ shows) unless overwritten.
+    memset(value, 0, strlen(value));
+    unsetenv(name);
+    return copy;
+}
+
+int sluice_make_undumpable(void) {
+#if defined(__linux__)
+    return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0 ? 0 : errno;
+#else
+    return 0;
+#endif
+}
 
 int sluice_syncfs(int fd) {
 #if defined(__linux__)
@@ -25,8 +48,69 @@ int sluice_start_writeback(int fd) {
 #endif
 }
 
-int sluice_spawn(const char *path, char *const argv[], char *const envp[], const char *directory,
-                 int *out_fd, int *err_fd, pid_t *pid) {
+/// The child side of a spawn as another user: async-signal-safe calls only, raw system calls for the
+/// credentials (they change this one thread, which after fork is the whole process). Reports the errno of
+/// whatever failed on `report` and exits 127.
+static void become_and_exec(const char *path, char *const argv[], char *const envp[], const char *directory,
+                            int out, int err, int report, uid_t uid, gid_t gid) {
+    sigset_t none;
+    sigemptyset(&none);
+    for (int number = 1; number < NSIG; number++) signal(number, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    int failure = 0;
+    int input = open("/dev/null", O_RDONLY);
+    if (setpgid(0, 0) != 0 || input < 0 || dup2(input, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) failure = errno;
+    if (failure == 0 && directory != NULL && chdir(directory) != 0) failure = errno;
+#if defined(__linux__)
+    if (failure == 0 && syscall(SYS_setgroups, 0, NULL) != 0) failure = errno;
+    if (failure == 0 && syscall(SYS_setresgid, gid, gid, gid) != 0) failure = errno;
+    if (failure == 0 && syscall(SYS_setresuid, uid, uid, uid) != 0) failure = errno;
+#else
+    if (failure == 0 && (setgid(gid) != 0 || setuid(uid) != 0)) failure = errno;
+#endif
+    if (failure == 0) {
+        if (strchr(path, '/') != NULL) {
+            execve(path, argv, envp);
+        } else {
+            execvpe(path, argv, envp);
+        }
+        failure = errno;
+    }
+    (void)!write(report, &failure, sizeof failure);
+    _exit(127);
+}
+
+/// fork, then become `uid`/`gid` and exec; an exec failure comes back through a close-on-exec pipe.
+static int spawn_as(const char *path, char *const argv[], char *const envp[], const char *directory, int out[2],
+                    int err[2], uid_t uid, gid_t gid, pid_t *pid) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return errno;
+    pid_t child = fork();
+    if (child < 0) {
+        int saved = errno;
+        close(report[0]);
+        close(report[1]);
+        return saved;
+    }
+    if (child == 0) become_and_exec(path, argv, envp, directory, out[1], err[1], report[1], uid, gid);
+    close(report[1]);
+    int failure = 0;
+    ssize_t count;
+    do {
+        count = read(report[0], &failure, sizeof failure);
+    } while (count < 0 && errno == EINTR);
+    close(report[0]);
+    if (count == (ssize_t)sizeof failure && failure != 0) {
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+        return failure;
+    }
+    *pid = child;
+    return 0;
+}
+
+int sluice_spawn(const char *path, char *const argv[], char *const envp[], const char *directory, int as_uid,
+                 int as_gid, int *out_fd, int *err_fd, pid_t *pid) {
     int out[2], err[2];
     if (pipe2(out, O_CLOEXEC) != 0) return errno;
     if (pipe2(err, O_CLOEXEC) != 0) {
@@ -34,6 +118,19 @@ int sluice_spawn(const char *path, char *const argv[], char *const envp[], const
         close(out[0]);
         close(out[1]);
         return saved;
+    }
+    if (as_uid >= 0) {
+        int status = spawn_as(path, argv, envp, directory, out, err, (uid_t)as_uid, (gid_t)as_gid, pid);
+        close(out[1]);
+        close(err[1]);
+        if (status != 0) {
+            close(out[0]);
+            close(err[0]);
+            return status;
+        }
+        *out_fd = out[0];
+        *err_fd = err[0];
+        return 0;
     }
     posix_spawnattr_t attributes;
     posix_spawn_file_actions_t actions;

@@ -31,7 +31,7 @@ struct ProjectOptions: ParsableArguments {
         if ProcessInfo.processInfo.environment["SLUICE_QUIET_WARNINGS"] == nil && !warnings.isEmpty {
             Terminal.warn(warnings.map(\.description).joined(separator: "\n"))
         }
-        return try await Self.workspace(for: project, token: ProcessInfo.processInfo.environment["SLUICE_TOKEN"])
+        return try await Self.workspace(for: project, token: CallerSecrets.token)
     }
 
     static func workspace(for project: Project, token: String?) async throws -> Workspace {

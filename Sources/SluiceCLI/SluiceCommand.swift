@@ -27,6 +27,7 @@ struct SluiceCommand: AsyncParsableCommand {
 
     /// Bootstraps logging once, runs the command, and turns Sluice errors into their exit codes.
     static func main() async {
+        CallerSecrets.secure()
         var arguments = Array(CommandLine.arguments.dropFirst())
         let format = LogFormat.take(from: &arguments)
         let environment = ProcessInfo.processInfo.environment

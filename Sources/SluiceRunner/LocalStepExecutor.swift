@@ -11,7 +11,12 @@ import SluiceCore
 /// Runs steps on this machine: `command` steps as processes in their own process group, `sql` steps on
 /// the embedded SQLite engine.
 public struct LocalStepExecutor: StepExecutor {
-    public init() {}
+    /// Who command steps run as: `nil` for this process's own user.
+    public let stepUser: StepUser?
+
+    public init(stepUser: StepUser? = StepUser.forThisProcess()) {
+        self.stepUser = stepUser
+    }
 
     /// Bytes of each stream kept per attempt; the rest is counted and dropped.
     static let logLimit = 16 << 20
@@ -44,8 +49,12 @@ public struct LocalStepExecutor: StepExecutor {
         for (key, value) in job.variables { variables[key] = value }
         let started: Spawn.Started
         do {
+            if let stepUser {
+                try stepUser.own([job.directory] + Set(job.outputs.values.map { $0.deletingLastPathComponent() }))
+            }
             started = try Spawn.start(
-                program, arguments: [arguments[0]] + rest, environment: variables, directory: job.directory.path)
+                program, arguments: [arguments[0]] + rest, environment: variables, directory: job.directory.path,
+                user: stepUser)
         } catch let error as SpawnError {
             return StepExecution(exitCode: nil, failure: "could not start \(arguments[0]): \(error.message)")
         }

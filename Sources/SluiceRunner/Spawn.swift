@@ -27,7 +27,8 @@ enum Spawn {
 
     /// Starts `program` in its own process group with its output going to pipes.
     static func start(
-        _ program: String, arguments: [String], environment: [String: String], directory: String
+        _ program: String, arguments: [String], environment: [String: String], directory: String,
+        user: StepUser? = nil
     ) throws -> Started {
         var argv = arguments.map { strdup($0) } + [nil]
         var envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -38,7 +39,9 @@ enum Spawn {
         var pid: pid_t = 0
         var out: Int32 = -1
         var err: Int32 = -1
-        let status = sluice_spawn(program, &argv, &envp, directory, &out, &err, &pid)
+        let status = sluice_spawn(
+            program, &argv, &envp, directory, user.map { Int32(bitPattern: $0.uid) } ?? -1,
+            user.map { Int32(bitPattern: $0.gid) } ?? -1, &out, &err, &pid)
         guard status == 0 else {
             throw SpawnError(message: status == ENOENT ? "no such program" : String(cString: strerror(status)))
         }

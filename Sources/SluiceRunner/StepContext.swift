@@ -115,7 +115,6 @@ struct StepContext: Sendable {
                 uniqueKeysWithValues: step.outputs.map { ($0, outputsDirectory.appendingPathComponent("\($0).csv")) })
             var variables = [
                 "SLUICE_RUN_ID": runID, "SLUICE_STEP": step.name, "SLUICE_ATTEMPT": "\(number)",
-                "SLUICE_PROJECT": workspace.project.root.path,
             ]
             if !inputFiles.isEmpty { variables["SLUICE_INPUTS"] = inputsDirectory.path }
             if !outputFiles.isEmpty { variables["SLUICE_OUTPUTS"] = outputsDirectory.path }

@@ -11,6 +11,9 @@ public struct LocalStore: Sendable {
     public init(directory: URL) throws {
         self.directory = directory
         try FileIO.makeDirectory(directory.path)
+        // Readable by its owner only: the steps of a run (another user when Sluice runs as root) and other
+        // users of the machine never reach the data or the metadata except through the engine.
+        chmod(directory.path, 0o700)
         let gitignore = directory.appendingPathComponent(".gitignore")
         if !FileManager.default.fileExists(atPath: gitignore.path) {
             try? Data("# Sluice's store: data and metadata, never committed.\n*\n".utf8).write(to: gitignore)

@@ -8,7 +8,7 @@ import Testing
 @Suite struct LineageTests {
     @Test func lineageFollowsRecordedStepRunsBothWays() async throws {
         let harness = try RunnerHarness(files: PipelineRunnerTests.twoStepFiles())
-        try harness.write("ok", "")
+        try harness.write("flags/ok", "")
         try await harness.ingest("id,amount\n1,1\n")
         let run = try await harness.runner().run("two", options: RunOptions(environment: "dev"))
         let workspace = try harness.workspace()
@@ -31,7 +31,7 @@ import Testing
 
     @Test func openLineageEventsCarryRunsDatasetsAndQuality() async throws {
         let harness = try RunnerHarness(files: PipelineRunnerTests.twoStepFiles())
-        try harness.write("ok", "")
+        try harness.write("flags/ok", "")
         try await harness.ingest("id,amount\n1,1\n")
         _ = try await harness.runner().run("two", options: RunOptions(environment: "dev"))
         let workspace = try harness.workspace()

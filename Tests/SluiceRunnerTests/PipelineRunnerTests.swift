@@ -132,7 +132,7 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
               slow:
                 steps:
                   hang:
-                    command: [sh, -c, 'sleep 60 & echo $! > "$SLUICE_PROJECT/child.pid"; sleep 60']
+                    command: [sh, -c, 'sleep 60 & echo $! > "$1/child.pid"; sleep 60', sh, drop/]
                     inputs: [raw.orders]
                     output: staged.h
                     timeout: 1s
@@ -147,7 +147,7 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
         }
         #expect(Date().timeIntervalSince(started) < 45, "below the 60 s the tree would sleep; room for a busy machine")
         #expect(error?.run.step("hang")?.message?.contains("timed out") == true)
-        let pidText = try String(contentsOf: harness.root.appendingPathComponent("child.pid"), encoding: .utf8)
+        let pidText = try String(contentsOf: harness.dropFolder.appendingPathComponent("child.pid"), encoding: .utf8)
         let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
         // The background child is gone (or a zombie waiting for init), not sleeping on.
         var alive = true
@@ -167,7 +167,7 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
             steps:
               clean: { sql: models/clean.sql, inputs: [raw.orders], output: staged.orders }
               check:
-                command: [sh, -c, 'test -f "$SLUICE_PROJECT/ok" || exit 3; cp "$SLUICE_INPUT_STAGED_ORDERS" "$SLUICE_OUTPUT_CURATED_ORDERS"']
+                command: [sh, -c, 'test -f "$1" || exit 3; cp "$SLUICE_INPUT_STAGED_ORDERS" "$SLUICE_OUTPUT_CURATED_ORDERS"', sh, flags/ok]
                 inputs: [staged.orders]
                 output: curated.orders
         """
@@ -203,7 +203,7 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
         #expect(try await harness.head() == before)
         #expect(try await harness.read("staged.orders") == "")
 
-        try harness.write("ok", "")
+        try harness.write("flags/ok", "")
         let resumed = try await harness.runner().run("two", options: RunOptions(environment: "dev", resume: failed.id))
         #expect(resumed.step("clean")?.status == .resumed)
         #expect(resumed.step("check")?.status == .succeeded)
@@ -214,7 +214,7 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
 
     @Test func cacheHitsAndMisses() async throws {
         let harness = try RunnerHarness(files: Self.twoStepFiles())
-        try harness.write("ok", "")
+        try harness.write("flags/ok", "")
         try await harness.ingest("id,amount\n1,1\n")
         let options = RunOptions(environment: "dev")
         let first = try await harness.runner().run("two", options: options)
@@ -247,7 +247,7 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
 
     @Test func anOutputThatFailsItsContractFailsTheStep() async throws {
         let harness = try RunnerHarness(files: Self.twoStepFiles())
-        try harness.write("ok", "")
+        try harness.write("flags/ok", "")
         try await harness.ingest("id,amount\n1,-5\n")
         let before = try await harness.head()
         let error = await #expect(throws: RunFailed.self) {
@@ -300,7 +300,7 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
         let pipeline = """
               bg:
                 steps:
-                  leave: { command: [sh, -c, 'sleep 120 & echo $! > "$SLUICE_PROJECT/child.pid"; echo started; echo oops >&2'] }
+                  leave: { command: [sh, -c, 'sleep 120 & echo $! > "$1/child.pid"; echo started; echo oops >&2', sh, drop/] }
             """
         let harness = try RunnerHarness(files: ["sluice.yaml": RunnerHarness.yaml(pipeline: pipeline)])
         let started = Date()
@@ -309,7 +309,7 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
         #expect(Date().timeIntervalSince(started) < 90, "the step waited for its background child")
         let pid = try #require(
             Int32(
-                try String(contentsOf: harness.root.appendingPathComponent("child.pid"), encoding: .utf8)
+                try String(contentsOf: harness.dropFolder.appendingPathComponent("child.pid"), encoding: .utf8)
                     .trimmingCharacters(in: .whitespacesAndNewlines)))
         let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ")
         #expect(state == nil || state?[2] == "Z", "the background child outlived its step")
@@ -320,7 +320,7 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
 
     @Test func anEnvironmentThatMovedDuringTheRunIsAConflictAndKeepsItsNewHead() async throws {
         let harness = try RunnerHarness(files: Self.twoStepFiles())
-        try harness.write("ok", "")
+        try harness.write("flags/ok", "")
         try await harness.ingest("id,amount\n1,1\n")
         // Just before the run lands, someone else ingests into dev.
         let workspace = try harness.workspace(checkpoint: { point in

@@ -20,7 +20,7 @@ import Testing
 
     @Test func aDeterministicPipelineReproducesByteForByte() async throws {
         let harness = try RunnerHarness(files: Self.files(noisy: false))
-        try harness.write("ok", "")
+        try harness.write("flags/ok", "")
         try await harness.ingest("id,amount\n1,1\n2,5\n")
         _ = try await harness.runner().run("two", options: RunOptions(environment: "dev"))
         let before = try await harness.head()
@@ -33,7 +33,7 @@ import Testing
 
     @Test func aNondeterministicStepIsNamed() async throws {
         let harness = try RunnerHarness(files: Self.files(noisy: true))
-        try harness.write("ok", "")
+        try harness.write("flags/ok", "")
         try await harness.ingest("id,amount\n1,1\n")
         _ = try await harness.runner().run("two", options: RunOptions(environment: "dev"))
         let result = try await Reproducer(runner: harness.runner()).reproduce("curated.orders", in: "dev")
@@ -44,7 +44,7 @@ import Testing
 
     @Test func changedCodeAndIngestedDataAreRefusedWithAReason() async throws {
         let harness = try RunnerHarness(files: Self.files(noisy: false))
-        try harness.write("ok", "")
+        try harness.write("flags/ok", "")
         try await harness.ingest("id,amount\n1,1\n")
         _ = try await harness.runner().run("two", options: RunOptions(environment: "dev"))
         await #expect(throws: UsageError.self) {

@@ -49,9 +49,15 @@ final class RunnerHarness: @unchecked Sendable {
     init(files: [String: String]) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-run-test-\(UUID().uuidString)")
         for (path, content) in files { try write(path, content) }
+        try FileManager.default.createDirectory(at: dropFolder, withIntermediateDirectories: true)
+        chmod(dropFolder.path, 0o777)
     }
 
     deinit { try? FileManager.default.removeItem(at: root) }
+
+    /// `drop/` in the project, writable by anyone: where a step (run as an unprivileged user when the
+    /// tests run as root) leaves something for the test to find.
+    var dropFolder: URL { root.appendingPathComponent("drop") }
 
     func write(_ path: String, _ content: String) throws {
         let url = root.appendingPathComponent(path)

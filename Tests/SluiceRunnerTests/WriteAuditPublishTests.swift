@@ -32,7 +32,7 @@ import Testing
         #expect(lifecycle?.expireAfterIdle == TimeSpan(seconds: 3 * 86_400))
 
         // It passes: the outputs land in a new staging environment, and prod fast-forwards to it.
-        try harness.write("ok", "")
+        try harness.write("flags/ok", "")
         let run = try await harness.runner().run("two", options: RunOptions(environment: "prod"))
         #expect(run.status == .succeeded && run.environment == "prod" && run.workEnvironment.hasPrefix("staging/"))
         let prodAfter = try #require(try await harness.head("prod"))

@@ -15,10 +15,20 @@ static inline void sluice_prefetch(const void *address) { __builtin_prefetch(add
 
 /// Starts `path` (an absolute path, or a name looked up on PATH) with `argv` and `envp` in its own
 /// process group, in `directory`, with standard input from /dev/null and standard output and error
-/// into two pipes whose read ends (close-on-exec) come back in `out_fd` and `err_fd`. posix_spawn: no
-/// copy of this process's memory. Returns 0 and the child's pid, or an errno value (exec failures included).
-int sluice_spawn(const char *path, char *const argv[], char *const envp[], const char *directory,
-                 int *out_fd, int *err_fd, pid_t *pid);
+/// into two pipes whose read ends (close-on-exec) come back in `out_fd` and `err_fd`. With `as_uid` -1,
+/// posix_spawn (no copy of this process's memory); otherwise fork, drop every supplementary group, and
+/// become `as_uid`/`as_gid` before exec. Returns 0 and the child's pid, or an errno value (exec failures
+/// included).
+int sluice_spawn(const char *path, char *const argv[], char *const envp[], const char *directory, int as_uid,
+                 int as_gid, int *out_fd, int *err_fd, pid_t *pid);
+
+/// A copy (to free) of the environment variable `name`, whose value is then overwritten with zero bytes
+/// where it lies, so that /proc/PID/environ no longer shows it, and removed; NULL when unset.
+char *sluice_take_environment_secret(const char *name);
+
+/// Makes this process non-dumpable (Linux): other processes of the same user can no longer read its
+/// memory, environment or working directory under /proc, nor attach a debugger. Returns 0 or an errno value.
+int sluice_make_undumpable(void);
 
 /// A descriptor that becomes readable when `pid` ends (Linux pidfd_open), or -1 where there is none.
 int sluice_pidfd_open(pid_t pid);
