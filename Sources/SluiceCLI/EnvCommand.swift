@@ -3,8 +3,8 @@ import SluiceCore
 
 struct EnvCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "env", abstract: "Create and list environments.",
-        subcommands: [Create.self, List.self], defaultSubcommand: List.self)
+        commandName: "env", abstract: "Create, list and delete environments.",
+        subcommands: [Create.self, List.self, Delete.self], defaultSubcommand: List.self)
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -26,7 +26,9 @@ struct EnvCommand: AsyncParsableCommand {
             var span: TimeSpan?
             if let ttl {
                 guard let parsed = TimeSpan(ttl) else {
-                    throw UsageError("--ttl \(NameRules.quoted(ttl)) is not a duration", hint: "use e.g. 12h, 3d or 2w")
+                    throw UsageError(
+                        "--ttl \(NameRules.quoted(ttl)) is not a duration",
+                        hint: "use e.g. 12h, 3d or 2w (at most 1000 years)")
                 }
                 span = parsed
             }
@@ -56,6 +58,21 @@ struct EnvCommand: AsyncParsableCommand {
                         Terminal.time($0.expiresAt), $0.lifecycle,
                     ]
                 })
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete an environment's ref (audited; never a protected one). Its data goes at the next gc.")
+
+        @Argument(help: "The environment to delete, e.g. sandbox/alice-exp.")
+        var name: String
+
+        @OptionGroup var projectOptions: ProjectOptions
+
+        func run() async throws {
+            let deleted = try await projectOptions.workspace().deleteEnvironment(name)
+            print("deleted \(deleted.name) (it was at \(deleted.head?.short ?? "empty")); sluice gc frees its data")
         }
     }
 }

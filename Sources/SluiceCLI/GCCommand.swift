@@ -23,7 +23,8 @@ struct GCCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let span = TimeSpan(grace) else {
-            throw UsageError("--grace \(NameRules.quoted(grace)) is not a duration", hint: "e.g. 30m, 1h, 2d")
+            throw UsageError(
+                "--grace \(NameRules.quoted(grace)) is not a duration", hint: "e.g. 30m, 1h, 2d (at most 1000 years)")
         }
         let report = try await projectOptions.workspace().collectGarbage(dryRun: dryRun, grace: span)
         if output.json { return try Terminal.json(report) }

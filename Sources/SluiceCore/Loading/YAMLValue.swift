@@ -104,7 +104,9 @@ struct YAMLValue {
         guard let text = string(what) else { return nil }
         guard let span = TimeSpan(text) else {
             sink.error(
-                location, "\(what) must be a duration such as 90s, 10m, 2h, 7d or 2w, found \(NameRules.quoted(text))")
+                location,
+                "\(what) must be a duration such as 90s, 10m, 2h, 7d or 2w (at most 1000 years), found \(NameRules.quoted(text))"
+            )
             return nil
         }
         return span

@@ -69,7 +69,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public var date: Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 
-    public func adding(_ span: TimeSpan) -> Timestamp { Timestamp(milliseconds: milliseconds + span.seconds * 1000) }
+    /// Saturates at the largest timestamp instead of overflowing.
+    public func adding(_ span: TimeSpan) -> Timestamp {
+        let (sum, overflow) = milliseconds.addingReportingOverflow(span.milliseconds)
+        return Timestamp(milliseconds: overflow ? .max : sum)
+    }
 
     /// ISO 8601 in UTC with milliseconds, e.g. `2026-11-25T06:00:00.000Z`.
     public var iso8601: String {

@@ -49,6 +49,33 @@ extension Workspace {
         }
     }
 
+    /// Deletes an environment's ref, only if nobody moved or used it meanwhile (compare-and-delete); its
+    /// history stays, its data is collected by gc. Needs `delete` on it; protected environments are never
+    /// deleted, and neither is one a running run works in.
+    public func deleteEnvironment(_ name: String) async throws -> EnvironmentRecord {
+        let name = try validEnvironmentName(name)
+        return try await audited("env.delete", target: name) {
+            try policy.require(.delete, on: name, by: identity)
+            if project.isProtected(name) {
+                throw AccessDenied(
+                    identity: identity, message: "\(name) is protected and is never deleted",
+                    remedy: "unprotect it in sluice.yaml first (a reviewed change), if it really must go")
+            }
+            guard let record = try await metadata.environment(name) else {
+                throw UsageError("no stored environment \(NameRules.quoted(name))", hint: "sluice env list shows them")
+            }
+            if let run = try await metadata.runs(pipeline: nil).first(where: {
+                $0.status == .running && $0.workEnvironment == name
+            }) {
+                throw ConflictError("run \(run.id) is working in \(name); wait for it or cancel it first")
+            }
+            guard try await metadata.deleteEnvironment(record) else {
+                throw ConflictError("\(name) changed while it was being deleted; look again and retry")
+            }
+            return (record, ["head": record.head?.hex ?? "empty"])
+        }
+    }
+
     /// Every stored environment plus the declared concrete ones not used yet.
     public func listEnvironments() async throws -> [EnvironmentSummary] {
         var summaries: [EnvironmentSummary] = []

@@ -180,7 +180,7 @@ extension Workspace {
         let marked = try await markedObjects(
             reach, quarantines: dryRun ? Set(report.quarantines.map(\.id)) : [],
             retired: Set(report.versions.map(\.version)))
-        let cutoff = report.markedAt.milliseconds - grace.seconds * 1000
+        let cutoff = report.markedAt.milliseconds - grace.milliseconds
         for object in try await objects.inventory() {
             if marked.contains(object.id) {
                 report.keptReferenced += 1

@@ -157,7 +157,7 @@ final class ValidationMerger {
                 messages[check.slot] = "no value to judge freshness by"
                 continue
             }
-            if now.milliseconds - newest > check.maxAge.seconds * 1000 {
+            if now.milliseconds - newest > check.maxAge.milliseconds {
                 messages[check.slot] =
                     "newest value is \(Timestamp(milliseconds: newest).iso8601), older than \(check.maxAge)"
             }
