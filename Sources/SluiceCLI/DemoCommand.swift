@@ -44,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
         print("\n$ sluice status --project \(directory)")
         StatusPrinter.print(try await workspace.status())
         print(
-            "\nTry: cd \(directory) && sluice datasets --env prod && sluice cat raw.orders --env prod | head && sluice audit"
+            "\nTry: cd \(directory) && sluice datasets --env prod && sluice cat curated.revenue_by_country --env prod && sluice audit"
         )
     }
 }

@@ -34,13 +34,31 @@ struct ProjectOptions: ParsableArguments {
         return try await Self.workspace(for: project, token: CallerSecrets.token)
     }
 
+    /// Opens the store, takes the policy in force from it (applying the committed one on a store that never
+    /// had one), and resolves who is acting; a refused token is audited before the command fails.
     static func workspace(for project: Project, token: String?) async throws -> Workspace {
         let store = try LocalStore(directory: project.storeDirectory)
-        let identity = try await IdentityResolver(project: project, metadata: store.metadata)
-            .resolve(token: token, osUser: OperatingSystemUser.name)
+        let git = GitWorkTree()
+        let applied = try await PolicyLedger(metadata: store.metadata).inForce(project: project, git: git, now: .now())
+        if AppliedPolicy(project: project) != applied {
+            Terminal.warn(
+                "the access policy in sluice.yaml differs from the one applied to this store, and has no effect until an admin applies it (sluice plan shows the difference)"
+            )
+        }
+        let identity: Identity
+        do {
+            identity = try await IdentityResolver(policy: applied, metadata: store.metadata)
+                .resolve(token: token, osUser: OperatingSystemUser.name)
+        } catch let denied as AccessDenied {
+            try await store.metadata.appendAudit(
+                AuditDraft(
+                    time: .now(), principal: denied.identity.name, authentication: denied.identity.authentication,
+                    action: "authenticate", target: "token", outcome: .denied, details: ["reason": denied.message]))
+            throw denied
+        }
         return Workspace(
             project: project, objects: store.objects, metadata: store.metadata, identity: identity,
-            gate: ContractGate(progress: ProgressBar.forTerminal(label: "checking")),
+            gate: ContractGate(progress: ProgressBar.forTerminal(label: "checking")), git: git, appliedPolicy: applied,
             logger: Logger(label: "sluice"), checkpoint: TestCheckpoint.fromEnvironment())
     }
 }

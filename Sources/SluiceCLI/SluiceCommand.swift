@@ -21,7 +21,7 @@ struct SluiceCommand: AsyncParsableCommand {
             EnvCommand.self, DatasetsCommand.self, CatCommand.self, LogCommand.self, PromoteCommand.self,
             CheckCommand.self, ChecksCommand.self, QuarantineCommand.self, TokenCommand.self, AuditCommand.self,
             VerifyCommand.self, RunCommand.self, RunsCommand.self, LogsCommand.self, LineageCommand.self,
-            ReproduceCommand.self, TestCommand.self, GCCommand.self,
+            ReproduceCommand.self, TestCommand.self, GCCommand.self, PlanCommand.self, ApplyCommand.self,
         ]
     )
 

@@ -114,7 +114,7 @@ public struct PipelineRunner: Sendable {
         let runID = Self.newRunID(now: workspace.now())
         // A protected environment is written only by write-audit-publish: the run works in a fresh
         // staging environment branched from it, and the target moves by promotion once all has passed.
-        let protected = project.isProtected(target)
+        let protected = workspace.policy.isProtected(target)
         let environment: String
         if protected {
             environment = try await workspace.beginStaging(for: target, runID: runID, pipeline: pipeline)

@@ -29,7 +29,7 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let runID = try #require(
             (try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["id"] as? String)
-        let seen = try project.run(["logs", runID, "look"]).stdout
+        let seen = try project.run(as: "alice", ["logs", runID, "look"]).stdout
         #expect(seen.contains("== end"), "the probe ran to its end: \(seen)")
         #expect(!seen.contains(secret), "the step found the caller's token")
         #expect(!seen.contains("SLUICE_TOKEN"), "the step saw SLUICE_TOKEN")

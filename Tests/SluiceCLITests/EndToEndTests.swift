@@ -16,11 +16,13 @@ import Testing
         let inProject = SluiceBinary(folder: folder)
         #expect(try inProject.run(["audit", "verify"]).status == 0)
         #expect(try inProject.run(["verify"]).status == 0)
-        // prod holds both deliveries less the three quarantined rows, under one header.
-        let cat = try inProject.run(["cat", "raw.orders", "--env", "prod"])
-        let lines = cat.stdout.split(separator: "\n")
-        #expect(cat.status == 0 && lines.count == 1 + 2_000 + 397)
-        #expect(lines.first == "order_id,customer_id,amount,status,ordered_at" && !cat.stdout.contains(",lost,"))
+        // prod holds both deliveries less the three quarantined rows; raw.orders is confidential, so an
+        // anonymous caller sees the listing but not the rows.
+        let listed = try inProject.run(["datasets", "--env", "prod", "--json"])
+        #expect(listed.status == 0 && listed.stdout.contains("\"rows\" : 2397"), "\(listed.stdout)")
+        #expect(try inProject.run(["cat", "raw.orders", "--env", "prod"]).status == 3)
+        let revenue = try inProject.run(["cat", "curated.revenue_by_country", "--env", "prod"])
+        #expect(revenue.status == 0 && revenue.stdout.hasPrefix("country,revenue,orders\n"), "\(revenue.stderr)")
         #expect(demo.stdout.contains("went to quarantine"))
         // Running the demo again into the same folder is refused, and --force rebuilds it.
         #expect(try sluice.run(["demo", folder.path]).status == 2)
@@ -85,14 +87,14 @@ import Testing
         let version = try #require(
             (try JSONSerialization.jsonObject(with: Data(ingested.stdout.utf8)) as? [String: Any])?["version"]
                 as? String)
-        let listed = try project.run(["datasets"])
+        let listed = try project.run(as: "alice", ["datasets"])
         #expect(listed.stdout.contains("raw.orders") && listed.stdout.contains(String(version.prefix(12))))
-        let shown = try project.run(["datasets", "show", "raw.orders", "--json"])
+        let shown = try project.run(as: "alice", ["datasets", "show", "raw.orders", "--json"])
         #expect(shown.stdout.contains("\"schema\"") && shown.stdout.contains("ordered_at"))
-        let byVersion = try project.run(["cat", "raw.orders@\(version.prefix(8))"])
+        let byVersion = try project.run(as: "alice", ["cat", "raw.orders@\(version.prefix(8))"])
         #expect(byVersion.status == 0 && byVersion.stdout.hasPrefix("order_id,"))
-        #expect(try project.run(["cat", "raw.orders@ffff"]).status == 2)
-        #expect(try project.run(["log"]).stdout.contains("ingest orders_drop into raw.orders"))
+        #expect(try project.run(as: "alice", ["cat", "raw.orders@ffff"]).status == 2)
+        #expect(try project.run(as: "alice", ["log"]).stdout.contains("ingest orders_drop into raw.orders"))
         #expect(try project.run(["env", "list", "--json"]).stdout.contains("\"protected\" : true"))
         #expect(try project.run(["status"]).stdout.contains("audit:"))
         #expect(

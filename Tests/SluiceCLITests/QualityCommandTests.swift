@@ -19,27 +19,30 @@ import Testing
         let json = try project.run(as: "alice", ["ingest", "orders_drop", "--json"])
         #expect(json.status == 1 && json.stdout.contains("\"unexpectedPercent\""))
 
-        let listed = try project.run(["quarantine", "list", "--json"])
+        let listed = try project.run(as: "alice", ["quarantine", "list", "--json"])
         let batches = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         #expect(batches.count == 2)
         let id = try #require(batches.first?["id"] as? String)
-        #expect(try project.run(["quarantine", "show", id]).stdout.contains("rejected batch of raw.orders"))
-        #expect(try project.run(["quarantine", "cat", id]).stdout == bad)
-        #expect(try project.run(["quarantine", "show", "q-nope"]).status == 2)
+        #expect(
+            try project.run(as: "alice", ["quarantine", "show", id]).stdout.contains("rejected batch of raw.orders"))
+        #expect(try project.run(as: "alice", ["quarantine", "cat", id]).stdout == bad)
+        #expect(try project.run(as: "alice", ["quarantine", "show", "q-nope"]).status == 2)
 
-        let checks = try project.run(["checks", "raw.orders", "--env", "dev"])
+        let checks = try project.run(as: "alice", ["checks", "raw.orders", "--env", "dev"])
         #expect(checks.stdout.contains("FAILED") && checks.stdout.contains("status.in"))
-        let customers = try project.run(["checks", "raw.customers", "--json"])
+        let customers = try project.run(as: "alice", ["checks", "raw.customers", "--json"])
         #expect(customers.stdout.contains("\"passed\" : true"))
 
         try project.write(
             "adhoc.csv", "order_id,customer_id,amount,status,ordered_at\n5,1,1.00,new,2026-11-24T10:00:00Z\n")
-        let good = try project.run(["check", "adhoc.csv", "--against", "raw.orders"])
+        let good = try project.run(as: "alice", ["check", "adhoc.csv", "--against", "raw.orders"])
         #expect(good.status == 0 && good.stdout.contains("passes"))
         let checkedBad = try project.run([
             "check", "landing/orders/2026-11-24.csv", "--against", "raw.orders", "--json",
         ])
         #expect(checkedBad.status == 1 && checkedBad.stdout.contains("\"invalidRows\" : 1"))
-        #expect(try project.run(["quarantine", "list", "--json"]).stdout == listed.stdout, "check changes nothing")
+        #expect(
+            try project.run(as: "alice", ["quarantine", "list", "--json"]).stdout == listed.stdout,
+            "check changes nothing")
     }
 }

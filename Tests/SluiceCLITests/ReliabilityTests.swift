@@ -42,7 +42,7 @@ import Testing
         #expect(try project.sqlite("SELECT COUNT(*) FROM versions WHERE dataset = 'raw.orders'").hasPrefix("2"))
         let loserFile = loser.1.lastPathComponent == "a.err" ? "drops/a.csv" : "drops/b.csv"
         #expect(try project.run(as: "alice", ["ingest", "orders_drop", "--file", loserFile]).status == 0)
-        let log = try project.run(["log", "--json"])
+        let log = try project.run(as: "alice", ["log", "--json"])
         #expect(log.stdout.components(separatedBy: "ingest orders_drop").count - 1 == 2)
         #expect(try project.run(["verify"]).status == 0)
     }
@@ -70,7 +70,7 @@ import Testing
         let again = try project.run(as: "alice", ["ingest", "orders_drop"])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try project.run(["verify"]).status == 0)
-        #expect(try project.run(["cat", "raw.orders"]).stdout.contains("2026-11-24T10:00:00Z"))
+        #expect(try project.run(as: "alice", ["cat", "raw.orders"]).stdout.contains("2026-11-24T10:00:00Z"))
     }
 
     @Test func killsAtRandomMomentsNeverDamageTheStore() throws {
@@ -95,7 +95,8 @@ import Testing
         // dev is either untouched or holds the whole ingest: never anything in between.
         #expect(heads.count <= 2)
         #expect(try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0)
-        #expect(try project.run(["cat", "raw.orders"]).stdout.count == rows.joined(separator: "\n").count + 1)
+        #expect(
+            try project.run(as: "alice", ["cat", "raw.orders"]).stdout.count == rows.joined(separator: "\n").count + 1)
     }
 
     @Test(arguments: [

@@ -101,10 +101,12 @@ import Testing
         }
     }
 
-    @Test func anonymousReadsButChangesNothing() async throws {
+    @Test func anonymousGetsNothingUnlessAnAnonymousRoleIsDeclared() async throws {
         let harness = try await harnessWithDev()
         let anonymous = harness.workspace(harness.anonymous)
-        #expect(try await anonymous.datasets(in: "dev").contains { $0.name == "raw.orders" && $0.rows == 2 })
+        try await expectDenied(harness, "anonymous may not read dev") {
+            _ = try await anonymous.datasets(in: "dev")
+        }
         try await expectDenied(harness, "anonymous may not write dev:raw") {
             _ = try await anonymous.ingest(source: "orders_drop", environment: "dev")
         }
@@ -132,7 +134,7 @@ import Testing
         try await expectDenied(harness, "needs a token-authenticated admin") {
             _ = try await harness.workspace("ops", .claimed).createToken(for: "alice")
         }
-        let resolver = IdentityResolver(project: harness.project, metadata: harness.metadata)
+        let resolver = IdentityResolver(policy: AppliedPolicy(project: harness.project), metadata: harness.metadata)
         let ops = try await resolver.resolve(token: opsToken.secret, osUser: nil)
         #expect(ops.principal == "ops" && ops.authentication == .token)
         let aliceToken = try await harness.workspace(ops).createToken(for: "alice")
@@ -151,7 +153,7 @@ import Testing
 
     @Test func osUserNameIsAClaimedIdentity() async throws {
         let harness = try Harness()
-        let resolver = IdentityResolver(project: harness.project, metadata: harness.metadata)
+        let resolver = IdentityResolver(policy: AppliedPolicy(project: harness.project), metadata: harness.metadata)
         let claimed = try await resolver.resolve(token: nil, osUser: "alice")
         #expect(claimed.principal == "alice" && claimed.authentication == .claimed)
         let stranger = try await resolver.resolve(token: nil, osUser: "mallory")

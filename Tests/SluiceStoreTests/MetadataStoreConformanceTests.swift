@@ -148,6 +148,49 @@ import Testing
         #expect(try await store.token(secretHash: TokenSecret.hash("s"))?.isActive == false)
     }
 
+    @Test(arguments: Backend.allCases) func theFirstTokenIsSavedOnceWithItsAuditEvent(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        func draft(_ principal: String) -> AuditDraft {
+            AuditDraft(
+                time: Self.time, principal: principal, authentication: .anonymous, action: "token.create",
+                target: "ops", outcome: .succeeded)
+        }
+        let tokens = (0..<8).map {
+            TokenRecord(
+                id: "t\($0)", principal: "ops", secretHash: TokenSecret.hash("s\($0)"), createdAt: Self.time,
+                createdBy: "anonymous")
+        }
+        let saved = await withTaskGroup(of: Bool.self) { group in
+            for token in tokens {
+                group.addTask { (try? await store.saveFirstToken(token, audit: draft(token.id))) != nil }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(saved == 1)
+        #expect(try await store.tokens().count == 1)
+        #expect(try await store.auditEvents().count == 1)
+        #expect(try await store.saveFirstToken(tokens[0], audit: draft("again")) == nil)
+    }
+
+    @Test(arguments: Backend.allCases) func theLatestAuditEventOfAnActionIsFound(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        for (index, outcome) in [AuditOutcome.succeeded, .succeeded, .denied].enumerated() {
+            try await store.appendAudit(
+                AuditDraft(
+                    time: Self.time, principal: "p", authentication: .token, action: "policy.apply", target: "policy",
+                    outcome: outcome, details: ["n": "\(index)"]))
+            try await store.appendAudit(
+                AuditDraft(
+                    time: Self.time, principal: "p", authentication: .token, action: "other", target: "t",
+                    outcome: .succeeded))
+        }
+        #expect(try await store.latestAudit(action: "policy.apply", outcome: .succeeded)?.draft.details["n"] == "1")
+        #expect(try await store.latestAudit(action: "policy.apply", outcome: .denied)?.draft.details["n"] == "2")
+        #expect(try await store.latestAudit(action: "none", outcome: .succeeded) == nil)
+    }
+
     @Test(arguments: Backend.allCases) func runRecordsAreReplacedByIdAndListedNewestFirst(
         _ backend: Backend
     ) async throws {

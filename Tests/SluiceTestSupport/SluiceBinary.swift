@@ -1,7 +1,7 @@
 import Foundation
 
 /// Runs the built `sluice` binary the way a user does, in a project folder of its own.
-public struct SluiceBinary {
+public struct SluiceBinary: Sendable {
     public struct Result: Sendable {
         public var status: Int32
         public var stdout: String

@@ -1,10 +1,14 @@
-/// Decides whether an identity may act on an environment (and zone). Every operation asks before it runs.
+/// Decides whether an identity may act on an environment (and zone), by the applied policy (never by a
+/// working tree's). Every operation asks before it runs.
 public struct AccessPolicy: Sendable {
-    public let project: Project
+    public let applied: AppliedPolicy
 
-    public init(project: Project) {
-        self.project = project
+    public init(applied: AppliedPolicy) {
+        self.applied = applied
     }
+
+    /// Whether the applied policy protects `environment`.
+    public func isProtected(_ environment: String) -> Bool { applied.isProtected(environment) }
 
     /// Throws `AccessDenied` unless a grant of `identity` covers `action` on `environment` (and `zone`).
     /// Changes to a protected environment also need token authentication.
@@ -15,15 +19,15 @@ public struct AccessPolicy: Sendable {
             let needed =
                 "\(action.rawValue):\(environment)"
                 + (zone.map { " (or \(action.rawValue):\(environment):\($0))" } ?? "")
-            let holders = rolesHolding(action, environment: environment, zone: zone)
+            let holders = applied.roles { $0.covers(action: action, environment: environment, zone: zone) }
             let who =
-                holders.isEmpty ? "no declared role holds it" : "roles holding it: \(holders.joined(separator: ", "))"
+                holders.isEmpty ? "no applied role holds it" : "roles holding it: \(holders.joined(separator: ", "))"
             throw AccessDenied(
                 identity: identity,
                 message: "\(identity.name) may not \(action.rawValue) \(target)",
                 remedy: "a grant \(needed); \(who)")
         }
-        if action != .read && project.isProtected(environment) && identity.authentication != .token {
+        if action != .read && isProtected(environment) && identity.authentication != .token {
             throw AccessDenied(
                 identity: identity,
                 message: "\(environment) is protected and accepts changes only from a token-authenticated principal",
@@ -31,15 +35,44 @@ public struct AccessPolicy: Sendable {
         }
     }
 
-    /// Throws `AccessDenied` unless `identity` holds `admin` on some environment.
+    /// Throws `AccessDenied` unless `identity` may read `dataset` in `environment`: a `read` grant covering
+    /// its zone, and a role whose classification ceiling reaches the dataset's applied classification.
+    public func requireRead(_ dataset: DatasetName, in environment: String, by identity: Identity) throws {
+        try require(.read, on: environment, zone: dataset.zone, by: identity)
+        let level = applied.classification(of: dataset)
+        let ceiling = identity.role?.classification ?? .public
+        guard level <= ceiling else {
+            let holders = applied.roles.filter { $0.value.classification >= level }.keys.sorted()
+            throw AccessDenied(
+                identity: identity,
+                message:
+                    "\(identity.name) may not read \(dataset): it is \(level.rawValue), and role \(identity.role?.name ?? "none") reads up to \(ceiling.rawValue)",
+                remedy: "a role reading \(level.rawValue) data; roles that do: \(holders.joined(separator: ", "))")
+        }
+    }
+
+    /// What a read of `dataset` by `identity` shows masked: nothing with an `unmask` grant covering it;
+    /// otherwise every value of a restricted dataset, and the values of its PII columns.
+    public func mask(for dataset: DatasetName, in environment: String, by identity: Identity) -> DataMask {
+        if identity.grants.contains(where: { $0.covers(action: .unmask, environment: environment, zone: dataset.zone) })
+        {
+            return .none
+        }
+        if applied.classification(of: dataset) == .restricted { return .all }
+        let pii = applied.datasets[dataset.description]?.pii ?? []
+        return pii.isEmpty ? .none : .columns(Set(pii))
+    }
+
+    /// Throws `AccessDenied` unless `identity` holds the store-wide `admin:*` grant and proved it with a
+    /// token. A grant scoped to some environments (`admin:sandbox/*`) is not enough: tokens and the policy
+    /// govern the whole store.
     public func requireAdmin(by identity: Identity, for what: String) throws {
-        guard identity.grants.contains(where: { $0.action == .admin }) else {
-            let holders = project.roles.values.filter { $0.grants.contains { $0.action == .admin } }.map(\.name)
-                .sorted()
+        guard identity.grants.contains(where: \.isGlobalAdmin) else {
+            let holders = applied.roles(holding: \.isGlobalAdmin)
             throw AccessDenied(
                 identity: identity, message: "\(identity.name) may not \(what)",
                 remedy:
-                    "a grant admin:*; roles holding it: \(holders.isEmpty ? "none declared" : holders.joined(separator: ", "))"
+                    "a grant admin:*; roles holding it: \(holders.isEmpty ? "none applied" : holders.joined(separator: ", "))"
             )
         }
         guard identity.authentication == .token else {
@@ -49,15 +82,13 @@ public struct AccessPolicy: Sendable {
         }
     }
 
-    /// Whether a principal (by its declared role) holds `admin`.
+    /// Whether a principal (by its applied role) holds the store-wide `admin:*`.
     public func principalIsAdmin(_ name: String) -> Bool {
-        guard let principal = project.principals[name], let role = project.roles[principal.role] else { return false }
-        return role.grants.contains { $0.action == .admin }
+        applied.role(ofPrincipal: name)?.grants.contains(where: \.isGlobalAdmin) ?? false
     }
+}
 
-    private func rolesHolding(_ action: Action, environment: String, zone: String?) -> [String] {
-        project.roles.values.filter { role in
-            role.grants.contains { $0.covers(action: action, environment: environment, zone: zone) }
-        }.map(\.name).sorted()
-    }
+extension Grant {
+    /// `admin:*` on every zone: the only grant that administers tokens and the policy.
+    public var isGlobalAdmin: Bool { action == .admin && environment.text == "*" && zone == nil }
 }

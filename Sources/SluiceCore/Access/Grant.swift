@@ -1,6 +1,8 @@
 /// What a grant allows.
 public enum Action: String, Sendable, Codable, CaseIterable {
-    case read, write, promote, delete, admin
+    /// `unmask` lets `read` show PII columns and restricted datasets' values as they are; without it they
+    /// are masked.
+    case read, write, promote, delete, admin, unmask
 }
 
 /// `action:environment[:zone]`, e.g. `write:sandbox/*` or `read:prod:curated`.

@@ -17,8 +17,7 @@ public struct Identity: Hashable, Sendable, CustomStringConvertible {
     /// The name used in audit events and commits.
     public var name: String { principal ?? "anonymous" }
 
-    /// Grants held: the role's, or `read:*` for an anonymous reader (unless the project declares a role
-    /// named `anonymous`, which then applies instead).
+    /// Grants held: the role's; an anonymous caller holds the applied `anonymous` role's, else none.
     public var grants: [Grant] { role?.grants ?? [] }
 
     public var description: String {
@@ -30,25 +29,25 @@ public struct Identity: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Resolves the acting identity: a token in `SLUICE_TOKEN`, else the OS user name when it matches a
-/// declared principal, else an anonymous reader.
+/// Resolves the acting identity by the applied policy: a token in `SLUICE_TOKEN`, else the OS user name when
+/// it is an applied principal, else an anonymous reader.
 public struct IdentityResolver: Sendable {
-    public let project: Project
+    public let policy: AppliedPolicy
     public let metadata: any MetadataStore
 
-    public init(project: Project, metadata: any MetadataStore) {
-        self.project = project
+    public init(policy: AppliedPolicy, metadata: any MetadataStore) {
+        self.policy = policy
         self.metadata = metadata
     }
 
-    /// The role anonymous readers hold: the project's `anonymous` role when declared, else `read:*`.
+    /// The role anonymous callers hold: the applied `anonymous` role when there is one, else no grant at all.
     public var anonymousRole: Role {
-        project.roles["anonymous"]
-            ?? Role(
-                name: "anonymous", grants: [Grant(action: .read, environment: EnvironmentPattern("*")!)],
-                location: project.location)
+        policy.role("anonymous")
+            ?? Role(name: "anonymous", grants: [], location: SourceLocation(file: "default", line: 0, column: 0))
     }
 
+    /// Resolves who is acting. A token that is unknown, revoked or of a principal no longer applied is
+    /// refused with `AccessDenied`, which the caller audits.
     public func resolve(token: String?, osUser: String?) async throws -> Identity {
         if let token, !token.isEmpty {
             guard let record = try await metadata.token(secretHash: TokenSecret.hash(token)), record.isActive else {
@@ -57,17 +56,19 @@ public struct IdentityResolver: Sendable {
                     message: "SLUICE_TOKEN holds a token that is unknown or revoked",
                     remedy: "ask an admin for a new token (sluice token create PRINCIPAL), or unset SLUICE_TOKEN")
             }
-            guard let principal = project.principals[record.principal], let role = project.roles[principal.role] else {
+            guard let role = policy.role(ofPrincipal: record.principal) else {
                 throw AccessDenied(
                     identity: Identity(
                         principal: record.principal, role: nil, authentication: .token, tokenID: record.id),
-                    message: "the token belongs to \(record.principal), who is no longer declared in sluice.yaml",
-                    remedy: "declare the principal again, or revoke the token (sluice token revoke \(record.id))")
+                    message: "the token belongs to \(record.principal), who is not a principal of the applied policy",
+                    remedy:
+                        "apply a policy declaring the principal again, or revoke the token (sluice token revoke \(record.id))"
+                )
             }
-            return Identity(principal: principal.name, role: role, authentication: .token, tokenID: record.id)
+            return Identity(principal: record.principal, role: role, authentication: .token, tokenID: record.id)
         }
-        if let osUser, let principal = project.principals[osUser], let role = project.roles[principal.role] {
-            return Identity(principal: principal.name, role: role, authentication: .claimed)
+        if let osUser, let role = policy.role(ofPrincipal: osUser) {
+            return Identity(principal: osUser, role: role, authentication: .claimed)
         }
         return Identity(principal: nil, role: anonymousRole, authentication: .anonymous)
     }

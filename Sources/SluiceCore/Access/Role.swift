@@ -2,11 +2,17 @@
 public struct Role: Hashable, Sendable {
     public var name: String
     public var grants: [Grant]
+    /// The highest classification of data the role may read at all (`classification:` on the role);
+    /// datasets above it are refused whatever the grants say.
+    public var classification: Classification
     public var location: SourceLocation
 
-    public init(name: String, grants: [Grant], location: SourceLocation) {
+    public init(
+        name: String, grants: [Grant], classification: Classification = .restricted, location: SourceLocation
+    ) {
         self.name = name
         self.grants = grants
+        self.classification = classification
         self.location = location
     }
 }

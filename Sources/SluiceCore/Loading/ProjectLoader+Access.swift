@@ -41,10 +41,16 @@ extension ProjectLoader {
                 )
                 continue
             }
-            let fields = entry.value.fields("role \(entry.key)", allowed: ["grants", "description"]) ?? [:]
+            let fields =
+                entry.value.fields("role \(entry.key)", allowed: ["grants", "classification", "description"]) ?? [:]
             var grants: [Grant] = []
             for (text, location) in fields["grants"].flatMap({ $0.stringList("grants of role \(entry.key)") }) ?? [] {
                 switch Grant.parse(text) {
+                case .success(let grant) where grant.action == .admin && !grant.isGlobalAdmin:
+                    sink.error(
+                        location,
+                        "grant \(NameRules.quoted(text)): admin governs tokens and the policy of the whole store, so it is written admin:* (no environment or zone scope)"
+                    )
                 case .success(let grant): grants.append(grant)
                 case .failure(let error): sink.error(location, error.message)
                 }
@@ -52,7 +58,19 @@ extension ProjectLoader {
             if fields["grants"] == nil {
                 sink.error(entry.keyLocation, "role \(entry.key) needs grants (a list of action:environment[:zone])")
             }
-            roles[entry.key] = Role(name: entry.key, grants: grants, location: entry.keyLocation)
+            var ceiling = Classification.restricted
+            if let value = fields["classification"], let text = value.string("classification") {
+                if let parsed = Classification(rawValue: text) {
+                    ceiling = parsed
+                } else {
+                    sink.error(
+                        value.location,
+                        "classification of role \(entry.key) must be one of \(Classification.allCases.map(\.rawValue).joined(separator: ", ")), found \(NameRules.quoted(text))"
+                    )
+                }
+            }
+            roles[entry.key] = Role(
+                name: entry.key, grants: grants, classification: ceiling, location: entry.keyLocation)
         }
         return roles
     }

@@ -16,11 +16,14 @@ public enum ProjectScaffold {
           prod: { protected: true }             # moved only by `sluice promote`, with a token
           dev: { lifecycle: { expire_after_idle: 30d } }
           "sandbox/*": { lifecycle: { expire_after_idle: 7d } }
-        roles:                                  # grant = action:environment[:zone]
+        roles:                                  # grant = action:environment[:zone]; `sluice apply` puts changes in force
           pipeline: { grants: ["read:*", "write:*", "promote:prod", "delete:*"] }   # delete: sluice gc
           engineer: { grants: ["read:*", "write:dev", "write:sandbox/*"] }
           analyst: { grants: ["read:prod:curated"] }
           admin: { grants: ["read:*", "admin:*"] }
+          # Anyone without a token: reads public and internal data, nothing else (PII is masked for every
+          # role without an unmask grant, such as "unmask:prod:curated").
+          anonymous: { grants: ["read:*"], classification: internal }
         principals:
           ci: { role: pipeline }
           alice: { role: engineer }

@@ -38,8 +38,13 @@ public protocol MetadataStore: Sendable {
     /// Every audit event in sequence order.
     func auditEvents() async throws -> [AuditEvent]
     func auditHead() async throws -> AuditHead?
+    /// The newest event with this action and outcome (the applied policy is one).
+    func latestAudit(action: String, outcome: AuditOutcome) async throws -> AuditEvent?
 
     func saveToken(_ token: TokenRecord) async throws
+    /// The bootstrap: saves `token` and appends `audit` in one transaction, only while the store has never
+    /// held a token; returns `nil` (and changes nothing) once it has, so two racing bootstraps make one token.
+    func saveFirstToken(_ token: TokenRecord, audit: AuditDraft) async throws -> AuditEvent?
     func token(secretHash: String) async throws -> TokenRecord?
     func tokens() async throws -> [TokenRecord]
     /// Revokes a token; returns `false` when no active token has that id.

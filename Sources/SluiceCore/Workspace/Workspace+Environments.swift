@@ -30,7 +30,7 @@ extension Workspace {
             }
             try policy.require(.read, on: source, by: identity)
             try policy.require(.write, on: name, by: identity)
-            if spec.protected {
+            if policy.isProtected(name) {
                 throw AccessDenied(
                     identity: identity, message: "\(name) is protected; it is created and moved only by sluice promote",
                     remedy: "promote into it: sluice promote --from \(source) --to \(name)")
@@ -56,7 +56,7 @@ extension Workspace {
         let name = try validEnvironmentName(name)
         return try await audited("env.delete", target: name) {
             try policy.require(.delete, on: name, by: identity)
-            if project.isProtected(name) {
+            if policy.isProtected(name) {
                 throw AccessDenied(
                     identity: identity, message: "\(name) is protected and is never deleted",
                     remedy: "unprotect it in sluice.yaml first (a reviewed change), if it really must go")
@@ -97,7 +97,7 @@ extension Workspace {
         var lifecycleText = lifecycle?.summary ?? "none"
         if let ttl = record.ttl { lifecycleText = "expire after \(ttl) idle (--ttl)" }
         return EnvironmentSummary(
-            name: record.name, head: record.head, protected: spec?.protected ?? false, lifecycle: lifecycleText,
+            name: record.name, head: record.head, protected: policy.isProtected(record.name), lifecycle: lifecycleText,
             createdAt: stored ? record.createdAt : nil, createdBy: stored ? record.createdBy : nil, base: record.base,
             lastUsedAt: stored ? record.lastUsedAt : nil, expiresAt: stored ? expiresAt : nil,
             datasets: commit?.content.datasets.count ?? 0)

@@ -56,7 +56,7 @@ extension Workspace {
     /// protected environment or one whose lifecycle never expires it.
     public func expiry(of record: EnvironmentRecord) -> (at: Timestamp, rule: String)? {
         let spec = project.environmentSpec(for: record.name)
-        guard !(spec?.protected ?? false) else { return nil }
+        guard !policy.isProtected(record.name) else { return nil }
         let lifecycle = spec?.effectiveLifecycle
         var result: (at: Timestamp, rule: String)?
         if let ttl = record.ttl {
@@ -82,7 +82,7 @@ extension Workspace {
         let environments = try await metadata.environments()
         do {
             // Protected environments never expire, so deleting needs a grant on the others only.
-            for record in environments where !project.isProtected(record.name) {
+            for record in environments where !policy.isProtected(record.name) {
                 try policy.require(.delete, on: record.name, by: identity)
             }
             try policy.require(.delete, on: project.defaultEnvironment, by: identity)
@@ -253,11 +253,11 @@ extension Workspace {
         var walked = Set<ObjectID>()
         // Protected environments first, so a commit they share with others counts as protected.
         let environments = try await metadata.environments().filter { !expiring.contains($0.name) }
-            .sorted { project.isProtected($0.name) && !project.isProtected($1.name) }
+            .sorted { policy.isProtected($0.name) && !policy.isProtected($1.name) }
         for record in environments {
             guard let head = record.head else { continue }
             if let commit = try await metadata.commit(head) { reach.current.formUnion(commit.content.datasets.values) }
-            let isProtected = project.isProtected(record.name)
+            let isProtected = policy.isProtected(record.name)
             for id in try await graph.ancestors(of: head).keys where walked.insert(id).inserted {
                 guard let commit = try await metadata.commit(id) else { continue }
                 for (dataset, version) in commit.content.datasets {

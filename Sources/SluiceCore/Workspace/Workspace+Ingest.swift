@@ -32,7 +32,7 @@ extension Workspace {
         let dataset = source.into
         return try await audited("ingest", target: "\(environment):\(dataset)", details: ["source": name]) {
             try policy.require(.write, on: environment, zone: dataset.zone, by: identity)
-            if project.isProtected(environment) {
+            if policy.isProtected(environment) {
                 throw AccessDenied(
                     identity: identity, message: "\(environment) is protected; no command writes it directly",
                     remedy:

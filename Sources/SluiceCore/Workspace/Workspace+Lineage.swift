@@ -29,7 +29,7 @@ extension Workspace {
         let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
         let dataset = try datasetName(parts[0])
         let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
-        try await requireRead(environment, zone: dataset.zone)
+        try await requireRead(environment, dataset: dataset)
         let record = try await environmentRecord(environment)
         let version = try await resolveVersion(dataset, prefix: parts.count > 1 ? parts[1] : nil, in: record)
         try await touch(record)

@@ -12,7 +12,7 @@ extension Workspace {
         guard let batch = try await metadata.quarantines().first(where: { $0.id == id }) else {
             throw UsageError("no quarantine batch \(NameRules.quoted(id))", hint: "sluice quarantine list shows them")
         }
-        try await requireRead(batch.environment, zone: batch.dataset.zone)
+        try await requireRead(batch.environment, dataset: batch.dataset)
         return batch
     }
 
@@ -20,8 +20,23 @@ extension Workspace {
     /// (one JSON object per line with file, line, failed checks and the record).
     public func catQuarantine(_ id: String, to sink: (UnsafeRawBufferPointer) throws -> Void) async throws {
         let batch = try await quarantineBatch(id)
+        let mask = policy.mask(for: batch.dataset, in: batch.environment, by: identity)
+        guard mask == .none || (batch.kind == .rejected && batch.format == .csv) else {
+            let reason =
+                "quarantined rows of \(batch.dataset) hold PII or restricted values, shown only with an unmask grant"
+            try await record("read", target: "quarantine \(id)", outcome: .denied, details: ["reason": reason])
+            throw AccessDenied(
+                identity: identity, message: reason,
+                remedy: "a grant unmask:\(batch.environment):\(batch.dataset.zone), or sluice quarantine show \(id)")
+        }
         for file in batch.files {
-            for chunk in file.chunks { try await objects.stream(chunk.object, chunk: sink) }
+            var masker = CSVMasker(mask: mask)
+            for chunk in file.chunks {
+                try await objects.stream(chunk.object) { bytes in
+                    guard mask != .none else { return try sink(bytes) }
+                    try masker.process(bytes).withUnsafeBytes(sink)
+                }
+            }
         }
     }
 

@@ -52,7 +52,7 @@ extension Workspace {
     public func datasetDetails(_ name: String, in environment: String?) async throws -> DatasetDetails {
         let dataset = try datasetName(name)
         let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
-        try await requireRead(environment, zone: dataset.zone)
+        try await requireRead(environment, dataset: dataset)
         let record = try await environmentRecord(environment)
         let commit = try await headCommit(of: record)
         try await touch(record)
@@ -91,23 +91,38 @@ extension Workspace {
         let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
         let dataset = try datasetName(parts[0])
         let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
-        try await requireRead(environment, zone: dataset.zone)
+        try await requireRead(environment, dataset: dataset)
+        let mask = policy.mask(for: dataset, in: environment, by: identity)
         let record = try await environmentRecord(environment)
         let version = try await resolveVersion(dataset, prefix: parts.count > 1 ? parts[1] : nil, in: record)
+        if mask != .none && version.manifest.format != .csv {
+            throw AccessDenied(
+                identity: identity,
+                message: "\(dataset) holds PII or restricted values, shown only with an unmask grant",
+                remedy: "a grant unmask:\(environment):\(dataset.zone)")
+        }
         if let collected = try await metadata.collectedVersions()[version.id] {
             throw UsageError(
                 "version \(version.id.short) of \(dataset) was let go by its lifecycle on \(collected.iso8601); its data is gone",
                 hint: "sluice log --env \(environment) shows the versions still held")
         }
         try await touch(record)
-        for (index, file) in version.manifest.files.enumerated() {
-            var skipping = version.manifest.format == .csv && index > 0
-            for chunk in file.chunks {
-                try await objects.stream(chunk.object) { bytes in
-                    guard skipping else { return try sink(bytes) }
-                    guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return }
-                    skipping = false
-                    try sink(UnsafeRawBufferPointer(rebasing: bytes[(newline + 1)...]))
+        // Masked values are replaced as the bytes stream past (the masker sees one header, the first file's).
+        var masker = CSVMasker(mask: mask)
+        try await withoutActuallyEscaping(sink) { sink in
+            let output: (UnsafeRawBufferPointer) throws -> Void = { bytes in
+                guard mask != .none else { return try sink(bytes) }
+                try masker.process(bytes).withUnsafeBytes(sink)
+            }
+            for (index, file) in version.manifest.files.enumerated() {
+                var skipping = version.manifest.format == .csv && index > 0
+                for chunk in file.chunks {
+                    try await objects.stream(chunk.object) { bytes in
+                        guard skipping else { return try output(bytes) }
+                        guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return }
+                        skipping = false
+                        try output(UnsafeRawBufferPointer(rebasing: bytes[(newline + 1)...]))
+                    }
                 }
             }
         }

@@ -8,39 +8,47 @@ public struct CreatedToken: Sendable, Codable {
 }
 
 extension Workspace {
-    /// Creates a token for `principal`. Needs a token-authenticated admin, except on a store that never
-    /// had an admin token, where the first token may only name a principal holding `admin`.
+    /// Creates a token for `principal`. Needs a token-authenticated store-wide admin, except for the
+    /// bootstrap: the first token a store ever holds, which may only be an admin's, is saved with its audit
+    /// event in one transaction that fails if any token exists, so two racing bootstraps make one token and
+    /// revoking tokens never reopens it.
     public func createToken(for principal: String) async throws -> CreatedToken {
-        try await audited("token.create", target: principal) {
-            guard project.principals[principal] != nil else {
+        let secret = TokenSecret.generate()
+        let hash = TokenSecret.hash(secret)
+        let record = TokenRecord(
+            id: String(hash.prefix(12)), principal: principal, secretHash: hash, createdAt: now(),
+            createdBy: identity.name)
+        if try await metadata.tokens().isEmpty, policy.applied.principals[principal] != nil,
+            policy.principalIsAdmin(principal)
+        {
+            let draft = AuditDraft(
+                time: now(), principal: identity.name, authentication: identity.authentication,
+                action: "token.create", target: principal, outcome: .succeeded,
+                details: ["token": record.id, "bootstrap": "true"])
+            if try await metadata.saveFirstToken(record, audit: draft) != nil {
+                return CreatedToken(id: record.id, principal: principal, secret: secret, bootstrap: true)
+            }
+        }
+        return try await audited("token.create", target: principal) {
+            guard policy.applied.principals[principal] != nil else {
                 throw UsageError(
-                    "no principal \(NameRules.quoted(principal)) in the project",
-                    hint: "principals: \(project.principals.keys.sorted().joined(separator: ", "))")
+                    "no principal \(NameRules.quoted(principal)) in the applied policy",
+                    hint: "principals: \(policy.applied.principals.keys.sorted().joined(separator: ", "))")
             }
-            let bootstrap = try await !hasEverHadAdminToken()
-            if bootstrap {
-                guard policy.principalIsAdmin(principal) else {
-                    let admins = project.principals.keys.filter(policy.principalIsAdmin).sorted()
-                    throw AccessDenied(
-                        identity: identity,
-                        message:
-                            "this store has no admin token yet, so the first token must be for an admin, not \(principal)",
-                        remedy:
-                            "create the admin's token first: sluice token create \(admins.first ?? "ADMIN") (admins: \(admins.isEmpty ? "none declared" : admins.joined(separator: ", ")))"
-                    )
-                }
-            } else {
-                try policy.requireAdmin(by: identity, for: "create tokens")
+            if try await metadata.tokens().isEmpty {
+                let admins = policy.applied.principals.keys.filter(policy.principalIsAdmin).sorted()
+                throw AccessDenied(
+                    identity: identity,
+                    message: "this store has no token yet, so the first token must be for an admin, not \(principal)",
+                    remedy:
+                        "create the admin's token first: sluice token create \(admins.first ?? "ADMIN") (admins: \(admins.isEmpty ? "none applied" : admins.joined(separator: ", ")))"
+                )
             }
-            let secret = TokenSecret.generate()
-            let hash = TokenSecret.hash(secret)
-            let record = TokenRecord(
-                id: String(hash.prefix(12)), principal: principal, secretHash: hash, createdAt: now(),
-                createdBy: identity.name)
+            try policy.requireAdmin(by: identity, for: "create tokens")
             try await metadata.saveToken(record)
             return (
-                CreatedToken(id: record.id, principal: principal, secret: secret, bootstrap: bootstrap),
-                ["token": record.id, "bootstrap": "\(bootstrap)"]
+                CreatedToken(id: record.id, principal: principal, secret: secret, bootstrap: false),
+                ["token": record.id, "bootstrap": "false"]
             )
         }
     }
@@ -64,10 +72,5 @@ extension Workspace {
             throw error
         }
         return try await metadata.tokens()
-    }
-
-    /// Bootstrap is open only until the first admin token exists; revoking it later does not reopen it.
-    private func hasEverHadAdminToken() async throws -> Bool {
-        try await metadata.tokens().contains { policy.principalIsAdmin($0.principal) }
     }
 }

@@ -20,7 +20,7 @@ public struct Workspace: Sendable {
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, identity: Identity,
-        gate: (any QualityGate)?, git: any GitInspector = GitWorkTree(),
+        gate: (any QualityGate)?, git: any GitInspector = GitWorkTree(), appliedPolicy: AppliedPolicy? = nil,
         now: @escaping @Sendable () -> Timestamp = { .now() },
         logger: Logger = Logger(label: "sluice"), checkpoint: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
@@ -28,7 +28,7 @@ public struct Workspace: Sendable {
         self.objects = objects
         self.metadata = metadata
         self.identity = identity
-        self.policy = AccessPolicy(project: project)
+        self.policy = AccessPolicy(applied: appliedPolicy ?? AppliedPolicy(project: project))
         self.gate = gate
         self.git = git
         self.now = now
@@ -65,6 +65,17 @@ public struct Workspace: Sendable {
         } catch let error as AccessDenied {
             let target = zone.map { "\(environment):\($0)" } ?? environment
             try await record("read", target: target, outcome: .denied, details: ["reason": error.message])
+            throw error
+        }
+    }
+
+    /// Checks that the identity may read `dataset` (grant and classification ceiling); audits a denial.
+    func requireRead(_ environment: String, dataset: DatasetName) async throws {
+        do {
+            try policy.requireRead(dataset, in: environment, by: identity)
+        } catch let error as AccessDenied {
+            try await record(
+                "read", target: "\(environment):\(dataset)", outcome: .denied, details: ["reason": error.message])
             throw error
         }
     }

@@ -96,10 +96,20 @@ public actor InMemoryMetadataStore: MetadataStore {
     public func auditEvents() -> [AuditEvent] { events }
     public func auditHead() -> AuditHead? { head }
 
+    public func latestAudit(action: String, outcome: AuditOutcome) -> AuditEvent? {
+        events.last { $0.draft.action == action && $0.draft.outcome == outcome }
+    }
+
     /// Replaces the stored events as they are, to test tamper detection.
     public func replaceAuditEvents(_ replacement: [AuditEvent]) { events = replacement }
 
     public func saveToken(_ token: TokenRecord) { tokenRecords.append(token) }
+
+    public func saveFirstToken(_ token: TokenRecord, audit: AuditDraft) throws -> AuditEvent? {
+        guard tokenRecords.isEmpty else { return nil }
+        tokenRecords.append(token)
+        return try appendAudit(audit)
+    }
     public func token(secretHash: String) -> TokenRecord? { tokenRecords.first { $0.secretHash == secretHash } }
     public func tokens() -> [TokenRecord] { tokenRecords }
 

@@ -124,6 +124,9 @@ extension SQLiteMetadataStore {
             try db.execute(
                 sql: "CREATE TABLE collected_versions (version TEXT PRIMARY KEY NOT NULL, at INTEGER NOT NULL)")
         }
+        migrator.registerMigration("v6-audit-action") { db in
+            try db.execute(sql: "CREATE INDEX audit_action ON audit (action, outcome)")
+        }
         return migrator
     }
 }

@@ -233,25 +233,37 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func appendAudit(_ draft: AuditDraft) async throws -> AuditEvent {
         let details = try CanonicalJSON.encode(draft.details)
-        return try await writeImmediately { db in
-            let previous = try Row.fetchOne(db, sql: "SELECT * FROM audit ORDER BY rowid DESC LIMIT 1").map(
-                Self.auditEvent(from:))
-            let event = try AuditEvent.seal(draft, after: previous)
-            try db.execute(
-                sql: """
-                    INSERT INTO audit (seq, time, principal, authentication, action, target, outcome, details, previous_hash, hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    event.sequence, draft.time.milliseconds, draft.principal, draft.authentication.rawValue,
-                    draft.action, draft.target,
-                    draft.outcome.rawValue, String(decoding: details, as: UTF8.self), event.previousHash, event.hash,
-                ])
-            try db.execute(
-                sql:
-                    "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-                arguments: [event.sequence, event.hash])
-            return event
+        return try await writeImmediately { db in try Self.append(draft, details: details, in: db) }
+    }
+
+    /// Seals and appends an event inside the caller's transaction, so a change and its event land together.
+    static func append(_ draft: AuditDraft, details: Data, in db: Database) throws -> AuditEvent {
+        let previous = try Row.fetchOne(db, sql: "SELECT * FROM audit ORDER BY rowid DESC LIMIT 1").map(
+            Self.auditEvent(from:))
+        let event = try AuditEvent.seal(draft, after: previous)
+        try db.execute(
+            sql: """
+                INSERT INTO audit (seq, time, principal, authentication, action, target, outcome, details, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                event.sequence, draft.time.milliseconds, draft.principal, draft.authentication.rawValue,
+                draft.action, draft.target,
+                draft.outcome.rawValue, String(decoding: details, as: UTF8.self), event.previousHash, event.hash,
+            ])
+        try db.execute(
+            sql:
+                "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            arguments: [event.sequence, event.hash])
+        return event
+    }
+
+    public func latestAudit(action: String, outcome: AuditOutcome) async throws -> AuditEvent? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM audit WHERE action = ? AND outcome = ? ORDER BY rowid DESC LIMIT 1",
+                arguments: [action, outcome.rawValue]
+            ).map(Self.auditEvent(from:))
         }
     }
 
@@ -291,6 +303,17 @@ public final class SQLiteMetadataStore: MetadataStore {
             try db.execute(
                 sql: "INSERT INTO tokens (id, principal, secret_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
                 arguments: [token.id, token.principal, token.secretHash, token.createdAt.milliseconds, token.createdBy])
+        }
+    }
+
+    public func saveFirstToken(_ token: TokenRecord, audit: AuditDraft) async throws -> AuditEvent? {
+        let details = try CanonicalJSON.encode(audit.details)
+        return try await writeImmediately { db in
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM tokens") == 0 else { return nil }
+            try db.execute(
+                sql: "INSERT INTO tokens (id, principal, secret_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
+                arguments: [token.id, token.principal, token.secretHash, token.createdAt.milliseconds, token.createdBy])
+            return try Self.append(audit, details: details, in: db)
         }
     }
 

@@ -42,7 +42,8 @@ final class Harness: @unchecked Sendable {
 
     var anonymous: Identity {
         Identity(
-            principal: nil, role: IdentityResolver(project: project, metadata: metadata).anonymousRole,
+            principal: nil,
+            role: IdentityResolver(policy: AppliedPolicy(project: project), metadata: metadata).anonymousRole,
             authentication: .anonymous)
     }
 
