@@ -61,4 +61,21 @@ import Testing
         #expect(
             ["must be one SELECT", "Multiple statements", "not authorized"].contains(where: said.contains), "\(said)")
     }
+
+    /// A value holding a line break in any spelling is quoted on the way out of a sql step, so it stays one
+    /// field of one row.
+    @Test func hostileValuesStayInsideTheirField() throws {
+        let project = try CLIProject()
+        try project.write(
+            "models/clean_orders.sql",
+            "SELECT order_id, 'x' || char(13) || char(10) || 'y,\"z' AS note FROM raw.orders\n")
+        try project.commit("values with line breaks")
+        try project.makeTokens()
+        try project.ingestCustomers()
+        #expect(try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0)
+        let run = try project.run(as: "ci", ["run", "daily", "--env", "dev", "--select", "clean_orders"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let data = try project.run(as: "alice", ["cat", "staged.orders"]).stdout
+        #expect(data == "order_id,note\n1,\"x\r\ny,\"\"z\"\n", "\(data.debugDescription)")
+    }
 }

@@ -63,34 +63,7 @@ public struct CSVMasker {
 
     private mutating func finishHeader() {
         inHeader = false
-        masked = Self.names(header).map { mask.masks($0) }
-    }
-
-    /// The header's column names (quotes removed).
-    static func names(_ line: [UInt8]) -> [String] {
-        var names: [String] = []
-        var current: [UInt8] = []
-        var quoted = false
-        var index = 0
-        while index < line.count {
-            let byte = line[index]
-            if byte == UInt8(ascii: "\"") {
-                if quoted && index + 1 < line.count && line[index + 1] == UInt8(ascii: "\"") {
-                    current.append(byte)
-                    index += 1
-                } else {
-                    quoted.toggle()
-                }
-            } else if byte == UInt8(ascii: ",") && !quoted {
-                names.append(String(decoding: current, as: UTF8.self))
-                current = []
-            } else if !(byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")) || quoted {
-                current.append(byte)
-            }
-            index += 1
-        }
-        names.append(String(decoding: current, as: UTF8.self))
-        if let first = names.first, first.hasPrefix("\u{FEFF}") { names[0] = String(first.dropFirst()) }
-        return names
+        masked = header.withUnsafeBytes { HeaderReader.columns($0, format: .csv, delimiter: UInt8(ascii: ",")) }
+            .map { mask.masks($0) }
     }
 }
