@@ -13,7 +13,7 @@ public struct ContractGate: QualityGate {
     }
 
     public func validate(
-        dataset: Dataset, format: DataFormat, delimiter: UInt8, files: [(name: String, url: URL)],
+        dataset: Dataset, format: DataFormat, delimiter: UInt8, files: [GateFile],
         references: [String: Set<String>?], now: Timestamp, rows: RowDelivery,
         onHeader: (Int, UnsafeRawBufferPointer) throws -> Void, onRow: (RowVerdict) throws -> Void
     ) throws -> ValidationReport {
@@ -21,8 +21,11 @@ public struct ContractGate: QualityGate {
             dataset: dataset, format: format, delimiter: delimiter, references: references, now: now,
             maxRecordBytes: maxRecordBytes)
         validator.progress = progress
-        let sources: [(name: String, source: any ByteSource)] = try files.map {
-            ($0.name, try FileByteSource(url: $0.url))
+        let sources: [(name: String, source: any ByteSource)] = try files.map { file in
+            if file.segments.count == 1, case .file(let url) = file.segments[0] {
+                return (file.name, try FileByteSource(url: url))
+            }
+            return (file.name, try ConcatenatedByteSource(file.segments))
         }
         return try validator.validate(sources, rows: rows, onHeader: onHeader, onRow: onRow)
     }
@@ -32,7 +35,7 @@ public struct ContractGate: QualityGate {
     ) throws -> Set<String> {
         let type = type ?? .string
         var values = Set<String>()
-        let source = DataByteSource(data)
+        let source = ConcatenatedByteSource(data)
         switch format {
         case .csv:
             let reader = CSVReader(source: source, delimiter: delimiter, maxRecordBytes: maxRecordBytes)

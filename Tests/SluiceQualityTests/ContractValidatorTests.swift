@@ -31,7 +31,7 @@ import Testing
         _ dataset: Dataset, _ text: String, format: DataFormat = .csv, references: [String: Set<String>?] = [:]
     ) throws -> ValidationReport {
         try ContractValidator(dataset: dataset, format: format, references: references, now: Self.now)
-            .validate([(name: "t.csv", source: DataByteSource([Data(text.utf8)]))])
+            .validate([(name: "t.csv", source: ConcatenatedByteSource([Data(text.utf8)]))])
     }
 
     func check(_ report: ValidationReport, _ id: String) throws -> CheckResult {

@@ -74,7 +74,7 @@ import Testing
             workers: workers)
         var verdicts: [String] = []
         let report = try validator.validate(
-            [(name: "t.csv", source: DataByteSource([Data(text.utf8)]))], rows: .all,
+            [(name: "t.csv", source: ConcatenatedByteSource([Data(text.utf8)]))], rows: .all,
             onRow: { verdict in
                 verdicts.append(
                     "\(verdict.line):\(verdict.failed.joined(separator: "+")):\(String(decoding: verdict.raw, as: UTF8.self))"

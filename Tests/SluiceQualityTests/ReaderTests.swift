@@ -19,7 +19,8 @@ import Testing
     func csv(_ bytes: [UInt8], delimiter: Character = ",", limit: Int = 1 << 20, pieces: Int = 1) throws -> [Row] {
         let size = max(1, bytes.count / pieces)
         let parts = stride(from: 0, to: bytes.count, by: size).map { Data(bytes[$0..<min(bytes.count, $0 + size)]) }
-        let reader = CSVReader(source: DataByteSource(parts), delimiter: delimiter.asciiValue!, maxRecordBytes: limit)
+        let reader = CSVReader(
+            source: ConcatenatedByteSource(parts), delimiter: delimiter.asciiValue!, maxRecordBytes: limit)
         var rows: [Row] = []
         while try reader.next() {
             rows.append(
@@ -72,7 +73,7 @@ import Testing
         let bytes =
             Array("{\"id\":1}\n\n{\"id\":\n[1,2]\n".utf8) + [0x7B, 0xFF, 0x7D, 0x0A]
             + Array("{\"id\":\(String(repeating: "9", count: 5000))}\n{\"id\":2}".utf8)
-        let reader = JSONLinesReader(source: DataByteSource([Data(bytes)]), maxRecordBytes: 2048)
+        let reader = JSONLinesReader(source: ConcatenatedByteSource([Data(bytes)]), maxRecordBytes: 2048)
         var seen: [(Int64, String?)] = []
         while try reader.next() { seen.append((reader.recordLine, reader.problem?.code)) }
         #expect(seen.map(\.0) == [1, 3, 4, 5, 6, 7])

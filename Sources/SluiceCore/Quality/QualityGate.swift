@@ -27,12 +27,28 @@ public enum RowDelivery: Sendable {
     case all
 }
 
+/// One file as the gate reads it: the bytes that will land, never a path someone else can still change.
+public struct GateFile: Sendable {
+    public var name: String
+    public var segments: [ByteSegment]
+
+    public init(name: String, segments: [ByteSegment]) {
+        self.name = name
+        self.segments = segments
+    }
+
+    /// A file read in place (ad hoc checks, which land nothing).
+    public init(name: String, url: URL) {
+        self.init(name: name, segments: [.file(url)])
+    }
+}
+
 /// Checks incoming data against a dataset's contract before anything lands. SluiceQuality provides the
 /// engine; the workspace only decides what lands, what is quarantined and what is refused.
 public protocol QualityGate: Sendable {
     /// Streams `files` through every check of `dataset`, calling back with each header and each row.
     func validate(
-        dataset: Dataset, format: DataFormat, delimiter: UInt8, files: [(name: String, url: URL)],
+        dataset: Dataset, format: DataFormat, delimiter: UInt8, files: [GateFile],
         references: [String: Set<String>?], now: Timestamp, rows: RowDelivery,
         onHeader: (Int, UnsafeRawBufferPointer) throws -> Void, onRow: (RowVerdict) throws -> Void
     ) throws -> ValidationReport

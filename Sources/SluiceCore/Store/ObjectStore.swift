@@ -10,6 +10,9 @@ public protocol ObjectStore: Sendable {
     func makeWriter() throws -> any ObjectWriter
     /// Makes staged objects durable, then visible under their ids (an id already present is kept as it is).
     func publish(_ staged: [StagedObject]) async throws
+    /// The bytes of a staged object as they will be published: what a quality gate reads, so that the bytes
+    /// checked are the bytes that land.
+    func stagedContent(_ staged: StagedObject) throws -> ByteSegment
     /// Throws staged objects away (after a failure before publishing); never fails.
     func discard(_ staged: [StagedObject]) async
     /// Stores small content in one call.
@@ -65,4 +68,10 @@ public struct StagedObject: Hashable, Sendable {
         self.size = size
         self.token = token
     }
+}
+
+/// Where bytes can be read from: a file, or memory.
+public enum ByteSegment: Sendable {
+    case file(URL)
+    case bytes(Data)
 }

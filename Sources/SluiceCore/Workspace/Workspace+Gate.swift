@@ -14,14 +14,14 @@ extension Workspace {
     /// Checks a batch against its dataset's contract. Returns how it lands, or throws `GateFailed` after
     /// putting the whole batch in quarantine.
     func gateIncoming(
-        _ source: Source, inputs: [Snapshotter.Input], environment: String, head: Commit?
+        _ source: Source, snapshot: Snapshotter.Result, environment: String, head: Commit?
     ) async throws
         -> GateVerdict
     {
         guard let dataset = project.datasets[source.into] else {
             throw InternalError("source \(source.name) feeds undeclared dataset \(source.into)")
         }
-        let files = inputs.map { (name: $0.name, url: $0.url) }
+        let files = try gateFiles(snapshot)
         guard !dataset.columns.isEmpty || !dataset.checks.isEmpty else {
             let report = ValidationReport(
                 dataset: dataset.name.description, files: files.map(\.name), rows: 0, validRows: 0, invalidRows: 0,
@@ -56,7 +56,7 @@ extension Workspace {
         }
         if let refusal {
             quarantineWriter?.abandon()
-            try await reject(source, inputs: inputs, environment: environment, report: report, reason: refusal)
+            try await reject(source, snapshot: snapshot, environment: environment, report: report, reason: refusal)
         }
         guard report.invalidRows > 0 else {
             quarantineWriter?.abandon()
@@ -112,12 +112,10 @@ extension Workspace {
 
     /// Puts a refused batch in quarantine as it arrived, records the failed gate, and throws `GateFailed`.
     private func reject(
-        _ source: Source, inputs: [Snapshotter.Input], environment: String, report: ValidationReport, reason: String
+        _ source: Source, snapshot: Snapshotter.Result, environment: String, report: ValidationReport, reason: String
     )
         async throws -> Never
     {
-        let snapshot = try await Snapshotter(objects: objects).stage(
-            inputs, format: source.format, delimiter: source.delimiter)
         try await objects.publish(snapshot.staged)
         let batch = QuarantineBatch(
             id: Self.quarantineID(), kind: .rejected, dataset: source.into, environment: environment,
@@ -131,6 +129,22 @@ extension Workspace {
                 quarantine: batch.id,
                 origin: "ingest \(source.name)", passed: false, report: report, at: now()))
         throw GateFailed(report: report, reason: reason, quarantineID: batch.id)
+    }
+
+    /// The staged bytes of each file of a snapshot, as the gate reads them.
+    func gateFiles(_ snapshot: Snapshotter.Result) throws -> [GateFile] {
+        var staged: [ObjectID: StagedObject] = [:]
+        for object in snapshot.staged where staged[object.id] == nil { staged[object.id] = object }
+        return try snapshot.files.map { file in
+            GateFile(
+                name: file.name,
+                segments: try file.chunks.map { chunk in
+                    guard let object = staged[chunk.object] else {
+                        throw InternalError("chunk \(chunk.object.short) of \(file.name) was not staged")
+                    }
+                    return try objects.stagedContent(object)
+                })
+        }
     }
 
     /// Values of every `references` check's target column in the environment's current data.

@@ -52,14 +52,27 @@ extension Workspace {
         let record = try await environmentRecord(environment)
         let inputs = try snapshotInputs(source, files: files)
         let parent = try await headCommit(of: record)
-        // The gate runs before anything is staged: a refused batch goes to quarantine, never to the environment.
-        let verdict = try await gateIncoming(source, inputs: inputs, environment: environment, head: parent)
+        // The landing files are read once, into private staged objects; the gate checks those bytes, so what
+        // lands is exactly what was checked, whatever happens to the landing files meanwhile. Nothing is
+        // visible before the gate passes: a refused batch goes to quarantine, never to the environment.
+        let staged = try await Snapshotter(objects: objects).stage(
+            inputs, format: source.format, delimiter: source.delimiter)
+        await checkpoint("ingest.snapshotted")
+        let verdict: GateVerdict
+        do {
+            verdict = try await gateIncoming(source, snapshot: staged, environment: environment, head: parent)
+        } catch let error as GateFailed {
+            throw error
+        } catch {
+            await objects.discard(staged.staged)
+            throw error
+        }
         let snapshot: Snapshotter.Result
         if let filtered = verdict.filtered {
             snapshot = filtered
+            await objects.discard(staged.staged)
         } else {
-            snapshot = try await Snapshotter(objects: objects).stage(
-                inputs, format: source.format, delimiter: source.delimiter)
+            snapshot = staged
         }
         await checkpoint("ingest.staged")
         let manifest = VersionManifest(

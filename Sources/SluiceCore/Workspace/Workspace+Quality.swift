@@ -70,7 +70,7 @@ extension Workspace {
         let references = try await referenceValues(for: declared, head: head, gate: gate)
         return try gate.validate(
             dataset: declared, format: format, delimiter: source?.delimiter ?? UInt8(ascii: ","),
-            files: [(name: file.lastPathComponent, url: file)], references: references, now: now(), rows: .none,
+            files: [GateFile(name: file.lastPathComponent, url: file)], references: references, now: now(), rows: .none,
             onHeader: { _, _ in },
             onRow: { _ in })
     }

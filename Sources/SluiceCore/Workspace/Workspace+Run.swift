@@ -84,18 +84,25 @@ extension Workspace {
         guard let dataset = project.datasets[name] else {
             throw InternalError("step output \(name) is not a declared dataset")
         }
-        let files = [(name: "\(name).csv", url: file)]
+        // Staged first and checked there: a process the step left behind cannot change what lands.
+        let snapshot = try await Snapshotter(objects: objects).stage(
+            [.init(url: file, name: "\(name).csv")], format: .csv, delimiter: UInt8(ascii: ","))
         var report = ValidationReport(
-            dataset: name.description, files: files.map(\.name), rows: 0, validRows: 0, invalidRows: 0,
+            dataset: name.description, files: ["\(name).csv"], rows: 0, validRows: 0, invalidRows: 0,
             batchProblems: [], checks: [], checkedAt: now())
-        if !dataset.columns.isEmpty || !dataset.checks.isEmpty {
-            guard let gate else {
-                throw InternalError("\(name) declares a contract but this engine has no quality gate configured")
+        do {
+            if !dataset.columns.isEmpty || !dataset.checks.isEmpty {
+                guard let gate else {
+                    throw InternalError("\(name) declares a contract but this engine has no quality gate configured")
+                }
+                let references = try await referenceValues(for: dataset, head: head, gate: gate)
+                report = try gate.validate(
+                    dataset: dataset, format: .csv, delimiter: UInt8(ascii: ","), files: try gateFiles(snapshot),
+                    references: references, now: now(), rows: .none, onHeader: { _, _ in }, onRow: { _ in })
             }
-            let references = try await referenceValues(for: dataset, head: head, gate: gate)
-            report = try gate.validate(
-                dataset: dataset, format: .csv, delimiter: UInt8(ascii: ","), files: files, references: references,
-                now: now(), rows: .none, onHeader: { _, _ in }, onRow: { _ in })
+        } catch {
+            await objects.discard(snapshot.staged)
+            throw error
         }
         let failure =
             !report.batchProblems.isEmpty
@@ -103,13 +110,14 @@ extension Workspace {
             : report.invalidRows > 0 ? "\(report.invalidRows) rows failed error checks" : nil
         if let failure {
             // Nothing is stored for a refused output; the gate result is kept.
+            await objects.discard(snapshot.staged)
             try await metadata.saveCheckRun(
                 CheckRun(
                     id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: nil,
                     quarantine: nil, origin: origin, passed: false, report: report, at: now()))
             throw GateFailed(report: report, reason: failure, quarantineID: nil)
         }
-        let version = try await storeVersion(name, file: file)
+        let version = try await storeVersion(name, snapshot: snapshot)
         try await metadata.saveCheckRun(
             CheckRun(
                 id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: version.id,
@@ -128,6 +136,11 @@ extension Workspace {
     private func storeVersion(_ dataset: DatasetName, file: URL) async throws -> DatasetVersion {
         let snapshot = try await Snapshotter(objects: objects).stage(
             [.init(url: file, name: "\(dataset).csv")], format: .csv, delimiter: UInt8(ascii: ","))
+        return try await storeVersion(dataset, snapshot: snapshot)
+    }
+
+    /// Publishes a staged CSV snapshot as a version of `dataset`.
+    private func storeVersion(_ dataset: DatasetName, snapshot: Snapshotter.Result) async throws -> DatasetVersion {
         let manifest = VersionManifest(dataset: dataset, format: .csv, files: snapshot.files, schema: snapshot.schema)
         let version = try DatasetVersion(manifest: manifest, createdAt: now(), createdBy: identity.name)
         try await objects.publish(snapshot.staged)

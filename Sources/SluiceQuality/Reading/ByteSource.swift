@@ -95,47 +95,83 @@ public final class FileByteSource: ByteSource {
     }
 }
 
-/// Pieces of data read as if they were one file (a stored file's chunks).
-public final class DataByteSource: ByteSource {
-    private let pieces: [Data]
-    /// Where each piece starts.
+/// Several sources read as if they were one file: a stored file's chunks, in memory or staged on disk.
+public final class ConcatenatedByteSource: ByteSource {
+    private let parts: [any ByteSource]
+    /// Where each part starts.
     private let offsets: [Int]
     public let size: Int
 
-    public init(_ pieces: [Data]) {
-        self.pieces = pieces
+    public init(_ parts: [any ByteSource]) {
+        self.parts = parts
         var offsets: [Int] = []
         var total = 0
-        for piece in pieces {
+        for part in parts {
             offsets.append(total)
-            total += piece.count
+            total += part.size
         }
         self.offsets = offsets
         size = total
     }
 
+    /// Pieces of data in memory.
+    public convenience init(_ pieces: [Data]) {
+        self.init(pieces.map { MemoryByteSource($0) })
+    }
+
+    /// The bytes a gate reads for one file: staged files and in-memory bytes, in order.
+    public convenience init(_ segments: [ByteSegment]) throws {
+        self.init(
+            try segments.map { segment -> any ByteSource in
+                switch segment {
+                case .file(let url): return try FileByteSource(url: url)
+                case .bytes(let data): return MemoryByteSource(data)
+                }
+            })
+    }
+
     public func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard offset < size, !buffer.isEmpty else { return 0 }
-        // The last piece starting at or before `offset`.
+        // The last part starting at or before `offset`.
         var low = 0
         var high = offsets.count - 1
         while low < high {
             let middle = (low + high + 1) / 2
             if offsets[middle] <= offset { low = middle } else { high = middle - 1 }
         }
-        var piece = low
+        var part = low
         var copied = 0
-        while copied < buffer.count && piece < pieces.count {
-            let within = offset + copied - offsets[piece]
-            let count = min(pieces[piece].count - within, buffer.count - copied)
-            if count > 0 {
-                pieces[piece].withUnsafeBytes { bytes in
-                    (buffer.baseAddress! + copied).copyMemory(from: bytes.baseAddress! + within, byteCount: count)
-                }
+        while copied < buffer.count && part < parts.count {
+            let within = offset + copied - offsets[part]
+            let wanted = min(parts[part].size - within, buffer.count - copied)
+            if wanted > 0 {
+                let count = try parts[part].readFully(
+                    at: within, into: UnsafeMutableRawBufferPointer(rebasing: buffer[copied..<(copied + wanted)]))
                 copied += count
+                // A part shorter than it said (a file cut meanwhile) ends the source there.
+                if count < wanted { break }
             }
-            piece += 1
+            part += 1
         }
         return copied
+    }
+}
+
+/// Bytes in memory.
+final class MemoryByteSource: ByteSource {
+    private let data: Data
+    var size: Int { data.count }
+
+    init(_ data: Data) {
+        self.data = data
+    }
+
+    func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard offset < data.count else { return 0 }
+        let count = min(buffer.count, data.count - offset)
+        data.withUnsafeBytes { bytes in
+            buffer.baseAddress!.copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
+        }
+        return count
     }
 }

@@ -64,6 +64,10 @@ public struct LocalObjectStore: ObjectStore {
         }
     }
 
+    public func stagedContent(_ staged: StagedObject) throws -> ByteSegment {
+        .file(URL(fileURLWithPath: staged.token))
+    }
+
     public func discard(_ staged: [StagedObject]) async {
         for object in staged { unlink(object.token) }
     }

@@ -46,6 +46,13 @@ public final class InMemoryObjectStore: ObjectStore, @unchecked Sendable {
         }
     }
 
+    public func stagedContent(_ staged: StagedObject) throws -> ByteSegment {
+        guard let data = lock.withLock({ self.staged[staged.token] }) else {
+            throw InternalError("object \(staged.id.short) is not staged")
+        }
+        return .bytes(data)
+    }
+
     public func discard(_ staged: [StagedObject]) async {
         lock.withLock {
             for object in staged { self.staged.removeValue(forKey: object.token) }
