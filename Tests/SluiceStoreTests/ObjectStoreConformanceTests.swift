@@ -98,10 +98,27 @@ import Testing
         #expect(listed.map(\.id) == [a, b].sorted())
         #expect(listed.first { $0.id == b }?.bytes == 6)
         #expect(listed.allSatisfy { $0.writtenAt.milliseconds >= before })
-        try await store.delete(a)
-        try await store.delete(a)  // absent: no error
+        let later = Timestamp(milliseconds: Timestamp.now().milliseconds + 60_000)
+        #expect(try await store.delete([a], writtenBefore: later) == [a])
+        #expect(try await store.delete([a], writtenBefore: later).isEmpty)  // absent: no error
         #expect(try await !store.contains(a))
         #expect(try await store.inventory().map(\.id) == [b])
+    }
+
+    /// The collector judged an object old; it is published again before the sweep: it must stay.
+    @Test(arguments: Backend.allCases) func anObjectWrittenAgainAfterTheCutoffIsNotDeleted(
+        _ backend: Backend
+    ) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        let id = try await store.put(Data("again".utf8))
+        let cutoff = try #require(try await store.inventory().first?.writtenAt)
+        try await Task.sleep(for: .milliseconds(5))
+        let writer = try store.makeWriter()
+        try Data("again".utf8).withUnsafeBytes { try writer.write($0) }
+        try await store.publish([try writer.finish(id: id, size: 5)])
+        #expect(try await store.delete([id], writtenBefore: cutoff).isEmpty)
+        #expect(try await store.read(id) == Data("again".utf8))
     }
 
     @Test func storingExistingBytesAgainRefreshesTheirWriteTime() async throws {

@@ -30,8 +30,11 @@ public protocol ObjectStore: Sendable {
     /// Every stored object with its size and when it was last written (publishing bytes that are already
     /// there counts as writing them), for the garbage collector's grace period.
     func inventory() async throws -> [StoredObject]
-    /// Deletes an object; an absent one is no error. Only the garbage collector calls this.
-    func delete(_ id: ObjectID) async throws
+    /// Deletes each object still last written at or before `cutoff`, atomically with respect to `publish`
+    /// and `put` (which mark what they write as written now): an object published again after the
+    /// collector judged it survives. Returns the ids deleted; an absent one is no error. Only the garbage
+    /// collector calls this.
+    func delete(_ ids: [ObjectID], writtenBefore cutoff: Timestamp) async throws -> Set<ObjectID>
 }
 
 /// An object as listed by `ObjectStore.inventory`.

@@ -192,8 +192,13 @@ extension Workspace {
             }
         }
         guard !dryRun else { return report }
-        // Sweep, in audited batches: the event names the objects before they go.
+        await checkpoint("gc.inventoried")
+        // Sweep, in audited batches: the event names the objects before they go. The store deletes an
+        // object only if it is still as old as the cutoff, atomically with publishing: one published again
+        // since it was judged (a racing ingest of identical bytes) stays, and is counted as kept.
         let batchSize = 1_000
+        var swept: [GCReport.DeletedObject] = []
+        let judged = Timestamp(milliseconds: cutoff)
         for start in stride(from: 0, to: report.objects.count, by: batchSize) {
             let batch = report.objects[start..<min(start + batchSize, report.objects.count)]
             try await record(
@@ -202,11 +207,25 @@ extension Workspace {
                     "count": "\(batch.count)", "bytes": "\(batch.reduce(0) { $0 + $1.bytes })",
                     "objects": batch.map(\.id.hex).joined(separator: " "),
                 ])
+            var deleted = Set<ObjectID>()
             for object in batch {
-                try await objects.delete(object.id)
+                deleted.formUnion(try await objects.delete([object.id], writtenBefore: judged))
                 await checkpoint("gc.sweep")
             }
+            let kept = batch.filter { !deleted.contains($0.id) }
+            if !kept.isEmpty {
+                try await record(
+                    "gc.keep", target: "objects", outcome: .succeeded,
+                    details: [
+                        "reason": "written again after they were judged", "count": "\(kept.count)",
+                        "objects": kept.map(\.id.hex).joined(separator: " "),
+                    ])
+            }
+            swept += batch.filter { deleted.contains($0.id) }
+            report.keptRecent += kept.count
         }
+        report.objects = swept
+        report.bytes = swept.reduce(0) { $0 + $1.bytes }
         return report
     }
 

@@ -51,10 +51,17 @@ public struct LocalObjectStore: ObjectStore {
                 try FileIO.makeDirectory(shard)
                 newShard = true
             }
-            // Renaming over an object already there replaces it with identical bytes: deduplication
-            // without a lookup, and readers of the old file keep reading it.
-            let target = path(of: object.id)
-            guard rename(object.token, target) == 0 else { throw FileIO.failure("moving an object into", target) }
+        }
+        try withObjectsLock(exclusive: false) {
+            for object in staged {
+                // Written now, whenever it was staged: a collection judging the object before this publish
+                // leaves it alone. Renaming over an object already there replaces it with identical bytes:
+                // deduplication without a lookup, and readers of the old file keep reading it.
+                let target = path(of: object.id)
+                guard utimensat(AT_FDCWD, object.token, nil, 0) == 0, rename(object.token, target) == 0 else {
+                    throw FileIO.failure("moving an object into", target)
+                }
+            }
         }
         if batch {
             try FileIO.flushFileSystem(containing: objectsPath, files: [])
@@ -75,7 +82,7 @@ public struct LocalObjectStore: ObjectStore {
     public func put(_ data: Data) async throws -> ObjectID {
         let id = ObjectID.hashing(data)
         // Already there: mark it written now, so a collection that started earlier leaves it alone.
-        if utimensat(AT_FDCWD, path(of: id), nil, 0) == 0 { return id }
+        if try withObjectsLock(exclusive: false, { utimensat(AT_FDCWD, path(of: id), nil, 0) == 0 }) { return id }
         let writer = try makeWriter()
         do {
             try data.withUnsafeBytes { try writer.write($0) }
@@ -143,16 +150,45 @@ public struct LocalObjectStore: ObjectStore {
                 guard let id = ObjectID(hex: shard + rest) else { continue }
                 var info = stat()
                 guard stat("\(folder)/\(rest)", &info) == 0 else { continue }  // deleted meanwhile
-                let milliseconds = Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
                 objects.append(
-                    StoredObject(id: id, bytes: Int64(info.st_size), writtenAt: Timestamp(milliseconds: milliseconds)))
+                    StoredObject(
+                        id: id, bytes: Int64(info.st_size),
+                        writtenAt: Timestamp(milliseconds: Self.milliseconds(info.st_mtim))))
             }
         }
         return objects.sorted { $0.id < $1.id }
     }
 
-    public func delete(_ id: ObjectID) async throws {
-        guard unlink(path(of: id)) == 0 || errno == ENOENT else { throw FileIO.failure("deleting", path(of: id)) }
+    public func delete(_ ids: [ObjectID], writtenBefore cutoff: Timestamp) async throws -> Set<ObjectID> {
+        try withObjectsLock(exclusive: true) {
+            var deleted = Set<ObjectID>()
+            for id in ids {
+                var info = stat()
+                guard stat(path(of: id), &info) == 0 else { continue }
+                guard Self.milliseconds(info.st_mtim) <= cutoff.milliseconds else { continue }  // published again
+                guard unlink(path(of: id)) == 0 || errno == ENOENT else {
+                    throw FileIO.failure("deleting", path(of: id))
+                }
+                deleted.insert(id)
+            }
+            return deleted
+        }
+    }
+
+    /// Publishing and putting hold this lock shared, the collector's deletions exclusive: a deletion's
+    /// check of when an object was written and its unlink cannot interleave with a publish of the object.
+    func withObjectsLock<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
+        let descriptor = open("\(root.path)/objects.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw FileIO.failure("opening", "\(root.path)/objects.lock") }
+        defer { close(descriptor) }
+        while flock(descriptor, exclusive ? LOCK_EX : LOCK_SH) != 0 {
+            guard errno == EINTR else { throw FileIO.failure("locking", "\(root.path)/objects.lock") }
+        }
+        return try body()
+    }
+
+    static func milliseconds(_ time: timespec) -> Int64 {
+        Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
     }
 
     public func verify(_ id: ObjectID) async throws -> Bool {

@@ -93,10 +93,15 @@ public final class InMemoryObjectStore: ObjectStore, @unchecked Sendable {
         }
     }
 
-    public func delete(_ id: ObjectID) async throws {
+    public func delete(_ ids: [ObjectID], writtenBefore cutoff: Timestamp) async throws -> Set<ObjectID> {
         lock.withLock {
-            objects[id] = nil
-            written[id] = nil
+            var deleted = Set<ObjectID>()
+            for id in ids where objects[id] != nil && (written[id]?.milliseconds ?? 0) <= cutoff.milliseconds {
+                objects[id] = nil
+                written[id] = nil
+                deleted.insert(id)
+            }
+            return deleted
         }
     }
 
