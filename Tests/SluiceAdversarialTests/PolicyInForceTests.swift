@@ -6,19 +6,15 @@ import Testing
 /// from a clean tree; no edit of the work tree (committed locally or not) changes who may do what.
 @Suite struct PolicyInForceTests {
     static func loosened(_ project: CLIProject) throws -> String {
-        let file = project.folder.appendingPathComponent("sluice.yaml")
-        let original = try String(contentsOf: file, encoding: .utf8)
-        let edited =
-            original
-            .replacingOccurrences(
-                of: "prod: { protected: true }", with: "prod: { lifecycle: { expire_after_idle: 3650d } }"
+        try project.edit("sluice.yaml") {
+            $0.replacingOccurrences(
+                of: "prod: { protected: true }",
+                with: "prod: { protected: false, lifecycle: { expire_after_idle: 3650d } }"
             )
             .replacingOccurrences(
                 of: "engineer: { grants: [\"read:*\", \"write:dev\", \"write:sandbox/*\"] }",
                 with: "engineer: { grants: [\"read:*\", \"write:*\", \"promote:*\", \"admin:*\", \"unmask:*\"] }")
-        #expect(edited != original)
-        try project.write("sluice.yaml", edited)
-        return original
+        }
     }
 
     @Test func aWorkTreeEditCannotUnprotectProd() throws {
@@ -81,13 +77,11 @@ import Testing
 
     @Test func scopedAdminIsRefusedByValidation() throws {
         let project = try CLIProject()
-        let file = project.folder.appendingPathComponent("sluice.yaml")
-        let original = try String(contentsOf: file, encoding: .utf8)
-        try project.write(
-            "sluice.yaml",
-            original.replacingOccurrences(
+        try project.edit("sluice.yaml") {
+            $0.replacingOccurrences(
                 of: "engineer: { grants: [\"read:*\", \"write:dev\", \"write:sandbox/*\"] }",
-                with: "engineer: { grants: [\"read:*\", \"write:dev\", \"admin:sandbox/*\"] }"))
+                with: "engineer: { grants: [\"read:*\", \"write:dev\", \"admin:sandbox/*\"] }")
+        }
         let validated = try project.run(["validate"])
         #expect(validated.status == 2)
         #expect(validated.stdout.contains("admin:*") || validated.stderr.contains("admin:*"))

@@ -129,6 +129,16 @@ public final class CLIProject {
         try Data(content.utf8).write(to: url)
     }
 
+    /// Rewrites a project file (without committing); returns what it held before.
+    @discardableResult
+    public func edit(_ path: String, _ change: (String) -> String) throws -> String {
+        let original = try String(contentsOf: folder.appendingPathComponent(path), encoding: .utf8)
+        let changed = change(original)
+        guard changed != original else { throw CLIError(message: "the edit of \(path) changed nothing") }
+        try write(path, changed)
+        return original
+    }
+
     /// Creates tokens: the bootstrap admin token for ops, then the others with it.
     public func makeTokens(_ principals: [String] = ["ci", "alice", "bob"]) throws {
         let ops = try sluice.run(["token", "create", "ops"])

@@ -11,11 +11,19 @@ public struct CheckRun: Hashable, Sendable, Codable {
     public var passed: Bool
     public var report: ValidationReport
     public var at: Timestamp
+    /// The digest of the contract the data was judged against (`Dataset.contractDigest`); `nil` in results
+    /// recorded before it was kept. Promotion into a protected environment trusts only a result judged
+    /// against the contract of the commit being promoted.
+    public var contractDigest: String?
+    /// The project's git commit when it was judged, `-dirty` when the work tree had changes.
+    public var gitCommit: String?
 
     public init(
         id: String, dataset: DatasetName, environment: String, version: ObjectID?, quarantine: String?, origin: String,
-        passed: Bool, report: ValidationReport, at: Timestamp
+        passed: Bool, report: ValidationReport, at: Timestamp, contractDigest: String? = nil, gitCommit: String? = nil
     ) {
+        self.contractDigest = contractDigest
+        self.gitCommit = gitCommit
         self.id = id
         self.dataset = dataset
         self.environment = environment

@@ -13,6 +13,8 @@ public protocol ObjectStore: Sendable {
     /// The bytes of a staged object as they will be published: what a quality gate reads, so that the bytes
     /// checked are the bytes that land.
     func stagedContent(_ staged: StagedObject) throws -> ByteSegment
+    /// The bytes of a stored object where a reader can take them (a file, for local objects).
+    func storedContent(_ id: ObjectID) async throws -> ByteSegment
     /// Throws staged objects away (after a failure before publishing); never fails.
     func discard(_ staged: [StagedObject]) async
     /// Stores small content in one call.

@@ -127,7 +127,8 @@ extension Workspace {
             CheckRun(
                 id: UUID().uuidString.lowercased(), dataset: source.into, environment: environment, version: nil,
                 quarantine: batch.id,
-                origin: "ingest \(source.name)", passed: false, report: report, at: now()))
+                origin: "ingest \(source.name)", passed: false, report: report, at: now(),
+                contractDigest: project.datasets[source.into]?.contractDigest, gitCommit: recordedGitCommit))
         throw GateFailed(report: report, reason: reason, quarantineID: batch.id)
     }
 

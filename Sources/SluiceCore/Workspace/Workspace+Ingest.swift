@@ -89,8 +89,9 @@ extension Workspace {
         try await metadata.saveCheckRun(
             CheckRun(
                 id: UUID().uuidString.lowercased(), dataset: source.into, environment: environment, version: version.id,
-                quarantine: quarantine, origin: "ingest \(source.name)", passed: true, report: verdict.report, at: now()
-            ))
+                quarantine: quarantine, origin: "ingest \(source.name)", passed: true, report: verdict.report,
+                at: now(),
+                contractDigest: project.datasets[source.into]?.contractDigest, gitCommit: recordedGitCommit))
 
         if parent?.version(of: source.into) == version.id, let parent {
             try await metadata.touchEnvironment(environment, at: now())

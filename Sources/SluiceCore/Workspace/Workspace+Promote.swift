@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a promotion did.
 public struct PromotionResult: Sendable, Codable {
     public var from: String
@@ -48,7 +50,8 @@ extension Workspace {
                     ["commit": head.hex, "git": gitCommit, "noop": "true"]
                 )
             }
-            try await requirePassingGates(headCommit)
+            try await requirePassingGates(
+                headCommit, into: target, protected: policy.isProtected(target), gitCommit: gitCommit)
             let graph = CommitGraph(metadata: metadata)
             if let current = to.head, try await graph.ancestors(of: head)[current] == nil {
                 throw ConflictError(
@@ -64,7 +67,11 @@ extension Workspace {
     }
 
     /// Every dataset version being promoted must have passed its quality gate; names those that did not.
-    private func requirePassingGates(_ commit: Commit) async throws {
+    /// Into a protected environment, each must also be trustworthy under the commit being promoted (the
+    /// clean work tree): made by the code that commit holds, and judged against the contract it holds.
+    private func requirePassingGates(
+        _ commit: Commit, into target: String, protected: Bool, gitCommit: String
+    ) async throws {
         var problems: [String] = []
         for (name, version) in commit.content.datasets.sorted(by: { $0.key < $1.key }) {
             guard let run = try await metadata.checkRun(forVersion: version) else {
@@ -74,13 +81,94 @@ extension Workspace {
             if !run.passed {
                 let failed = run.report.failedChecks.map(\.id) + run.report.batchProblems
                 problems.append("\(name) @ \(version.short): gate failed (\(failed.joined(separator: ", ")))")
+                continue
+            }
+            guard protected, let dataset = DatasetName(name) else { continue }
+            if let problem = try await provenanceProblem(dataset, version: version, gitCommit: gitCommit) {
+                problems.append("\(name) @ \(version.short): \(problem)")
+            } else if run.contractDigest != project.datasets[dataset]?.contractDigest,
+                let problem = try await recheck(
+                    dataset, version: version, in: commit, target: target, gitCommit: gitCommit)
+            {
+                problems.append("\(name) @ \(version.short): \(problem)")
             }
         }
         guard problems.isEmpty else {
             throw FailureError(
-                "promotion refused: not every dataset passed its quality gate:\n  " + problems.joined(separator: "\n  ")
-                    + "\nhint: re-ingest or rebuild those datasets so their gates pass, then promote again")
+                "promotion refused: not every dataset passed its quality gate under git commit \(gitCommit.prefix(12)):\n  "
+                    + problems.joined(separator: "\n  ")
+                    + "\nhint: rebuild those datasets from the committed code (sluice run) or re-ingest them, then promote again"
+            )
         }
+    }
+
+    /// Why a version made by a step cannot go into a protected environment under the committed code, or
+    /// `nil`: a recorded cache key of a step run that made it (the key hashes the step's definition and
+    /// every project file it names) must equal the key the same step computes now, on the clean tree, from
+    /// the same inputs. Bytes a rebuild from the committed code made again count, whoever made them first.
+    private func provenanceProblem(_ dataset: DatasetName, version: ObjectID, gitCommit: String) async throws -> String?
+    {
+        guard let lineage = try await metadata.lineage(of: version) else { return nil }  // ingested
+        let made =
+            "made by step \(lineage.pipeline).\(lineage.step) in run \(lineage.runID) at git \(lineage.gitCommit ?? "unknown")"
+        guard let step = project.pipelines[lineage.pipeline]?.steps.first(where: { $0.name == lineage.step }) else {
+            return "\(made), a step git commit \(gitCommit.prefix(12)) does not declare"
+        }
+        var inputs: [DatasetName: ObjectID] = [:]
+        for (input, id) in lineage.inputs {
+            if let name = DatasetName(input) { inputs[name] = id }
+        }
+        let key = try? CacheKey.compute(step: step, root: project.root, inputs: inputs)
+        if key == lineage.cacheKey { return nil }
+        for run in try await metadata.runs(pipeline: lineage.pipeline) {
+            guard let made = run.step(lineage.step), made.status == .succeeded,
+                made.outputs[dataset.description] == version, let recorded = made.cacheKey
+            else { continue }
+            var inputs: [DatasetName: ObjectID] = [:]
+            for (input, id) in made.inputs {
+                if let name = DatasetName(input) { inputs[name] = id }
+            }
+            if recorded == (try? CacheKey.compute(step: step, root: project.root, inputs: inputs)) { return nil }
+        }
+        return "\(made), by code that differs from git commit \(gitCommit.prefix(12))"
+    }
+
+    /// Checks a stored version again against the contract of the commit being promoted (its references
+    /// resolved in that commit); keeps the result; returns why it failed, or `nil`.
+    private func recheck(
+        _ dataset: DatasetName, version id: ObjectID, in commit: Commit, target: String, gitCommit: String
+    ) async throws -> String? {
+        guard let declared = project.datasets[dataset], let version = try await metadata.version(id) else {
+            return "git commit \(gitCommit.prefix(12)) does not declare it"
+        }
+        var report = ValidationReport(
+            dataset: dataset.description, files: version.manifest.files.map(\.name), rows: version.manifest.rows,
+            validRows: version.manifest.rows, invalidRows: 0, batchProblems: [], checks: [], checkedAt: now())
+        if !declared.columns.isEmpty || !declared.checks.isEmpty {
+            guard let gate else { throw InternalError("this engine has no quality gate configured") }
+            var files: [GateFile] = []
+            for file in version.manifest.files {
+                var segments: [ByteSegment] = []
+                for chunk in file.chunks { segments.append(try await objects.storedContent(chunk.object)) }
+                files.append(GateFile(name: file.name, segments: segments))
+            }
+            let delimiter = project.sources.values.first { $0.into == dataset }?.delimiter ?? UInt8(ascii: ",")
+            report = try gate.validate(
+                dataset: declared, format: version.manifest.format, delimiter: delimiter, files: files,
+                references: try await referenceValues(for: declared, head: commit, gate: gate), now: now(), rows: .none,
+                onHeader: { _, _ in }, onRow: { _ in })
+        }
+        let passed = report.batchProblems.isEmpty && report.invalidRows == 0
+        try await metadata.saveCheckRun(
+            CheckRun(
+                id: UUID().uuidString.lowercased(), dataset: dataset, environment: target, version: passed ? id : nil,
+                quarantine: nil, origin: "promote: checked again against git commit \(gitCommit.prefix(12))",
+                passed: passed, report: report, at: now(), contractDigest: declared.contractDigest, gitCommit: gitCommit
+            ))
+        guard !passed else { return nil }
+        let failed = report.failedChecks.map(\.id) + report.batchProblems
+        return
+            "judged against another contract, and checked again against git commit \(gitCommit.prefix(12)) it fails (\(failed.joined(separator: ", ")); \(report.invalidRows) invalid rows)"
     }
 
     /// Names the datasets that changed on the target since the common ancestor, which a fast-forward would lose.

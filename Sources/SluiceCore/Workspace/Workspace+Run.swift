@@ -114,14 +114,16 @@ extension Workspace {
             try await metadata.saveCheckRun(
                 CheckRun(
                     id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: nil,
-                    quarantine: nil, origin: origin, passed: false, report: report, at: now()))
+                    quarantine: nil, origin: origin, passed: false, report: report, at: now(),
+                    contractDigest: dataset.contractDigest, gitCommit: recordedGitCommit))
             throw GateFailed(report: report, reason: failure, quarantineID: nil)
         }
         let version = try await storeVersion(name, snapshot: snapshot)
         try await metadata.saveCheckRun(
             CheckRun(
                 id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: version.id,
-                quarantine: nil, origin: origin, passed: true, report: report, at: now()))
+                quarantine: nil, origin: origin, passed: true, report: report, at: now(),
+                contractDigest: dataset.contractDigest, gitCommit: recordedGitCommit))
         return (version, report)
     }
 

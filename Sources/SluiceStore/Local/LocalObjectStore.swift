@@ -71,6 +71,13 @@ public struct LocalObjectStore: ObjectStore {
         }
     }
 
+    public func storedContent(_ id: ObjectID) async throws -> ByteSegment {
+        guard FileIO.exists(path(of: id)) else {
+            throw InternalError("object \(id.short) is missing from \(objectsPath); run sluice verify")
+        }
+        return .file(URL(fileURLWithPath: path(of: id)))
+    }
+
     public func stagedContent(_ staged: StagedObject) throws -> ByteSegment {
         .file(URL(fileURLWithPath: staged.token))
     }

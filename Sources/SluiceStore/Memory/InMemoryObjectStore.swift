@@ -46,6 +46,10 @@ public final class InMemoryObjectStore: ObjectStore, @unchecked Sendable {
         }
     }
 
+    public func storedContent(_ id: ObjectID) async throws -> ByteSegment {
+        .bytes(try await read(id))
+    }
+
     public func stagedContent(_ staged: StagedObject) throws -> ByteSegment {
         guard let data = lock.withLock({ self.staged[staged.token] }) else {
             throw InternalError("object \(staged.id.short) is not staged")

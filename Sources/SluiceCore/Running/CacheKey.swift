@@ -1,12 +1,11 @@
 import Crypto
 import Foundation
-import SluiceCore
 
 /// What a step's outputs depend on, hashed: the step's definition (what it runs, what it reads and
 /// writes; not its retries or timeout), the contents of every project file it names, the versions of its
 /// inputs and the engine version. Equal keys mean the outputs can be reused.
-enum CacheKey {
-    static func compute(step: Step, root: URL, inputs: [DatasetName: ObjectID]) throws -> String {
+public enum CacheKey {
+    public static func compute(step: Step, root: URL, inputs: [DatasetName: ObjectID]) throws -> String {
         var parts: [String] = ["engine \(EngineVersion.current)"]
         switch step.kind {
         case .sql(let file):
@@ -29,18 +28,5 @@ enum CacheKey {
 
     private static func fileHash(_ url: URL) throws -> String {
         ObjectID.hashing(try Data(contentsOf: url)).hex
-    }
-}
-
-/// How long to wait before retrying: the step's backoff doubled per failed attempt, capped, with jitter
-/// (a random half to whole of the delay) so retries of many steps do not fall in step.
-struct Backoff {
-    let policy: RetryPolicy
-
-    func delay(afterFailedAttempt attempt: Int, random: Double) -> Duration {
-        let base = Double(policy.backoff.seconds)
-        let cap = Double((policy.maxBackoff ?? TimeSpan(seconds: 300)).seconds)
-        let exponential = min(cap, base * pow(2, Double(max(0, attempt - 1))))
-        return .milliseconds(Int64(exponential * (0.5 + random / 2) * 1000))
     }
 }
