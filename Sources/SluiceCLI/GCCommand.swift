@@ -55,6 +55,11 @@ struct GCCommand: AsyncParsableCommand {
         if dryRun && report.objects.count > 20 {
             print("… and \(report.objects.count - 20) more objects (--json lists all)")
         }
+        if report.staleStagingFiles > 0 {
+            print(
+                "\(verb) \(report.staleStagingFiles) staged files that killed writers left (\(Terminal.bytes(report.staleStagingBytes)))"
+            )
+        }
         print(
             "\(verb) \(report.environments.filter { dryRun || $0.deleted }.count) environments, \(report.versions.count) dataset versions, \(report.runs.count) run records, "
                 + "\(report.quarantines.count) quarantined batches and \(report.objects.count) objects, "

@@ -40,8 +40,20 @@ struct RunCommand: AsyncParsableCommand {
             environment: env ?? workspace.project.defaultEnvironment, select: select, resume: resume,
             maxParallel: maxParallel, useCache: !noCache)
         let record: RunRecord
+        // A signal stops the run: its steps' process groups are killed and it ends cancelled, audited.
+        let interruption = RunInterruption()
+        let traps = SignalTrap.install { name in interruption.interrupt(because: "received \(name)") }
+        defer { traps.forEach { $0.cancel() } }
         do {
-            record = try await PipelineRunner(workspace: workspace).run(pipeline, options: options)
+            record = try await PipelineRunner(workspace: workspace, interruption: interruption).run(
+                pipeline, options: options)
+        } catch let cancelled as RunCancelled {
+            if output.json {
+                try Terminal.json(cancelled.run)
+                throw ExitCode(ExitStatus.failed.rawValue)
+            }
+            RunsCommand.printSteps(cancelled.run)
+            throw cancelled
         } catch let failed as RunFailed {
             if output.json {
                 try Terminal.json(failed.run)
@@ -61,7 +73,24 @@ struct RunCommand: AsyncParsableCommand {
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs", abstract: "Pipeline runs, newest first, and their steps.",
-        subcommands: [List.self, Show.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Show.self, Cancel.self], defaultSubcommand: List.self)
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel a running run: its process is asked to stop, or an abandoned run is ended cancelled.")
+
+        @Argument(help: "The run id from `sluice runs`.")
+        var id: String
+
+        @OptionGroup var projectOptions: ProjectOptions
+
+        func run() async throws {
+            switch try await projectOptions.workspace().cancelRun(id) {
+            case .signalled: print("asked the process of run \(id) to stop; it records the cancellation itself")
+            case .marked: print("run \(id) was abandoned (its process is gone); it is now recorded as cancelled")
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List runs, newest first.")
@@ -80,7 +109,8 @@ struct RunsCommand: AsyncParsableCommand {
                 runs.map { run in
                     let done = run.steps.filter { [.succeeded, .cached, .resumed].contains($0.status) }.count
                     return [
-                        run.id, run.pipeline, run.environment, run.status.rawValue, Terminal.time(run.startedAt),
+                        run.id, run.pipeline, run.environment,
+                        run.isAbandoned(at: .now()) ? "abandoned" : run.status.rawValue, Terminal.time(run.startedAt),
                         "\(done)/\(run.steps.count)", run.principal,
                     ]
                 })
@@ -99,7 +129,10 @@ struct RunsCommand: AsyncParsableCommand {
         func run() async throws {
             let run = try await projectOptions.workspace().runRecord(id)
             if output.json { return try Terminal.json(run) }
-            print("run \(run.id) of \(run.pipeline) in \(run.environment): \(run.status.rawValue)")
+            let status =
+                run.isAbandoned(at: .now())
+                ? "abandoned (running, but its process stopped beating)" : run.status.rawValue
+            print("run \(run.id) of \(run.pipeline) in \(run.environment): \(status)")
             print("by \(run.principal), started \(Terminal.time(run.startedAt)), trace \(run.traceID)")
             if let git = run.gitCommit { print("git \(git), engine \(run.engineVersion)") }
             if let resumed = run.resumedFrom { print("resumes \(resumed)") }

@@ -13,6 +13,8 @@ import SluiceCore
 public struct LocalStepExecutor: StepExecutor {
     /// Who command steps run as: `nil` for this process's own user.
     public let stepUser: StepUser?
+    /// The process groups of attempts running now, for `stopAll`.
+    private let live = LiveGroups()
 
     public init(stepUser: StepUser? = StepUser.forThisProcess()) {
         self.stepUser = stepUser
@@ -28,6 +30,8 @@ public struct LocalStepExecutor: StepExecutor {
         for key in ["PATH", "HOME", "LANG", "LC_ALL", "TZ"] { basics[key] = inherited[key] }
         return basics
     }()
+
+    public func stopAll() { live.killAll() }
 
     public func execute(_ job: StepJob) async throws -> StepExecution {
         switch job.step.kind {
@@ -59,6 +63,8 @@ public struct LocalStepExecutor: StepExecutor {
             return StepExecution(exitCode: nil, failure: "could not start \(arguments[0]): \(error.message)")
         }
         let group = ProcessGroup(started.pid)
+        live.insert(group)
+        defer { live.remove(group) }
         guard let timeout = job.timeout else {
             return Self.execution(await Spawn.finish(started, limit: Self.logLimit), group: group, timeout: nil)
         }
@@ -133,6 +139,31 @@ public struct LocalStepExecutor: StepExecutor {
     }
 }
 
+/// The attempts running now; stopping kills each group, and any group started after it.
+final class LiveGroups: @unchecked Sendable {
+    private let lock = NSLock()
+    private var groups: [ObjectIdentifier: ProcessGroup] = [:]
+    private var stopped = false
+
+    func insert(_ group: ProcessGroup) {
+        let kill = lock.withLock {
+            groups[ObjectIdentifier(group)] = group
+            return stopped
+        }
+        if kill { group.killGroup() }
+    }
+
+    func remove(_ group: ProcessGroup) { _ = lock.withLock { groups.removeValue(forKey: ObjectIdentifier(group)) } }
+
+    func killAll() {
+        let all = lock.withLock {
+            stopped = true
+            return Array(groups.values)
+        }
+        for group in all { group.killGroup() }
+    }
+}
+
 /// The process group of one attempt, for its timeout. (Its leftovers are killed when it is reaped.)
 final class ProcessGroup: @unchecked Sendable {
     private let lock = NSLock()
@@ -151,6 +182,9 @@ final class ProcessGroup: @unchecked Sendable {
             _ = kill(-leader, SIGKILL)
         }
     }
+
+    /// Kills the whole group (the run was interrupted).
+    func killGroup() { _ = kill(-leader, SIGKILL) }
 }
 
 extension Duration {

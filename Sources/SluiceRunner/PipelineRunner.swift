@@ -58,14 +58,17 @@ public struct PipelineRunner: Sendable {
     public let logger: Logger
     /// Called whenever the run record changes (a step started or ended), after it is saved.
     public let onChange: @Sendable (RunRecord) -> Void
+    /// Stops the run from outside (a signal): no new step starts and running ones are killed.
+    public let interruption: RunInterruption
 
     public init(
         workspace: Workspace, executor: any StepExecutor = LocalStepExecutor(),
         scratch: URL = FileManager.default.temporaryDirectory,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger? = nil,
-        onChange: @escaping @Sendable (RunRecord) -> Void = { _ in }
+        onChange: @escaping @Sendable (RunRecord) -> Void = { _ in }, interruption: RunInterruption = RunInterruption()
     ) {
+        self.interruption = interruption
         self.workspace = workspace
         self.executor = executor
         self.scratch = scratch
@@ -131,6 +134,8 @@ public struct PipelineRunner: Sendable {
             steps: graph.order.filter { selected.contains($0) }.map { StepRun(step: graph.steps[$0].name) })
         run.resumedFrom = options.resume
         run.workEnvironment = environment
+        run.host = ProcessInfo.processInfo.hostName
+        run.pid = getpid()
         var log = logger
         log[metadataKey: "trace.id"] = "\(run.traceID)"
         log[metadataKey: "run.id"] = "\(run.id)"
@@ -153,8 +158,20 @@ public struct PipelineRunner: Sendable {
             workspace: workspace, executor: executor, head: head, previous: previous, earlier: earlier,
             sleep: sleep, random: random, logger: log, runID: runID, pipeline: name, environment: environment,
             gitCommit: run.gitCommit)
+        let executor = self.executor
+        interruption.onInterrupt { executor.stopAll() }
         do {
-            try await schedule()
+            // The run beats while it schedules, so a killed process is recognised as abandoned.
+            try await withThrowingTaskGroup(of: Void.self) { beating in
+                beating.addTask { [metadata = workspace.metadata, now = workspace.now] in
+                    while true {
+                        try await Task.sleep(for: .seconds(RunRecord.heartbeatInterval.seconds))
+                        try await metadata.beatRun(runID, at: now())
+                    }
+                }
+                try await schedule()
+                beating.cancelAll()
+            }
         } catch {
             // Whatever stopped the run, its record must not stay `running`.
             run.status = .failed
@@ -171,7 +188,7 @@ public struct PipelineRunner: Sendable {
                 var running = 0
                 var lastSaved = ContinuousClock.now
                 func startReady() async throws {
-                    while running < options.maxParallel, !ready.isEmpty {
+                    while running < options.maxParallel, !ready.isEmpty, interruption.interruptedBecause == nil {
                         let index = ready.removeFirst()
                         let step = graph.steps[index]
                         let inputs = produced
@@ -220,6 +237,22 @@ public struct PipelineRunner: Sendable {
             }
         }
         run.endedAt = workspace.now()
+        if let why = interruption.interruptedBecause {
+            run.status = .cancelled
+            run.message = "cancelled: \(why)"
+            for step in run.steps where step.status == .pending || step.status == .running {
+                run.update(step.step) {
+                    $0.status = .skipped
+                    $0.message = "not run: the run was cancelled"
+                }
+            }
+            try await save(run)
+            try await workspace.recordCancelledRun(run, reason: why)
+            log.warning(
+                "run cancelled",
+                metadata: ["event.action": "run-finished", "event.outcome": "failure", "reason": "\(why)"])
+            throw RunCancelled(run: run)
+        }
         guard run.steps.allSatisfy({ [.succeeded, .cached, .resumed].contains($0.status) }) else {
             run.status = .failed
             run.message =
@@ -267,6 +300,8 @@ public struct PipelineRunner: Sendable {
     }
 
     private func save(_ run: RunRecord) async throws {
+        var run = run
+        run.heartbeatAt = workspace.now()
         try await workspace.metadata.saveRun(run)
         onChange(run)
     }
@@ -289,12 +324,5 @@ public struct PipelineRunner: Sendable {
             let hex = String(value, radix: 16)
             return String(repeating: "0", count: 16 - hex.count) + hex
         }.joined()
-    }
-}
-
-extension RunRecord {
-    mutating func update(_ step: String, _ change: (inout StepRun) -> Void) {
-        guard let index = steps.firstIndex(where: { $0.step == step }) else { return }
-        change(&steps[index])
     }
 }

@@ -42,4 +42,10 @@ public struct StepExecution: Sendable {
 /// Runs step attempts. Local processes today; remote workers later, as another conformer.
 public protocol StepExecutor: Sendable {
     func execute(_ job: StepJob) async throws -> StepExecution
+    /// Kills every attempt running now (the run was interrupted); they end as failed.
+    func stopAll()
+}
+
+extension StepExecutor {
+    public func stopAll() {}
 }

@@ -124,10 +124,12 @@ import Testing
         await harness.metadata.saveRun(going)
 
         harness.advance(days: 29)
+        await harness.metadata.beatRun("r-going", at: harness.now())  // still going: its process beats
         let early = try await harness.workspace("ci").collectGarbage(dryRun: true)
         #expect(early.quarantines.isEmpty && early.runs.isEmpty, "quarantine keeps 30 days, runs 90")
 
         harness.advance(days: 62)  // 91 days on
+        await harness.metadata.beatRun("r-going", at: harness.now())
         let plan = try await harness.workspace("ci").collectGarbage(dryRun: true)
         #expect(plan.quarantines.map(\.id) == [batch.id] && plan.quarantines.first?.rule == "keep_days 30")
         #expect(plan.runs.map(\.id) == ["r-old"], "a run still going never expires")
@@ -184,5 +186,27 @@ import Testing
         #expect(try await cat(harness, "raw.orders", in: "prod").contains("2,2.5"))
         let again = try await harness.workspace("ci").collectGarbage(dryRun: false)
         #expect(again.versions.isEmpty && again.objects.isEmpty)
+    }
+}
+
+/// A run whose process died is recognised by its silence: abandoned, it no longer holds its staging
+/// environment, and `cancelRun` ends it.
+@Suite struct AbandonedRunTests {
+    @Test func aSilentRunIsAbandonedAndCanBeCancelled() async throws {
+        let harness = try Harness()
+        let run = RunRecord(
+            id: "r-dead", pipeline: "daily", environment: "dev", principal: "ci", traceID: "t", gitCommit: nil,
+            baseCommit: nil, maxParallel: 1, startedAt: harness.now(), steps: [StepRun(step: "clean", status: .running)]
+        )
+        await harness.metadata.saveRun(run)
+        #expect(!run.isAbandoned(at: harness.now()))
+        harness.advance(days: 1)
+        let stored = try #require(await harness.metadata.run("r-dead"))
+        #expect(stored.isAbandoned(at: harness.now()))
+        await #expect(throws: AccessDenied.self) { _ = try await harness.workspace("bob").cancelRun("r-dead") }
+        #expect(try await harness.workspace("ci").cancelRun("r-dead") == .marked)
+        let ended = try #require(await harness.metadata.run("r-dead"))
+        #expect(ended.status == .cancelled && ended.steps.first?.status == .skipped)
+        #expect(await harness.metadata.auditEvents().contains { $0.draft.action == "run.cancel-request" })
     }
 }

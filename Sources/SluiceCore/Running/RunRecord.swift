@@ -3,6 +3,8 @@ public enum RunStatus: String, Sendable, Codable {
     case running
     case succeeded
     case failed
+    /// Stopped by a signal or by `sluice runs cancel`; its steps were killed and nothing landed.
+    case cancelled
 }
 
 /// What became of one step in a run.
@@ -86,6 +88,23 @@ public struct RunRecord: Sendable, Codable, Hashable {
     public var endedAt: Timestamp?
     public var message: String?
     public var steps: [StepRun]
+    /// When the running process last said it is alive (it beats every `RunRecord.heartbeatInterval`).
+    public var heartbeatAt: Timestamp?
+    /// The host and process running it, so that `sluice runs cancel` can ask that process to stop.
+    public var host: String?
+    public var pid: Int32?
+
+    /// How often a running run beats, and how long without a beat makes it abandoned.
+    public static let heartbeatInterval = TimeSpan(seconds: 10)
+    public static let abandonedAfter = TimeSpan(seconds: 60)
+
+    /// A run recorded as running whose process has not beaten for `abandonedAfter`: killed, crashed or
+    /// cut off. It is shown as abandoned, may be resumed or cancelled, and no longer holds its staging
+    /// environment or objects against gc.
+    public func isAbandoned(at now: Timestamp) -> Bool {
+        status == .running
+            && (heartbeatAt ?? startedAt).adding(Self.abandonedAfter).milliseconds < now.milliseconds
+    }
 
     public init(
         id: String, pipeline: String, environment: String, principal: String, traceID: String, gitCommit: String?,
@@ -107,4 +126,10 @@ public struct RunRecord: Sendable, Codable, Hashable {
     }
 
     public func step(_ name: String) -> StepRun? { steps.first { $0.step == name } }
+
+    /// Changes one step's record in place.
+    public mutating func update(_ step: String, _ change: (inout StepRun) -> Void) {
+        guard let index = steps.firstIndex(where: { $0.step == step }) else { return }
+        change(&steps[index])
+    }
 }

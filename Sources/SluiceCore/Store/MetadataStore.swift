@@ -62,6 +62,8 @@ public protocol MetadataStore: Sendable {
     func run(_ id: String) async throws -> RunRecord?
     /// Run records, newest first, optionally of one pipeline.
     func runs(pipeline: String?) async throws -> [RunRecord]
+    /// Records that a running run's process is alive (only while the run is recorded as running).
+    func beatRun(_ id: String, at time: Timestamp) async throws
     /// Deletes a run record (its lifecycle ran out); `false` when there was none.
     func deleteRun(_ id: String) async throws -> Bool
 

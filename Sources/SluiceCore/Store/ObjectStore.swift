@@ -13,6 +13,9 @@ public protocol ObjectStore: Sendable {
     /// The bytes of a staged object as they will be published: what a quality gate reads, so that the bytes
     /// checked are the bytes that land.
     func stagedContent(_ staged: StagedObject) throws -> ByteSegment
+    /// Removes staged bytes left by writers that died before publishing (last written before `cutoff`);
+    /// with `dryRun`, only counts them. Returns how many and how large.
+    func sweepStaging(writtenBefore cutoff: Timestamp, dryRun: Bool) async throws -> (files: Int, bytes: Int64)
     /// The bytes of a stored object where a reader can take them (a file, for local objects).
     func storedContent(_ id: ObjectID) async throws -> ByteSegment
     /// Throws staged objects away (after a failure before publishing); never fails.

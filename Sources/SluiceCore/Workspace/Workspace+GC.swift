@@ -49,6 +49,9 @@ public struct GCReport: Sendable, Codable {
     /// Objects kept: referenced, or too recent to judge.
     public var keptReferenced: Int
     public var keptRecent: Int
+    /// Staged files that writers killed before publishing left behind, past the grace period.
+    public var staleStagingFiles: Int = 0
+    public var staleStagingBytes: Int64 = 0
 }
 
 extension Workspace {
@@ -91,8 +94,10 @@ extension Workspace {
             throw error
         }
         let now = self.now()
+        // A run still beating holds its staging environment; an abandoned one (its process gone) does not.
         let running = Set(
-            try await metadata.runs(pipeline: nil).filter { $0.status == .running }.map(\.workEnvironment))
+            try await metadata.runs(pipeline: nil).filter { $0.status == .running && !$0.isAbandoned(at: now) }.map(
+                \.workEnvironment))
         var report = GCReport(
             dryRun: dryRun, markedAt: now, grace: grace, environments: [], versions: [], runs: [], quarantines: [],
             objects: [],
@@ -130,7 +135,8 @@ extension Workspace {
         // Run records and quarantined batches past their lifecycles.
         let runs = try await metadata.runs(pipeline: nil)
         for (run, rule) in Self.expired(
-            runs.filter { $0.status != .running }, lifecycle: project.runsLifecycle, now: now,
+            runs.filter { $0.status != .running || $0.isAbandoned(at: now) }, lifecycle: project.runsLifecycle,
+            now: now,
             group: \.pipeline, time: { $0.endedAt ?? $0.startedAt })
         {
             var entry = GCReport.ExpiredRecord(id: run.id, rule: rule, at: run.endedAt ?? run.startedAt, deleted: false)
@@ -191,7 +197,14 @@ extension Workspace {
                 report.bytes += object.bytes
             }
         }
+        (report.staleStagingFiles, report.staleStagingBytes) = try await objects.sweepStaging(
+            writtenBefore: Timestamp(milliseconds: cutoff), dryRun: dryRun)
         guard !dryRun else { return report }
+        if report.staleStagingFiles > 0 {
+            try await record(
+                "gc.delete-staging", target: "tmp", outcome: .succeeded,
+                details: ["files": "\(report.staleStagingFiles)", "bytes": "\(report.staleStagingBytes)"])
+        }
         await checkpoint("gc.inventoried")
         // Sweep, in audited batches: the event names the objects before they go. The store deletes an
         // object only if it is still as old as the cutoff, atomically with publishing: one published again

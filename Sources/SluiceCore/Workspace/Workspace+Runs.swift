@@ -47,4 +47,53 @@ extension Workspace {
         }
         return logs
     }
+
+    /// Audits a run that ended cancelled (the runner saved its record).
+    public func recordCancelledRun(_ run: RunRecord, reason: String) async throws {
+        try await record(
+            "run.cancel", target: run.id, outcome: .succeeded,
+            details: ["pipeline": run.pipeline, "environment": run.workEnvironment, "reason": reason])
+    }
+
+    /// What `cancelRun` did.
+    public enum CancelOutcome: String, Sendable, Codable {
+        /// The run's process is alive on this host and was asked to stop (SIGTERM); it records the end.
+        case signalled
+        /// Its process is gone: the record was ended as cancelled here.
+        case marked
+    }
+
+    /// Cancels a running run: asks its process to stop when it still runs on this host, else (abandoned, or
+    /// elsewhere and silent) ends its record as cancelled. Needs `write` on the environment it works in.
+    public func cancelRun(_ id: String) async throws -> CancelOutcome {
+        try await audited("run.cancel-request", target: id) {
+            guard var run = try await metadata.run(id) else {
+                throw UsageError("no run \(NameRules.quoted(id))", hint: "sluice runs lists them")
+            }
+            try policy.require(.write, on: run.workEnvironment, by: identity)
+            guard run.status == .running else {
+                throw UsageError("run \(id) already ended (\(run.status.rawValue)); nothing to cancel")
+            }
+            let here = run.host == ProcessInfo.processInfo.hostName
+            if here, let pid = run.pid, !run.isAbandoned(at: now()), kill(pid, 0) == 0 {
+                guard kill(pid, SIGTERM) == 0 else {
+                    throw FailureError("cannot signal process \(pid) of run \(id): \(String(cString: strerror(errno)))")
+                }
+                return (.signalled, ["pid": "\(pid)"])
+            }
+            if !here, !run.isAbandoned(at: now()) {
+                throw ConflictError(
+                    "run \(id) is alive on \(run.host ?? "another host") (it beat \(run.heartbeatAt?.iso8601 ?? "recently")); cancel it there, or wait until it is abandoned"
+                )
+            }
+            run.status = .cancelled
+            run.endedAt = now()
+            run.message = "cancelled by \(identity.name): its process was gone"
+            for step in run.steps where step.status == .pending || step.status == .running {
+                run.update(step.step) { $0.status = .skipped }
+            }
+            try await metadata.saveRun(run)
+            return (.marked, ["reason": "abandoned"])
+        }
+    }
 }

@@ -71,6 +71,22 @@ public struct LocalObjectStore: ObjectStore {
         }
     }
 
+    public func sweepStaging(writtenBefore cutoff: Timestamp, dryRun: Bool) async throws -> (files: Int, bytes: Int64) {
+        var files = 0
+        var bytes: Int64 = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporaryPath)) ?? [] {
+            let path = "\(temporaryPath)/\(name)"
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+                Self.milliseconds(info.st_mtim) < cutoff.milliseconds
+            else { continue }
+            guard dryRun || unlink(path) == 0 else { continue }
+            files += 1
+            bytes += Int64(info.st_size)
+        }
+        return (files, bytes)
+    }
+
     public func storedContent(_ id: ObjectID) async throws -> ByteSegment {
         guard FileIO.exists(path(of: id)) else {
             throw InternalError("object \(id.short) is missing from \(objectsPath); run sluice verify")

@@ -139,6 +139,11 @@ public actor InMemoryMetadataStore: MetadataStore {
 
     public func run(_ id: String) -> RunRecord? { runRecords.first { $0.id == id } }
 
+    public func beatRun(_ id: String, at time: Timestamp) {
+        guard let index = runRecords.firstIndex(where: { $0.id == id && $0.status == .running }) else { return }
+        runRecords[index].heartbeatAt = time
+    }
+
     public func deleteRun(_ id: String) -> Bool {
         guard let index = runRecords.firstIndex(where: { $0.id == id }) else { return false }
         runRecords.remove(at: index)

@@ -16,10 +16,27 @@ extension SQLiteMetadataStore {
     }
 
     public func run(_ id: String) async throws -> RunRecord? {
-        let blob = try await pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT content FROM runs WHERE id = ?", arguments: [id])
+        let row = try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT content, heartbeat_at FROM runs WHERE id = ?", arguments: [id])
         }
-        return try blob.map { try CanonicalJSON.decode(RunRecord.self, from: $0) }
+        return try row.map(Self.runRecord(from:))
+    }
+
+    public func beatRun(_ id: String, at time: Timestamp) async throws {
+        try await writeImmediately { db in
+            try db.execute(
+                sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'",
+                arguments: [time.milliseconds, id])
+        }
+    }
+
+    /// A stored record with the newest of its saved heartbeat and the beats since.
+    static func runRecord(from row: Row) throws -> RunRecord {
+        var record = try CanonicalJSON.decode(RunRecord.self, from: row["content"])
+        if let beat = row["heartbeat_at"] as Int64?, beat > record.heartbeatAt?.milliseconds ?? Int64.min {
+            record.heartbeatAt = Timestamp(milliseconds: beat)
+        }
+        return record
     }
 
     public func deleteRun(_ id: String) async throws -> Bool {
@@ -30,12 +47,13 @@ extension SQLiteMetadataStore {
     }
 
     public func runs(pipeline: String?) async throws -> [RunRecord] {
-        let blobs = try await pool.read { db in
-            try Data.fetchAll(
-                db, sql: "SELECT content FROM runs WHERE (?1 IS NULL OR pipeline = ?1) ORDER BY seq DESC",
+        let rows = try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT content, heartbeat_at FROM runs WHERE (?1 IS NULL OR pipeline = ?1) ORDER BY seq DESC",
                 arguments: [pipeline])
         }
-        return try blobs.map { try CanonicalJSON.decode(RunRecord.self, from: $0) }
+        return try rows.map(Self.runRecord(from:))
     }
 
     public func saveLineage(_ record: LineageRecord) async throws {

@@ -127,6 +127,9 @@ extension SQLiteMetadataStore {
         migrator.registerMigration("v6-audit-action") { db in
             try db.execute(sql: "CREATE INDEX audit_action ON audit (action, outcome)")
         }
+        migrator.registerMigration("v7-run-heartbeat") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER")
+        }
         return migrator
     }
 }

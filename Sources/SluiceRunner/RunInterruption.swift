@@ -1,0 +1,46 @@
+import Foundation
+import SluiceCore
+
+/// Tells a running pipeline to stop: no new step starts, every running step's process group is killed, and
+/// the run ends `cancelled` with nothing landed. A signal handler (or a test) interrupts; the runner and
+/// its executor listen.
+public final class RunInterruption: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reason: String?
+    private var listeners: [@Sendable () -> Void] = []
+
+    public init() {}
+
+    /// Why the run was interrupted, once it was.
+    public var interruptedBecause: String? { lock.withLock { reason } }
+
+    /// Interrupts once; later calls are ignored.
+    public func interrupt(because why: String) {
+        let toCall: [@Sendable () -> Void] = lock.withLock {
+            guard reason == nil else { return [] }
+            reason = why
+            return listeners
+        }
+        for listener in toCall { listener() }
+    }
+
+    /// Calls `listener` on interruption (at once if it already happened).
+    func onInterrupt(_ listener: @escaping @Sendable () -> Void) {
+        let already = lock.withLock {
+            if reason == nil { listeners.append(listener) }
+            return reason != nil
+        }
+        if already { listener() }
+    }
+}
+
+/// The run was cancelled: its steps were killed and nothing landed.
+public struct RunCancelled: SluiceError {
+    public var run: RunRecord
+    public var status: ExitStatus { .failed }
+
+    public var description: String {
+        "run \(run.id) of \(run.pipeline) was cancelled (\(run.message ?? "interrupted")); \(run.environment) is unchanged\n"
+            + "hint: finish it later with sluice run \(run.pipeline) --resume \(run.id)"
+    }
+}
