@@ -47,20 +47,13 @@ struct RunCommand: AsyncParsableCommand {
         do {
             record = try await PipelineRunner(workspace: workspace, interruption: interruption).run(
                 pipeline, options: options)
-        } catch let cancelled as RunCancelled {
+        } catch let ended as any RunEndedBadly {
             if output.json {
-                try Terminal.json(cancelled.run)
+                try Terminal.json(ended.run)
                 throw ExitCode(ExitStatus.failed.rawValue)
             }
-            RunsCommand.printSteps(cancelled.run)
-            throw cancelled
-        } catch let failed as RunFailed {
-            if output.json {
-                try Terminal.json(failed.run)
-                throw ExitCode(ExitStatus.failed.rawValue)
-            }
-            RunsCommand.printSteps(failed.run)
-            throw failed
+            RunsCommand.printSteps(ended.run)
+            throw ended
         }
         if output.json { return try Terminal.json(record) }
         RunsCommand.printSteps(record)

@@ -25,7 +25,7 @@ public struct RunOptions: Sendable {
 }
 
 /// A run that did not succeed: the environment is unchanged; the record says which steps failed.
-public struct RunFailed: SluiceError {
+public struct RunFailed: RunEndedBadly {
     public var run: RunRecord
     public var status: ExitStatus { .failed }
 

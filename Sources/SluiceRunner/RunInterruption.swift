@@ -34,8 +34,13 @@ public final class RunInterruption: @unchecked Sendable {
     }
 }
 
+/// A run that ended without landing anything; its record says why.
+public protocol RunEndedBadly: SluiceError {
+    var run: RunRecord { get }
+}
+
 /// The run was cancelled: its steps were killed and nothing landed.
-public struct RunCancelled: SluiceError {
+public struct RunCancelled: RunEndedBadly {
     public var run: RunRecord
     public var status: ExitStatus { .failed }
 
