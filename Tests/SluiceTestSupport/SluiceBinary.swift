@@ -90,9 +90,9 @@ public final class CLIProject {
 
     public init(
         ordersCSV: String = "order_id,customer_id,amount,status,ordered_at\n1,1,10.50,paid,2026-11-24T10:00:00Z\n",
-        customerIDs: [Int] = [1]
+        customerIDs: [Int] = [1], in parent: URL = FileManager.default.temporaryDirectory
     ) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-cli-\(UUID().uuidString)")
+        folder = parent.appendingPathComponent("sluice-cli-\(UUID().uuidString)")
         sluice = SluiceBinary(folder: folder)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let created = try sluice.run(["init", folder.path])

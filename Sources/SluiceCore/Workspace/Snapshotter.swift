@@ -112,9 +112,14 @@ public struct Snapshotter: Sendable {
     private func stagePiece(
         _ piece: Piece, url: URL, _ buffer: UnsafeMutableRawBufferPointer, _ format: DataFormat, _ delimiter: UInt8
     ) throws -> Staged {
-        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking: a file swapped for a FIFO since it was judged must not hang the ingest.
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw UsageError("cannot read \(url.path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw UsageError("\(NameRules.quoted(url.path)) is not a regular file", hint: "only regular files are ingested")
+        }
         var filled = 0
         while filled < piece.length {
             let count = pread(
@@ -155,7 +160,11 @@ struct FileSnapshot: Equatable {
         guard stat(url.path, &info) == 0 else {
             throw UsageError("cannot read \(url.path): \(String(cString: strerror(errno)))")
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw UsageError("\(url.path) is not a regular file") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw UsageError(
+                "\(NameRules.quoted(url.path)) is not a regular file (a FIFO, socket, device or folder)",
+                hint: "only regular files are ingested; move it out of the landing folder")
+        }
         size = Int(info.st_size)
         modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
     }

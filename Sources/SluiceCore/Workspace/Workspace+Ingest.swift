@@ -134,6 +134,12 @@ extension Workspace {
         }
     }
 
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     private func snapshotInputs(_ source: Source, files: [URL]) throws -> [Snapshotter.Input] {
         let urls = files.isEmpty ? FileGlob.expand(source.path, in: project.root) : files
         guard !urls.isEmpty else {
@@ -142,14 +148,27 @@ extension Workspace {
                 hint: "put data there, or name files with --file PATH")
         }
         let rootPath = project.root.standardizedFileURL.path + "/"
+        let realRoot = (Self.realPath(project.root.path) ?? project.root.path) + "/"
         var seen = Set<String>()
         return try urls.map { url in
             let path = url.standardizedFileURL.path
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                throw UsageError("no file at \(path)", hint: "--file takes a path to a readable file")
+                throw UsageError("no file at \(NameRules.quoted(path))", hint: "--file takes a path to a readable file")
+            }
+            // A landing file found by the source's pattern must be the project's own: a link out of it is
+            // refused (a file named on the command line is the caller's choice).
+            if files.isEmpty, let real = Self.realPath(path), !real.hasPrefix(realRoot) {
+                throw UsageError(
+                    "\(NameRules.quoted(path)) is a link to \(NameRules.quoted(real)), outside the project",
+                    hint: "copy the file into the landing folder, or name it with --file")
             }
             let name = path.hasPrefix(rootPath) ? String(path.dropFirst(rootPath.count)) : url.lastPathComponent
+            guard !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw UsageError(
+                    "the file name \(NameRules.quoted(name)) holds a control character (a line break, a tab…)",
+                    hint: "rename the file; names are shown in logs and reports")
+            }
             guard seen.insert(name).inserted else {
                 throw UsageError("two files would both be named \(name) in the version", hint: "ingest them separately")
             }

@@ -180,7 +180,12 @@ extension Workspace {
 
     /// Records use of a stored environment (reads keep sandboxes alive).
     /// Stores ignore a touch of an environment that is not stored yet, so no lookup is needed first.
+    /// Records a read's use of an environment. A full disk does not fail the read: the use goes unrecorded.
     func touch(_ record: EnvironmentRecord) async throws {
-        try await metadata.touchEnvironment(record.name, at: now())
+        do {
+            try await metadata.touchEnvironment(record.name, at: now())
+        } catch let full as StorageFull {
+            logger.warning("\(full.what) failed: the disk is full; the use of \(record.name) is not recorded")
+        }
     }
 }

@@ -73,12 +73,17 @@ public final class FileByteSource: ByteSource {
 
     public init(url: URL) throws {
         path = url.path
-        descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, and only regular files: a FIFO would otherwise hang the reader.
+        descriptor = open(url.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw UsageError("cannot read \(url.path): \(String(cString: strerror(errno)))") }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
             close(descriptor)
             throw UsageError("cannot read \(url.path): \(String(cString: strerror(errno)))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw UsageError("\(NameRules.quoted(url.path)) is not a regular file", hint: "only regular files are read")
         }
         size = Int(info.st_size)
     }

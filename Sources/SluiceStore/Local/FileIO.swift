@@ -10,8 +10,9 @@ import SluiceCore
 
 /// Thin, error-checked wrappers over POSIX file calls used by the local store.
 enum FileIO {
-    static func failure(_ what: String, _ path: String) -> InternalError {
-        InternalError("\(what) \(path) failed: \(String(cString: strerror(errno)))")
+    static func failure(_ what: String, _ path: String) -> any SluiceError {
+        if errno == ENOSPC || errno == EDQUOT { return StorageFull("\(what) \(path)") }
+        return InternalError("\(what) \(path) failed: \(String(cString: strerror(errno)))")
     }
 
     static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {

@@ -5,30 +5,58 @@ import SluiceCore
 /// Metadata in one SQLite database (WAL mode) through GRDB. Several processes may use it at once:
 /// writers take an immediate transaction and wait for each other; refs move by compare-and-swap.
 public final class SQLiteMetadataStore: MetadataStore {
-    let pool: DatabasePool
+    let pool: any DatabaseWriter
+    /// Set when the disk is full and the database could only be opened for reading.
+    let readOnlyBecause: String?
 
-    /// Opens (creating and migrating if needed) the database at `path`.
+    /// Opens (creating and migrating if needed) the database at `path`. When the disk is full, so that
+    /// SQLite cannot even create its shared-memory file, it opens the database read-only as it lies on disk:
+    /// reads and verification keep working and every write fails with `StorageFull`.
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.label = "sluice.metadata"
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            if try !pool.read({ try Self.migrator.hasCompletedMigrations($0) }) { try Self.migrator.migrate(pool) }
+            self.pool = pool
+            readOnlyBecause = nil
+        } catch let error as DatabaseError where Self.isOutOfSpace(error, path: path) {
+            configuration.readonly = true
+            do {
+                pool = try DatabaseQueue(path: "file:\(path)?immutable=1", configuration: configuration)
+            } catch let error as DatabaseError {
+                throw StorageFull("opening the metadata database \(path) (\(error.message ?? "\(error.resultCode)"))")
+            }
+            readOnlyBecause = "the disk is full"
         } catch let error as DatabaseError {
             throw InternalError("cannot open the metadata database \(path): \(error.message ?? "\(error.resultCode)")")
         }
     }
 
+    /// Whether a failure came from a full disk: SQLite's own code, or an I/O error with no room left.
+    static func isOutOfSpace(_ error: DatabaseError, path: String) -> Bool {
+        if error.resultCode == .SQLITE_FULL { return true }
+        guard error.resultCode == .SQLITE_IOERR || error.resultCode == .SQLITE_CANTOPEN else { return false }
+        var info = statvfs()
+        let folder = (path as NSString).deletingLastPathComponent
+        return statvfs(folder.isEmpty ? "." : folder, &info) == 0 && info.f_bavail == 0
+    }
+
     /// Runs `body` in an IMMEDIATE transaction so concurrent writers queue instead of failing halfway.
     func writeImmediately<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.writeWithoutTransaction { db in
-            var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .commit
+        if let readOnlyBecause { throw StorageFull("writing the metadata (\(readOnlyBecause))") }
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
             }
-            return result!
+        } catch let error as DatabaseError where Self.isOutOfSpace(error, path: pool.path) {
+            throw StorageFull("writing the metadata")
         }
     }
 
@@ -213,7 +241,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func touchEnvironment(_ name: String, at time: Timestamp) async throws {
-        try await pool.write { db in
+        try await writeImmediately { db in
             try db.execute(
                 sql: "UPDATE environments SET last_used_at = ? WHERE name = ? AND last_used_at < ?",
                 arguments: [time.milliseconds, name, time.milliseconds])
