@@ -118,7 +118,8 @@ public struct Snapshotter: Sendable {
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw UsageError("\(NameRules.quoted(url.path)) is not a regular file", hint: "only regular files are ingested")
+            throw UsageError(
+                "\(NameRules.quoted(url.path)) is not a regular file", hint: "only regular files are ingested")
         }
         var filled = 0
         while filled < piece.length {
