@@ -28,7 +28,7 @@ public struct FailureError: SluiceError {
     public var description: String { message }
 }
 
-/// A concurrent change won a compare-and-swap; the caller's work is kept and retrying is safe.
+/// A concurrent change won a compare-and-swap; nothing of the caller's landed and retrying is safe.
 public struct ConflictError: SluiceError {
     public var message: String
 

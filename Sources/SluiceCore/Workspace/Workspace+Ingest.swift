@@ -129,7 +129,7 @@ extension Workspace {
             try await metadata.moveEnvironment(move, template: record)
         } catch let conflict as ConflictError {
             throw ConflictError(
-                "\(conflict.message)\nyour work is kept as commit \(commit.short) and nothing was lost; run the command again to apply it on top"
+                "\(conflict.message)\nnothing of yours landed and the other change stands; run the command again to apply yours on top of it"
             )
         }
     }
