@@ -37,7 +37,7 @@ import Testing
         #expect(statuses == [0, 4])
         let loser = try #require(running.first { $0.0.terminationStatus == 4 })
         let message = try String(contentsOf: loser.1, encoding: .utf8)
-        #expect(message.contains("moved while you worked") && message.contains("nothing was lost"), "\(message)")
+        #expect(message.contains("moved while you worked") && message.contains("nothing of yours landed"), "\(message)")
         // Both versions are stored; re-running the loser applies it on top.
         #expect(try project.sqlite("SELECT COUNT(*) FROM versions WHERE dataset = 'raw.orders'").hasPrefix("2"))
         let loserFile = loser.1.lastPathComponent == "a.err" ? "drops/a.csv" : "drops/b.csv"
