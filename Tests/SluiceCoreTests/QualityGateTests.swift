@@ -101,7 +101,7 @@ import Testing
             RefMove(
                 environment: "dev", from: head.id, to: commit.id, actor: "x", reason: "test", gitCommit: nil,
                 at: harness.now()),
-            template: EnvironmentRecord(name: "dev", head: nil, createdAt: harness.now(), createdBy: "x"))
+            template: EnvironmentRecord(name: "dev", head: nil, createdAt: harness.now(), createdBy: "x"), audit: nil)
         do {
             _ = try await harness.workspace("ci").promote(from: "dev", to: "prod")
             Issue.record("expected the promotion to be refused")

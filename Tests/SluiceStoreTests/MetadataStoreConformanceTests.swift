@@ -31,6 +31,15 @@ import Testing
         RefMove(environment: environment, from: from, to: to, actor: "t", reason: "test", gitCommit: nil, at: Self.time)
     }
 
+    /// Two saved commits, the second a child of the first.
+    func twoCommits(in store: any MetadataStore) async throws -> (Commit, Commit) {
+        let first = try commit("first")
+        let second = try commit("second", parents: [first.id])
+        try await store.saveCommit(first)
+        try await store.saveCommit(second)
+        return (first, second)
+    }
+
     func template(_ name: String) -> EnvironmentRecord {
         EnvironmentRecord(name: name, head: nil, createdAt: Self.time, createdBy: "t")
     }
@@ -38,21 +47,21 @@ import Testing
     @Test(arguments: Backend.allCases) func refsMoveOnlyByCompareAndSwap(_ backend: Backend) async throws {
         let (store, folder) = try backend.make()
         _ = folder
-        let first = try commit("first")
-        let second = try commit("second", parents: [first.id])
-        try await store.saveCommit(first)
-        try await store.saveCommit(second)
-        try await store.moveEnvironment(move("dev", from: nil, to: first.id), template: template("dev"))
+        let (first, second) = try await twoCommits(in: store)
+        try await store.moveEnvironment(move("dev", from: nil, to: first.id), template: template("dev"), audit: nil)
         #expect(try await store.environment("dev")?.head == first.id)
         await #expect(throws: ConflictError.self) {
-            try await store.moveEnvironment(move("dev", from: nil, to: second.id), template: template("dev"))
+            try await store.moveEnvironment(
+                move("dev", from: nil, to: second.id), template: template("dev"), audit: nil)
         }
         let stale = try commit("stale")
         await #expect(throws: ConflictError.self) {
-            try await store.moveEnvironment(move("dev", from: stale.id, to: second.id), template: template("dev"))
+            try await store.moveEnvironment(
+                move("dev", from: stale.id, to: second.id), template: template("dev"), audit: nil)
         }
         #expect(try await store.environment("dev")?.head == first.id)
-        try await store.moveEnvironment(move("dev", from: first.id, to: second.id), template: template("dev"))
+        try await store.moveEnvironment(
+            move("dev", from: first.id, to: second.id), template: template("dev"), audit: nil)
         #expect(try await store.environment("dev")?.head == second.id)
         #expect(try await store.environmentHistory("dev").map(\.to) == [second.id, first.id])
     }
@@ -62,7 +71,7 @@ import Testing
         _ = folder
         let base = try commit("base")
         try await store.saveCommit(base)
-        try await store.moveEnvironment(move("dev", from: nil, to: base.id), template: template("dev"))
+        try await store.moveEnvironment(move("dev", from: nil, to: base.id), template: template("dev"), audit: nil)
         let candidates = try (0..<8).map { try commit("candidate \($0)", parents: [base.id]) }
         for candidate in candidates { try await store.saveCommit(candidate) }
         let outcomes = await withTaskGroup(of: Bool.self) { group in
@@ -70,7 +79,7 @@ import Testing
                 group.addTask {
                     do {
                         try await store.moveEnvironment(
-                            move("dev", from: base.id, to: candidate.id), template: template("dev"))
+                            move("dev", from: base.id, to: candidate.id), template: template("dev"), audit: nil)
                         return true
                     } catch {
                         return false
@@ -89,8 +98,10 @@ import Testing
     @Test(arguments: Backend.allCases) func createEnvironmentRefusesExistingName(_ backend: Backend) async throws {
         let (store, folder) = try backend.make()
         _ = folder
-        try await store.createEnvironment(template("sandbox/a"))
-        await #expect(throws: ConflictError.self) { try await store.createEnvironment(template("sandbox/a")) }
+        try await store.createEnvironment(template("sandbox/a"), audit: nil)
+        await #expect(throws: ConflictError.self) {
+            try await store.createEnvironment(template("sandbox/a"), audit: nil)
+        }
         try await store.touchEnvironment("sandbox/a", at: Timestamp(milliseconds: Self.time.milliseconds + 5))
         try await store.touchEnvironment("sandbox/a", at: Timestamp(milliseconds: Self.time.milliseconds + 2))
         #expect(try await store.environment("sandbox/a")?.lastUsedAt.milliseconds == Self.time.milliseconds + 5)
@@ -146,6 +157,28 @@ import Testing
         #expect(try await store.revokeToken(id: "abc", at: Self.time))
         #expect(try await !store.revokeToken(id: "abc", at: Self.time))
         #expect(try await store.token(secretHash: TokenSecret.hash("s"))?.isActive == false)
+    }
+
+    /// A ref and its audit event change together: a refused move appends nothing, a done one exactly one.
+    @Test(arguments: Backend.allCases) func aRefMovesWithItsAuditEventOrNotAtAll(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        let (first, second) = try await twoCommits(in: store)
+        let draft = AuditDraft(
+            time: Self.time, principal: "ci", authentication: .token, action: "promote", target: "dev",
+            outcome: .succeeded, details: ["head": first.id.hex])
+        try await store.moveEnvironment(move("dev", from: nil, to: first.id), template: template("dev"), audit: draft)
+        #expect(try await store.auditEvents().map(\.draft) == [draft])
+        await #expect(throws: ConflictError.self) {
+            try await store.moveEnvironment(
+                move("dev", from: second.id, to: first.id), template: template("dev"), audit: draft)
+        }
+        #expect(try await store.auditEvents().count == 1)
+        try await store.createEnvironment(template("sandbox/a"), audit: draft)
+        await #expect(throws: ConflictError.self) {
+            try await store.createEnvironment(template("sandbox/a"), audit: draft)
+        }
+        #expect(try await store.auditEvents().count == 2)
     }
 
     @Test(arguments: Backend.allCases) func theFirstTokenIsSavedOnceWithItsAuditEvent(_ backend: Backend) async throws {
@@ -217,7 +250,7 @@ import Testing
     @Test(arguments: Backend.allCases) func environmentsAreDeletedOnlyAsTheyWereSeen(_ backend: Backend) async throws {
         let (store, folder) = try backend.make()
         _ = folder
-        try await store.createEnvironment(template("sandbox/x"))
+        try await store.createEnvironment(template("sandbox/x"), audit: nil)
         let seen = try #require(try await store.environment("sandbox/x"))
         try await store.touchEnvironment("sandbox/x", at: Timestamp(milliseconds: Self.time.milliseconds + 5))
         #expect(try await !store.deleteEnvironment(seen), "used after it was judged: kept")

@@ -18,12 +18,14 @@ public protocol MetadataStore: Sendable {
 
     func environment(_ name: String) async throws -> EnvironmentRecord?
     func environments() async throws -> [EnvironmentRecord]
-    /// Creates an environment; throws `ConflictError` when the name exists.
-    func createEnvironment(_ record: EnvironmentRecord) async throws
+    /// Creates an environment, appending `audit` (if given) in the same transaction; throws
+    /// `ConflictError` when the name exists.
+    func createEnvironment(_ record: EnvironmentRecord, audit: AuditDraft?) async throws
     /// Moves `move.environment` from `move.from` to `move.to` only if its head is still `move.from`
     /// (a missing environment counts as head `nil` and is created with `template`); otherwise throws
-    /// `ConflictError` and changes nothing. The move is kept in the environment's history.
-    func moveEnvironment(_ move: RefMove, template: EnvironmentRecord) async throws
+    /// `ConflictError` and changes nothing. The move is kept in the environment's history, and `audit` (if
+    /// given) is appended in the same transaction: a ref never moves without its audit event.
+    func moveEnvironment(_ move: RefMove, template: EnvironmentRecord, audit: AuditDraft?) async throws
     /// The history of an environment's moves, newest first.
     func environmentHistory(_ name: String) async throws -> [RefMove]
     /// Records use of an environment (read or write); cheap, never conflicts, a no-op for an unknown name.

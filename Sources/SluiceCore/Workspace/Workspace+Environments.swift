@@ -39,7 +39,8 @@ extension Workspace {
             let record = EnvironmentRecord(
                 name: name, head: base.head, createdAt: now(), createdBy: identity.name, base: source, ttl: ttl)
             do {
-                try await metadata.createEnvironment(record)
+                try await metadata.createEnvironment(
+                    record, audit: inlineAudit(ref: name, head: base.head, ["ttl": ttl?.description ?? "declared"]))
             } catch let conflict as ConflictError {
                 throw ConflictError("\(conflict.message); choose another name or use the existing environment")
             }

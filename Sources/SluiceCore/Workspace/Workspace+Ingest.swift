@@ -110,7 +110,12 @@ extension Workspace {
                 message: "ingest \(source.name) into \(source.into)", gitCommit: git, createdAt: now()))
         try await metadata.saveCommit(commit)
         await checkpoint("ref.move")
-        try await moveEnvironment(record, to: commit.id, reason: "ingest \(source.name)", gitCommit: git)
+        try await moveEnvironment(
+            record, to: commit.id, reason: "ingest \(source.name)", gitCommit: git,
+            details: [
+                "version": version.id.hex, "commit": commit.id.hex, "rows": "\(manifest.rows)",
+                "bytes": "\(manifest.bytes)",
+            ])
         return IngestResult(
             source: source.name, dataset: source.into, environment: environment, version: version.id, commit: commit.id,
             files: manifest.files.count, rows: manifest.rows, bytes: manifest.bytes, unchanged: false,
@@ -118,15 +123,19 @@ extension Workspace {
     }
 
     /// Moves an environment by compare-and-swap from the head it had when the operation started.
+    /// The operation's audit event (with `details`) is appended in the same transaction.
     func moveEnvironment(
-        _ record: EnvironmentRecord, to commit: ObjectID, reason: String, gitCommit: String?
+        _ record: EnvironmentRecord, to commit: ObjectID, reason: String, gitCommit: String?,
+        details: [String: String] = [:]
     ) async throws {
         let move = RefMove(
             environment: record.name, from: record.head, to: commit, actor: identity.name, reason: reason,
             gitCommit: gitCommit,
             at: now())
         do {
-            try await metadata.moveEnvironment(move, template: record)
+            try await metadata.moveEnvironment(
+                move, template: record, audit: inlineAudit(ref: record.name, head: commit, details))
+            await checkpoint("ref.moved")
         } catch let conflict as ConflictError {
             throw ConflictError(
                 "\(conflict.message)\nnothing of yours landed and the other change stands; run the command again to apply yours on top of it"

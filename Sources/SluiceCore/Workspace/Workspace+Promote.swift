@@ -57,7 +57,9 @@ extension Workspace {
                 throw ConflictError(
                     try await divergence(target: target, current: current, source: source, head: head, graph: graph))
             }
-            try await moveEnvironment(to, to: head, reason: "promote from \(source)", gitCommit: gitCommit)
+            try await moveEnvironment(
+                to, to: head, reason: "promote from \(source)", gitCommit: gitCommit,
+                details: ["commit": head.hex, "previous": to.head?.hex ?? "empty", "git": gitCommit])
             try await metadata.touchEnvironment(source, at: now())
             let result = PromotionResult(
                 from: source, to: target, previous: to.head, commit: head, gitCommit: gitCommit, upToDate: false,

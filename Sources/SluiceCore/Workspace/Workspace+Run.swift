@@ -32,7 +32,7 @@ extension Workspace {
             let base = try await environmentRecord(target)
             let record = EnvironmentRecord(
                 name: name, head: base.head, createdAt: now(), createdBy: identity.name, base: target, ttl: nil)
-            try await metadata.createEnvironment(record)
+            try await metadata.createEnvironment(record, audit: inlineAudit(ref: name, head: base.head))
             return (name, ["head": base.head?.hex ?? "empty"])
         }
     }
@@ -170,7 +170,8 @@ extension Workspace {
             try await metadata.saveCommit(commit)
             await checkpoint("run.land")
             try await moveEnvironment(
-                record, to: commit.id, reason: "run \(run.pipeline) \(run.id)", gitCommit: run.gitCommit)
+                record, to: commit.id, reason: "run \(run.pipeline) \(run.id)", gitCommit: run.gitCommit,
+                details: ["commit": commit.id.hex, "outputs": "\(outputs.count)"])
             return (commit, ["commit": commit.id.hex, "outputs": "\(outputs.count)"])
         }
     }

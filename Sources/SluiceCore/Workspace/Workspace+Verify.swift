@@ -69,7 +69,47 @@ extension Workspace {
             return AuditVerification(
                 events: events.count, firstBadSequence: 1, problem: "the chain's head record is missing")
         }
-        return AuditVerification(events: events.count, firstBadSequence: nil, problem: nil)
+        let problem = try await authorityProblem(events)
+        return AuditVerification(events: events.count, firstBadSequence: nil, problem: problem)
+    }
+
+    /// What carries authority, recomputed from the chain and compared with the tables: every environment's
+    /// head must be where its last audited change put it, and every token must have been created (and, if
+    /// revoked, revoked) for the same principal by an audited event. Returns the first disagreement.
+    func authorityProblem(_ events: [AuditEvent]) async throws -> String? {
+        var heads: [String: String] = [:]
+        var created: [String: String] = [:]
+        var revoked = Set<String>()
+        for event in events where event.draft.outcome == .succeeded {
+            let details = event.draft.details
+            if let ref = details["ref"], let head = details["head"] { heads[ref] = head }
+            if event.draft.action == "token.create", let token = details["token"] {
+                created[token] = event.draft.target
+            }
+            if event.draft.action == "token.revoke" { revoked.insert(event.draft.target) }
+        }
+        for environment in try await metadata.environments() {
+            guard let head = environment.head else { continue }
+            guard let audited = heads[environment.name] else {
+                return "environment \(environment.name) is at \(head.short), but no audit event ever moved it there"
+            }
+            guard audited == head.hex else {
+                return
+                    "environment \(environment.name) is at \(head.short), but its last audited change put it at \(audited.prefix(12))"
+            }
+        }
+        for token in try await metadata.tokens() {
+            guard let principal = created[token.id] else {
+                return "token \(token.id) of \(token.principal) was never created by an audited event"
+            }
+            guard principal == token.principal else {
+                return "token \(token.id) belongs to \(token.principal) in the store, but was created for \(principal)"
+            }
+            if token.revokedAt == nil && revoked.contains(token.id) {
+                return "token \(token.id) was revoked, but the store holds it as active"
+            }
+        }
+        return nil
     }
 
     /// Rehashes every object and checks that every environment's commit, and every version and file it
@@ -110,6 +150,18 @@ extension Workspace {
                             missing.append(
                                 "object \(chunk.object.short) (\(file.name) of \(dataset) version \(versionID.short))")
                         }
+                    }
+                }
+            }
+        }
+        // Every run record's captured logs are kept with it (they go only when the record's lifecycle ends).
+        for run in try await metadata.runs(pipeline: nil) {
+            for step in run.steps {
+                for attempt in step.attempts {
+                    for (stream, object) in [("output", attempt.stdout), ("errors", attempt.stderr)] {
+                        guard let object, !present.contains(object) else { continue }
+                        let owner = "run \(run.id) step \(step.step) attempt \(attempt.number)"
+                        missing.append("object \(object.short) (the \(stream) of \(owner))")
                     }
                 }
             }

@@ -37,14 +37,18 @@ public struct Workspace: Sendable {
     }
 
     /// Runs a change with its audit event: `succeeded` with the details it returns, `denied` when access is
-    /// refused, `failed` when it throws anything else. The error is rethrown unchanged.
+    /// refused, `failed` when it throws anything else. The error is rethrown unchanged. A change that moves
+    /// or creates a ref writes the success event in the same transaction (`InlineAudit`).
     func audited<T>(
         _ action: String, target: String, details: [String: String] = [:],
         _ body: () async throws -> (T, [String: String])
     ) async throws -> T {
+        let inline = InlineAudit(action: action, target: target, details: details)
         do {
-            let (result, more) = try await body()
-            try await record(action, target: target, outcome: .succeeded, details: details.merging(more) { $1 })
+            let (result, more) = try await InlineAudit.$current.withValue(inline) { try await body() }
+            if !inline.isWritten {
+                try await record(action, target: target, outcome: .succeeded, details: details.merging(more) { $1 })
+            }
             return result
         } catch let error as AccessDenied {
             try await record(
@@ -88,6 +92,13 @@ public struct Workspace: Sendable {
         logger.info(
             "\(action) \(target) \(outcome.rawValue)",
             metadata: ["principal": "\(identity.name)", "auth": "\(identity.authentication.rawValue)"])
+    }
+
+    /// The success event of the operation running now, with the ref it moves, for the store to append in
+    /// the same transaction as the move; `nil` outside `audited`.
+    func inlineAudit(ref: String, head: ObjectID?, _ more: [String: String] = [:]) -> AuditDraft? {
+        InlineAudit.current?.take(
+            more.merging(["ref": ref, "head": head?.hex ?? "empty"]) { $1 }, identity: identity, time: now())
     }
 
     /// The stored environment, or the implicit empty one for a declared concrete name.

@@ -41,14 +41,15 @@ public actor InMemoryMetadataStore: MetadataStore {
     public func environment(_ name: String) -> EnvironmentRecord? { environmentsByName[name] }
     public func environments() -> [EnvironmentRecord] { environmentsByName.values.sorted { $0.name < $1.name } }
 
-    public func createEnvironment(_ record: EnvironmentRecord) throws {
+    public func createEnvironment(_ record: EnvironmentRecord, audit: AuditDraft?) throws {
         guard environmentsByName[record.name] == nil else {
             throw ConflictError("environment \(record.name) already exists")
         }
         environmentsByName[record.name] = record
+        if let audit { try appendAudit(audit) }
     }
 
-    public func moveEnvironment(_ move: RefMove, template: EnvironmentRecord) throws {
+    public func moveEnvironment(_ move: RefMove, template: EnvironmentRecord, audit: AuditDraft?) throws {
         if var current = environmentsByName[move.environment] {
             guard current.head == move.from else {
                 throw ConflictError(
@@ -68,6 +69,7 @@ public actor InMemoryMetadataStore: MetadataStore {
             environmentsByName[move.environment] = record
         }
         moves.append(move)
+        if let audit { try appendAudit(audit) }
     }
 
     public func environmentHistory(_ name: String) -> [RefMove] { moves.filter { $0.environment == name }.reversed() }

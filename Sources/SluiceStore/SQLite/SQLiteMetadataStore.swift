@@ -102,12 +102,12 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     static func version(from row: Row) throws -> DatasetVersion {
-        let manifest = try CanonicalJSON.decode(VersionManifest.self, from: row["manifest"] as Data)
-        let version = try DatasetVersion(
-            manifest: manifest, createdAt: Timestamp(milliseconds: row["created_at"]), createdBy: row["created_by"])
-        guard version.id.hex == row["id"] as String else {
-            throw InternalError(
-                "version \(row["id"] as String) does not match its manifest; the metadata database was changed")
+        guard let manifest = try? CanonicalJSON.decode(VersionManifest.self, from: row["manifest"] as Data),
+            let version = try? DatasetVersion(
+                manifest: manifest, createdAt: Timestamp(milliseconds: row["created_at"]), createdBy: row["created_by"]),
+            version.id.hex == row["id"] as String
+        else {
+            throw TamperedRecord("version \(String((row["id"] as String).prefix(12))) does not match its manifest")
         }
         return version
     }
@@ -128,9 +128,10 @@ public final class SQLiteMetadataStore: MetadataStore {
             try Data.fetchOne(db, sql: "SELECT content FROM commits WHERE id = ?", arguments: [id.hex])
         }
         guard let data else { return nil }
-        let commit = try Commit(try CanonicalJSON.decode(CommitContent.self, from: data))
-        guard commit.id == id else {
-            throw InternalError("commit \(id.short) does not match its content; the metadata database was changed")
+        guard let content = try? CanonicalJSON.decode(CommitContent.self, from: data),
+            let commit = try? Commit(content), commit.id == id
+        else {
+            throw TamperedRecord("commit \(id.short) does not match its content")
         }
         return commit
     }
@@ -158,7 +159,8 @@ public final class SQLiteMetadataStore: MetadataStore {
             lastUsedAt: Timestamp(milliseconds: row["last_used_at"]))
     }
 
-    public func createEnvironment(_ record: EnvironmentRecord) async throws {
+    public func createEnvironment(_ record: EnvironmentRecord, audit: AuditDraft?) async throws {
+        let details = try audit.map { try CanonicalJSON.encode($0.details) }
         try await writeImmediately { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM environments WHERE name = ?", arguments: [record.name]) == true
             {
@@ -171,6 +173,7 @@ public final class SQLiteMetadataStore: MetadataStore {
                         environment: record.name, from: nil, to: head, actor: record.createdBy,
                         reason: "create from \(record.base ?? "nothing")", gitCommit: nil, at: record.createdAt), db)
             }
+            if let audit, let details { _ = try Self.append(audit, details: details, in: db) }
         }
     }
 
@@ -199,7 +202,8 @@ public final class SQLiteMetadataStore: MetadataStore {
             ])
     }
 
-    public func moveEnvironment(_ move: RefMove, template: EnvironmentRecord) async throws {
+    public func moveEnvironment(_ move: RefMove, template: EnvironmentRecord, audit: AuditDraft?) async throws {
+        let details = try audit.map { try CanonicalJSON.encode($0.details) }
         try await writeImmediately { db in
             let current = try Row.fetchOne(
                 db, sql: "SELECT head FROM environments WHERE name = ?", arguments: [move.environment])
@@ -223,6 +227,7 @@ public final class SQLiteMetadataStore: MetadataStore {
                 try Self.insert(record, db)
             }
             try Self.logMove(move, db)
+            if let audit, let details { _ = try Self.append(audit, details: details, in: db) }
         }
     }
 

@@ -1,0 +1,72 @@
+import Foundation
+import SluiceTestSupport
+import Testing
+
+/// Issue 10 items 11 and 12: whatever carries authority is covered by the audit chain, so that editing the
+/// tables behind Sluice's back is caught by `sluice audit verify` or `sluice verify` (exit 1, naming it).
+@Suite struct TamperTests {
+    /// A store with history: ingested, promoted to prod, a pipeline run with logs.
+    static func project() throws -> CLIProject {
+        let project = try CLIProject()
+        try project.makeTokens()
+        try project.ingestCustomers()
+        #expect(try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0)
+        #expect(try project.run(as: "ci", ["promote", "--from", "dev", "--to", "prod"]).status == 0)
+        #expect(try project.run(as: "ci", ["run", "daily", "--env", "dev"]).status == 0)
+        #expect(try project.run(["audit", "verify"]).status == 0)
+        #expect(try project.run(["verify"]).status == 0)
+        return project
+    }
+
+    @Test(arguments: [
+        ("every event and the head record deleted", "DELETE FROM audit; DELETE FROM audit_head;"),
+        (
+            "prod moved to a commit never promoted",
+            "UPDATE environments SET head = (SELECT head FROM environments WHERE name = 'dev') WHERE name = 'prod';"
+        ),
+        (
+            "prod moved back to an older commit",
+            "UPDATE environments SET head = (SELECT to_commit FROM ref_moves WHERE environment = 'dev' ORDER BY seq LIMIT 1) WHERE name = 'prod';"
+        ),
+        ("a token's principal changed", "UPDATE tokens SET principal = 'ci' WHERE principal = 'alice';"),
+        ("a revoked token restored", "UPDATE tokens SET revoked_at = NULL;"),
+    ])
+    func auditVerifyCatches(_ tamper: (String, String)) throws {
+        let project = try Self.project()
+        if tamper.0 == "a revoked token restored" {
+            let id = try project.sqlite("SELECT id FROM tokens WHERE principal = 'bob'").trimmingCharacters(
+                in: .whitespacesAndNewlines)
+            #expect(try project.run(as: "ops", ["token", "revoke", id]).status == 0)
+        }
+        _ = try project.sqlite(tamper.1)
+        let verified = try project.run(["audit", "verify"])
+        #expect(verified.status == 1, "\(tamper.0) went unnoticed: \(verified.stdout)")
+    }
+
+    @Test func anEditedCommitOrManifestFailsVerifyNamingIt() throws {
+        let project = try Self.project()
+        _ = try project.sqlite(
+            "UPDATE commits SET content = CAST('{}' AS BLOB) WHERE id = (SELECT head FROM environments WHERE name = 'prod');"
+        )
+        let verify = try project.run(["verify"])
+        #expect(verify.status == 1, "\(verify.stderr)")
+        #expect(verify.stderr.contains("commit") && verify.stderr.contains("does not match"), "\(verify.stderr)")
+    }
+
+    @Test func aMissingRunLogFailsVerify() throws {
+        let project = try Self.project()
+        let logs = try project.sqlite("SELECT content FROM runs")
+        let object = try #require(
+            logs.range(of: #""stderr":"[0-9a-f]{64}""#, options: .regularExpression).map {
+                String(logs[$0].dropFirst(10).dropLast())
+            }
+                ?? logs.range(of: #""stdout":"[0-9a-f]{64}""#, options: .regularExpression).map {
+                    String(logs[$0].dropFirst(10).dropLast())
+                })
+        let path = project.folder.appendingPathComponent(".sluice/objects/\(object.prefix(2))/\(object.dropFirst(2))")
+        try FileManager.default.removeItem(at: path)
+        let verify = try project.run(["verify"])
+        #expect(verify.status == 1, "\(verify.stdout)")
+        #expect(verify.stdout.contains("run"), "\(verify.stdout)")
+    }
+}
