@@ -177,7 +177,7 @@ public struct PipelineRunner: Sendable {
             run.status = .failed
             run.endedAt = workspace.now()
             run.message = "stopped: \(error)"
-            try? await save(run)
+            try? await finish(run)
             throw error
         }
         // The record is saved as steps start and end, at most every 200 ms: a pipeline of a thousand small
@@ -246,8 +246,7 @@ public struct PipelineRunner: Sendable {
                     $0.message = "not run: the run was cancelled"
                 }
             }
-            try await save(run)
-            try await workspace.recordCancelledRun(run, reason: why)
+            try await finish(run)
             log.warning(
                 "run cancelled",
                 metadata: ["event.action": "run-finished", "event.outcome": "failure", "reason": "\(why)"])
@@ -257,7 +256,7 @@ public struct PipelineRunner: Sendable {
             run.status = .failed
             run.message =
                 "steps failed: " + run.steps.filter { $0.status == .failed }.map(\.step).joined(separator: ", ")
-            try await save(run)
+            try await finish(run)
             log.error(
                 "run failed",
                 metadata: [
@@ -287,16 +286,25 @@ public struct PipelineRunner: Sendable {
         } catch {
             run.status = .failed
             run.message = "\(error)"
-            try await save(run)
+            try await finish(run)
             throw error
         }
-        try await save(run)
+        try await finish(run)
         log.info(
             "run succeeded",
             metadata: [
                 "event.action": "run-finished", "event.outcome": "success", "commit": "\(run.commit?.hex ?? "")",
             ])
         return run
+    }
+
+    /// Saves the ended run and seals its outcome in the audit chain.
+    private func finish(_ run: RunRecord) async throws {
+        var run = run
+        run.heartbeatAt = workspace.now()
+        try await workspace.metadata.saveRun(run)
+        onChange(run)
+        try await workspace.recordRunEnded(run)
     }
 
     private func save(_ run: RunRecord) async throws {

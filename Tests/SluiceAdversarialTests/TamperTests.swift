@@ -30,9 +30,28 @@ import Testing
         ),
         ("a token's principal changed", "UPDATE tokens SET principal = 'ci' WHERE principal = 'alice';"),
         ("a revoked token restored", "UPDATE tokens SET revoked_at = NULL;"),
+        ("prod's ref history deleted", "DELETE FROM ref_moves WHERE environment = 'prod';"),
+        (
+            "a failed run recorded as succeeded",
+            "UPDATE runs SET content = CAST(replace(CAST(content AS TEXT), '\"status\":\"failed\"', '\"status\":\"succeeded\"') AS BLOB), status = 'succeeded';"
+        ),
+        (
+            "a failed gate flipped to passed",
+            "UPDATE check_runs SET passed = 1, content = CAST(replace(CAST(content AS TEXT), '\"passed\":false', '\"passed\":true') AS BLOB);"
+        ),
     ])
     func auditVerifyCatches(_ tamper: (String, String)) throws {
         let project = try Self.project()
+        if tamper.0 == "a failed run recorded as succeeded" {
+            try project.edit("models/clean_orders.sql") { $0 + "\nthis is no sql\n" }
+            try project.commit("broken model")
+            #expect(try project.run(as: "ci", ["run", "daily", "--env", "dev"]).status == 1)
+        }
+        if tamper.0 == "a failed gate flipped to passed" {
+            try project.write(
+                "landing/orders/bad.csv", "order_id,customer_id,amount,status,ordered_at\n5,1,-1,lost,x\n")
+            #expect(try project.run(as: "alice", ["ingest", "orders_drop"]).status == 1)
+        }
         if tamper.0 == "a revoked token restored" {
             let id = try project.sqlite("SELECT id FROM tokens WHERE principal = 'bob'").trimmingCharacters(
                 in: .whitespacesAndNewlines)

@@ -18,9 +18,13 @@ public enum ExitStatus: Int32, Sendable, Codable {
 public protocol SluiceError: Error, CustomStringConvertible, Sendable {
     /// The exit status the command line reports for this error.
     var status: ExitStatus { get }
+    /// More details for the failure's audit event (ids of what the failure left, never data values).
+    var auditDetails: [String: String] { get }
 }
 
 extension SluiceError {
     /// What the audit log records of the error: one line, no data values.
     public var auditReason: String { String(description.split(separator: "\n").first ?? "") }
+
+    public var auditDetails: [String: String] { [:] }
 }

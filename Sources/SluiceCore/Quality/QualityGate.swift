@@ -64,8 +64,20 @@ public struct GateFailed: SluiceError {
     public var report: ValidationReport
     public var reason: String
     public var quarantineID: String?
+    /// The gate result kept for it, which the audit event names.
+    public var checkRunID: String? = nil
 
     public var status: ExitStatus { .failed }
+
+    public var auditDetails: [String: String] {
+        var details: [String: String] = [:]
+        if let checkRunID {
+            details["check_run"] = checkRunID
+            details["passed"] = "false"
+        }
+        if let quarantineID { details["quarantine"] = quarantineID }
+        return details
+    }
 
     public var description: String {
         var lines = ["quality gate failed for \(report.dataset): \(reason)"]

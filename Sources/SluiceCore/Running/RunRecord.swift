@@ -127,6 +127,13 @@ public struct RunRecord: Sendable, Codable, Hashable {
 
     public func step(_ name: String) -> StepRun? { steps.first { $0.step == name } }
 
+    /// The SHA-256 of the record as saved, less its heartbeat (which only says the process was alive).
+    public func auditDigest() throws -> String {
+        var sealed = self
+        sealed.heartbeatAt = nil
+        return ObjectID.hashing(try CanonicalJSON.encode(sealed)).hex
+    }
+
     /// Changes one step's record in place.
     public mutating func update(_ step: String, _ change: (inout StepRun) -> Void) {
         guard let index = steps.firstIndex(where: { $0.step == step }) else { return }

@@ -123,13 +123,13 @@ extension Workspace {
             reason: reason, rows: report.rows, files: snapshot.files, format: source.format, at: now(),
             by: identity.name)
         try await metadata.saveQuarantine(batch)
+        let checkRun = UUID().uuidString.lowercased()
         try await metadata.saveCheckRun(
             CheckRun(
-                id: UUID().uuidString.lowercased(), dataset: source.into, environment: environment, version: nil,
-                quarantine: batch.id,
+                id: checkRun, dataset: source.into, environment: environment, version: nil, quarantine: batch.id,
                 origin: "ingest \(source.name)", passed: false, report: report, at: now(),
                 contractDigest: project.datasets[source.into]?.contractDigest, gitCommit: recordedGitCommit))
-        throw GateFailed(report: report, reason: reason, quarantineID: batch.id)
+        throw GateFailed(report: report, reason: reason, quarantineID: batch.id, checkRunID: checkRun)
     }
 
     /// The staged bytes of each file of a snapshot, as the gate reads them.

@@ -16,6 +16,8 @@ public struct IngestResult: Sendable, Codable {
     public var report: ValidationReport
     /// The quarantine batch holding the rows that did not land, if any.
     public var quarantined: String?
+    /// The gate result kept for this batch.
+    public var checkRun: String? = nil
 }
 
 extension Workspace {
@@ -42,7 +44,7 @@ extension Workspace {
             let result = try await ingestUnchecked(source, environment: environment, files: files)
             let details = [
                 "version": result.version.hex, "commit": result.commit.hex, "rows": "\(result.rows)",
-                "bytes": "\(result.bytes)",
+                "bytes": "\(result.bytes)", "check_run": result.checkRun ?? "", "passed": "true",
             ]
             return (result, details)
         }
@@ -86,9 +88,10 @@ extension Workspace {
         await checkpoint("ingest.published")
         try await metadata.saveVersion(version)
         let quarantine = try await keepInvalidRows(verdict, source: source, environment: environment)
+        let checkRun = UUID().uuidString.lowercased()
         try await metadata.saveCheckRun(
             CheckRun(
-                id: UUID().uuidString.lowercased(), dataset: source.into, environment: environment, version: version.id,
+                id: checkRun, dataset: source.into, environment: environment, version: version.id,
                 quarantine: quarantine, origin: "ingest \(source.name)", passed: true, report: verdict.report,
                 at: now(),
                 contractDigest: project.datasets[source.into]?.contractDigest, gitCommit: recordedGitCommit))
@@ -99,7 +102,7 @@ extension Workspace {
                 source: source.name, dataset: source.into, environment: environment, version: version.id,
                 commit: parent.id,
                 files: manifest.files.count, rows: manifest.rows, bytes: manifest.bytes, unchanged: true,
-                report: verdict.report, quarantined: quarantine)
+                report: verdict.report, quarantined: quarantine, checkRun: checkRun)
         }
         var datasets = parent?.content.datasets ?? [:]
         datasets[source.into.description] = version.id
@@ -114,12 +117,12 @@ extension Workspace {
             record, to: commit.id, reason: "ingest \(source.name)", gitCommit: git,
             details: [
                 "version": version.id.hex, "commit": commit.id.hex, "rows": "\(manifest.rows)",
-                "bytes": "\(manifest.bytes)",
+                "bytes": "\(manifest.bytes)", "check_run": checkRun, "passed": "true",
             ])
         return IngestResult(
             source: source.name, dataset: source.into, environment: environment, version: version.id, commit: commit.id,
             files: manifest.files.count, rows: manifest.rows, bytes: manifest.bytes, unchanged: false,
-            report: verdict.report, quarantined: quarantine)
+            report: verdict.report, quarantined: quarantine, checkRun: checkRun)
     }
 
     /// Moves an environment by compare-and-swap from the head it had when the operation started.

@@ -48,11 +48,15 @@ extension Workspace {
         return logs
     }
 
-    /// Audits a run that ended cancelled (the runner saved its record).
-    public func recordCancelledRun(_ run: RunRecord, reason: String) async throws {
+    /// Seals how a run ended in the audit chain, with the digest of its record as saved, so that
+    /// `sluice audit verify` notices an edited run record.
+    public func recordRunEnded(_ run: RunRecord) async throws {
         try await record(
-            "run.cancel", target: run.id, outcome: .succeeded,
-            details: ["pipeline": run.pipeline, "environment": run.workEnvironment, "reason": reason])
+            "run.finish", target: run.id, outcome: .succeeded,
+            details: [
+                "pipeline": run.pipeline, "environment": run.workEnvironment, "status": run.status.rawValue,
+                "digest": try run.auditDigest(), "reason": run.message ?? "",
+            ])
     }
 
     /// What `cancelRun` did.
@@ -93,6 +97,7 @@ extension Workspace {
                 run.update(step.step) { $0.status = .skipped }
             }
             try await metadata.saveRun(run)
+            try await recordRunEnded(run)
             return (.marked, ["reason": "abandoned"])
         }
     }

@@ -74,20 +74,48 @@ extension Workspace {
     }
 
     /// What carries authority, recomputed from the chain and compared with the tables: every environment's
-    /// head must be where its last audited change put it, and every token must have been created (and, if
-    /// revoked, revoked) for the same principal by an audited event. Returns the first disagreement.
+    /// head must be where its last audited change put it (and that move in its history), every token must
+    /// have been created (and, if revoked, revoked) for the same principal by an audited event, every gate
+    /// result an event names must say what the event says, and every ended run's record must be the one its
+    /// `run.finish` event sealed. Returns the first disagreement.
     func authorityProblem(_ events: [AuditEvent]) async throws -> String? {
         var heads: [String: String] = [:]
         var created: [String: String] = [:]
         var revoked = Set<String>()
-        for event in events where event.draft.outcome == .succeeded {
+        var gates: [String: String] = [:]
+        var finished: [String: String] = [:]
+        for event in events {
             let details = event.draft.details
+            if let run = details["check_run"], let passed = details["passed"], !run.isEmpty { gates[run] = passed }
+            guard event.draft.outcome == .succeeded else { continue }
             if let ref = details["ref"], let head = details["head"] { heads[ref] = head }
-            if event.draft.action == "token.create", let token = details["token"] {
-                created[token] = event.draft.target
+            switch event.draft.action {
+            case "token.create": if let token = details["token"] { created[token] = event.draft.target }
+            case "token.revoke": revoked.insert(event.draft.target)
+            case "run.finish": finished[event.draft.target] = details["digest"]
+            default: break
             }
-            if event.draft.action == "token.revoke" { revoked.insert(event.draft.target) }
         }
+        if let problem = try await refProblem(heads) { return problem }
+        if let problem = try await tokenProblem(created: created, revoked: revoked) { return problem }
+        for run in try await metadata.checkRuns(dataset: nil, environment: nil) {
+            if let passed = gates[run.id], passed != "\(run.passed)" {
+                return
+                    "gate result \(run.id) of \(run.dataset) says passed: \(run.passed), but its audit event says \(passed)"
+            }
+        }
+        for run in try await metadata.runs(pipeline: nil) where run.status != .running {
+            guard let digest = finished[run.id] else {
+                return "run \(run.id) is recorded as \(run.status.rawValue), but no audit event sealed how it ended"
+            }
+            guard digest == (try run.auditDigest()) else {
+                return "run \(run.id)'s record was changed after it ended (it no longer matches its run.finish event)"
+            }
+        }
+        return nil
+    }
+
+    private func refProblem(_ heads: [String: String]) async throws -> String? {
         for environment in try await metadata.environments() {
             guard let head = environment.head else { continue }
             guard let audited = heads[environment.name] else {
@@ -97,7 +125,14 @@ extension Workspace {
                 return
                     "environment \(environment.name) is at \(head.short), but its last audited change put it at \(audited.prefix(12))"
             }
+            guard try await metadata.environmentHistory(environment.name).contains(where: { $0.to == head }) else {
+                return "environment \(environment.name)'s history lacks the move to its head \(head.short)"
+            }
         }
+        return nil
+    }
+
+    private func tokenProblem(created: [String: String], revoked: Set<String>) async throws -> String? {
         for token in try await metadata.tokens() {
             guard let principal = created[token.id] else {
                 return "token \(token.id) of \(token.principal) was never created by an audited event"

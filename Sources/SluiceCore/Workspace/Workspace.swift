@@ -56,8 +56,8 @@ public struct Workspace: Sendable {
             throw error
         } catch let error as SluiceError {
             try await record(
-                action, target: target, outcome: .failed, details: details.merging(["reason": error.auditReason]) { $1 }
-            )
+                action, target: target, outcome: .failed,
+                details: details.merging(["reason": error.auditReason]) { $1 }.merging(error.auditDetails) { $1 })
             throw error
         }
     }

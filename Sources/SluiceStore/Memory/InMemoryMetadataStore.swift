@@ -46,6 +46,12 @@ public actor InMemoryMetadataStore: MetadataStore {
             throw ConflictError("environment \(record.name) already exists")
         }
         environmentsByName[record.name] = record
+        if let head = record.head {
+            moves.append(
+                RefMove(
+                    environment: record.name, from: nil, to: head, actor: record.createdBy,
+                    reason: "create from \(record.base ?? "nothing")", gitCommit: nil, at: record.createdAt))
+        }
         if let audit { try appendAudit(audit) }
     }
 
