@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SluiceCore
+import SluiceRunner
 
 struct GCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,8 +27,16 @@ struct GCCommand: AsyncParsableCommand {
             throw UsageError(
                 "--grace \(NameRules.quoted(grace)) is not a duration", hint: "e.g. 30m, 1h, 2d (at most 1000 years)")
         }
-        let report = try await projectOptions.workspace().collectGarbage(dryRun: dryRun, grace: span)
+        let workspace = try await projectOptions.workspace()
+        let report = try await workspace.collectGarbage(dryRun: dryRun, grace: span)
+        // Working folders of runs killed outright (SIGKILL, power loss), once their runs have ended.
+        let folders = ScratchSweeper.sweep(
+            runs: try await workspace.metadata.runs(pipeline: nil), now: report.markedAt,
+            before: Timestamp(milliseconds: report.markedAt.milliseconds - span.milliseconds), dryRun: dryRun)
         if output.json { return try Terminal.json(report) }
+        if !folders.isEmpty {
+            print("\(dryRun ? "would remove" : "removed") \(folders.count) working folders of ended runs")
+        }
         let verb = dryRun ? "would delete" : "deleted"
         for environment in report.environments {
             let state = dryRun ? "would expire" : environment.deleted ? "expired" : "kept (used or moved meanwhile)"

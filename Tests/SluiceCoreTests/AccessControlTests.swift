@@ -101,6 +101,28 @@ import Testing
         }
     }
 
+    /// Issue 10 item 4: `admin` on some environments is not admin of the store, even if a policy held it.
+    @Test func aScopedAdminGrantManagesNoTokens() async throws {
+        let harness = try Harness()
+        let bootstrap = try await harness.workspace("ops").createToken(for: "ops")
+        #expect(bootstrap.bootstrap)
+        let scoped = Identity(
+            principal: "mallory",
+            role: Role(
+                name: "sandbox-admin", grants: [try Grant.parse("admin:sandbox/*").get()],
+                location: SourceLocation(file: "t", line: 1, column: 1)),
+            authentication: .token, tokenID: "t")
+        try await expectDenied(harness, "mallory may not create tokens") {
+            _ = try await harness.workspace(scoped).createToken(for: "ci")
+        }
+        try await expectDenied(harness, "mallory may not revoke tokens") {
+            try await harness.workspace(scoped).revokeToken(id: bootstrap.id)
+        }
+        try await expectDenied(harness, "mallory may not apply the access policy") {
+            _ = try await harness.workspace(scoped).applyPolicy()
+        }
+    }
+
     @Test func anonymousGetsNothingUnlessAnAnonymousRoleIsDeclared() async throws {
         let harness = try await harnessWithDev()
         let anonymous = harness.workspace(harness.anonymous)

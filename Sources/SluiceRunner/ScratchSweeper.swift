@@ -1,0 +1,44 @@
+import Foundation
+import SluiceCore
+
+/// Removes the working folders (`sluice-run-RUN` under the scratch folder) that runs killed outright
+/// left behind. Only folders of this store's runs that have ended, or were abandoned, and that nothing
+/// touched since `cutoff`: the scratch folder is shared with other projects and live runs.
+public enum ScratchSweeper {
+    public static let prefix = "sluice-run-"
+
+    /// The leftover folders; removed unless `dryRun`.
+    public static func sweep(
+        scratch: URL = FileManager.default.temporaryDirectory, runs: [RunRecord], now: Timestamp,
+        before cutoff: Timestamp, dryRun: Bool
+    ) -> [URL] {
+        let byID = Dictionary(runs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []
+        var swept: [URL] = []
+        for name in names where name.hasPrefix(prefix) {
+            guard let run = byID[String(name.dropFirst(prefix.count))],
+                run.status != .running || run.isAbandoned(at: now)
+            else { continue }
+            let folder = scratch.appendingPathComponent(name)
+            let modified = (try? FileManager.default.attributesOfItem(atPath: folder.path)[.modificationDate]) as? Date
+            guard let modified, Timestamp(modified) < cutoff else { continue }
+            if !dryRun {
+                makeWritable(folder)
+                guard (try? FileManager.default.removeItem(at: folder)) != nil else { continue }
+            }
+            swept.append(folder)
+        }
+        return swept
+    }
+
+    /// Inputs are handed to steps read-only; their folders must be writable again to be removed.
+    private static func makeWritable(_ folder: URL) {
+        chmod(folder.path, 0o755)
+        guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return }
+        while let path = walker.nextObject() as? String {
+            let full = folder.appendingPathComponent(path).path
+            var info = stat()
+            if lstat(full, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { chmod(full, 0o755) }
+        }
+    }
+}
