@@ -14,7 +14,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The environment to read inputs from and land outputs in (default: the project's default).")
     var env: String?
 
-    @Option(name: .long, help: "Run only this step (repeatable); its other inputs come from the environment.")
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: "Run only these steps (--select a b); their other inputs come from the environment.")
     var select: [String] = []
 
     @Option(

@@ -45,8 +45,13 @@ struct SluiceCommand: AsyncParsableCommand {
                 return handler
             }
         }
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
+            command = try parseAsRoot(arguments)
+        } catch {
+            exitForParsing(error)
+        }
+        do {
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -58,14 +63,23 @@ struct SluiceCommand: AsyncParsableCommand {
         } catch let error as ExitCode {
             exit(withError: error)
         } catch {
-            if error is CleanExit || String(describing: type(of: error)).contains("ParserError")
-                || error is ValidationError
-            {
-                exit(withError: error)
-            }
+            // `help` and `--help` reach here from the help command's run.
+            guard exitCode(for: error) == .failure else { exitForParsing(error) }
             Terminal.error("internal error: \(error)")
             Foundation.exit(ExitStatus.internal.rawValue)
         }
+    }
+
+    /// Help and version print to standard output and exit 0; a usage error prints ArgumentParser's message
+    /// and usage to standard error and exits 2.
+    static func exitForParsing(_ error: any Error) -> Never {
+        let message = fullMessage(for: error)
+        if exitCode(for: error) == .success {
+            if !message.isEmpty { print(message) }
+            Foundation.exit(0)
+        }
+        Terminal.warn(message)  // already reads "Error: …"
+        Foundation.exit(ExitStatus.usage.rawValue)
     }
 }
 

@@ -43,6 +43,11 @@ extension Workspace {
     /// Gate results with their history, newest first.
     public func checkRuns(dataset name: String?, environment: String?) async throws -> [CheckRun] {
         let dataset = try name.map(datasetName)
+        if let dataset, project.datasets[dataset] == nil {
+            throw UsageError(
+                "no dataset \(dataset) in the project",
+                hint: "datasets: \(project.datasets.keys.map(\.description).sorted().joined(separator: ", "))")
+        }
         let environment = try environment.map(validEnvironmentName)
         if let environment { try await requireRead(environment, zone: dataset?.zone) }
         return try await metadata.checkRuns(dataset: dataset, environment: environment).filter { run in

@@ -55,6 +55,11 @@ extension Workspace {
         try await requireRead(environment, dataset: dataset)
         let record = try await environmentRecord(environment)
         let commit = try await headCommit(of: record)
+        guard project.datasets[dataset] != nil || commit?.version(of: dataset) != nil else {
+            throw UsageError(
+                "no dataset \(dataset) in the project or in \(environment)",
+                hint: "datasets: \(project.datasets.keys.map(\.description).sorted().joined(separator: ", "))")
+        }
         try await touch(record)
         let versionID = commit?.version(of: dataset)
         let version = try await versionID.asyncMap { try await metadata.version($0) } ?? nil

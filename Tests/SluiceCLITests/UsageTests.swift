@@ -1,0 +1,44 @@
+import Foundation
+import SluiceTestSupport
+import Testing
+
+/// Issue 11 item 10: help prints and exits 0; usage errors exit 2 with ArgumentParser's message.
+@Suite struct UsageTests {
+    @Test(arguments: [
+        ["--help"], ["help"], ["--version"], ["ingest", "--help"], ["help", "run"], ["runs", "cancel", "--help"],
+    ])
+    func helpPrintsAndExitsZero(_ arguments: [String]) throws {
+        let result = try SluiceBinary(folder: FileManager.default.temporaryDirectory).run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            result.stdout.hasPrefix("OVERVIEW") || result.stdout.hasPrefix("0.") || result.stdout.hasPrefix("USAGE"))
+    }
+
+    @Test(arguments: [["ingest"], ["nosuch"], ["status", "--nosuch"], ["run", "daily", "--max-parallel", "0"]])
+    func usageErrorsExitTwo(_ arguments: [String]) throws {
+        let result = try SluiceBinary(folder: FileManager.default.temporaryDirectory).run(arguments)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("Error: ") && !result.stderr.contains("internal error"), "\(result.stderr)")
+    }
+
+    @Test func selectTakesSeveralSteps() throws {
+        let project = try CLIProject()
+        try project.makeTokens()
+        try project.ingestCustomers()
+        #expect(try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0)
+        let run = try project.run(as: "ci", ["run", "daily", "--select", "clean_orders", "revenue", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\"clean_orders\"") && run.stdout.contains("\"revenue\""))
+    }
+
+    /// Issue 11 item 11: asking about a dataset nobody declared is a usage error naming it.
+    @Test func anUndeclaredDatasetIsAUsageError() throws {
+        let project = try CLIProject()
+        try project.makeTokens()
+        for arguments in [["datasets", "show", "raw.nope"], ["checks", "raw.nope"]] {
+            let result = try project.run(as: "alice", arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("raw.nope"))
+        }
+    }
+}
