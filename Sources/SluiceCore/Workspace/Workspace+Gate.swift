@@ -160,14 +160,19 @@ extension Workspace {
                 values[id] = .some(nil)
                 continue
             }
-            var data: [Data] = []
-            for file in version.manifest.files {
-                for chunk in file.chunks { data.append(try await objects.read(chunk.object)) }
-            }
             let type = project.datasets[target]?.columns.first { $0.name == targetColumn }?.type
             let delimiter = project.sources.values.first { $0.into == target }?.delimiter ?? UInt8(ascii: ",")
-            values[id] = try gate.columnValues(
-                column: targetColumn, type: type, format: version.manifest.format, delimiter: delimiter, data: data)
+            // File by file: each file of a version has its own header and its own last line.
+            var keys = Set<String>()
+            for file in version.manifest.files {
+                var data: [Data] = []
+                for chunk in file.chunks { data.append(try await objects.read(chunk.object)) }
+                keys.formUnion(
+                    try gate.columnValues(
+                        column: targetColumn, type: type, format: version.manifest.format, delimiter: delimiter,
+                        data: data))
+            }
+            values[id] = keys
         }
         return values
     }

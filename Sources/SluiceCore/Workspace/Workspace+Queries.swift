@@ -114,22 +114,9 @@ extension Workspace {
         try await touch(record)
         // Masked values are replaced as the bytes stream past (the masker sees one header, the first file's).
         var masker = CSVMasker(mask: mask)
-        try await withoutActuallyEscaping(sink) { sink in
-            let output: (UnsafeRawBufferPointer) throws -> Void = { bytes in
-                guard mask != .none else { return try sink(bytes) }
-                try masker.process(bytes).withUnsafeBytes(sink)
-            }
-            for (index, file) in version.manifest.files.enumerated() {
-                var skipping = version.manifest.format == .csv && index > 0
-                for chunk in file.chunks {
-                    try await objects.stream(chunk.object) { bytes in
-                        guard skipping else { return try output(bytes) }
-                        guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return }
-                        skipping = false
-                        try output(UnsafeRawBufferPointer(rebasing: bytes[(newline + 1)...]))
-                    }
-                }
-            }
+        try await VersionReader(objects: objects).stream(version) { bytes in
+            guard mask != .none else { return try sink(bytes) }
+            try masker.process(bytes).withUnsafeBytes(sink)
         }
     }
 

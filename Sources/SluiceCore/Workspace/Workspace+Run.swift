@@ -62,17 +62,7 @@ extension Workspace {
         }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
-        for (index, file) in version.manifest.files.enumerated() {
-            var skipHeader = index > 0 && version.manifest.format == .csv
-            for chunk in file.chunks {
-                var data = try await objects.read(chunk.object)
-                if skipHeader, let newline = data.firstIndex(of: UInt8(ascii: "\n")) {
-                    data = data.subdata(in: (newline + 1)..<data.endIndex)
-                    skipHeader = false
-                }
-                try handle.write(contentsOf: data)
-            }
-        }
+        try await VersionReader(objects: objects).stream(version) { try handle.write(contentsOf: Data($0)) }
         return version
     }
 
