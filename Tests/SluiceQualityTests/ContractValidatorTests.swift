@@ -112,6 +112,16 @@ import Testing
         #expect(report.batchProblems.contains { $0.contains("found 0 rows, need at least 1") })
     }
 
+    /// Issue 11 item 9: a column named twice is refused, naming it.
+    @Test func aDuplicateHeaderNameFailsTheBatch() throws {
+        let yaml = "classification: internal\ncolumns:\n  id: { type: int }\n  v: { type: int }"
+        let report = try run(try dataset(yaml), "id,v,v\n1,2,x\n")
+        #expect(!report.passed)
+        #expect(
+            report.batchProblems.contains { $0.contains("the header names \"v\" more than once") },
+            "\(report.batchProblems)")
+    }
+
     @Test func referencesCheckEveryValue() throws {
         let target = try dataset(
             """

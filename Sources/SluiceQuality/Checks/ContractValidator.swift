@@ -93,6 +93,14 @@ public final class ContractValidator {
             merger.batchProblems.append(
                 "\(name): columns not in the contract: \(extra.map { NameRules.quoted($0) }.joined(separator: ", "))")
         }
+        // A name twice would make the checks read one column and leave the other unchecked.
+        var seen = Set<String>()
+        let repeated = header.names.filter { !seen.insert($0).inserted }
+        if !repeated.isEmpty {
+            merger.batchProblems.append(
+                "\(name): the header names \(Array(Set(repeated)).sorted().map { NameRules.quoted($0) }.joined(separator: ", ")) more than once (line 1)"
+            )
+        }
         if header.found { try header.raw.withUnsafeBytes { try onHeader(file, $0) } }
         let layout = CSVLayout(
             positions: positions, fieldCount: names.isEmpty ? 0 : header.names.count, delimiter: delimiter,
