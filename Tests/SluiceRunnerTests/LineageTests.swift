@@ -50,6 +50,9 @@ import Testing
         #expect((clean["job"] as? [String: Any])?["name"] as? String == "two.clean")
         let output = try #require((clean["outputs"] as? [[String: Any]])?.first)
         #expect(output["name"] as? String == "staged.orders")
+        // Issue 11 item 6: counts are those of the stored version (one row), not of a gate report.
+        let statistics = (output["outputFacets"] as? [String: Any])?["outputStatistics"] as? [String: Any]
+        #expect(statistics?["rowCount"] as? Int64 == 1, "\(String(describing: statistics))")
         let facets = try #require(output["facets"] as? [String: Any])
         let assertions = try #require(
             (facets["dataQualityAssertions"] as? [String: Any])?["assertions"] as? [[String: Any]])

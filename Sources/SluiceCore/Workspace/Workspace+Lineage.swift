@@ -117,7 +117,10 @@ extension Workspace {
         var facets: [String: Any] = [
             "version": Self.facet("DatasetVersionDatasetFacet", ["datasetVersion": version.hex])
         ]
-        if let stored = try await metadata.version(version) {
+        // Counts come from what was stored, not from a gate report (which may have judged more rows, or none).
+        let stored = try await metadata.version(version)
+        let rows = stored?.manifest.rows ?? 0
+        if let stored {
             let types = DatasetName(name).flatMap { project.datasets[$0] }?.columns
             facets["schema"] = Self.facet(
                 "SchemaDatasetFacet",
@@ -130,7 +133,7 @@ extension Workspace {
         var dataset: [String: Any] = ["namespace": "sluice/\(project.name)", "name": name, "facets": facets]
         if let check = try await metadata.checkRun(forVersion: version) {
             let quality: [String: Any] = [
-                "rowCount": check.report.rows, "columnMetrics": [String: Any](),
+                "rowCount": rows, "columnMetrics": [String: Any](),
             ]
             if assertions {
                 facets["dataQualityAssertions"] = Self.facet(
@@ -145,7 +148,8 @@ extension Workspace {
                 dataset["facets"] = facets
                 dataset["outputFacets"] = [
                     "outputStatistics": Self.facet(
-                        "OutputStatisticsOutputDatasetFacet", ["rowCount": check.report.rows])
+                        "OutputStatisticsOutputDatasetFacet",
+                        ["rowCount": rows, "size": stored?.manifest.bytes ?? 0])
                 ]
             } else {
                 dataset["inputFacets"] = [
