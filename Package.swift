@@ -75,7 +75,11 @@ let package = Package(
         .testTarget(name: "SluiceQualityTests", dependencies: ["SluiceQuality", "SluiceCore"]),
         .testTarget(name: "SluiceStoreTests", dependencies: ["SluiceStore", "SluiceCore"]),
         .testTarget(
-            name: "SluiceRunnerTests", dependencies: ["SluiceRunner", "SluiceCore", "SluiceStore", "SluiceQuality"]),
+            name: "SluiceRunnerTests",
+            dependencies: [
+                "SluiceRunner", "SluiceCore", "SluiceStore", "SluiceQuality",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
         .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceCore", "SluiceTestSupport"]),
         // Tests that try to break every guarantee the README states; see its README for how to add one.

@@ -69,11 +69,7 @@ struct SQLStep {
                 guard index < reader.fieldCount else { return nil }
                 let text = reader.field(index)
                 if text.isEmpty { return nil }
-                switch types[index] {
-                case .int: return Int64(text) ?? text
-                case .decimal: return Double(text) ?? text
-                default: return text
-                }
+                return Self.sqlValue(text, type: types[index])
             }
             try insert.execute(arguments: StatementArguments(values))
             rows += 1
@@ -107,6 +103,23 @@ struct SQLStep {
                 "\(dataset.map { "\($0) has" } ?? "there is") a column name SQL cannot hold: \(NameRules.quoted(name))")
         }
         return quoted
+    }
+
+    /// A field as SQL sees it: the same parse as the quality gate, so a value means the same thing in
+    /// both. `bool` in any accepted spelling is 0 or 1, `int` an integer, `decimal` a REAL (a double);
+    /// text that does not parse (an unchecked dataset) stays text.
+    static func sqlValue(_ text: String, type: ColumnType?) -> any DatabaseValueConvertible {
+        var text = text
+        let parsed: (any DatabaseValueConvertible)? = text.withUTF8 { bytes in
+            let raw = UnsafeRawBufferPointer(bytes)
+            switch type {
+            case .int: return FieldParser.int(raw)
+            case .decimal: return FieldParser.decimal(raw)
+            case .bool: return FieldParser.bool(raw).map { Int64($0 ? 1 : 0) }
+            default: return nil
+            }
+        }
+        return parsed ?? text
     }
 
     private static func affinity(_ type: ColumnType?) -> String {
