@@ -30,6 +30,7 @@ struct SluiceCommand: AsyncParsableCommand {
         CallerSecrets.secure()
         var arguments = Array(CommandLine.arguments.dropFirst())
         let format = LogFormat.take(from: &arguments)
+        Terminal.logsAreECS = format == .ecs
         let environment = ProcessInfo.processInfo.environment
         let level =
             environment["SLUICE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? (format == .ecs ? .info : .warning)

@@ -1,13 +1,22 @@
 import Foundation
+import Logging
 import SluiceCore
 
-/// Writing to the terminal: JSON for machines, aligned tables for people, errors on standard error.
+/// Writing to the terminal: JSON for machines, aligned tables for people, errors on standard error. In
+/// `--log-format ecs` mode standard error is the log stream, so errors and warnings go there as ECS lines.
 enum Terminal {
+    /// Set once by `main` before any command runs.
+    nonisolated(unsafe) static var logsAreECS = false
+
     static func error(_ message: String) {
+        guard !logsAreECS else {
+            return Logger(label: "sluice").error("\(message)", metadata: ["event.kind": "event"])
+        }
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
     }
 
     static func warn(_ message: String) {
+        guard !logsAreECS else { return Logger(label: "sluice").warning("\(message)") }
         FileHandle.standardError.write(Data("\(message)\n".utf8))
     }
 

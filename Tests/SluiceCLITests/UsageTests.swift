@@ -41,4 +41,26 @@ import Testing
             #expect(result.stderr.contains("raw.nope"))
         }
     }
+
+    /// Issue 11 item 12: with --log-format ecs, every line on standard error is an ECS JSON object, warnings
+    /// and errors included.
+    @Test func ecsModeWritesOnlyJSONToTheLogStream() throws {
+        let project = try CLIProject()
+        try project.makeTokens()
+        // A policy edit not applied: every command warns about it.
+        try project.edit("sluice.yaml") {
+            $0.replacingOccurrences(of: "bob: { role: analyst }", with: "bob: { role: engineer }")
+        }
+        try project.write("datasets/extra.yaml", "staged.unwritten: { owner: t, classification: internal }\n")
+        for arguments in [["--log-format", "ecs", "cat", "raw.customers"], ["--log-format", "ecs", "nosuch"]] {
+            let result = try project.run(arguments)
+            #expect(result.status != 0)
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count >= (arguments.contains("cat") ? 2 : 1), "\(result.stderr)")
+            for line in lines {
+                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(object?["@timestamp"] != nil && object?["log.level"] != nil, "not ECS: \(line)")
+            }
+        }
+    }
 }
