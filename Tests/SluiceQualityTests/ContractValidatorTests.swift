@@ -161,5 +161,18 @@ import Testing
         #expect(report.rows == 4 && report.invalidRows == 3)
         #expect(try check(report, "id.required").samples.first?.line == 2)
         #expect(try check(report, "parse").samples.first?.line == 4)
+        // Issue 11 item 5: a missing key is not a null; it refuses the batch, as a missing CSV column does.
+        #expect(
+            report.batchProblems == ["t.csv line 2: missing keys id", "t.csv line 3: missing keys ok"],
+            "\(report.batchProblems)")
+    }
+
+    @Test func jsonLinesWithAnUnknownOrMisspeltKeyFailTheBatch() throws {
+        let set = try dataset("classification: internal\ncolumns: { id: { type: int }, ok: { type: bool } }")
+        let report = try run(set, "{\"id\":1,\"ok\":null}\n{\"id\":2,\"okk\":true}\n", format: .jsonl)
+        #expect(!report.passed)
+        #expect(
+            report.batchProblems == ["t.csv line 2: missing keys ok; keys not in the contract: \"okk\""],
+            "\(report.batchProblems)")
     }
 }

@@ -16,6 +16,9 @@ final class ChunkResult: @unchecked Sendable {
     /// into `storage`.
     var storage: UnsafeMutableRawBufferPointer?
     var rowBounds: [Int] = []
+    /// Problems that refuse the whole batch (a JSON Lines record with keys missing or not in the
+    /// contract), with lines relative to the piece's first record: `(line, message)`.
+    var batchProblems: [(line: Int64, message: String)] = []
     /// Gives `storage` back (to the pool it came from) once the merge is done with it.
     var release: (@Sendable (UnsafeMutableRawBufferPointer) -> Void)?
 

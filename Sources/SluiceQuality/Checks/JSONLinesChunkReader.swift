@@ -15,6 +15,7 @@ final class JSONLinesChunkReader: ChunkReading {
     let checker: RowChecker
     let maxRecordBytes: Int
     private let names: [String]
+    private let nameSet: Set<String>
     private let probe = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 64)
 
     init(source: any ByteSource, contract: CompiledContract, sampleLimit: Int, maxRecordBytes: Int) {
@@ -22,6 +23,21 @@ final class JSONLinesChunkReader: ChunkReading {
         self.maxRecordBytes = maxRecordBytes
         checker = RowChecker(contract: contract, sampleLimit: sampleLimit)
         names = contract.columns.map(\.spec.name)
+        nameSet = Set(names)
+    }
+
+    /// As for a CSV header: a key the contract declares but the record lacks (a misspelt key would
+    /// otherwise read as null), or a key it does not declare (which would land unchecked), refuses the batch.
+    private func keyProblem(_ object: [String: Any]) -> String? {
+        guard !names.isEmpty else { return nil }
+        let missing = names.filter { object[$0] == nil }
+        let extra = object.keys.filter { !nameSet.contains($0) }.sorted()
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("missing keys \(missing.joined(separator: ", "))") }
+        if !extra.isEmpty {
+            parts.append("keys not in the contract: \(extra.map { NameRules.quoted($0) }.joined(separator: ", "))")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     deinit { probe.deallocate() }
@@ -42,6 +58,9 @@ final class JSONLinesChunkReader: ChunkReading {
             if let problem = reader.problem {
                 checker.parseProblem(problem.message)
             } else {
+                if result.batchProblems.count < 10, let problem = keyProblem(reader.object) {
+                    result.batchProblems.append((reader.recordLine - 1, problem))
+                }
                 for (column, key) in names.enumerated() {
                     if let value = reader.valueBytes(key) {
                         value.withUnsafeBytes { checker.check(column, $0) }

@@ -39,6 +39,9 @@ final class ValidationMerger {
     ) throws {
         let chunk = chunkResult.tallies
         rows += Int64(chunk.rows)
+        for problem in chunkResult.batchProblems where batchProblems.count < 10 {
+            batchProblems.append("\(fileName) line \(firstLine + problem.line): \(problem.message)")
+        }
         for slot in failures.indices {
             failures[slot] += chunk.failures[slot]
             for sample in chunk.samples[slot] where samples[slot].count < sampleLimit {
