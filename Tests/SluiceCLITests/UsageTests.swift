@@ -63,4 +63,31 @@ import Testing
             }
         }
     }
+
+    /// Issue 11 item 7: real headers are declared as they are.
+    @Test func realHeaderTextCanBeDeclared() throws {
+        let project = try CLIProject()
+        try project.write(
+            "datasets/cars.yaml",
+            """
+            raw.cars:
+              owner: t
+              classification: public
+              columns:
+                Name: { type: string, required: true }
+                Miles_per_Gallon: { type: decimal, min: 0 }
+                "Adj Close": { type: decimal }
+
+            """)
+        try project.write("cars.csv", "Name,Miles_per_Gallon,Adj Close\nchevrolet chevelle,18,1.5\nford,-1,2\n")
+        try project.commit("cars")
+        try project.makeTokens()
+        #expect(try project.run(["validate"]).status == 0)
+        let checked = try project.run(as: "alice", ["check", "cars.csv", "--against", "raw.cars"])
+        #expect(checked.status == 1, "one row breaks Miles_per_Gallon.min: \(checked.stdout)")
+        #expect(checked.stdout.contains("Miles_per_Gallon.min"), "\(checked.stdout)")
+        try project.write(
+            "datasets/bad.yaml", "raw.bad: { owner: t, classification: public, columns: { \" x\": { type: int } } }\n")
+        #expect(try project.run(["validate"]).status == 2)
+    }
 }

@@ -135,10 +135,10 @@ extension ProjectLoader {
     private func readColumn(
         _ name: String, _ value: YAMLValue, location: SourceLocation, sink: DiagnosticCollector
     ) -> ColumnSpec? {
-        guard NameRules.isSQLSafeIdentifier(name) else {
+        guard NameRules.isColumnName(name) else {
             sink.error(
                 location,
-                "column name \(NameRules.quoted(name)) must be lower-case letters, digits and _, starting with a letter"
+                "column name \(NameRules.quoted(name)) must be the header's text: 1 to 128 characters, no line breaks or tabs, no space at either end"
             )
             return nil
         }

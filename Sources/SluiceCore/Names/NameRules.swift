@@ -16,6 +16,14 @@ public enum NameRules {
         matches(text, allowHyphen: true)
     }
 
+    /// Column names are the data's own header text (`Name`, `Miles_per_Gallon`, `Adj Close`): 1 to 128
+    /// characters, no control characters (line breaks, tabs) and no space at either end. SQL steps quote
+    /// them, so any such text is safe there.
+    public static func isColumnName(_ text: String) -> Bool {
+        guard (1...128).contains(text.count), text.first != " ", text.last != " " else { return false }
+        return !text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+    }
+
     /// Environment names: one to four identifier segments joined by `/` (`dev`, `sandbox/alice-exp`).
     public static func isEnvironmentName(_ text: String) -> Bool {
         let segments = text.split(separator: "/", omittingEmptySubsequences: false)
