@@ -47,8 +47,16 @@ struct RunCommand: AsyncParsableCommand {
         let traps = SignalTrap.install { name in interruption.interrupt(because: "received \(name)") }
         defer { traps.forEach { $0.cancel() } }
         do {
-            record = try await PipelineRunner(workspace: workspace, interruption: interruption).run(
-                pipeline, options: options)
+            // One line per step event as it happens (dbt-style), so a person watching sees where the run is;
+            // the summary table follows. Nothing but the final JSON with --json.
+            let json = output.json
+            record = try await PipelineRunner(
+                workspace: workspace, interruption: interruption,
+                onEvent: { event in
+                    guard !json else { return }
+                    Terminal.line("\(Terminal.clock()) \(event.line)")
+                }
+            ).run(pipeline, options: options)
         } catch let ended as any RunEndedBadly {
             if output.json {
                 try Terminal.json(ended.run)

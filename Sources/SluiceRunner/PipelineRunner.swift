@@ -60,15 +60,19 @@ public struct PipelineRunner: Sendable {
     public let onChange: @Sendable (RunRecord) -> Void
     /// Stops the run from outside (a signal): no new step starts and running ones are killed.
     public let interruption: RunInterruption
+    /// Called as each step starts, retries and finishes (the command line prints a line for each).
+    public let onEvent: @Sendable (StepEvent) -> Void
 
     public init(
         workspace: Workspace, executor: any StepExecutor = LocalStepExecutor(),
         scratch: URL = FileManager.default.temporaryDirectory,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger? = nil,
-        onChange: @escaping @Sendable (RunRecord) -> Void = { _ in }, interruption: RunInterruption = RunInterruption()
+        onChange: @escaping @Sendable (RunRecord) -> Void = { _ in }, interruption: RunInterruption = RunInterruption(),
+        onEvent: @escaping @Sendable (StepEvent) -> Void = { _ in }
     ) {
         self.interruption = interruption
+        self.onEvent = onEvent
         self.workspace = workspace
         self.executor = executor
         self.scratch = scratch
@@ -157,7 +161,7 @@ public struct PipelineRunner: Sendable {
         let context = StepContext(
             workspace: workspace, executor: executor, head: head, previous: previous, earlier: earlier,
             sleep: sleep, random: random, logger: log, runID: runID, pipeline: name, environment: environment,
-            gitCommit: run.gitCommit)
+            gitCommit: run.gitCommit, onEvent: onEvent)
         let executor = self.executor
         interruption.onInterrupt { executor.stopAll() }
         do {
@@ -201,6 +205,7 @@ public struct PipelineRunner: Sendable {
                             lastSaved = .now
                         }
                         running += 1
+                        onEvent(StepEvent(step: step.name, kind: .started))
                         group.addTask {
                             (index, try await context.perform(step, produced: inputs, directory: directory))
                         }
@@ -209,6 +214,13 @@ public struct PipelineRunner: Sendable {
                 try await startReady()
                 while let (index, result) = try await group.next() {
                     running -= 1
+                    let seconds = result.startedAt.flatMap { start in
+                        result.endedAt.map { Double($0.milliseconds - start.milliseconds) / 1000 }
+                    }
+                    onEvent(
+                        StepEvent(
+                            step: result.step, kind: .finished(result.status, message: result.message, seconds: seconds)
+                        ))
                     run.update(result.step) { $0 = result }
                     if result.status == .failed {
                         for descendant in graph.descendants(of: index) where selected.contains(descendant) {

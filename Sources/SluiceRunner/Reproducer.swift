@@ -83,7 +83,7 @@ public struct Reproducer: Sendable {
             let context = StepContext(
                 workspace: workspace, executor: runner.executor, head: nil, previous: nil, earlier: [],
                 sleep: runner.sleep, random: runner.random, logger: log, runID: runID, pipeline: record.pipeline,
-                environment: "reproduce", gitCommit: workspace.recordedGitCommit)
+                environment: "reproduce", gitCommit: workspace.recordedGitCommit, onEvent: runner.onEvent)
             let stepRun = try await context.perform(step, produced: inputs, directory: directory)
             // The records of every output this step run made: compare each.
             let recordedOutputs = try await recordedOutputs(of: record)

@@ -16,6 +16,7 @@ struct StepContext: Sendable {
     let pipeline: String
     let environment: String
     let gitCommit: String?
+    let onEvent: @Sendable (StepEvent) -> Void
 
     /// Runs one step to the end: reuses earlier outputs when the cache key matches, else makes attempts
     /// until one succeeds or the retries run out, then checks and stores the outputs. Never throws for a
@@ -151,6 +152,9 @@ struct StepContext: Sendable {
                     "attempt \(number) of \(attempts) failed",
                     metadata: ["event.action": "attempt-finished", "event.outcome": "failure", "reason": "\(failure)"])
                 if number < attempts {
+                    onEvent(
+                        StepEvent(
+                            step: step.name, kind: .retrying(failedAttempt: number, of: attempts, reason: failure)))
                     try await sleep(Backoff(policy: step.retries).delay(afterFailedAttempt: number, random: random()))
                     continue
                 }

@@ -71,7 +71,7 @@ public struct StepTester: Sendable {
         let context = StepContext(
             workspace: workspace, executor: runner.executor, head: nil, previous: nil, earlier: [],
             sleep: runner.sleep, random: runner.random, logger: runner.logger, runID: runID, pipeline: pipeline,
-            environment: "test", gitCommit: workspace.recordedGitCommit)
+            environment: "test", gitCommit: workspace.recordedGitCommit, onEvent: runner.onEvent)
         let stepRun = try await context.perform(step, produced: inputs, directory: directory)
         guard stepRun.status == .succeeded else {
             return "the step failed: \(stepRun.message ?? stepRun.status.rawValue)"

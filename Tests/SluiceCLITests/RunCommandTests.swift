@@ -13,6 +13,12 @@ import Testing
         let ran = try project.run(as: "ci", ["run", "daily", "--env", "dev"])
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(ran.stdout.contains("clean_orders") && ran.stdout.contains("succeeded: commit"), "\(ran.stdout)")
+        // Issue 11 item 13: a line as each step starts and ends, before the summary.
+        let lines = ran.stdout.split(separator: "\n").map(String.init)
+        let started = try #require(lines.firstIndex { $0.hasSuffix(" clean_orders started") }, "\(ran.stdout)")
+        let finished = try #require(lines.firstIndex { $0.contains(" clean_orders succeeded in ") }, "\(ran.stdout)")
+        let table = try #require(lines.firstIndex { $0.hasPrefix("STEP") })
+        #expect(started < finished && finished < table)
         let revenue = try project.run(as: "alice", ["cat", "curated.revenue_by_country", "--env", "dev"])
         #expect(revenue.status == 0 && revenue.stdout.contains("GB"), "\(revenue.stdout) \(revenue.stderr)")
 
