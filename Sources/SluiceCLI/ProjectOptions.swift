@@ -50,7 +50,7 @@ struct ProjectOptions: ParsableArguments {
             identity = try await IdentityResolver(policy: applied, metadata: store.metadata)
                 .resolve(token: token, osUser: OperatingSystemUser.name)
         } catch let denied as AccessDenied {
-            try await store.metadata.appendAudit(
+            _ = try await store.metadata.appendAudit(
                 AuditDraft(
                     time: .now(), principal: denied.identity.name, authentication: denied.identity.authentication,
                     action: "authenticate", target: "token", outcome: .denied, details: ["reason": denied.message]))

@@ -46,3 +46,31 @@ import Testing
             "check changes nothing")
     }
 }
+
+/// Issue 11 item 9: a quarantined row that is not valid UTF-8 keeps its bytes.
+@Suite struct QuarantinedBytesTests {
+    @Test func invalidUTF8RowsAreKeptByteForByte() throws {
+        var rows = (1...200).map { "\($0),1,1.00,paid,2026-11-24T10:00:00Z\n" }.joined()
+        rows += "201,1,1.00,pa\u{FFFD}id,2026-11-24T10:00:00Z\n"
+        let project = try CLIProject(ordersCSV: "order_id,customer_id,amount,status,ordered_at\n" + rows)
+        // Put a lone 0xFF byte where the replacement character stands.
+        let file = project.folder.appendingPathComponent("landing/orders/2026-11-24.csv")
+        var bytes = try Data(contentsOf: file)
+        let marker = Data("\u{FFFD}".utf8)
+        let range = try #require(bytes.range(of: marker))
+        bytes.replaceSubrange(range, with: Data([0xFF]))
+        try bytes.write(to: file)
+        try project.makeTokens()
+        try project.ingestCustomers()
+        let ingest = try project.run(as: "alice", ["ingest", "orders_drop"])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let batch = try project.sqlite("SELECT id FROM quarantine").trimmingCharacters(in: .whitespacesAndNewlines)
+        let held = try project.run(as: "alice", ["quarantine", "cat", batch]).stdout
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(held.split(separator: "\n")[0].utf8)) as? [String: Any])
+        let encoded = try #require(object["record_base64"] as? String, "\(held)")
+        #expect(
+            Data(base64Encoded: encoded) == Data("201,1,1.00,pa".utf8) + Data([0xFF])
+                + Data("id,2026-11-24T10:00:00Z".utf8))
+    }
+}

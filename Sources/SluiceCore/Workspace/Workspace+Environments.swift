@@ -21,7 +21,7 @@ extension Workspace {
         let name = try validEnvironmentName(name)
         let source = try validEnvironmentName(source)
         return try await audited("env.create", target: name, details: ["from": source]) {
-            guard let spec = project.environmentSpec(for: name) else {
+            guard project.environmentSpec(for: name) != nil else {
                 throw UsageError(
                     "no environment declaration matches \(name), so it would have no lifecycle",
                     hint:

@@ -181,11 +181,15 @@ extension Workspace {
         "q-" + UUID().uuidString.lowercased().prefix(8)
     }
 
+    /// One quarantined row as a JSON line. A record that is not valid UTF-8 is kept byte for byte as
+    /// `record_base64` (JSON text cannot hold it), never with its bad bytes replaced.
     static func quarantineLine(file: String, _ verdict: RowVerdict) -> [UInt8] {
-        let object: [String: Any] = [
-            "file": file, "line": verdict.line, "failed": verdict.failed,
-            "record": String(decoding: verdict.raw, as: UTF8.self),
-        ]
+        var object: [String: Any] = ["file": file, "line": verdict.line, "failed": verdict.failed]
+        if let text = String(validating: verdict.raw, as: UTF8.self) {
+            object["record"] = text
+        } else {
+            object["record_base64"] = Data(verdict.raw).base64EncodedString()
+        }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return Array(data) + [UInt8(ascii: "\n")]
     }

@@ -52,7 +52,7 @@ public actor InMemoryMetadataStore: MetadataStore {
                     environment: record.name, from: nil, to: head, actor: record.createdBy,
                     reason: "create from \(record.base ?? "nothing")", gitCommit: nil, at: record.createdAt))
         }
-        if let audit { try appendAudit(audit) }
+        if let audit { _ = try appendAudit(audit) }
     }
 
     public func moveEnvironment(_ move: RefMove, template: EnvironmentRecord, audit: AuditDraft?) throws {
@@ -75,7 +75,7 @@ public actor InMemoryMetadataStore: MetadataStore {
             environmentsByName[move.environment] = record
         }
         moves.append(move)
-        if let audit { try appendAudit(audit) }
+        if let audit { _ = try appendAudit(audit) }
     }
 
     public func environmentHistory(_ name: String) -> [RefMove] { moves.filter { $0.environment == name }.reversed() }

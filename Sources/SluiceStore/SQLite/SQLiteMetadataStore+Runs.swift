@@ -16,10 +16,10 @@ extension SQLiteMetadataStore {
     }
 
     public func run(_ id: String) async throws -> RunRecord? {
-        let row = try await pool.read { db in
+        try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT content, heartbeat_at FROM runs WHERE id = ?", arguments: [id])
+                .map(Self.runRecord(from:))
         }
-        return try row.map(Self.runRecord(from:))
     }
 
     public func beatRun(_ id: String, at time: Timestamp) async throws {
@@ -47,13 +47,13 @@ extension SQLiteMetadataStore {
     }
 
     public func runs(pipeline: String?) async throws -> [RunRecord] {
-        let rows = try await pool.read { db in
+        try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT content, heartbeat_at FROM runs WHERE (?1 IS NULL OR pipeline = ?1) ORDER BY seq DESC",
-                arguments: [pipeline])
+                arguments: [pipeline]
+            ).map(Self.runRecord(from:))
         }
-        return try rows.map(Self.runRecord(from:))
     }
 
     public func saveLineage(_ record: LineageRecord) async throws {
