@@ -71,8 +71,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceStore", "SluiceQuality"]),
-        .testTarget(name: "SluiceQualityTests", dependencies: ["SluiceQuality", "SluiceCore"]),
+        .testTarget(
+            name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceStore", "SluiceQuality", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceQualityTests", dependencies: ["SluiceQuality", "SluiceCore", "SluiceTestSupport"]),
         .testTarget(name: "SluiceStoreTests", dependencies: ["SluiceStore", "SluiceCore"]),
         .testTarget(
             name: "SluiceRunnerTests",

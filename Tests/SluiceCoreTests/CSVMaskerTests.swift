@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceTestSupport
 import Testing
 
 /// The streaming masker against the masking of fields known from generation, at every chunk size.
@@ -57,18 +58,5 @@ import Testing
         var masker = CSVMasker(mask: .all)
         let out = Array("a,b\n1,\"x,y\"\n,2\n".utf8).withUnsafeBytes { masker.process($0) }
         #expect(String(decoding: out, as: UTF8.self) == "a,b\n***,***\n,***\n")
-    }
-}
-
-/// A small deterministic generator for test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

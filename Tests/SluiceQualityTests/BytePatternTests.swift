@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceQuality
@@ -15,7 +16,7 @@ import Testing
     static let fallback = [#"\bword\b"#, "(?=a)a", #"(a)\1"#, #"\p{L}+"#, "a++", "[[:alpha:]]", "(?i:ab)"]
 
     static func values(count: Int, seed: UInt64) -> [String] {
-        var generator = SplitMix(state: seed)
+        var generator = SplitMix(seed: seed)
         let alphabet = Array("abcdexyzABCDZ0123456789 _-.@:!\t")
         return (0..<count).map { _ in
             let length = Int(generator.next() % 9)
@@ -64,17 +65,5 @@ import Testing
             var copy = value
             #expect(copy.withUTF8 { fast.matches(UnsafeRawBufferPointer($0)) } == expected, "\(value.debugDescription)")
         }
-    }
-}
-
-/// A small deterministic generator for test data.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

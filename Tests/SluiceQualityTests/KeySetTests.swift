@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceQuality
@@ -8,7 +9,7 @@ import Testing
     /// Key streams that push the dense window each way: counting up, counting down, dense with outliers,
     /// random, clustered far apart, near the ends of `Int64` and the empty-slot marker itself.
     static func keys(_ shape: Int, seed: UInt64) -> [Int64] {
-        var generator = SplitMix(state: seed)
+        var generator = SplitMix(seed: seed)
         func random(_ bound: UInt64) -> Int64 { Int64(generator.next() % bound) }
         switch shape {
         case 0: return (0..<200_000).map { Int64($0) + 1 } + (0..<50).map { _ in random(200_000) }
@@ -46,7 +47,7 @@ import Testing
         let differs = zip(duplicates, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
         #expect(differs == nil && duplicates.count == expected.count, "first difference at \(differs ?? -1)")
         #expect(set.count == model.count)
-        var probe = SplitMix(state: 99)
+        var probe = SplitMix(seed: 99)
         for _ in 0..<5_000 {
             let key = keys[Int(probe.next() % UInt64(keys.count))] &+ Int64(probe.next() % 3) &- 1
             #expect(set.contains(key) == model.contains(key), "key \(key)")
@@ -65,7 +66,7 @@ import Testing
     @Test func byteKeySetMatchesSet() {
         let set = ByteKeySet()
         var model = Set<[UInt8]>()
-        var generator = SplitMix(state: 3)
+        var generator = SplitMix(seed: 3)
         for _ in 0..<50_000 {
             let length = Int(generator.next() % 24)
             let key = (0..<length).map { _ in UInt8(generator.next() % 4) }

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceQuality
@@ -39,7 +40,7 @@ import Testing
     /// Rows with quoted notes holding delimiters, doubled quotes and line breaks (LF and CRLF), some
     /// duplicate ids and emails far apart, bad values and malformed records.
     static func csv(rows: Int, seed: UInt64) -> String {
-        var generator = SplitMix(state: seed)
+        var generator = SplitMix(seed: seed)
         var text = "id,email,note,status,amount\r\n"
         for row in 1...rows {
             let roll = generator.next() % 100
@@ -103,7 +104,7 @@ import Testing
     /// JSON Lines with blank lines, CRLF, invalid JSON, arrays, nulls, missing keys, duplicates and one
     /// line longer than several pieces.
     static func jsonLines(rows: Int, seed: UInt64) -> String {
-        var generator = SplitMix(state: seed)
+        var generator = SplitMix(seed: seed)
         var text = ""
         for row in 1...rows {
             let roll = generator.next() % 100

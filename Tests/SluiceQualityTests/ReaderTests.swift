@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceQuality
@@ -102,7 +103,7 @@ import Testing
     /// The word-at-a-time path for `YYYY-MM-DDTHH:MM:SS[Z]` must agree with the general parser on every
     /// value, valid or not: generated timestamps, each also with one byte replaced.
     @Test func fastTimestampsAgreeWithTheGeneralParser() {
-        var generator = SplitMix(state: 17)
+        var generator = SplitMix(seed: 17)
         func pick(_ bound: Int) -> Int { Int(generator.next() % UInt64(bound)) }
         let replacements = Array("09/:-T Z+a\u{0}\u{7F}".utf8) + [0xC3, 0x3A, 0x2F, 0x40]
         var checked = 0

@@ -29,9 +29,10 @@ public enum FieldParser {
 
     /// A decimal number: optional sign, digits with at most one point, optional exponent. Up to 15
     /// significant digits with a small exponent are converted exactly without a string (powers of ten up
-    /// to 10^22 are exact doubles); anything longer goes through `strtod`.
+    /// to 10^22 are exact doubles); anything longer goes through `strtod`. A value too large for a double
+    /// (`1e400`) is not a decimal here: it would compare as infinity.
     public static func decimal(_ bytes: UnsafeRawBufferPointer) -> Double? {
-        guard !bytes.isEmpty, bytes.count < 64 else { return nil }
+        guard !bytes.isEmpty, bytes.count <= 1024 else { return nil }
         var index = 0
         var negative = false
         if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
@@ -85,7 +86,8 @@ public enum FieldParser {
         }
         var text = [CChar](repeating: 0, count: bytes.count + 1)
         for (offset, byte) in bytes.enumerated() { text[offset] = CChar(bitPattern: byte) }
-        return strtod(text, nil)
+        let value = strtod(text, nil)
+        return value.isFinite ? value : nil
     }
 
     private static let powersOfTen: [Double] = (0...22).map { exponent in

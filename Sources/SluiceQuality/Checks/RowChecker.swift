@@ -220,15 +220,16 @@ final class RowChecker {
     /// The table checks that look at a whole row: composite keys and references.
     func finishRow() {
         guard !contract.composites.isEmpty || !contract.references.isEmpty else { return }
-        for (index, composite) in contract.composites.enumerated() {
+        // As in SQL, a key with an empty (NULL) or unreadable part equals no other key: the row takes no part
+        // in that check (a row that failed its type check cannot make another row a duplicate). Parts are
+        // length-prefixed, so no text can pass for a part boundary.
+        composites: for (index, composite) in contract.composites.enumerated() {
             text.removeAll(keepingCapacity: true)
-            for (position, column) in composite.columns.enumerated() {
-                if position > 0 { text.append(0x1F) }
-                if keyStarts[column] >= 0 {
-                    text.append(contentsOf: keys[keyStarts[column]..<keyEnds[column]])
-                } else {
-                    text.append(0)
-                }
+            for column in composite.columns {
+                guard keyStarts[column] >= 0 else { continue composites }
+                let length = UInt32(keyEnds[column] - keyStarts[column])
+                withUnsafeBytes(of: length.littleEndian) { text.append(contentsOf: $0) }
+                text.append(contentsOf: keys[keyStarts[column]..<keyEnds[column]])
             }
             tallies.byteKeys[contract.byteUniques.count + index].append(text, row: row)
         }

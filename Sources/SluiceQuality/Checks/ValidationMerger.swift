@@ -92,9 +92,9 @@ final class ValidationMerger {
                     if !byteSets[list].insert(key) {
                         duplicate(
                             row: batch.rows[index], slot: slot, column: column,
-                            value: String(
-                                decoding: key.map { $0 == 0x1F ? UInt8(ascii: ",") : $0 }.filter { $0 != 0 },
-                                as: UTF8.self))
+                            value: column == nil
+                                ? CanonicalKey.compositeParts(key).joined(separator: ",")
+                                : String(decoding: key, as: UTF8.self))
                     }
                     start = end
                 }
