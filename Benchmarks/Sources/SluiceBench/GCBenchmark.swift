@@ -54,7 +54,7 @@ struct GCBenchmark: AsyncParsableCommand {
             RefMove(
                 environment: "dev", from: nil, to: commit.id, actor: "bench", reason: "bench", gitCommit: nil,
                 at: .now()),
-            template: EnvironmentRecord(name: "dev", head: nil, createdAt: .now(), createdBy: "bench"))
+            template: EnvironmentRecord(name: "dev", head: nil, createdAt: .now(), createdBy: "bench"), audit: nil)
         let objectsPath = project.root.appendingPathComponent(".sluice/objects").path
         let find = try await Measure.seconds { try Measure.shell("find '\(objectsPath)' -type f | wc -l") }
         var plan: GCReport?

@@ -52,6 +52,8 @@ extension Workspace {
 
     private func ingestUnchecked(_ source: Source, environment: String, files: [URL]) async throws -> IngestResult {
         let record = try await environmentRecord(environment)
+        // Asked once: the gate result and the commit record the same state of the work tree.
+        let git = recordedGitCommit
         let inputs = try snapshotInputs(source, files: files)
         let parent = try await headCommit(of: record)
         // The landing files are read once, into private staged objects; the gate checks those bytes, so what
@@ -94,7 +96,7 @@ extension Workspace {
                 id: checkRun, dataset: source.into, environment: environment, version: version.id,
                 quarantine: quarantine, origin: "ingest \(source.name)", passed: true, report: verdict.report,
                 at: now(),
-                contractDigest: project.datasets[source.into]?.contractDigest, gitCommit: recordedGitCommit))
+                contractDigest: project.datasets[source.into]?.contractDigest, gitCommit: git))
 
         if parent?.version(of: source.into) == version.id, let parent {
             try await metadata.touchEnvironment(environment, at: now())
@@ -106,7 +108,6 @@ extension Workspace {
         }
         var datasets = parent?.content.datasets ?? [:]
         datasets[source.into.description] = version.id
-        let git = self.git.state(of: project.root).recorded
         let commit = try Commit(
             CommitContent(
                 parents: parent.map { [$0.id] } ?? [], datasets: datasets, actor: identity.name,
@@ -161,6 +162,18 @@ extension Workspace {
         }
         let rootPath = project.root.standardizedFileURL.path + "/"
         let realRoot = (Self.realPath(project.root.path) ?? project.root.path) + "/"
+        // Where a file really is: its folder resolved once per folder, then the file itself only when it
+        // is a link (a full realpath per file costs more than the copy of a small file).
+        var realFolders: [String: String] = [:]
+        func realLocation(_ path: String) -> String? {
+            let folder = (path as NSString).deletingLastPathComponent
+            if realFolders[folder] == nil { realFolders[folder] = Self.realPath(folder) }
+            guard let realFolder = realFolders[folder] else { return nil }
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return nil }
+            if info.st_mode & S_IFMT == S_IFLNK { return Self.realPath(path) }
+            return realFolder + "/" + (path as NSString).lastPathComponent
+        }
         var seen = Set<String>()
         return try urls.map { url in
             let path = url.standardizedFileURL.path
@@ -170,7 +183,7 @@ extension Workspace {
             }
             // A landing file found by the source's pattern must be the project's own: a link out of it is
             // refused (a file named on the command line is the caller's choice).
-            if files.isEmpty, let real = Self.realPath(path), !real.hasPrefix(realRoot) {
+            if files.isEmpty, let real = realLocation(path), !real.hasPrefix(realRoot) {
                 throw UsageError(
                     "\(NameRules.quoted(path)) is a link to \(NameRules.quoted(real)), outside the project",
                     hint: "copy the file into the landing folder, or name it with --file")
