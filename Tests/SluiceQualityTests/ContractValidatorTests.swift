@@ -112,6 +112,22 @@ import Testing
         #expect(report.batchProblems.contains { $0.contains("found 0 rows, need at least 1") })
     }
 
+    /// Issue 11 item 8: a declared spelling is how the gate reads a date or timestamp, uniqueness included.
+    @Test func formattedDatesAreReadAsDeclared() throws {
+        let yaml = """
+            classification: internal
+            columns:
+              day: { type: date, format: "%d/%m/%Y", unique: true }
+              at: { type: timestamp, format: "%b %d %Y %I:%M %p", required: true }
+            """
+        let text =
+            "day,at\n25/12/2026,Dec 25 2026 01:30 PM\n2026-12-26,dec 26 2026 12:00 am\n1/2/2026,Jan 1 2026 9:00 AM\n01/02/2026,Feb 30 2026 1:00 PM\n"
+        let report = try run(try dataset(yaml), text)
+        #expect(try check(report, "day.type").samples.map(\.line) == [3])
+        #expect(try check(report, "at.type").samples.map(\.line) == [5])
+        #expect(try check(report, "day.unique").samples.map(\.line) == [5])
+    }
+
     /// Issue 11 item 9: a column named twice is refused, naming it.
     @Test func aDuplicateHeaderNameFailsTheBatch() throws {
         let yaml = "classification: internal\ncolumns:\n  id: { type: int }\n  v: { type: int }"

@@ -144,7 +144,7 @@ extension ProjectLoader {
         }
         let allowed = [
             "type", "required", "unique", "min", "max", "pattern", "in", "min_length", "max_length", "severity",
-            "description",
+            "description", "format",
         ]
         guard let fields = value.fields("column \(name)", allowed: allowed) else { return nil }
         guard let typeValue = fields["type"], let typeText = typeValue.string("type") else {
@@ -188,6 +188,16 @@ extension ProjectLoader {
         column.accepted = fields["in"].flatMap { $0.stringList("in") }?.map(\.0)
         column.minLength = fields["min_length"].flatMap { $0.int("min_length", min: 0) }
         column.maxLength = fields["max_length"].flatMap { $0.int("max_length", min: 0) }
+        if let formatValue = fields["format"], let text = formatValue.string("format") {
+            if column.type != .date && column.type != .timestamp {
+                sink.error(
+                    formatValue.location, "format applies to date and timestamp columns, not \(column.type.rawValue)")
+            } else if let problem = DateFormat.problem(text) {
+                sink.error(formatValue.location, "format \(NameRules.quoted(text)): \(problem)")
+            } else {
+                column.format = DateFormat(text)
+            }
+        }
         if let minLength = column.minLength, let maxLength = column.maxLength, minLength > maxLength {
             sink.error(
                 fields["min_length"]!.location,

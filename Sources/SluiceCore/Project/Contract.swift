@@ -31,6 +31,8 @@ public struct ColumnSpec: Hashable, Sendable {
     public var accepted: [String]?
     public var minLength: Int?
     public var maxLength: Int?
+    /// How a `date` or `timestamp` column is spelled (`%d/%m/%Y`); `nil` for ISO 8601.
+    public var format: DateFormat?
     public var severity: CheckSeverity
     public var location: SourceLocation
 

@@ -4,7 +4,9 @@ import SluiceCore
 /// `007` and `7` are the same int, `2026-01-01` is the same date however it was written.
 enum CanonicalKey {
     /// Appends the key of `bytes` read as `type`; `false` (nothing appended) when they are not of that type.
-    static func append(_ type: ColumnType, _ bytes: UnsafeRawBufferPointer, to key: inout [UInt8]) -> Bool {
+    static func append(
+        _ type: ColumnType, _ bytes: UnsafeRawBufferPointer, format: DateFormat? = nil, to key: inout [UInt8]
+    ) -> Bool {
         switch type {
         case .string:
             key.append(contentsOf: bytes)
@@ -18,10 +20,12 @@ enum CanonicalKey {
             guard let value = FieldParser.bool(bytes) else { return false }
             key.append(contentsOf: (value ? "true" : "false").utf8)
         case .date:
-            guard let value = FieldParser.date(bytes) else { return false }
+            guard let value = format.map({ $0.days(bytes) }) ?? FieldParser.date(bytes) else { return false }
             appendDecimal(value, to: &key)
         case .timestamp:
-            guard let value = FieldParser.timestamp(bytes) else { return false }
+            guard let value = format.map({ $0.milliseconds(bytes) }) ?? FieldParser.timestamp(bytes) else {
+                return false
+            }
             appendDecimal(value, to: &key)
         }
         return true

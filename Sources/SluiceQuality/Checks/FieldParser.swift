@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// Parses field bytes as the contract's types, without building strings on the common paths.
 public enum FieldParser {
@@ -120,9 +121,9 @@ public enum FieldParser {
     public static func date(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             let year = number(bytes, 0, 4), let month = number(bytes, 5, 2), let day = number(bytes, 8, 2),
-            (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
+            (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: month, year: year)
         else { return nil }
-        return daysFromCivil(year: year, month: month, day: day)
+        return CivilDate.daysFromCivil(year: year, month: month, day: day)
     }
 
     /// ISO 8601 `YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]][Z|±HH:MM|±HHMM]` (or a bare date) as milliseconds
@@ -201,10 +202,11 @@ public enum FieldParser {
         let hour = pair(tail, 0)
         let minute = pair(tail, 3)
         let second = pair(tail, 6)
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60,
+        guard (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: month, year: year), hour < 24,
+            minute < 60,
             second < 61
         else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = CivilDate.daysFromCivil(year: year, month: month, day: day)
         return days * 86_400_000 + Int64(hour * 3_600_000 + minute * 60_000 + second * 1000)
     }
 
@@ -231,27 +233,4 @@ public enum FieldParser {
         return value
     }
 
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
-        if year >= 1 {
-            // The same sum without eras: with unsigned operands every division is a multiply and a shift.
-            let y = UInt(month <= 2 ? year - 1 : year)
-            let dayOfYear = (153 * UInt(month > 2 ? month - 3 : month + 9) + 2) / 5 + UInt(day) - 1
-            return Int64(y * 365 + y / 4 - y / 100 + y / 400 + dayOfYear) - 719_468
-        }
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return Int64(era * 146_097 + dayOfEra - 719_468)
-    }
 }
