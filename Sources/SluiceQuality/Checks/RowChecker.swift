@@ -43,13 +43,18 @@ final class RowChecker {
         var integerList = -1
         var byteList = -1
         var freshList = -1
-        /// The column's declared spelling of dates and timestamps; `nil` for ISO 8601.
-        var format: DateFormat?
+        /// Whether the column declares a spelling of dates or timestamps (in `formats`); a flag, so that the
+        /// code stays plain data and reading it in the hot loop retains nothing.
+        var hasFormat = false
     }
+
+    /// Declared date and timestamp spellings, by column (`nil` for ISO 8601).
+    private let formats: [DateFormat?]
 
     init(contract: CompiledContract, sampleLimit: Int) {
         self.contract = contract
         self.sampleLimit = sampleLimit
+        formats = contract.columns.map(\.spec.format)
         tallies = ChunkTallies(contract: contract)
         codes = .allocate(capacity: contract.columns.count)
         for (index, program) in contract.columns.enumerated() {
@@ -61,7 +66,7 @@ final class RowChecker {
             code.maxSlot = program.maxSlot ?? -1
             code.patternSlot = program.patternSlot ?? -1
             code.inSlot = program.inSlot ?? -1
-            code.format = program.spec.format
+            code.hasFormat = program.spec.format != nil
             code.minLengthSlot = program.minLengthSlot ?? -1
             code.maxLengthSlot = program.maxLengthSlot ?? -1
             code.min = program.min ?? -.infinity
@@ -141,13 +146,16 @@ final class RowChecker {
             guard let value = FieldParser.bool(bytes) else { return fail(code.pointee.typeSlot, column, code, bytes) }
             integerKey = value ? 1 : 0
         case .date:
-            guard let value = code.pointee.format.map({ $0.days(bytes) }) ?? FieldParser.date(bytes) else {
+            guard let value = code.pointee.hasFormat ? formats[column]!.days(bytes) : FieldParser.date(bytes) else {
                 return fail(code.pointee.typeSlot, column, code, bytes)
             }
             integerKey = value
             if code.pointee.freshList >= 0 { fresh(code.pointee.freshList, value * 86_400_000) }
         case .timestamp:
-            guard let value = code.pointee.format.map({ $0.milliseconds(bytes) }) ?? FieldParser.timestamp(bytes) else {
+            guard
+                let value = code.pointee.hasFormat
+                    ? formats[column]!.milliseconds(bytes) : FieldParser.timestamp(bytes)
+            else {
                 return fail(code.pointee.typeSlot, column, code, bytes)
             }
             integerKey = value
@@ -168,14 +176,16 @@ final class RowChecker {
                 checkText(code, column, bytes, original: bytes)
             } else {
                 text.removeAll(keepingCapacity: true)
-                _ = CanonicalKey.append(code.pointee.type, bytes, format: code.pointee.format, to: &text)
+                _ = CanonicalKey.append(
+                    code.pointee.type, bytes, format: code.pointee.hasFormat ? formats[column] : nil, to: &text)
                 let copy = text
                 copy.withUnsafeBytes { checkText(code, column, $0, original: bytes) }
             }
         }
         if code.pointee.keyed {
             keyStarts[column] = keys.count
-            _ = CanonicalKey.append(code.pointee.type, bytes, format: code.pointee.format, to: &keys)
+            _ = CanonicalKey.append(
+                code.pointee.type, bytes, format: code.pointee.hasFormat ? formats[column] : nil, to: &keys)
             keyEnds[column] = keys.count
         }
         if code.pointee.integerList >= 0 {
