@@ -109,6 +109,9 @@ static int spawn_as(const char *path, char *const argv[], char *const envp[], co
     return 0;
 }
 
+static int spawn_here(const char *path, char *const argv[], char *const envp[], const char *directory, int out[2],
+                      int err[2], pid_t *pid);
+
 int sluice_spawn(const char *path, char *const argv[], char *const envp[], const char *directory, int as_uid,
                  int as_gid, int *out_fd, int *err_fd, pid_t *pid) {
     int out[2], err[2];
@@ -119,19 +122,25 @@ int sluice_spawn(const char *path, char *const argv[], char *const envp[], const
         close(out[1]);
         return saved;
     }
-    if (as_uid >= 0) {
-        int status = spawn_as(path, argv, envp, directory, out, err, (uid_t)as_uid, (gid_t)as_gid, pid);
-        close(out[1]);
-        close(err[1]);
-        if (status != 0) {
-            close(out[0]);
-            close(err[0]);
-            return status;
-        }
-        *out_fd = out[0];
-        *err_fd = err[0];
-        return 0;
+    int status = as_uid >= 0
+                     ? spawn_as(path, argv, envp, directory, out, err, (uid_t)as_uid, (gid_t)as_gid, pid)
+                     : spawn_here(path, argv, envp, directory, out, err, pid);
+    // The child holds its own copies of the write ends; ours close, and the read ends go to the caller.
+    close(out[1]);
+    close(err[1]);
+    if (status != 0) {
+        close(out[0]);
+        close(err[0]);
+        return status;
     }
+    *out_fd = out[0];
+    *err_fd = err[0];
+    return 0;
+}
+
+/// posix_spawn into a process group of its own, with default signal handling and the pipes as output.
+static int spawn_here(const char *path, char *const argv[], char *const envp[], const char *directory, int out[2],
+                      int err[2], pid_t *pid) {
     posix_spawnattr_t attributes;
     posix_spawn_file_actions_t actions;
     int status = posix_spawnattr_init(&attributes);
@@ -157,16 +166,7 @@ int sluice_spawn(const char *path, char *const argv[], char *const envp[], const
     }
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
-    close(out[1]);
-    close(err[1]);
-    if (status != 0) {
-        close(out[0]);
-        close(err[0]);
-        return status;
-    }
-    *out_fd = out[0];
-    *err_fd = err[0];
-    return 0;
+    return status;
 }
 
 int sluice_pidfd_open(pid_t pid) {
