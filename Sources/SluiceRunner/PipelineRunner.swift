@@ -250,14 +250,7 @@ public struct PipelineRunner: Sendable {
         }
         run.endedAt = workspace.now()
         if let why = interruption.interruptedBecause {
-            run.status = .cancelled
-            run.message = "cancelled: \(why)"
-            for step in run.steps where step.status == .pending || step.status == .running {
-                run.update(step.step) {
-                    $0.status = .skipped
-                    $0.message = "not run: the run was cancelled"
-                }
-            }
+            run.cancel(because: "cancelled: \(why)", at: run.endedAt ?? workspace.now())
             try await finish(run)
             log.warning(
                 "run cancelled",

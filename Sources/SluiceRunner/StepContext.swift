@@ -54,10 +54,7 @@ struct StepContext: Sendable {
             }
             result.inputs[input.description] = version
         }
-        let inputVersions = Dictionary(
-            uniqueKeysWithValues: result.inputs.compactMap { key, value in
-                DatasetName(key).map { ($0, value) }
-            })
+        let inputVersions = CacheKey.datasetInputs(result.inputs)
         let key: String
         do {
             key = try CacheKey.compute(step: step, root: workspace.project.root, inputs: inputVersions)

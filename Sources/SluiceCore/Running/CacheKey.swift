@@ -26,6 +26,11 @@ public enum CacheKey {
         return ObjectID.hashing(Data(parts.joined(separator: "\n").utf8)).hex
     }
 
+    /// Inputs as a run record keeps them (`raw.orders` → version), keyed by dataset for `compute`.
+    public static func datasetInputs(_ recorded: [String: ObjectID]) -> [DatasetName: ObjectID] {
+        Dictionary(uniqueKeysWithValues: recorded.compactMap { key, value in DatasetName(key).map { ($0, value) } })
+    }
+
     private static func fileHash(_ url: URL) throws -> String {
         ObjectID.hashing(try Data(contentsOf: url)).hex
     }

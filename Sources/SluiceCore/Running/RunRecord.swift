@@ -134,6 +134,19 @@ public struct RunRecord: Sendable, Codable, Hashable {
         return ObjectID.hashing(try CanonicalJSON.encode(sealed)).hex
     }
 
+    /// Ends a run as cancelled: every step not yet finished is recorded as not run.
+    public mutating func cancel(because reason: String, at time: Timestamp) {
+        status = .cancelled
+        endedAt = time
+        message = reason
+        for step in steps where step.status == .pending || step.status == .running {
+            update(step.step) {
+                $0.status = .skipped
+                $0.message = "not run: the run was cancelled"
+            }
+        }
+    }
+
     /// Changes one step's record in place.
     public mutating func update(_ step: String, _ change: (inout StepRun) -> Void) {
         guard let index = steps.firstIndex(where: { $0.step == step }) else { return }

@@ -116,21 +116,15 @@ extension Workspace {
         guard let step = project.pipelines[lineage.pipeline]?.steps.first(where: { $0.name == lineage.step }) else {
             return "\(made), a step git commit \(gitCommit.prefix(12)) does not declare"
         }
-        var inputs: [DatasetName: ObjectID] = [:]
-        for (input, id) in lineage.inputs {
-            if let name = DatasetName(input) { inputs[name] = id }
-        }
-        let key = try? CacheKey.compute(step: step, root: project.root, inputs: inputs)
+        let key = try? CacheKey.compute(
+            step: step, root: project.root, inputs: CacheKey.datasetInputs(lineage.inputs))
         if key == lineage.cacheKey { return nil }
         for run in try await metadata.runs(pipeline: lineage.pipeline) {
             guard let made = run.step(lineage.step), made.status == .succeeded,
                 made.outputs[dataset.description] == version, let recorded = made.cacheKey
             else { continue }
-            var inputs: [DatasetName: ObjectID] = [:]
-            for (input, id) in made.inputs {
-                if let name = DatasetName(input) { inputs[name] = id }
-            }
-            if recorded == (try? CacheKey.compute(step: step, root: project.root, inputs: inputs)) { return nil }
+            let key = try? CacheKey.compute(step: step, root: project.root, inputs: CacheKey.datasetInputs(made.inputs))
+            if recorded == key { return nil }
         }
         return "\(made), by code that differs from git commit \(gitCommit.prefix(12))"
     }

@@ -90,12 +90,7 @@ extension Workspace {
                     "run \(id) is alive on \(run.host ?? "another host") (it beat \(run.heartbeatAt?.iso8601 ?? "recently")); cancel it there, or wait until it is abandoned"
                 )
             }
-            run.status = .cancelled
-            run.endedAt = now()
-            run.message = "cancelled by \(identity.name): its process was gone"
-            for step in run.steps where step.status == .pending || step.status == .running {
-                run.update(step.step) { $0.status = .skipped }
-            }
+            run.cancel(because: "cancelled by \(identity.name): its process was gone", at: now())
             try await metadata.saveRun(run)
             try await recordRunEnded(run)
             return (.marked, ["reason": "abandoned"])
