@@ -161,7 +161,8 @@ public struct PipelineRunner: Sendable {
         let context = StepContext(
             workspace: workspace, executor: executor, head: head, previous: previous, earlier: earlier,
             sleep: sleep, random: random, logger: log, runID: runID, pipeline: name, environment: environment,
-            gitCommit: run.gitCommit, onEvent: onEvent)
+            gitCommit: run.gitCommit, onEvent: onEvent,
+            deferring: Set(selected.flatMap { graph.steps[$0].outputs }))
         let executor = self.executor
         interruption.onInterrupt { executor.stopAll() }
         do {
@@ -257,6 +258,9 @@ public struct PipelineRunner: Sendable {
                 metadata: ["event.action": "run-finished", "event.outcome": "failure", "reason": "\(why)"])
             throw RunCancelled(run: run)
         }
+        if run.steps.allSatisfy({ [.succeeded, .cached, .resumed].contains($0.status) }) {
+            try await checkLanding(&run, produced: produced, head: head)
+        }
         guard run.steps.allSatisfy({ [.succeeded, .cached, .resumed].contains($0.status) }) else {
             run.status = .failed
             run.message =
@@ -301,6 +305,32 @@ public struct PipelineRunner: Sendable {
                 "event.action": "run-finished", "event.outcome": "success", "commit": "\(run.commit?.hex ?? "")",
             ])
         return run
+    }
+
+    /// Judges the `references` of what lands together (see `Workspace.checkLanding`); an output that fails
+    /// fails the step that wrote it (or reused it), so the run fails and nothing lands.
+    private func checkLanding(_ run: inout RunRecord, produced: [DatasetName: ObjectID], head: Commit?) async throws {
+        var outputs: [DatasetName: (version: ObjectID, reused: Bool)] = [:]
+        var writer: [DatasetName: String] = [:]
+        for step in run.steps {
+            for (dataset, version) in step.outputs {
+                guard let name = DatasetName(dataset), produced[name] == version else { continue }
+                outputs[name] = (version, step.status != .succeeded)
+                writer[name] = step.step
+            }
+        }
+        let landing = (head?.content.datasets ?? [:]).merging(
+            produced.map { ($0.key.description, $0.value) }, uniquingKeysWith: { $1 })
+        let failures = try await workspace.checkLanding(outputs, landing: landing, runID: run.id)
+        for (dataset, reason) in failures.sorted(by: { $0.key.description < $1.key.description }) {
+            guard let step = writer[dataset] else { continue }
+            let message = "its output \(dataset) failed the quality gate: \(reason)"
+            run.update(step) {
+                $0.status = .failed
+                $0.message = message
+            }
+            onEvent(StepEvent(step: step, kind: .finished(.failed, message: message, seconds: nil)))
+        }
     }
 
     /// Saves the ended run and seals its outcome in the audit chain.

@@ -17,6 +17,20 @@ struct StepContext: Sendable {
     let environment: String
     let gitCommit: String?
     let onEvent: @Sendable (StepEvent) -> Void
+    /// What the run's steps write: `references` to these are judged when the run lands, not by each step.
+    let deferring: Set<DatasetName>
+
+    /// A step run outside any environment (a step test, a reproduction): its inputs are given, nothing is
+    /// reused, and `references` are not judged (they are judged when a run lands).
+    static func detached(
+        runner: PipelineRunner, logger: Logger, runID: String, pipeline: String, environment: String
+    ) -> StepContext {
+        StepContext(
+            workspace: runner.workspace, executor: runner.executor, head: nil, previous: nil, earlier: [],
+            sleep: runner.sleep, random: runner.random, logger: logger, runID: runID, pipeline: pipeline,
+            environment: environment, gitCommit: runner.workspace.recordedGitCommit, onEvent: runner.onEvent,
+            deferring: Set(runner.workspace.project.datasets.keys))
+    }
 
     /// Runs one step to the end: reuses earlier outputs when the cache key matches, else makes attempts
     /// until one succeeds or the retries run out, then checks and stores the outputs. Never throws for a
@@ -162,7 +176,7 @@ struct StepContext: Sendable {
                 for (dataset, url) in outputFiles.sorted(by: { $0.key.description < $1.key.description }) {
                     let staged = try await workspace.stageOutput(
                         dataset, file: url, environment: "run \(runID)", head: head,
-                        origin: "run \(runID) step \(step.name)")
+                        origin: "run \(runID) step \(step.name)", deferring: deferring)
                     result.outputs[dataset.description] = staged.version.id
                 }
             } catch let error as GateFailed {

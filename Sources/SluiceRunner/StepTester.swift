@@ -68,10 +68,8 @@ public struct StepTester: Sendable {
         for (dataset, file) in test.inputs {
             inputs[dataset] = try await workspace.storeFixture(dataset, file: root.appendingPathComponent(file))
         }
-        let context = StepContext(
-            workspace: workspace, executor: runner.executor, head: nil, previous: nil, earlier: [],
-            sleep: runner.sleep, random: runner.random, logger: runner.logger, runID: runID, pipeline: pipeline,
-            environment: "test", gitCommit: workspace.recordedGitCommit, onEvent: runner.onEvent)
+        let context = StepContext.detached(
+            runner: runner, logger: runner.logger, runID: runID, pipeline: pipeline, environment: "test")
         let stepRun = try await context.perform(step, produced: inputs, directory: directory)
         guard stepRun.status == .succeeded else {
             return "the step failed: \(stepRun.message ?? stepRun.status.rawValue)"

@@ -152,11 +152,19 @@ extension Workspace {
     func referenceValues(
         for dataset: Dataset, head: Commit?, gate: any QualityGate
     ) async throws -> [String: Set<String>?] {
+        try await referenceValues(for: dataset, in: head?.content.datasets ?? [:], gate: gate)
+    }
+
+    /// Values of every `references` check's target column in the given versions (by dataset name).
+    func referenceValues(
+        for dataset: Dataset, in versions: [String: ObjectID], gate: any QualityGate
+    ) async throws -> [String: Set<String>?] {
         var values: [String: Set<String>?] = [:]
         for check in dataset.checks {
             guard case .references(_, let target, let targetColumn) = check.kind else { continue }
             let id = check.id
-            guard let versionID = head?.version(of: target), let version = try await metadata.version(versionID) else {
+            guard let versionID = versions[target.description], let version = try await metadata.version(versionID)
+            else {
                 values[id] = .some(nil)
                 continue
             }

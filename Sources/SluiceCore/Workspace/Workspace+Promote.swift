@@ -142,17 +142,10 @@ extension Workspace {
             validRows: version.manifest.rows, invalidRows: 0, batchProblems: [], checks: [], checkedAt: now())
         if !declared.columns.isEmpty || !declared.checks.isEmpty {
             guard let gate else { throw InternalError("this engine has no quality gate configured") }
-            var files: [GateFile] = []
-            for file in version.manifest.files {
-                var segments: [ByteSegment] = []
-                for chunk in file.chunks { segments.append(try await objects.storedContent(chunk.object)) }
-                files.append(GateFile(name: file.name, segments: segments))
-            }
-            let delimiter = project.sources.values.first { $0.into == dataset }?.delimiter ?? UInt8(ascii: ",")
-            report = try gate.validate(
-                dataset: declared, format: version.manifest.format, delimiter: delimiter, files: files,
-                references: try await referenceValues(for: declared, head: commit, gate: gate), now: now(), rows: .none,
-                onHeader: { _, _ in }, onRow: { _ in })
+            report = try await validateStored(
+                declared, version: id,
+                references: try await referenceValues(for: declared, in: commit.content.datasets, gate: gate),
+                gate: gate)
         }
         let passed = report.batchProblems.isEmpty && report.invalidRows == 0
         try await metadata.saveCheckRun(

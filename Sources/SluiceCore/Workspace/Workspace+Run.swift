@@ -68,11 +68,19 @@ extension Workspace {
 
     /// Checks a step's output file against its dataset's contract and stores it as a version (not yet in
     /// any environment). Throws `GateFailed` when an error-severity check fails; the result is kept either way.
+    /// `references` checks whose target is in `deferring` (what the same run writes) are left to
+    /// `checkLanding`, which judges them against the versions landing together.
     public func stageOutput(
-        _ name: DatasetName, file: URL, environment: String, head: Commit?, origin: String
+        _ name: DatasetName, file: URL, environment: String, head: Commit?, origin: String,
+        deferring: Set<DatasetName> = []
     ) async throws -> (version: DatasetVersion, report: ValidationReport) {
-        guard let dataset = project.datasets[name] else {
+        guard let declared = project.datasets[name] else {
             throw InternalError("step output \(name) is not a declared dataset")
+        }
+        var dataset = declared
+        dataset.checks.removeAll { check in
+            guard case .references(_, let target, _) = check.kind else { return false }
+            return deferring.contains(target)
         }
         // Staged first and checked there: a process the step left behind cannot change what lands.
         let snapshot = try await Snapshotter(objects: objects).stage(
@@ -105,7 +113,7 @@ extension Workspace {
                 CheckRun(
                     id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: nil,
                     quarantine: nil, origin: origin, passed: false, report: report, at: now(),
-                    contractDigest: dataset.contractDigest, gitCommit: recordedGitCommit))
+                    contractDigest: declared.contractDigest, gitCommit: recordedGitCommit))
             throw GateFailed(report: report, reason: failure, quarantineID: nil)
         }
         let version = try await storeVersion(name, snapshot: snapshot)
@@ -113,7 +121,7 @@ extension Workspace {
             CheckRun(
                 id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: version.id,
                 quarantine: nil, origin: origin, passed: true, report: report, at: now(),
-                contractDigest: dataset.contractDigest, gitCommit: recordedGitCommit))
+                contractDigest: declared.contractDigest, gitCommit: recordedGitCommit))
         return (version, report)
     }
 

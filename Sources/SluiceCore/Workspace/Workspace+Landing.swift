@@ -1,0 +1,62 @@
+import Foundation
+
+/// The checks a run makes on what lands together: `references` between datasets that the same run writes
+/// are judged against the versions landing in the same commit, not against what the environment held.
+extension Workspace {
+    /// Checks again, against the datasets of the commit a run is about to make (`landing`), the `references`
+    /// checks of the run's outputs that could not be judged when their step ended: those whose target the
+    /// run also writes, and every one of an output reused from an earlier run. Keeps each result; returns, by
+    /// dataset, why an output fails (an error-severity check), or an empty dictionary when all may land.
+    public func checkLanding(
+        _ outputs: [DatasetName: (version: ObjectID, reused: Bool)], landing: [String: ObjectID], runID: String
+    ) async throws -> [DatasetName: String] {
+        var failures: [DatasetName: String] = [:]
+        let written = Set(outputs.keys)
+        for (name, output) in outputs.sorted(by: { $0.key.description < $1.key.description }) {
+            guard let declared = project.datasets[name] else { continue }
+            let checks = declared.checks.filter { check in
+                guard case .references(_, let target, _) = check.kind else { return false }
+                return output.reused || written.contains(target)
+            }
+            guard !checks.isEmpty, let gate else { continue }
+            var contract = declared
+            contract.checks = checks
+            let report = try await validateStored(
+                contract, version: output.version,
+                references: try await referenceValues(for: contract, in: landing, gate: gate), gate: gate)
+            let passed = report.batchProblems.isEmpty && report.invalidRows == 0
+            try await metadata.saveCheckRun(
+                CheckRun(
+                    id: UUID().uuidString.lowercased(), dataset: name, environment: "run \(runID)",
+                    version: passed ? output.version : nil, quarantine: nil,
+                    origin: "run \(runID): checked beside the outputs landing with it", passed: passed, report: report,
+                    at: now(), contractDigest: declared.contractDigest, gitCommit: recordedGitCommit))
+            if !passed {
+                let failed = report.failedChecks.map(\.id) + report.batchProblems
+                failures[name] =
+                    "checked beside the outputs landing with it, \(failed.joined(separator: ", ")) fails "
+                    + "(\(report.invalidRows) rows)\n\(report.summary)"
+            }
+        }
+        return failures
+    }
+
+    /// Streams a stored version through `contract` (nothing is delivered back but the report).
+    func validateStored(
+        _ contract: Dataset, version id: ObjectID, references: [String: Set<String>?], gate: any QualityGate
+    ) async throws -> ValidationReport {
+        guard let version = try await metadata.version(id) else {
+            throw InternalError("version \(id.short) is missing from the store; run sluice verify")
+        }
+        var files: [GateFile] = []
+        for file in version.manifest.files {
+            var segments: [ByteSegment] = []
+            for chunk in file.chunks { segments.append(try await objects.storedContent(chunk.object)) }
+            files.append(GateFile(name: file.name, segments: segments))
+        }
+        let delimiter = project.sources.values.first { $0.into == contract.name }?.delimiter ?? UInt8(ascii: ",")
+        return try gate.validate(
+            dataset: contract, format: version.manifest.format, delimiter: delimiter, files: files,
+            references: references, now: now(), rows: .none, onHeader: { _, _ in }, onRow: { _ in })
+    }
+}
