@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(
             name: "SluiceRunnerTests",
             dependencies: [
-                "SluiceRunner", "SluiceCore", "SluiceStore", "SluiceQuality",
+                "SluiceRunner", "SluiceCore", "SluiceStore", "SluiceQuality", "SluiceTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),

@@ -32,7 +32,7 @@ struct SQLStep {
                     log += "loaded \(dataset): \(rows) rows\n"
                 }
                 let statement = try prepareLockedDown(sql, in: db)
-                let written = try write(statement, to: target)
+                let written = try write(statement, to: target, contract: job.contracts[output])
                 log += "wrote \(output): \(written) rows\n"
             }
         } catch let error as SQLStepError {
@@ -51,7 +51,8 @@ struct SQLStep {
         guard try reader.next() else { return 0 }
         let columns = (0..<reader.fieldCount).map { reader.field($0) }
         let declared = job.contracts[dataset]?.columns ?? []
-        let types = columns.map { name in declared.first { $0.name == name }?.type }
+        let specs = columns.map { name in declared.first { $0.name == name } }
+        let types = specs.map { $0?.type }
         let table = "\(try Self.quoted(dataset.zone)).\(try Self.quoted(dataset.name))"
         let definitions = try zip(columns, types).map { name, type in
             "\(try Self.quoted(name, in: dataset)) \(Self.affinity(type))"
@@ -69,7 +70,7 @@ struct SQLStep {
                 guard index < reader.fieldCount else { return nil }
                 let text = reader.field(index)
                 if text.isEmpty { return nil }
-                return Self.sqlValue(text, type: types[index])
+                return Self.sqlValue(text, type: types[index], format: specs[index]?.format)
             }
             try insert.execute(arguments: StatementArguments(values))
             rows += 1
@@ -106,9 +107,11 @@ struct SQLStep {
     }
 
     /// A field as SQL sees it: the same parse as the quality gate, so a value means the same thing in
-    /// both. `bool` in any accepted spelling is 0 or 1, `int` an integer, `decimal` a REAL (a double);
-    /// text that does not parse (an unchecked dataset) stays text.
-    static func sqlValue(_ text: String, type: ColumnType?) -> any DatabaseValueConvertible {
+    /// both. `bool` in any accepted spelling is 0 or 1, `int` an integer, `decimal` a REAL (a double),
+    /// `date` and `timestamp` their canonical ISO text (`2024-09-03`, `2024-09-03T22:28:44.086000Z`, UTC, so
+    /// text order is time order and SQLite's date functions read them); text that does not parse (an
+    /// unchecked dataset) stays text.
+    static func sqlValue(_ text: String, type: ColumnType?, format: DateFormat? = nil) -> any DatabaseValueConvertible {
         var text = text
         let parsed: (any DatabaseValueConvertible)? = text.withUTF8 { bytes in
             let raw = UnsafeRawBufferPointer(bytes)
@@ -116,10 +119,32 @@ struct SQLStep {
             case .int: return FieldParser.int(raw)
             case .decimal: return FieldParser.decimal(raw)
             case .bool: return FieldParser.bool(raw).map { Int64($0 ? 1 : 0) }
-            default: return nil
+            case .date, .timestamp: return CanonicalText.of(raw, type: type!, format: format)
+            case .string, nil: return nil
             }
         }
         return parsed ?? text
+    }
+
+    /// A result value as written to the output: declared columns in their canonical spelling (`true` and
+    /// `false`, whole numbers without a fraction, ISO dates and timestamps in UTC), so the stored data reads
+    /// the same to the gate, to SQL, to a command step and in `cat`; anything else as SQLite returned it.
+    static func outputText(_ value: DatabaseValue, column: ColumnSpec?) -> String {
+        let text: String
+        switch value.storage {
+        case .null: return ""
+        case .int64(let number):
+            if column?.type == .bool && (number == 0 || number == 1) { return number == 1 ? "true" : "false" }
+            text = String(number)
+        case .double(let number):
+            if column?.type == .int, number == number.rounded(), abs(number) < 9e15 { return String(Int64(number)) }
+            text = format(number)
+        case .string(let string): text = string
+        case .blob(let data): text = data.base64EncodedString()
+        }
+        guard let column, column.type != .string, column.format == nil else { return text }
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { CanonicalText.of($0, type: column.type, format: nil) } ?? text
     }
 
     private static func affinity(_ type: ColumnType?) -> String {
@@ -131,7 +156,7 @@ struct SQLStep {
     }
 
     /// Writes the result as RFC 4180 CSV with a header row.
-    private func write(_ statement: Statement, to url: URL) throws -> Int {
+    private func write(_ statement: Statement, to url: URL, contract: Dataset?) throws -> Int {
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw SQLStepError("cannot create \(url.path)")
         }
@@ -140,15 +165,10 @@ struct SQLStep {
         var text = statement.columnNames.map(Self.csvField).joined(separator: ",") + "\n"
         var rows = 0
         let cursor = try Row.fetchCursor(statement)
+        let columns = statement.columnNames.map { name in contract?.columns.first { $0.name == name } }
         while let row = try cursor.next() {
-            let fields = row.databaseValues.map { value -> String in
-                switch value.storage {
-                case .null: return ""
-                case .int64(let number): return String(number)
-                case .double(let number): return Self.csvField(Self.format(number))
-                case .string(let string): return Self.csvField(string)
-                case .blob(let data): return Self.csvField(data.base64EncodedString())
-                }
+            let fields = zip(row.databaseValues, columns).map { value, column in
+                Self.csvField(Self.outputText(value, column: column))
             }
             text += fields.joined(separator: ",") + "\n"
             rows += 1

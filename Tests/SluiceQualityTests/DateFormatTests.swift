@@ -8,7 +8,7 @@ import Testing
 @Suite struct DateFormatTests {
     static func parse(_ format: DateFormat, _ text: String) -> Int64? {
         var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBytes { format.milliseconds(UnsafeRawBufferPointer($0)) }
+        return bytes.withUnsafeMutableBytes { format.microseconds(UnsafeRawBufferPointer($0)) }
     }
 
     @Test(arguments: [
@@ -26,7 +26,7 @@ import Testing
         for _ in 0..<500 {
             let date = Date(timeIntervalSince1970: Double(generator.next() % 3_000_000_000) / 1 - 500_000_000)
             let text = reference.string(from: date)
-            let expected = reference.date(from: text).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
+            let expected = reference.date(from: text).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) * 1000 }
             #expect(Self.parse(format, text) == expected, "\(pair.0): \(text)")
         }
     }

@@ -26,3 +26,41 @@ public enum CivilDate {
         return Int64(era * 146_097 + dayOfEra - 719_468)
     }
 }
+
+extension CivilDate {
+    /// The date `days` after 1970-01-01 (Howard Hinnant's inverse of `daysFromCivil`).
+    public static func civilFromDays(_ days: Int64) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * shifted + 2) / 5 + 1)
+        let month = Int(shifted < 10 ? shifted + 3 : shifted - 9)
+        let year = Int(yearOfEra + era * 400) + (month <= 2 ? 1 : 0)
+        return (year, month, day)
+    }
+
+    /// The one canonical spelling of a date: `YYYY-MM-DD`.
+    public static func canonicalDate(days: Int64) -> String {
+        let (year, month, day) = civilFromDays(days)
+        return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
+    }
+
+    /// The one canonical spelling of a timestamp: UTC, always six fraction digits, so that text order is
+    /// time order: `2024-09-03T22:28:44.086000Z`.
+    public static func canonicalTimestamp(microseconds: Int64) -> String {
+        let perDay: Int64 = 86_400_000_000
+        let days = microseconds >= 0 ? microseconds / perDay : -((-(microseconds + 1)) / perDay) - 1
+        let within = Int(microseconds - days * perDay)
+        let seconds = within / 1_000_000
+        return canonicalDate(days: days) + "T" + padded(seconds / 3600, 2) + ":" + padded(seconds / 60 % 60, 2) + ":"
+            + padded(seconds % 60, 2) + "." + padded(within % 1_000_000, 6) + "Z"
+    }
+
+    private static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value.magnitude)
+        return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}

@@ -80,16 +80,16 @@ public struct DateFormat: Sendable, Hashable {
         return CivilDate.daysFromCivil(year: fields.year, month: fields.month, day: fields.day)
     }
 
-    /// Milliseconds since 1970 in UTC (a timestamp column); no `%z` means UTC.
-    public func milliseconds(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+    /// Microseconds since 1970 in UTC (a timestamp column); no `%z` means UTC.
+    public func microseconds(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         guard let fields = parse(bytes) else { return nil }
         let days = CivilDate.daysFromCivil(year: fields.year, month: fields.month, day: fields.day)
         let seconds = Int64(fields.hour * 3_600 + fields.minute * 60 + fields.second) - Int64(fields.offsetMinutes * 60)
-        return days * 86_400_000 + seconds * 1000 + Int64(fields.milliseconds)
+        return days * 86_400_000_000 + seconds * 1_000_000 + Int64(fields.microseconds)
     }
 
     struct Fields {
-        var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, milliseconds = 0, offsetMinutes = 0
+        var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, microseconds = 0, offsetMinutes = 0
         var pm: Bool?
         var hasTime = false
     }
@@ -134,7 +134,7 @@ public struct DateFormat: Sendable, Hashable {
                 let start = index
                 guard let value = digits(1, 9) else { return nil }
                 let count = index - start
-                fields.milliseconds = count >= 3 ? value / Self.power(count - 3) : value * Self.power(3 - count)
+                fields.microseconds = count >= 6 ? value / Self.power(count - 6) : value * Self.power(6 - count)
             case .ampm: guard let value = ampm(bytes, &index) else { return nil }; fields.pm = value
             case .zone: guard let value = zone(bytes, &index) else { return nil }; fields.offsetMinutes = value
             }

@@ -112,8 +112,8 @@ public enum ProjectScaffold {
         """,
         "tests/clean_orders/expected.csv": """
         order_id,customer_id,amount,status,ordered_at
-        1,1,10.5,paid,2026-11-24T10:00:00Z
-        3,1,2.25,new,2026-11-24T12:00:00Z
+        1,1,10.5,paid,2026-11-24T10:00:00.000000Z
+        3,1,2.25,new,2026-11-24T12:00:00.000000Z
 
         """,
         "tests/revenue/customers.csv": """

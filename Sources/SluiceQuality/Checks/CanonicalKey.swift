@@ -23,7 +23,7 @@ enum CanonicalKey {
             guard let value = format.map({ $0.days(bytes) }) ?? FieldParser.date(bytes) else { return false }
             appendDecimal(value, to: &key)
         case .timestamp:
-            guard let value = format.map({ $0.milliseconds(bytes) }) ?? FieldParser.timestamp(bytes) else {
+            guard let value = format.map({ $0.microseconds(bytes) }) ?? FieldParser.timestamp(bytes) else {
                 return false
             }
             appendDecimal(value, to: &key)

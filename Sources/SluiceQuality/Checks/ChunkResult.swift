@@ -55,7 +55,7 @@ struct ChunkTallies {
     var integerKeyRows: [[Int32]]
     /// Keys of unique string columns, then of composite unique checks.
     var byteKeys: [KeyBatch]
-    /// The newest value per freshness check, in milliseconds.
+    /// The newest value per freshness check, in microseconds.
     var newest: [Int64?]
 
     init(contract: CompiledContract) {

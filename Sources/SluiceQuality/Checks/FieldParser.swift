@@ -126,43 +126,43 @@ public enum FieldParser {
         return CivilDate.daysFromCivil(year: year, month: month, day: day)
     }
 
-    /// ISO 8601 `YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]][Z|±HH:MM|±HHMM]` (or a bare date) as milliseconds
-    /// since 1970 in UTC; no zone means UTC.
+    /// ISO 8601 `YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]][Z|±HH:MM|±HHMM]` (or a bare date) as microseconds
+    /// since 1970 in UTC; no zone means UTC. Fraction digits after the sixth are read but not kept.
     public static func timestamp(_ bytes: UnsafeRawBufferPointer) -> Int64? {
-        if bytes.count == 20 || bytes.count == 19, let milliseconds = utcSeconds(bytes) { return milliseconds }
+        if bytes.count == 20 || bytes.count == 19, let microseconds = utcSeconds(bytes) { return microseconds }
         return anyTimestamp(bytes)
     }
 
     /// Every accepted timestamp shape, one field at a time.
     static func anyTimestamp(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         guard bytes.count >= 10, let days = date(UnsafeRawBufferPointer(rebasing: bytes[0..<10])) else { return nil }
-        var milliseconds = days * 86_400_000
-        if bytes.count == 10 { return milliseconds }
+        var microseconds = days * 86_400_000_000
+        if bytes.count == 10 { return microseconds }
         guard bytes.count >= 16, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
             let hour = number(bytes, 11, 2), let minute = number(bytes, 14, 2), bytes[13] == UInt8(ascii: ":"),
             hour < 24, minute < 60
         else { return nil }
-        milliseconds += Int64(hour * 3_600_000 + minute * 60_000)
+        microseconds += Int64(hour * 3_600_000_000 + minute * 60_000_000)
         var index = 16
         if index < bytes.count && bytes[index] == UInt8(ascii: ":") {
             guard let second = number(bytes, index + 1, 2), second < 61 else { return nil }
-            milliseconds += Int64(second * 1000)
+            microseconds += Int64(second * 1_000_000)
             index += 3
             if index < bytes.count && (bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ",")) {
                 index += 1
-                var scale = 100
+                var scale = 100_000
                 let fractionStart = index
                 while index < bytes.count && bytes[index] &- UInt8(ascii: "0") < 10 {
-                    milliseconds += Int64(Int(bytes[index] - UInt8(ascii: "0")) * scale)
+                    microseconds += Int64(Int(bytes[index] - UInt8(ascii: "0")) * scale)
                     scale /= 10
                     index += 1
                 }
                 guard index > fractionStart else { return nil }
             }
         }
-        if index == bytes.count { return milliseconds }
+        if index == bytes.count { return microseconds }
         if bytes[index] == UInt8(ascii: "Z") || bytes[index] == UInt8(ascii: "z") {
-            return index + 1 == bytes.count ? milliseconds : nil
+            return index + 1 == bytes.count ? microseconds : nil
         }
         guard bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") else { return nil }
         let sign: Int64 = bytes[index] == UInt8(ascii: "-") ? -1 : 1
@@ -178,7 +178,7 @@ public enum FieldParser {
         } else if rest != 2 {
             return nil
         }
-        return milliseconds - sign * Int64(zoneHour * 3_600_000 + zoneMinute * 60_000)
+        return microseconds - sign * Int64(zoneHour * 3_600_000_000 + zoneMinute * 60_000_000)
     }
 
     /// The common `YYYY-MM-DDTHH:MM:SS[Z]` shape, checked with two word loads: every digit position must
@@ -207,7 +207,7 @@ public enum FieldParser {
             second < 61
         else { return nil }
         let days = CivilDate.daysFromCivil(year: year, month: month, day: day)
-        return days * 86_400_000 + Int64(hour * 3_600_000 + minute * 60_000 + second * 1000)
+        return days * 86_400_000_000 + Int64(hour * 3_600_000_000 + minute * 60_000_000 + second * 1_000_000)
     }
 
     /// Whether every byte of `word` outside `mask` is an ASCII digit and every byte inside it equals the

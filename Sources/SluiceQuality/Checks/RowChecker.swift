@@ -150,11 +150,11 @@ final class RowChecker {
                 return fail(code.pointee.typeSlot, column, code, bytes)
             }
             integerKey = value
-            if code.pointee.freshList >= 0 { fresh(code.pointee.freshList, value * 86_400_000) }
+            if code.pointee.freshList >= 0 { fresh(code.pointee.freshList, value * 86_400_000_000) }
         case .timestamp:
             guard
                 let value = code.pointee.hasFormat
-                    ? formats[column]!.milliseconds(bytes) : FieldParser.timestamp(bytes)
+                    ? formats[column]!.microseconds(bytes) : FieldParser.timestamp(bytes)
             else {
                 return fail(code.pointee.typeSlot, column, code, bytes)
             }
@@ -259,8 +259,8 @@ final class RowChecker {
         }
     }
 
-    private func fresh(_ index: Int, _ milliseconds: Int64) {
-        tallies.newest[index] = max(tallies.newest[index] ?? milliseconds, milliseconds)
+    private func fresh(_ index: Int, _ microseconds: Int64) {
+        tallies.newest[index] = max(tallies.newest[index] ?? microseconds, microseconds)
     }
 
     private func fail(_ slot: Int, _ column: Int, _ code: UnsafePointer<ColumnCode>, _ value: UnsafeRawBufferPointer) {

@@ -138,8 +138,8 @@ final class ValidationMerger {
         switch type {
         case .decimal: return String(Double(bitPattern: UInt64(bitPattern: key)))
         case .bool: return key == 1 ? "true" : "false"
-        case .date: return String(Timestamp(milliseconds: key * 86_400_000).iso8601.prefix(10))
-        case .timestamp: return Timestamp(milliseconds: key).iso8601
+        case .date: return CivilDate.canonicalDate(days: key)
+        case .timestamp: return CivilDate.canonicalTimestamp(microseconds: key)
         default: return String(key)
         }
     }
@@ -160,9 +160,9 @@ final class ValidationMerger {
                 messages[check.slot] = "no value to judge freshness by"
                 continue
             }
-            if now.milliseconds - newest > check.maxAge.milliseconds {
+            if now.milliseconds - newest / 1000 > check.maxAge.milliseconds {
                 messages[check.slot] =
-                    "newest value is \(Timestamp(milliseconds: newest).iso8601), older than \(check.maxAge)"
+                    "newest value is \(CivilDate.canonicalTimestamp(microseconds: newest)), older than \(check.maxAge)"
             }
         }
         var problems = batchProblems
