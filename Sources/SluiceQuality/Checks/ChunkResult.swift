@@ -45,6 +45,8 @@ struct ChunkTallies {
     var rows = 0
     var failures: [Int64]
     var samples: [[CheckResult.Sample]]
+    /// Samples showing a compared key, to be replaced by the file's text: slot, index in `samples[slot]`, columns.
+    var pendingSamples: [(slot: Int, index: Int, columns: [Int])] = []
     /// Rows that failed an error-severity check, with the check's slot, in row order.
     var failedRows: [Int32] = []
     var failedSlots: [Int32] = []

@@ -72,7 +72,21 @@ public final class ContractValidator {
             }
         }
         keyMemory = merger.keyMemory
+        try showFileText(merger, inputs.map(\.source))
         return merger.report(files: inputs.map(\.name), now: now)
+    }
+
+    /// Samples of checks on typed keys show the file's own text: the sampled records are read back.
+    private func showFileText(_ merger: ValidationMerger, _ sources: [any ByteSource]) throws {
+        let reader = SampleText(
+            contract: contract, format: format, delimiter: delimiter, maxRecordBytes: maxRecordBytes)
+        for (file, pending) in Dictionary(grouping: merger.pendingTexts, by: \.file) {
+            let fields = try reader.fields(
+                sources[file], lines: Set(pending.map(\.line)), columns: Set(pending.flatMap(\.columns)))
+            for sample in pending {
+                if let found = fields[sample.line] { merger.setText(sample, fields: found) }
+            }
+        }
     }
 
     private func validateCSV(

@@ -251,10 +251,14 @@ final class RowChecker {
         for reference in contract.references where keyStarts[reference.column] >= 0 {
             let key = Array(keys[keyStarts[reference.column]..<keyEnds[reference.column]])
             if !key.withUnsafeBytes({ reference.keys.contains($0) }) {
+                let sampled = tallies.samples[reference.slot].count
                 fail(
                     reference.slot, column: reference.column,
                     failsRow: contract.slots[reference.slot].severity == .error,
                     String(decoding: key, as: UTF8.self))
+                if tallies.samples[reference.slot].count > sampled && codes[reference.column].type != .string {
+                    tallies.pendingSamples.append((reference.slot, sampled, [reference.column]))
+                }
             }
         }
     }

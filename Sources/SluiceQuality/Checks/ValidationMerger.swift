@@ -14,6 +14,8 @@ final class ValidationMerger {
     private let byteSets: [ByteKeySet]
     private var newest: [Int64?]
     var batchProblems: [String] = []
+    /// Samples that show a compared key until `setText` gives them the file's own text.
+    private(set) var pendingTexts: [PendingText] = []
 
     init(contract: CompiledContract, sampleLimit: Int) {
         self.contract = contract
@@ -42,20 +44,34 @@ final class ValidationMerger {
         for problem in chunkResult.batchProblems where batchProblems.count < 10 {
             batchProblems.append("\(fileName) line \(firstLine + problem.line): \(problem.message)")
         }
+        let sampledBefore = samples.map(\.count)
         for slot in failures.indices {
             failures[slot] += chunk.failures[slot]
             for sample in chunk.samples[slot] where samples[slot].count < sampleLimit {
                 samples[slot].append(.init(line: firstLine + sample.line, value: sample.value, file: fileName))
             }
         }
+        for pending in chunk.pendingSamples {
+            let index = sampledBefore[pending.slot] + pending.index
+            guard index < samples[pending.slot].count else { continue }
+            pendingTexts.append(
+                PendingText(
+                    slot: pending.slot, index: index, file: file, line: samples[pending.slot][index].line,
+                    columns: pending.columns))
+        }
         var failedRows = chunk.failedRows
         var failedSlots = chunk.failedSlots
         var foundDuplicates = false
-        func duplicate(row: Int32, slot: Int, column: Int?, value: @autoclosure () -> String) {
+        func duplicate(row: Int32, slot: Int, column: Int?, value: @autoclosure () -> String, text columns: [Int]) {
             failures[slot] += 1
             if samples[slot].count < sampleLimit {
                 let line = firstLine + Int64(chunk.rowLines[Int(row)])
                 samples[slot].append(.init(line: line, value: contract.masked(column, value()), file: fileName))
+                if !columns.isEmpty {
+                    pendingTexts.append(
+                        PendingText(
+                            slot: slot, index: samples[slot].count - 1, file: file, line: line, columns: columns))
+                }
             }
             if contract.slots[slot].severity == .error {
                 failedRows.append(row)
@@ -71,7 +87,8 @@ final class ValidationMerger {
             keys.withUnsafeBufferPointer { buffer in
                 integerSets[list].insert(buffer) { position in
                     duplicate(
-                        row: keyRows[position], slot: slot, column: column, value: Self.render(keys[position], type))
+                        row: keyRows[position], slot: slot, column: column, value: Self.render(keys[position], type),
+                        text: [column])
                 }
             }
         }
@@ -94,7 +111,8 @@ final class ValidationMerger {
                             row: batch.rows[index], slot: slot, column: column,
                             value: column == nil
                                 ? CanonicalKey.compositeParts(key).joined(separator: ",")
-                                : String(decoding: key, as: UTF8.self))
+                                : String(decoding: key, as: UTF8.self),
+                            text: column == nil ? contract.composites[list - contract.byteUniques.count].columns : [])
                     }
                     start = end
                 }
@@ -131,6 +149,13 @@ final class ValidationMerger {
                     file: file, line: firstLine + Int64(chunk.rowLines[row]), raw: chunkResult.raw(row),
                     failed: failed))
         }
+    }
+
+    /// Gives a pending sample the file's own text of its columns (joined by commas, each masked as its column is).
+    func setText(_ pending: PendingText, fields: [Int: String]) {
+        guard pending.columns.allSatisfy({ fields[$0] != nil }) else { return }
+        samples[pending.slot][pending.index].value = pending.columns.map { contract.masked($0, fields[$0]!) }
+            .joined(separator: ",")
     }
 
     /// A numeric key as the value it stands for.

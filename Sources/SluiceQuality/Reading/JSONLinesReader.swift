@@ -34,7 +34,12 @@ public final class JSONLinesReader {
 
     /// A value's bytes as text, or `nil` for a missing or null value.
     func valueBytes(_ key: String) -> [UInt8]? {
-        guard let value = object[key], !(value is NSNull) else { return nil }
+        Self.text(of: object[key])
+    }
+
+    /// A decoded JSON value's bytes as text, or `nil` for a missing or null value.
+    static func text(of value: Any?) -> [UInt8]? {
+        guard let value, !(value is NSNull) else { return nil }
         switch value {
         case let text as String: return Array(text.utf8)
         case let number as NSNumber:
