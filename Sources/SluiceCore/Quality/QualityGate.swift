@@ -8,12 +8,16 @@ public struct RowVerdict {
     public var raw: UnsafeRawBufferPointer
     /// Error-severity checks the row failed; empty when the row is valid.
     public var failed: [String]
+    /// Where the record lies in its file, from its first byte to the start of whatever follows its line
+    /// break: cutting these bytes out leaves every other record exactly as written.
+    public var span: Range<Int>
 
-    public init(file: Int, line: Int64, raw: UnsafeRawBufferPointer, failed: [String]) {
+    public init(file: Int, line: Int64, raw: UnsafeRawBufferPointer, failed: [String], span: Range<Int> = 0..<0) {
         self.file = file
         self.line = line
         self.raw = raw
         self.failed = failed
+        self.span = span
     }
 }
 

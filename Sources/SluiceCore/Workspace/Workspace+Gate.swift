@@ -34,13 +34,13 @@ extension Workspace {
         let references = try await referenceValues(for: dataset, head: head, gate: gate)
         // Created at the first invalid row, so a clean batch writes no quarantine file at all.
         var quarantineWriter: StagingFile?
-        var invalidLines = Array(repeating: Set<Int64>(), count: files.count)
+        var invalidSpans = Array(repeating: [Range<Int>](), count: files.count)
         let checkedAt = now()
         let report = try gate.validate(
             dataset: dataset, format: source.format, delimiter: source.delimiter, files: files, references: references,
             now: checkedAt, rows: .invalid, onHeader: { _, _ in },
             onRow: { verdict in
-                invalidLines[verdict.file].insert(verdict.line)
+                invalidSpans[verdict.file].append(verdict.span)
                 if quarantineWriter == nil { quarantineWriter = try StagingFile(objects: objects) }
                 try quarantineWriter?.append(Self.quarantineLine(file: files[verdict.file].name, verdict))
             })
@@ -64,33 +64,11 @@ extension Workspace {
         }
         guard let quarantineWriter else { throw InternalError("invalid rows were counted but none was written") }
         let invalid = try quarantineWriter.finish(name: "invalid-rows.jsonl", rows: report.invalidRows)
-        // Second pass: write the valid rows (and each file's header) as the files that land.
-        let writers = try files.map { _ in try StagingFile(objects: objects) }
+        // The valid rows land as they were written: the invalid records' bytes are cut out of the snapshot.
         do {
-            _ = try gate.validate(
-                dataset: dataset, format: source.format, delimiter: source.delimiter, files: files,
-                references: references,
-                now: checkedAt, rows: .all,
-                onHeader: { index, header in try writers[index].appendLine(header) },
-                onRow: { verdict in
-                    if !invalidLines[verdict.file].contains(verdict.line) {
-                        try writers[verdict.file].appendLine(verdict.raw)
-                    }
-                })
-            var manifestFiles: [ManifestFile] = []
-            var staged: [StagedObject] = []
-            for (index, writer) in writers.enumerated() {
-                let (object, file) = try writer.finish(
-                    name: files[index].name, rows: writer.lines - (source.format == .csv ? 1 : 0))
-                manifestFiles.append(file)
-                staged.append(object)
-            }
-            let schema = dataset.columns.map(\.name)
-            return GateVerdict(
-                report: report, filtered: .init(files: manifestFiles, staged: staged, schema: schema),
-                invalidRows: invalid)
+            let filtered = try await RecordCutter(objects: objects).cut(invalidSpans, from: snapshot)
+            return GateVerdict(report: report, filtered: filtered, invalidRows: invalid)
         } catch {
-            writers.forEach { $0.abandon() }
             await objects.discard([invalid.object])
             throw error
         }
@@ -215,12 +193,15 @@ final class StagingFile {
     }
 
     func append(_ data: [UInt8]) throws {
-        try data.withUnsafeBytes { buffer in
-            try writer.write(buffer)
-            hasher.update(bufferPointer: buffer)
-        }
-        bytes += Int64(data.count)
+        try data.withUnsafeBytes { try write($0) }
         lines += 1
+    }
+
+    /// Writes bytes as they are (no line is counted).
+    func write(_ buffer: UnsafeRawBufferPointer) throws {
+        try writer.write(buffer)
+        hasher.update(bufferPointer: buffer)
+        bytes += Int64(buffer.count)
     }
 
     func appendLine(_ raw: UnsafeRawBufferPointer) throws {

@@ -73,8 +73,10 @@ extension Workspace {
         }
         let snapshot: Snapshotter.Result
         if let filtered = verdict.filtered {
+            // Pieces without an invalid record are reused; the rest of the first snapshot goes.
             snapshot = filtered
-            await objects.discard(staged.staged)
+            let reused = Set(filtered.staged)
+            await objects.discard(staged.staged.filter { !reused.contains($0) })
         } else {
             snapshot = staged
         }

@@ -54,8 +54,11 @@ final class CSVChunkReader: ChunkReading {
                 if filled - position >= layout.maxRecordBytes {
                     checker.startRow(line: Int32(truncatingIfNeeded: lines))
                     checker.parseProblem(RowProblem.recordTooLong(limit: layout.maxRecordBytes).message)
-                    if keepRows { result.rowBounds.append(contentsOf: [position, position]) }
                     let (next, skipped) = try skipRecord(from: position + delta)
+                    if keepRows {
+                        result.rowBounds.append(contentsOf: [position, position])
+                        result.rowSpans.append(contentsOf: [position + delta, next])
+                    }
                     lines += skipped
                     delta = next - position
                     filled = position + (try source.readFully(at: next, into: Self.tail(buffer, from: position)))
@@ -73,7 +76,10 @@ final class CSVChunkReader: ChunkReading {
                 checker.startRow(line: Int32(truncatingIfNeeded: lines))
                 checkFields(buffer.baseAddress!)
                 checker.finishRow()
-                if keepRows { result.rowBounds.append(contentsOf: [position, parser.recordEnd]) }
+                if keepRows {
+                    result.rowBounds.append(contentsOf: [position, parser.recordEnd])
+                    result.rowSpans.append(contentsOf: [position + delta, parser.next + delta])
+                }
                 lines += parser.lines
                 position = parser.next
             }

@@ -16,6 +16,8 @@ final class ChunkResult: @unchecked Sendable {
     /// into `storage`.
     var storage: UnsafeMutableRawBufferPointer?
     var rowBounds: [Int] = []
+    /// With `rowBounds`: each row's span in the file (first byte, and where what follows its line break starts).
+    var rowSpans: [Int] = []
     /// Problems that refuse the whole batch (a JSON Lines record with keys missing or not in the
     /// contract), with lines relative to the piece's first record: `(line, message)`.
     var batchProblems: [(line: Int64, message: String)] = []
@@ -32,6 +34,11 @@ final class ChunkResult: @unchecked Sendable {
         if let storage {
             if let release { release(storage) } else { storage.deallocate() }
         }
+    }
+
+    func span(_ row: Int) -> Range<Int> {
+        guard row * 2 + 1 < rowSpans.count else { return 0..<0 }
+        return rowSpans[row * 2]..<rowSpans[row * 2 + 1]
     }
 
     func raw(_ row: Int) -> UnsafeRawBufferPointer {

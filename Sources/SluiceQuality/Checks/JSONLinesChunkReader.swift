@@ -74,6 +74,9 @@ final class JSONLinesChunkReader: ChunkReading {
                 result.rowBounds.append(raw.count)
                 raw.append(contentsOf: reader.rawRecord)
                 result.rowBounds.append(raw.count)
+                result.rowSpans.append(contentsOf: [
+                    start + reader.recordSpan.lowerBound, start + reader.recordSpan.upperBound,
+                ])
             }
         }
         result.end = start + reader.consumed

@@ -147,7 +147,7 @@ final class ValidationMerger {
             try onRow(
                 RowVerdict(
                     file: file, line: firstLine + Int64(chunk.rowLines[row]), raw: chunkResult.raw(row),
-                    failed: failed))
+                    failed: failed, span: chunkResult.span(row)))
         }
     }
 

@@ -20,6 +20,8 @@ public final class JSONLinesReader {
     public private(set) var problem: RowProblem?
     public private(set) var object: [String: Any] = [:]
     private var recordBytes: Range<Int> = 0..<0
+    /// Where the last record lies in the source, from its first byte to just after its line break.
+    private(set) var recordSpan: Range<Int> = 0..<0
 
     public init(source: any ByteSource, maxRecordBytes: Int = 64 << 20) {
         self.source = source
@@ -58,7 +60,9 @@ public final class JSONLinesReader {
         while true {
             problem = nil
             object = [:]
-            guard consumed < stopAt, let range = try nextLine() else { return false }
+            let begin = consumed
+            guard begin < stopAt, let range = try nextLine() else { return false }
+            recordSpan = begin..<consumed
             line += 1
             recordLine = line
             recordBytes = range

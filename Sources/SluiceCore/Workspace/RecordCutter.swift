@@ -1,0 +1,115 @@
+import Foundation
+
+/// Lands a batch without its invalid records by cutting their bytes out of the staged snapshot: every
+/// other byte stays as it was written (header, line endings, quoting, a missing final line break), stored
+/// pieces that hold no invalid record are reused as they are, and only the pieces that held one are
+/// written again, as copies of the byte ranges around it. A clean file and the same file with a bad row
+/// therefore land the same bytes for every valid row, and a batch with a few bad rows costs a few pieces.
+struct RecordCutter {
+    let objects: any ObjectStore
+
+    /// `snapshot` with the byte ranges `cuts[file]` (spans of whole records) taken out of each file.
+    func cut(_ cuts: [[Range<Int>]], from snapshot: Snapshotter.Result) async throws -> Snapshotter.Result {
+        var byID: [ObjectID: StagedObject] = [:]
+        for object in snapshot.staged where byID[object.id] == nil { byID[object.id] = object }
+        var files: [ManifestFile] = []
+        var kept: [StagedObject] = []
+        var written: [StagedObject] = []
+        do {
+            for (index, file) in snapshot.files.enumerated() {
+                let spans = Self.merged(index < cuts.count ? cuts[index] : [])
+                var chunks: [ChunkRef] = []
+                var offset = 0
+                for chunk in file.chunks {
+                    let range = offset..<(offset + Int(chunk.bytes))
+                    offset = range.upperBound
+                    guard let object = byID[chunk.object] else {
+                        throw InternalError("chunk \(chunk.object.short) of \(file.name) was not staged")
+                    }
+                    let keep = Self.subtract(spans, from: range)
+                    if keep == [range] {
+                        chunks.append(chunk)
+                        kept.append(object)
+                    } else if !keep.isEmpty {
+                        let copy = try copyRanges(
+                            keep.map { ($0.lowerBound - range.lowerBound)..<($0.upperBound - range.lowerBound) },
+                            of: try objects.stagedContent(object))
+                        written.append(copy)
+                        chunks.append(ChunkRef(object: copy.id, bytes: copy.size))
+                    }
+                }
+                let removed = Int64(index < cuts.count ? cuts[index].count : 0)
+                files.append(ManifestFile(name: file.name, chunks: chunks, rows: max(0, file.rows - removed)))
+            }
+        } catch {
+            await objects.discard(written)
+            throw error
+        }
+        var seen = Set<StagedObject>()
+        let staged = (kept + written).filter { seen.insert($0).inserted }
+        return Snapshotter.Result(files: files, staged: staged, schema: snapshot.schema)
+    }
+
+    /// Stages the bytes of `ranges` of `content`, in order, as one new object.
+    private func copyRanges(_ ranges: [Range<Int>], of content: ByteSegment) throws -> StagedObject {
+        let writer = try StagingFile(objects: objects)
+        do {
+            switch content {
+            case .bytes(let data):
+                for range in ranges {
+                    try Array(data[(data.startIndex + range.lowerBound)..<(data.startIndex + range.upperBound)])
+                        .withUnsafeBytes { try writer.write($0) }
+                }
+            case .file(let url):
+                let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+                guard descriptor >= 0 else {
+                    throw InternalError("cannot read staged \(url.path): \(String(cString: strerror(errno)))")
+                }
+                defer { close(descriptor) }
+                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+                defer { buffer.deallocate() }
+                for range in ranges {
+                    var position = range.lowerBound
+                    while position < range.upperBound {
+                        let count = pread(
+                            descriptor, buffer.baseAddress!, min(buffer.count, range.upperBound - position),
+                            off_t(position))
+                        if count < 0 && errno == EINTR { continue }
+                        guard count > 0 else { throw InternalError("staged \(url.path) ended early") }
+                        try writer.write(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                        position += count
+                    }
+                }
+            }
+            return try writer.finish(name: "", rows: 0).object
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+
+    /// Sorted, with overlapping and touching ranges joined.
+    static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) where !range.isEmpty {
+            if let last = result.last, range.lowerBound <= last.upperBound {
+                result[result.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                result.append(range)
+            }
+        }
+        return result
+    }
+
+    /// What is left of `range` once the (sorted, disjoint) `cuts` are taken out.
+    static func subtract(_ cuts: [Range<Int>], from range: Range<Int>) -> [Range<Int>] {
+        var left: [Range<Int>] = []
+        var position = range.lowerBound
+        for cut in cuts where cut.upperBound > range.lowerBound && cut.lowerBound < range.upperBound {
+            if cut.lowerBound > position { left.append(position..<cut.lowerBound) }
+            position = max(position, cut.upperBound)
+        }
+        if position < range.upperBound { left.append(position..<range.upperBound) }
+        return left
+    }
+}
