@@ -11,7 +11,7 @@ import Testing
         #"^[a-z0-9._]+@[a-z0-9.-]+\.[a-z]{2,}$"#, #"^\d{3}-\d{4}$"#, "abc", "^abc", "abc$", "a|bc|", "(ab)+c?",
         "^(?:ab|cd){2,3}$", "[^a-c]x", #"\w+\s\W"#, "^.{2,4}$", "colou?r", "(?i)^ab[c-e]$", "x*", "^$", "a{0}b",
         #"\x41[\x42B-D]"#, "[-a]z", "[a-]z", #"^[A-Z]{2}\d{2}[A-Z0-9]{4,30}$"#, "(?<word>ab)c", "a.c", #"\A\d+\z"#,
-        "^a*?b+?$", "[.]", #"[\d.]+"#, "^(a|ab)(c|bcd)(d*)$",
+        "^a*?b+?$", "[.]", #"[\d.]+"#, "^(a|ab)(c|bcd)(d*)$", #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, #"[^\S]x"#,
     ]
     static let fallback = [#"\bword\b"#, "(?=a)a", #"(a)\1"#, #"\p{L}+"#, "a++", "[[:alpha:]]", "(?i:ab)"]
 
@@ -45,6 +45,9 @@ import Testing
     @Test func fewByteClassesStepTwoBytesAtATime() throws {
         let email = try #require(BytePattern(#"^[a-z0-9._]+@[a-z0-9.-]+\.[a-z]{2,}$"#))
         #expect(email.dfa?.tables.pairs != nil)
+        // Negated classes and `\s` (issue 11 item 15) too.
+        let negated = try #require(BytePattern(#"^[^@\s]+@[^@\s]+\.[^@\s]+$"#))
+        #expect(negated.dfa?.tables.pairs != nil)
     }
 
     @Test(arguments: fallback)

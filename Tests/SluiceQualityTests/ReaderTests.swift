@@ -113,9 +113,13 @@ import Testing
         var checked = 0
         for _ in 0..<4_000 {
             let year = [1, 1969, 1970, 2000, 2024, 2100, 9999][pick(7)]
+            let tails = [
+                "", "Z", "z", ".086", ".086Z", ",5Z", ".123456789+02:00", "+0530", "-07", "-07:30", ".", "+2", "Zx",
+                ".5+24:00", "+05:3", ".086+00:00",
+            ]
             let text = String(
                 format: "%04d-%02d-%02d%@%02d:%02d:%02d%@", year, pick(14), pick(33), pick(2) == 0 ? "T" : " ",
-                pick(26), pick(62), pick(63), pick(2) == 0 ? "Z" : "")
+                pick(26), pick(62), pick(63), tails[pick(tails.count)])
             var variants = [Array(text.utf8)]
             var changed = Array(text.utf8)
             changed[pick(changed.count)] = replacements[pick(replacements.count)]

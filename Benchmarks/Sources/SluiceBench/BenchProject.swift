@@ -6,7 +6,10 @@ import SluiceStore
 struct BenchProject {
     let root: URL
 
-    static func create(in folder: URL, sourcePath: String, extra: String = "") throws -> BenchProject {
+    static func create(
+        in folder: URL, sourcePath: String, extra: String = "",
+        dataset: String = "raw.data: { owner: bench, classification: internal }"
+    ) throws -> BenchProject {
         try? FileManager.default.removeItem(at: folder)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let yaml = """
@@ -23,7 +26,7 @@ struct BenchProject {
             sources:
               drop: { path: "\(sourcePath)", format: csv, into: raw.data }
             datasets:
-              raw.data: { owner: bench, classification: internal }
+              \(dataset)
             \(extra)
             """
         try Data(yaml.utf8).write(to: folder.appendingPathComponent("sluice.yaml"))
@@ -35,7 +38,7 @@ struct BenchProject {
 
     /// A workspace on a new store in `store` (default: the project's `.sluice/`, emptied first), acting as
     /// the CI principal with a token.
-    func workspace(store folder: String? = nil) throws -> Workspace {
+    func workspace(store folder: String? = nil, gate: (any QualityGate)? = nil) throws -> Workspace {
         let project = try ProjectLoader().loadValidated(root: root).project
         let directory = folder.map { root.appendingPathComponent($0) } ?? project.storeDirectory
         try? FileManager.default.removeItem(at: directory)
@@ -43,6 +46,6 @@ struct BenchProject {
         let identity = Identity(
             principal: "ci", role: project.roles["pipeline"], authentication: .token, tokenID: "bench")
         return Workspace(
-            project: project, objects: store.objects, metadata: store.metadata, identity: identity, gate: nil)
+            project: project, objects: store.objects, metadata: store.metadata, identity: identity, gate: gate)
     }
 }

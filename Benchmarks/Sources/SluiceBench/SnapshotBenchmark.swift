@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SluiceCore
+import SluiceQuality
 
 /// DESIGN.md's snapshot workload: a 1 GiB file, and a folder of 10,000 × 10 KiB files, ingested into the
 /// store (hashed, flushed to disk, committed), each against `cp` / `cp -r` of the same data in the same run.
@@ -58,12 +59,68 @@ struct SnapshotBenchmark: AsyncParsableCommand {
             Measure.report("\(name) vs cp", sluice: sluice, floor: cp, floorName: "cp", target: 1.5)
             Measure.report("\(name) vs cp+sync (both durable)", sluice: sluice, floor: cpSync, floorName: "cp+sync")
         }
+        try await quarantine(base)
+    }
+
+    /// Issue 11 item 14: the same large file with a contract, every row valid, and with one row in 20,000
+    /// invalid under `quarantine_rows`: landing the valid rows must cost about a copy of the bytes.
+    func quarantine(_ base: URL) async throws {
+        let contract = """
+            raw.data:
+                owner: bench
+                classification: internal
+                on_invalid: quarantine_rows
+                max_invalid_ratio: 0.01
+                columns:
+                  order_id: { type: int, required: true, unique: true }
+                  customer_id: { type: int, required: true }
+                  amount: { type: decimal, min: 0 }
+                  status: { type: string, in: [new, paid, shipped, cancelled] }
+                  email: { type: string, pattern: '^[^@]+@[^@]+$' }
+            """
+        var cp = Double.infinity
+        var results: [(String, Double, Int64)] = []
+        for (name, invalidEvery) in [("every row valid", nil), ("one row in 20,000 invalid", 20_000)]
+            as [(String, Int?)]
+        {
+            let project = try BenchProject.create(
+                in: base.appendingPathComponent("gate-\(results.count)"), sourcePath: "landing/*.csv", dataset: contract
+            )
+            try Generator.csvFile(
+                at: project.root.appendingPathComponent("landing/big.csv"), bytes: sizeMib << 20,
+                invalidEvery: invalidEvery)
+            var run = 0
+            cp = min(
+                cp,
+                try await Measure.best(runs: runs, prepare: { run += 1 }) {
+                    try Measure.shell("cd '\(project.root.path)' && cp landing/big.csv copy-\(run).csv")
+                })
+            var workspace: Workspace?
+            var quarantined: Int64 = 0
+            let time = try await Measure.best(
+                runs: runs,
+                prepare: {
+                    run += 1; workspace = try project.workspace(store: "store-\(run)", gate: ContractGate())
+                }
+            ) {
+                quarantined = try await workspace!.ingest(source: "drop", environment: "dev").report.invalidRows
+            }
+            results.append((name, time, quarantined))
+        }
+        for (name, time, quarantined) in results {
+            Measure.report(
+                "large file with a contract, \(name) (\(quarantined) quarantined) vs cp", sluice: time, floor: cp,
+                floorName: "cp")
+        }
+        Measure.report(
+            "quarantine path vs all valid", sluice: results[1].1, floor: results[0].1, floorName: "all valid",
+            target: 1.25)
     }
 }
 
 enum Generator {
     /// A CSV file of about `bytes` bytes, written in 8 MiB blocks of deterministic rows.
-    static func csvFile(at url: URL, bytes: Int) throws {
+    static func csvFile(at url: URL, bytes: Int, invalidEvery: Int? = nil) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
@@ -76,8 +133,8 @@ enum Generator {
             var block = ""
             block.reserveCapacity(8 << 20)
             while block.utf8.count < (8 << 20) {
-                block +=
-                    "\(row),\(row % 9973),\(row % 10000).\(row % 100),\(statuses[row % 4]),user\(row % 50000)@example.com\n"
+                let amount = invalidEvery.map { row % $0 == $0 - 1 } == true ? "-1" : "\(row % 10000).\(row % 100)"
+                block += "\(row),\(row % 9973),\(amount),\(statuses[row % 4]),user\(row % 50000)@example.com\n"
                 row += 1
             }
             let data = Data(block.utf8)

@@ -27,19 +27,29 @@ struct ValidateBenchmark: AsyncParsableCommand {
     @Flag(help: "Skip DuckDB and Polars (no pip install).")
     var noPeers = false
 
+    @Flag(
+        help:
+            "The variant from real files: a negated-class pattern with \\s and timestamps with milliseconds and an offset."
+    )
+    var realWorld = false
+
     static let pattern = #"^[a-z0-9._]+@[a-z0-9.-]+\.[a-z]{2,}$"#
+    static let realPattern = #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#
+    var pattern: String { realWorld ? Self.realPattern : Self.pattern }
     static let statuses = ["placed", "shipped", "delivered", "returned", "cancelled"]
 
     func run() async throws {
         let base = URL(fileURLWithPath: scratch)
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        let data = base.appendingPathComponent("orders-\(rows).csv")
-        if !FileManager.default.fileExists(atPath: data.path) { try OrdersGenerator.write(rows: rows, to: data) }
+        let data = base.appendingPathComponent("orders-\(realWorld ? "real-" : "")\(rows).csv")
+        if !FileManager.default.fileExists(atPath: data.path) {
+            try OrdersGenerator.write(rows: rows, to: data, realWorld: realWorld)
+        }
         let size = (try FileManager.default.attributesOfItem(atPath: data.path)[.size] as? Int) ?? 0
         print(
-            "validate benchmark: \(rows) rows, \(String(format: "%.2f", Double(size) / Double(1 << 30))) GiB, 7 checks, best of \(runs), warm page cache, \(ProcessInfo.processInfo.activeProcessorCount) cores"
+            "validate benchmark\(realWorld ? " (real-world variant: \(pattern), 2026-01-01T00:00:00.000+00:00)" : ""): \(rows) rows, \(String(format: "%.2f", Double(size) / Double(1 << 30))) GiB, 7 checks, best of \(runs), warm page cache, \(ProcessInfo.processInfo.activeProcessorCount) cores"
         )
-        let dataset = try Self.dataset(in: base)
+        let dataset = try Self.dataset(in: base, pattern: pattern)
 
         // Sluice first, so this process's peak memory is the validator's.
         var report: ValidationReport?
@@ -62,7 +72,7 @@ struct ValidateBenchmark: AsyncParsableCommand {
         var fastest = Double.infinity
         for (name, script) in [("duckdb", Self.duckdb), ("polars", Self.polars)] {
             let scriptURL = base.appendingPathComponent("peer-\(name).py")
-            try Data(script.utf8).write(to: scriptURL)
+            try Data(Self.peer(script, pattern: pattern, realWorld: realWorld).utf8).write(to: scriptURL)
             var best = Double.infinity
             var line = ""
             for _ in 0..<runs {
@@ -83,19 +93,34 @@ struct ValidateBenchmark: AsyncParsableCommand {
         )
     }
 
-    /// rows,nulls,duplicates,bad_email,out_of_range,bad_status,bad_country: the figures every engine must agree on.
+    /// rows,nulls,duplicates,bad_email,out_of_range,bad_status,bad_country,bad_timestamp: the figures every
+    /// engine must agree on.
     static func counts(_ report: ValidationReport) -> String {
         func failures(_ id: String) -> Int64 { report.checks.first { $0.id == id }?.unexpectedCount ?? -1 }
         let nulls = failures("order_id.required") + failures("customer_email.required")
         return [
             report.rows, nulls, failures("order_id.unique"), failures("customer_email.pattern"),
             failures("amount.min") + failures("amount.max"), failures("status.in"),
-            failures("country.max_length")
-                + failures("country.min_length"),
+            failures("country.max_length") + failures("country.min_length"), failures("created_at.type"),
         ].map(String.init).joined(separator: ",")
     }
 
-    static func dataset(in base: URL) throws -> Dataset {
+    /// A peer's script for the variant: its pattern, and how it reads timestamps with an offset.
+    static func peer(_ script: String, pattern: String, realWorld: Bool) -> String {
+        var script = script.replacingOccurrences(of: Self.pattern, with: pattern)
+            .replacingOccurrences(
+                of: String(Self.pattern.dropFirst().dropLast()), with: String(pattern.dropFirst().dropLast()))
+        if realWorld {
+            script = script.replacingOccurrences(of: "'created_at': 'TIMESTAMP'", with: "'created_at': 'TIMESTAMPTZ'")
+                .replacingOccurrences(of: "\"created_at\": pl.Datetime", with: "\"created_at\": pl.Utf8")
+                .replacingOccurrences(
+                    of: "pl.col(\"created_at\").is_null()",
+                    with: "pl.col(\"created_at\").str.to_datetime(\"%Y-%m-%dT%H:%M:%S%.f%:z\", strict=False).is_null()")
+        }
+        return script
+    }
+
+    static func dataset(in base: URL, pattern: String) throws -> Dataset {
         let root = base.appendingPathComponent("project")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let yaml = """
@@ -149,7 +174,8 @@ struct ValidateBenchmark: AsyncParsableCommand {
           count(*) FILTER (WHERE NOT regexp_full_match(customer_email, '[a-z0-9._]+@[a-z0-9.-]+\.[a-z]{2,}')),
           count(*) FILTER (WHERE amount < 0 OR amount > 100000),
           count(*) FILTER (WHERE status NOT IN ('placed','shipped','delivered','returned','cancelled')),
-          count(*) FILTER (WHERE length(country) <> 2)
+          count(*) FILTER (WHERE length(country) <> 2),
+          count(*) FILTER (WHERE created_at IS NULL)
         FROM read_csv(?, header = true, columns = {'order_id': 'BIGINT', 'customer_email': 'VARCHAR',
           'amount': 'DOUBLE', 'status': 'VARCHAR', 'country': 'VARCHAR', 'created_at': 'TIMESTAMP', 'note': 'VARCHAR'})
         """, [sys.argv[1]]).fetchone()
@@ -172,6 +198,7 @@ struct ValidateBenchmark: AsyncParsableCommand {
             ((pl.col("amount") < 0) | (pl.col("amount") > 100000)).sum().alias("out_of_range"),
             (~pl.col("status").is_in(["placed", "shipped", "delivered", "returned", "cancelled"])).sum().alias("status"),
             (pl.col("country").str.len_chars() != 2).sum().alias("country"),
+            pl.col("created_at").is_null().sum().alias("bad_timestamp"),
         ).collect(engine="streaming")
         elapsed = time.time() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -181,7 +208,7 @@ struct ValidateBenchmark: AsyncParsableCommand {
 
 /// Deterministic orders: about 107 bytes a row, with a few invalid values of each kind.
 enum OrdersGenerator {
-    static func write(rows: Int, to url: URL) throws {
+    static func write(rows: Int, to url: URL, realWorld: Bool = false) throws {
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
@@ -195,9 +222,14 @@ enum OrdersGenerator {
             let amount = row % 200_003 == 0 ? "-5.00" : "\((row &* 31) % 100_000).\(String(format: "%02d", row % 100))"
             let status = row % 300_007 == 0 ? "lost" : ValidateBenchmark.statuses[row % 5]
             let country = row % 400_009 == 0 ? "DEU" : countries[row % 10]
-            let created = String(
-                format: "2026-%02d-%02dT%02d:%02d:%02dZ", row % 12 + 1, row % 28 + 1, row % 24, row % 60, (row * 7) % 60
-            )
+            let created =
+                realWorld
+                ? String(
+                    format: "2026-%02d-%02dT%02d:%02d:%02d.%03d+00:00", row % 12 + 1, row % 28 + 1, row % 24, row % 60,
+                    (row * 7) % 60, row % 1000)
+                : String(
+                    format: "2026-%02d-%02dT%02d:%02d:%02dZ", row % 12 + 1, row % 28 + 1, row % 24, row % 60,
+                    (row * 7) % 60)
             block.append(
                 contentsOf: "\(id),\(email),\(amount),\(status),\(country),\(created),note for order \(row) padded\n"
                     .utf8)

@@ -8,46 +8,85 @@ import Foundation
 struct RecordCutter {
     let objects: any ObjectStore
 
-    /// `snapshot` with the byte ranges `cuts[file]` (spans of whole records) taken out of each file.
+    /// `snapshot` with the byte ranges `cuts[file]` (spans of whole records) taken out of each file. The
+    /// pieces to copy are copied on every core at once (each is its own object, hashed on its own).
     func cut(_ cuts: [[Range<Int>]], from snapshot: Snapshotter.Result) async throws -> Snapshotter.Result {
         var byID: [ObjectID: StagedObject] = [:]
         for object in snapshot.staged where byID[object.id] == nil { byID[object.id] = object }
-        var files: [ManifestFile] = []
-        var kept: [StagedObject] = []
-        var written: [StagedObject] = []
-        do {
-            for (index, file) in snapshot.files.enumerated() {
-                let spans = Self.merged(index < cuts.count ? cuts[index] : [])
-                var chunks: [ChunkRef] = []
-                var offset = 0
-                for chunk in file.chunks {
-                    let range = offset..<(offset + Int(chunk.bytes))
-                    offset = range.upperBound
-                    guard let object = byID[chunk.object] else {
-                        throw InternalError("chunk \(chunk.object.short) of \(file.name) was not staged")
-                    }
-                    let keep = Self.subtract(spans, from: range)
-                    if keep == [range] {
-                        chunks.append(chunk)
-                        kept.append(object)
-                    } else if !keep.isEmpty {
-                        let copy = try copyRanges(
-                            keep.map { ($0.lowerBound - range.lowerBound)..<($0.upperBound - range.lowerBound) },
-                            of: try objects.stagedContent(object))
-                        written.append(copy)
-                        chunks.append(ChunkRef(object: copy.id, bytes: copy.size))
-                    }
+        // Per file, per piece: the piece as it is, a copy of some of its ranges, or nothing.
+        var plan: [[Piece]] = []
+        var copies: [(ranges: [Range<Int>], object: StagedObject)] = []
+        for (index, file) in snapshot.files.enumerated() {
+            let spans = Self.merged(index < cuts.count ? cuts[index] : [])
+            var pieces: [Piece] = []
+            var offset = 0
+            for chunk in file.chunks {
+                let range = offset..<(offset + Int(chunk.bytes))
+                offset = range.upperBound
+                guard let object = byID[chunk.object] else {
+                    throw InternalError("chunk \(chunk.object.short) of \(file.name) was not staged")
                 }
-                let removed = Int64(index < cuts.count ? cuts[index].count : 0)
-                files.append(ManifestFile(name: file.name, chunks: chunks, rows: max(0, file.rows - removed)))
+                let keep = Self.subtract(spans, from: range)
+                if keep == [range] {
+                    pieces.append(.kept(chunk, object))
+                } else if !keep.isEmpty {
+                    pieces.append(.copied(copies.count))
+                    copies.append(
+                        (keep.map { ($0.lowerBound - range.lowerBound)..<($0.upperBound - range.lowerBound) }, object))
+                }
+            }
+            plan.append(pieces)
+        }
+        let written = try await copyAll(copies)
+        var files: [ManifestFile] = []
+        var staged: [StagedObject] = []
+        var seen = Set<StagedObject>()
+        for (index, file) in snapshot.files.enumerated() {
+            let chunks = plan[index].map { piece -> ChunkRef in
+                switch piece {
+                case .kept(let chunk, let object):
+                    if seen.insert(object).inserted { staged.append(object) }
+                    return chunk
+                case .copied(let copy):
+                    staged.append(written[copy])
+                    return ChunkRef(object: written[copy].id, bytes: written[copy].size)
+                }
+            }
+            let removed = Int64(index < cuts.count ? cuts[index].count : 0)
+            files.append(ManifestFile(name: file.name, chunks: chunks, rows: max(0, file.rows - removed)))
+        }
+        return Snapshotter.Result(files: files, staged: staged, schema: snapshot.schema)
+    }
+
+    private enum Piece {
+        case kept(ChunkRef, StagedObject)
+        case copied(Int)
+    }
+
+    /// Makes every copy, on as many tasks as there are cores; on failure, none is kept.
+    private func copyAll(_ copies: [(ranges: [Range<Int>], object: StagedObject)]) async throws -> [StagedObject] {
+        var written = [StagedObject?](repeating: nil, count: copies.count)
+        do {
+            try await withThrowingTaskGroup(of: (Int, StagedObject).self) { group in
+                var next = 0
+                func start() throws {
+                    guard next < copies.count else { return }
+                    let index = next
+                    let content = try objects.stagedContent(copies[index].object)
+                    group.addTask { (index, try copyRanges(copies[index].ranges, of: content)) }
+                    next += 1
+                }
+                for _ in 0..<ProcessInfo.processInfo.activeProcessorCount { try start() }
+                while let (index, object) = try await group.next() {
+                    written[index] = object
+                    try start()
+                }
             }
         } catch {
-            await objects.discard(written)
+            await objects.discard(written.compactMap { $0 })
             throw error
         }
-        var seen = Set<StagedObject>()
-        let staged = (kept + written).filter { seen.insert($0).inserted }
-        return Snapshotter.Result(files: files, staged: staged, schema: snapshot.schema)
+        return written.map { $0! }
     }
 
     /// Stages the bytes of `ranges` of `content`, in order, as one new object.

@@ -129,8 +129,45 @@ public enum FieldParser {
     /// ISO 8601 `YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]][Z|±HH:MM|±HHMM]` (or a bare date) as microseconds
     /// since 1970 in UTC; no zone means UTC. Fraction digits after the sixth are read but not kept.
     public static func timestamp(_ bytes: UnsafeRawBufferPointer) -> Int64? {
-        if bytes.count == 20 || bytes.count == 19, let microseconds = utcSeconds(bytes) { return microseconds }
-        return anyTimestamp(bytes)
+        guard bytes.count >= 19, let seconds = utcSeconds(bytes) else { return anyTimestamp(bytes) }
+        return bytes.count == 19 ? seconds : timestampTail(bytes, seconds)
+    }
+
+    /// What may follow `YYYY-MM-DDTHH:MM:SS`: a fraction, then `Z`, `±HH:MM`, `±HHMM` or `±HH`, each optional.
+    /// The same rules as `anyTimestamp`, without reading the first 19 bytes again.
+    @inline(__always)
+    private static func timestampTail(_ bytes: UnsafeRawBufferPointer, _ seconds: Int64) -> Int64? {
+        var microseconds = seconds
+        var index = 19
+        if bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            var scale: Int64 = 100_000
+            let fractionStart = index
+            while index < bytes.count, case let digit = bytes[index] &- UInt8(ascii: "0"), digit < 10 {
+                microseconds += Int64(digit) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > fractionStart else { return nil }
+            if index == bytes.count { return microseconds }
+        }
+        let sign = bytes[index]
+        if sign == UInt8(ascii: "Z") || sign == UInt8(ascii: "z") {
+            return index + 1 == bytes.count ? microseconds : nil
+        }
+        guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), let hour = number(bytes, index + 1, 2), hour < 24
+        else { return nil }
+        var minute = 0
+        switch bytes.count - index - 1 {
+        case 2: break
+        case 4: guard let parsed = number(bytes, index + 3, 2) else { return nil }; minute = parsed
+        case 5:
+            guard bytes[index + 3] == UInt8(ascii: ":"), let parsed = number(bytes, index + 4, 2) else { return nil }
+            minute = parsed
+        default: return nil
+        }
+        let offset = Int64(hour * 3_600_000_000 + minute * 60_000_000)
+        return sign == UInt8(ascii: "-") ? microseconds + offset : microseconds - offset
     }
 
     /// Every accepted timestamp shape, one field at a time.
@@ -181,14 +218,13 @@ public enum FieldParser {
         return microseconds - sign * Int64(zoneHour * 3_600_000_000 + zoneMinute * 60_000_000)
     }
 
-    /// The common `YYYY-MM-DDTHH:MM:SS[Z]` shape, checked with two word loads: every digit position must
+    /// The common `YYYY-MM-DDTHH:MM:SS` start, checked with two word loads: every digit position must
     /// hold a digit and every separator its byte. `nil` sends anything else through the general parser.
     @inline(__always)
     private static func utcSeconds(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         let head = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)  // YYYY-MM-
         let tail = bytes.loadUnaligned(fromByteOffset: 11, as: UInt64.self)  // HH:MM:SS
         guard bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
-            bytes.count == 19 || bytes[19] == UInt8(ascii: "Z"),
             isDigits(head, separators: 0x2D00_002D_0000_0000, mask: 0xFF00_00FF_0000_0000),
             isDigits(tail, separators: 0x0000_3A00_003A_0000, mask: 0x0000_FF00_00FF_0000),
             bytes[8] &- UInt8(ascii: "0") < 10, bytes[9] &- UInt8(ascii: "0") < 10
