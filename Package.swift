@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         .target(
@@ -73,13 +74,19 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceStore", "SluiceQuality", "SluiceTestSupport"]),
-        .testTarget(name: "SluiceQualityTests", dependencies: ["SluiceQuality", "SluiceCore", "SluiceTestSupport"]),
+        .testTarget(
+            name: "SluiceQualityTests",
+            dependencies: [
+                "SluiceQuality", "SluiceCore", "SluiceTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(name: "SluiceStoreTests", dependencies: ["SluiceStore", "SluiceCore"]),
         .testTarget(
             name: "SluiceRunnerTests",
             dependencies: [
                 "SluiceRunner", "SluiceCore", "SluiceStore", "SluiceQuality", "SluiceTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
         .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceCore", "SluiceTestSupport"]),

@@ -63,6 +63,20 @@ import Testing
         #expect(set.memoryBytes < 64 << 10, "memory \(set.memoryBytes)")
     }
 
+    /// Found by the differential suite: a first key near Int64.max left the window claiming a range it had no
+    /// bitmap for, and the next insert crashed.
+    @Test func keysAtTheEdgesOfInt64() {
+        for first in [Int64.max, Int64.max - 1, Int64.max - 70_000, Int64.min, Int64.min + 1] {
+            let set = Int64KeySet()
+            var model = Set<Int64>()
+            for key in [first, first, 0, Int64.max, Int64.min, first &- 1, 7] {
+                #expect(set.insert(key) == model.insert(key).inserted, "\(first), then \(key)")
+            }
+            #expect(set.count == model.count)
+            for key in model { #expect(set.contains(key)) }
+        }
+    }
+
     @Test func byteKeySetMatchesSet() {
         let set = ByteKeySet()
         var model = Set<[UInt8]>()

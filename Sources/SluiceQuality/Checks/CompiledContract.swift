@@ -44,9 +44,12 @@ final class CompiledContract: @unchecked Sendable {
             }
             columns.append(program)
         }
-        keyedColumns = columns.map { $0.uniqueSlot != nil && $0.type == .string }
-        integerUniques = columns.indices.filter { columns[$0].uniqueSlot != nil && columns[$0].type != .string }
-        byteUniques = columns.indices.filter { columns[$0].uniqueSlot != nil && columns[$0].type == .string }
+        // Decimals are unique by exact value (`1.50` is `1.5`, `-0` is `0`, and two long decimals that round to
+        // one double are two values), so their keys are canonical bytes, not doubles.
+        let byteKeyed = { (column: ColumnProgram) in column.type == .string || column.type == .decimal }
+        keyedColumns = columns.map { $0.uniqueSlot != nil && byteKeyed($0) }
+        integerUniques = columns.indices.filter { columns[$0].uniqueSlot != nil && !byteKeyed(columns[$0]) }
+        byteUniques = columns.indices.filter { columns[$0].uniqueSlot != nil && byteKeyed(columns[$0]) }
         let index = { (name: String) in self.columns.firstIndex { $0.spec.name == name } }
         for check in dataset.checks {
             let slot = slots.count

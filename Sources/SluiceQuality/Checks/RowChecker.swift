@@ -192,7 +192,12 @@ final class RowChecker {
             tallies.integerKeys[code.pointee.integerList].append(integerKey)
             tallies.integerKeyRows[code.pointee.integerList].append(row)
         } else if code.pointee.byteList >= 0 {
-            tallies.byteKeys[code.pointee.byteList].append(bytes, row: row)
+            if code.pointee.type == .decimal {
+                tallies.byteKeys[code.pointee.byteList].append(
+                    Array(keys[keyStarts[column]..<keyEnds[column]]), row: row)
+            } else {
+                tallies.byteKeys[code.pointee.byteList].append(bytes, row: row)
+            }
         }
     }
 

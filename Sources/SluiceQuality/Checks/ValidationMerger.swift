@@ -112,7 +112,8 @@ final class ValidationMerger {
                             value: column == nil
                                 ? CanonicalKey.compositeParts(key).joined(separator: ",")
                                 : String(decoding: key, as: UTF8.self),
-                            text: column == nil ? contract.composites[list - contract.byteUniques.count].columns : [])
+                            text: column.map { contract.columns[$0].type == .string ? [] : [$0] }
+                                ?? contract.composites[list - contract.byteUniques.count].columns)
                     }
                     start = end
                 }

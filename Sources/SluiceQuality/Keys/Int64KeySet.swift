@@ -189,9 +189,10 @@ struct DenseWindow {
     /// Widens the window to cover `key` when the result stays dense; `false` when it would not.
     mutating func grow(toCover key: Int64) -> Bool {
         if bits == nil {
+            // Nothing changes unless the window fits below Int64.max (a key near it stays in the hash table).
+            guard key & ~63 <= Int64.max - Int64(1 << 16) else { return false }
             words = 1 << 10
             base = key & ~63
-            guard base <= Int64.max - Int64(words << 6) else { return false }
             bits = .allocate(capacity: words)
             bits!.initialize(repeating: 0, count: words)
             return true
