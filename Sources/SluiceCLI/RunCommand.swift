@@ -46,18 +46,24 @@ struct RunCommand: AsyncParsableCommand {
         let interruption = RunInterruption()
         let traps = SignalTrap.install { name in interruption.interrupt(because: "received \(name)") }
         defer { traps.forEach { $0.cancel() } }
+        // On a terminal, a live block of the running steps and a progress bar; piped, one line per step event
+        // as it happens (dbt-style). The summary table follows either way; nothing but the final JSON with --json.
+        let json = output.json
+        let steps = select.isEmpty ? workspace.project.pipelines[pipeline]?.steps.count ?? 0 : select.count
+        let live = json ? nil : LiveRunView.forTerminal(total: steps)
+        defer { live?.finish() }
         do {
-            // One line per step event as it happens (dbt-style), so a person watching sees where the run is;
-            // the summary table follows. Nothing but the final JSON with --json.
-            let json = output.json
             record = try await PipelineRunner(
                 workspace: workspace, interruption: interruption,
                 onEvent: { event in
                     guard !json else { return }
+                    if let live { return live.handle(event) }
                     Terminal.line("\(Terminal.clock()) \(event.line)")
                 }
             ).run(pipeline, options: options)
+            live?.finish()
         } catch let ended as any RunEndedBadly {
+            live?.finish()
             if output.json {
                 try Terminal.json(ended.run)
                 throw ExitCode(ExitStatus.failed.rawValue)

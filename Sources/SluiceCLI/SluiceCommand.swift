@@ -41,7 +41,7 @@ struct SluiceCommand: AsyncParsableCommand {
                 handler.logLevel = level
                 return handler
             case .text:
-                var handler = StreamLogHandler.standardError(label: label)
+                var handler = StreamLogHandler(label: label, stream: TerminalErrorStream())
                 handler.logLevel = level
                 return handler
             }

@@ -12,12 +12,12 @@ enum Terminal {
         guard !logsAreECS else {
             return Logger(label: "sluice").error("\(message)", metadata: ["event.kind": "event"])
         }
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        LiveRunView.writeError("error: \(message)\n")
     }
 
     static func warn(_ message: String) {
         guard !logsAreECS else { return Logger(label: "sluice").warning("\(message)") }
-        FileHandle.standardError.write(Data("\(message)\n".utf8))
+        LiveRunView.writeError("\(message)\n")
     }
 
     /// One line on standard output, written at once (not held in a buffer while a run goes on).
@@ -70,4 +70,9 @@ enum Terminal {
         guard let timestamp else { return "-" }
         return String(timestamp.iso8601.prefix(19)).replacingOccurrences(of: "T", with: " ")
     }
+}
+
+/// Text log lines on standard error, written above a live run view when one is shown.
+struct TerminalErrorStream: TextOutputStream, Sendable {
+    mutating func write(_ string: String) { LiveRunView.writeError(string) }
 }

@@ -78,6 +78,44 @@ import Testing
         #expect(try project.run(["runs", "--log-format", "xml"]).status == 2)
     }
 
+    /// Issue 11 item 13: on a terminal (a pseudo-terminal made by `script`), the running steps and a progress
+    /// bar are redrawn in place while each ended step prints its line for good; the summary follows.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func onATerminalRunningStepsAreALiveBlockWithAProgressBar() throws {
+        let project = try CLIProject()
+        try project.makeTokens()
+        try project.edit("sluice.yaml") {
+            $0 + """
+                  slow:
+                    steps:
+                      first: { command: [sh, -c, 'sleep 0.7'] }
+                      second: { command: [sh, -c, 'sleep 0.7'], after: [first] }
+
+                """
+        }
+        try project.commit("a slow pipeline")
+        let script = Process()
+        script.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        script.arguments = ["-qec", "'\(SluiceBinary.url.path)' run slow", "/dev/null"]
+        script.currentDirectoryURL = project.folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["SLUICE_TOKEN"] = project.tokens["ci"]
+        environment["TERM"] = "xterm"
+        script.environment = environment
+        let output = Pipe()
+        script.standardOutput = output
+        try script.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        script.waitUntilExit()
+        #expect(script.terminationStatus == 0, "\(text)")
+        #expect(text.contains("first") && text.contains("running"), "\(text.debugDescription)")
+        #expect(text.contains("] 0/2 steps") && text.contains("] 1/2 steps"), "\(text.debugDescription)")
+        #expect(text.contains("\u{1B}[J"), "the block is erased and drawn again in place")
+        let summary = try #require(text.range(of: "STEP"), "\(text.debugDescription)")
+        #expect(text.range(of: "second succeeded in ")!.lowerBound < summary.lowerBound)
+        #expect(!text[summary.lowerBound...].contains("steps  "), "no block is left under the summary")
+    }
+
     @Test func stepTestsOfTheScaffoldPassAndAChangedExpectationFails() throws {
         let project = try CLIProject()
         let passed = try project.run(["test"])
