@@ -56,4 +56,15 @@ import Testing
         #expect(key(long + "1") != nil && key(long + "1") != key(long + "2"), "long decimals stay distinct")
         #expect(key("1e400") == nil, "too large for a double is not a decimal")
     }
+
+    /// A unique decimal column compares exact values too: `-0` repeats `0` and `1.50` repeats `1.5`, while two
+    /// long decimals that round to the same double, and `1e-400` against `0`, stay distinct.
+    @Test func aUniqueDecimalColumnComparesExactValues() throws {
+        let long = "0." + String(repeating: "1", count: 40)
+        let dataset = try validator.dataset("classification: internal\ncolumns: { d: { type: decimal, unique: true } }")
+        let csv = ["d", "0", "-0", "1.5", "1.50", "15e-1", long + "1", long + "2", "1e-400", ""].joined(separator: "\n")
+        let check = try validator.check(try validator.run(dataset, csv + "\n"), "d.unique")
+        #expect(check.unexpectedCount == 3)
+        #expect(check.samples.map(\.value) == ["-0", "1.50", "15e-1"], "samples show the file's text")
+    }
 }
