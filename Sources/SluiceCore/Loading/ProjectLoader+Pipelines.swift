@@ -1,3 +1,5 @@
+import Foundation
+
 extension ProjectLoader {
     func readPipelines(_ value: YAMLValue, into project: inout Project, sink: DiagnosticCollector) {
         guard let entries = value.entries("pipelines") else { return }
@@ -14,12 +16,24 @@ extension ProjectLoader {
                 continue
             }
             let fields =
-                entry.value.fields("pipeline \(entry.key)", allowed: ["schedule", "steps", "description"]) ?? [:]
+                entry.value.fields("pipeline \(entry.key)", allowed: ["schedule", "timezone", "steps", "description"])
+                ?? [:]
             let schedule = fields["schedule"].flatMap { $0.string("schedule") }
-            if let schedule, let scheduleValue = fields["schedule"], schedule.split(separator: " ").count != 5 {
+            var cron: CronSchedule?
+            if let schedule, let scheduleValue = fields["schedule"] {
+                do {
+                    cron = try CronSchedule(schedule)
+                } catch {
+                    sink.error(
+                        scheduleValue.location(ofCharacter: error.offset),
+                        "schedule \(NameRules.quoted(schedule)) of pipeline \(entry.key): \(error.message)")
+                }
+            }
+            let timeZone = fields["timezone"].flatMap { $0.string("timezone") }
+            if let timeZone, let value = fields["timezone"], TimeZone(identifier: timeZone) == nil {
                 sink.error(
-                    scheduleValue.location,
-                    "schedule \(NameRules.quoted(schedule)) must be a cron expression of five fields (minute hour day month weekday)"
+                    value.location,
+                    "timezone \(NameRules.quoted(timeZone)) of pipeline \(entry.key) is not an IANA time zone (e.g. Europe/Berlin, UTC)"
                 )
             }
             var steps: [Step] = []
@@ -31,8 +45,10 @@ extension ProjectLoader {
             if steps.isEmpty && fields["steps"] == nil {
                 sink.error(entry.keyLocation, "pipeline \(entry.key) needs steps")
             }
-            project.pipelines[entry.key] = Pipeline(
-                name: entry.key, schedule: schedule, steps: steps, location: entry.keyLocation)
+            var pipeline = Pipeline(name: entry.key, schedule: schedule, steps: steps, location: entry.keyLocation)
+            pipeline.cron = cron
+            if let timeZone, TimeZone(identifier: timeZone) != nil { pipeline.timeZone = timeZone }
+            project.pipelines[entry.key] = pipeline
         }
     }
 

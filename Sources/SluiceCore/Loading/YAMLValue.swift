@@ -14,6 +14,16 @@ struct YAMLValue {
         return SourceLocation(file: file, line: mark.line, column: mark.column)
     }
 
+    /// Where the character `offset` of a scalar's text is (after its opening quote, if it has one).
+    func location(ofCharacter offset: Int) -> SourceLocation {
+        var location = self.location
+        if case .scalar(let scalar) = node, scalar.style == .singleQuoted || scalar.style == .doubleQuoted {
+            location.column += 1
+        }
+        location.column += offset
+        return location
+    }
+
     func child(_ node: Node) -> YAMLValue {
         YAMLValue(node: node, file: file, sink: sink, fallback: location)
     }

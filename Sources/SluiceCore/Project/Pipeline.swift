@@ -68,6 +68,10 @@ public struct Step: Hashable, Sendable {
 public struct Pipeline: Hashable, Sendable {
     public var name: String
     public var schedule: String?
+    /// The schedule, parsed (`nil` without one).
+    public var cron: CronSchedule?
+    /// The IANA time zone the schedule's times are in (`timezone:`; UTC when absent).
+    public var timeZone = "UTC"
     public var steps: [Step]
     public var location: SourceLocation
 
