@@ -59,7 +59,7 @@ struct SluiceCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as SluiceError {
-            Terminal.error("\(error)")
+            Terminal.error("\(error)", code: error.code)
             Foundation.exit(error.status.rawValue)
         } catch let error as ExitCode {
             exit(withError: error)

@@ -8,9 +8,11 @@ enum Terminal {
     /// Set once by `main` before any command runs.
     nonisolated(unsafe) static var logsAreECS = false
 
-    static func error(_ message: String) {
+    static func error(_ message: String, code: ErrorCode? = nil) {
         guard !logsAreECS else {
-            return Logger(label: "sluice").error("\(message)", metadata: ["event.kind": "event"])
+            var metadata: Logger.Metadata = ["event.kind": "event"]
+            if let code { metadata["error.code"] = "\(code.rawValue)" }
+            return Logger(label: "sluice").error("\(message)", metadata: metadata)
         }
         LiveRunView.writeError("error: \(message)\n")
     }

@@ -28,6 +28,7 @@ public struct RunOptions: Sendable {
 public struct RunFailed: RunEndedBadly {
     public var run: RunRecord
     public var status: ExitStatus { .failed }
+    public var code: ErrorCode { .runFailed }
 
     public var description: String {
         var lines = ["run \(run.id) of \(run.pipeline) failed; \(run.environment) is unchanged"]
@@ -85,7 +86,7 @@ public struct PipelineRunner: Sendable {
     public func run(_ name: String, options: RunOptions) async throws -> RunRecord {
         let project = workspace.project
         guard let pipeline = project.pipelines[name] else {
-            throw UsageError(
+            throw UsageError.notFound(
                 "no pipeline \(NameRules.quoted(name)) in the project",
                 hint: "pipelines: \(project.pipelines.keys.sorted().joined(separator: ", "))")
         }
@@ -97,7 +98,7 @@ public struct PipelineRunner: Sendable {
             selected = []
             for step in options.select {
                 guard let index = graph.index(of: step) else {
-                    throw UsageError(
+                    throw UsageError.notFound(
                         "pipeline \(name) has no step \(NameRules.quoted(step))",
                         hint: "steps: \(graph.steps.map(\.name).joined(separator: ", "))")
                 }
@@ -107,7 +108,7 @@ public struct PipelineRunner: Sendable {
         var previous: RunRecord?
         if let resume = options.resume {
             guard let found = try await workspace.metadata.run(resume) else {
-                throw UsageError("no run \(NameRules.quoted(resume))", hint: "sluice runs lists them")
+                throw UsageError.notFound("no run \(NameRules.quoted(resume))", hint: "sluice runs lists them")
             }
             guard found.pipeline == name, found.environment == target else {
                 throw UsageError(

@@ -43,6 +43,7 @@ public protocol RunEndedBadly: SluiceError {
 public struct RunCancelled: RunEndedBadly {
     public var run: RunRecord
     public var status: ExitStatus { .failed }
+    public var code: ErrorCode { .runCancelled }
 
     public var description: String {
         "run \(run.id) of \(run.pipeline) was cancelled (\(run.message ?? "interrupted")); \(run.environment) is unchanged\n"

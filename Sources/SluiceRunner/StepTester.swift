@@ -24,7 +24,7 @@ public struct StepTester: Sendable {
         let workspace = runner.workspace
         let project = workspace.project
         if let only, project.pipelines[only] == nil {
-            throw UsageError(
+            throw UsageError.notFound(
                 "no pipeline \(NameRules.quoted(only)) in the project",
                 hint: "pipelines: \(project.pipelines.keys.sorted().joined(separator: ", "))")
         }

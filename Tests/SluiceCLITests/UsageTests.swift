@@ -39,6 +39,10 @@ import Testing
             let result = try project.run(as: "alice", arguments)
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains("raw.nope"))
+            // Its machine code in the ECS log stream (issue 12 item 0): not_found, which the API answers with 404.
+            let logged = try project.run(as: "alice", arguments + ["--log-format", "ecs"])
+            #expect(logged.status == 2)
+            #expect(logged.stderr.contains("\"error.code\":\"not_found\""), "\(logged.stderr)")
         }
     }
 

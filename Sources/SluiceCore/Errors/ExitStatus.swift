@@ -20,6 +20,8 @@ public protocol SluiceError: Error, CustomStringConvertible, Sendable {
     var status: ExitStatus { get }
     /// More details for the failure's audit event (ids of what the failure left, never data values).
     var auditDetails: [String: String] { get }
+    /// The stable machine code; its exit and HTTP statuses follow from it.
+    var code: ErrorCode { get }
 }
 
 extension SluiceError {
@@ -27,4 +29,6 @@ extension SluiceError {
     public var auditReason: String { String(description.split(separator: "\n").first ?? "") }
 
     public var auditDetails: [String: String] { [:] }
+
+    public var code: ErrorCode { ErrorCode(status) }
 }

@@ -8,6 +8,7 @@ public struct StorageFull: SluiceError {
     }
 
     public var status: ExitStatus { .failed }
+    public var code: ErrorCode { .storageFull }
 
     public var description: String {
         "no space left on the disk holding the store: \(what) failed and nothing changed\n"

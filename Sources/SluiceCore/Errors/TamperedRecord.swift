@@ -8,6 +8,7 @@ public struct TamperedRecord: SluiceError {
     }
 
     public var status: ExitStatus { .failed }
+    public var code: ErrorCode { .tampered }
 
     public var description: String {
         "\(what): the metadata database was changed outside Sluice\n"

@@ -2,10 +2,19 @@
 public struct UsageError: SluiceError {
     public var message: String
     public var hint: String?
+    /// `usage`, or `not_found` for a name or id that does not exist (a dataset, environment, pipeline, step,
+    /// run, source, token, principal or quarantine batch): exit 2 either way; HTTP 400 or 404.
+    public var code: ErrorCode
 
-    public init(_ message: String, hint: String? = nil) {
+    public init(_ message: String, hint: String? = nil, code: ErrorCode = .usage) {
         self.message = message
         self.hint = hint
+        self.code = code
+    }
+
+    /// A name or id that does not exist.
+    public static func notFound(_ message: String, hint: String? = nil) -> UsageError {
+        UsageError(message, hint: hint, code: .notFound)
     }
 
     public var status: ExitStatus { .usage }

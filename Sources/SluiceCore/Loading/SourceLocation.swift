@@ -45,6 +45,7 @@ public struct ProjectError: SluiceError {
     }
 
     public var status: ExitStatus { .usage }
+    public var code: ErrorCode { .invalidProject }
 
     public var description: String {
         let errors = diagnostics.filter { $0.severity == .error }

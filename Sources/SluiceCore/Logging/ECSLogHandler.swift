@@ -3,7 +3,7 @@ import Logging
 
 /// Writes each log record as one line of Elastic Common Schema JSON, for the ELK stack: `@timestamp`,
 /// `log.level`, `message` and `ecs.version` first (as ecs-logging requires), then `service.name`,
-/// `log.logger`, the `event.*` and `trace.id` fields taken from the metadata, and every other metadata
+/// `log.logger`, the `event.*`, `error.*` and `trace.id` fields taken from the metadata, and every other metadata
 /// value under `labels`.
 public struct ECSLogHandler: LogHandler {
     public static let ecsVersion = "8.11.0"
@@ -47,7 +47,9 @@ public struct ECSLogHandler: LogHandler {
         ]
         var labels: [(String, String)] = []
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
-            if key.hasPrefix("event.") || key == "trace.id" || key == "transaction.id" || key == "span.id" {
+            if key.hasPrefix("event.") || key.hasPrefix("error.") || key == "trace.id" || key == "transaction.id"
+                || key == "span.id"
+            {
                 fields.append((key, quoted("\(value)")))
             } else {
                 // ECS labels are flat keyword values; dots in their names are not allowed.

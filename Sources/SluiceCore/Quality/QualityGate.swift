@@ -72,6 +72,7 @@ public struct GateFailed: SluiceError {
     public var checkRunID: String? = nil
 
     public var status: ExitStatus { .failed }
+    public var code: ErrorCode { .gateFailed }
 
     public var auditDetails: [String: String] {
         var details: [String: String] = [:]

@@ -63,7 +63,8 @@ extension Workspace {
                     remedy: "unprotect it in sluice.yaml first (a reviewed change), if it really must go")
             }
             guard let record = try await metadata.environment(name) else {
-                throw UsageError("no stored environment \(NameRules.quoted(name))", hint: "sluice env list shows them")
+                throw UsageError.notFound(
+                    "no stored environment \(NameRules.quoted(name))", hint: "sluice env list shows them")
             }
             if let run = try await metadata.runs(pipeline: nil).first(where: {
                 $0.status == .running && $0.workEnvironment == name

@@ -26,7 +26,7 @@ extension Workspace {
     /// environment moves last, so a killed ingest leaves nothing half-visible.
     public func ingest(source name: String, environment: String?, files: [URL] = []) async throws -> IngestResult {
         guard let source = project.sources[name] else {
-            throw UsageError(
+            throw UsageError.notFound(
                 "no source \(NameRules.quoted(name)) in the project",
                 hint: "sources: \(project.sources.keys.sorted().joined(separator: ", "))")
         }

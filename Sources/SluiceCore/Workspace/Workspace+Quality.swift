@@ -10,7 +10,8 @@ extension Workspace {
 
     public func quarantineBatch(_ id: String) async throws -> QuarantineBatch {
         guard let batch = try await metadata.quarantines().first(where: { $0.id == id }) else {
-            throw UsageError("no quarantine batch \(NameRules.quoted(id))", hint: "sluice quarantine list shows them")
+            throw UsageError.notFound(
+                "no quarantine batch \(NameRules.quoted(id))", hint: "sluice quarantine list shows them")
         }
         try await requireRead(batch.environment, dataset: batch.dataset)
         return batch
@@ -44,7 +45,7 @@ extension Workspace {
     public func checkRuns(dataset name: String?, environment: String?) async throws -> [CheckRun] {
         let dataset = try name.map(datasetName)
         if let dataset, project.datasets[dataset] == nil {
-            throw UsageError(
+            throw UsageError.notFound(
                 "no dataset \(dataset) in the project",
                 hint: "datasets: \(project.datasets.keys.map(\.description).sorted().joined(separator: ", "))")
         }
@@ -60,7 +61,7 @@ extension Workspace {
     public func check(file: URL, against name: String, in environment: String?) async throws -> ValidationReport {
         let dataset = try datasetName(name)
         guard let declared = project.datasets[dataset] else {
-            throw UsageError(
+            throw UsageError.notFound(
                 "no dataset \(dataset) in the project", hint: "datasets are declared under datasets: in sluice.yaml")
         }
         guard let gate else { throw InternalError("this engine has no quality gate configured") }

@@ -56,7 +56,7 @@ extension Workspace {
         let record = try await environmentRecord(environment)
         let commit = try await headCommit(of: record)
         guard project.datasets[dataset] != nil || commit?.version(of: dataset) != nil else {
-            throw UsageError(
+            throw UsageError.notFound(
                 "no dataset \(dataset) in the project or in \(environment)",
                 hint: "datasets: \(project.datasets.keys.map(\.description).sorted().joined(separator: ", "))")
         }

@@ -18,7 +18,7 @@ extension Workspace {
 
     public func runRecord(_ id: String) async throws -> RunRecord {
         guard let run = try await metadata.run(id) else {
-            throw UsageError("no run \(NameRules.quoted(id))", hint: "sluice runs lists them")
+            throw UsageError.notFound("no run \(NameRules.quoted(id))", hint: "sluice runs lists them")
         }
         try await requireRead(run.environment)
         return run
@@ -28,7 +28,7 @@ extension Workspace {
     public func attemptLogs(run id: String, step: String?) async throws -> [AttemptLog] {
         let run = try await runRecord(id)
         if let step, run.step(step) == nil {
-            throw UsageError(
+            throw UsageError.notFound(
                 "run \(id) has no step \(NameRules.quoted(step))",
                 hint: "steps: \(run.steps.map(\.step).joined(separator: ", "))")
         }
@@ -72,7 +72,7 @@ extension Workspace {
     public func cancelRun(_ id: String) async throws -> CancelOutcome {
         try await audited("run.cancel-request", target: id) {
             guard var run = try await metadata.run(id) else {
-                throw UsageError("no run \(NameRules.quoted(id))", hint: "sluice runs lists them")
+                throw UsageError.notFound("no run \(NameRules.quoted(id))", hint: "sluice runs lists them")
             }
             try policy.require(.write, on: run.workEnvironment, by: identity)
             guard run.status == .running else {

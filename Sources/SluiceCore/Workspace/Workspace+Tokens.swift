@@ -31,7 +31,7 @@ extension Workspace {
         }
         return try await audited("token.create", target: principal) {
             guard policy.applied.principals[principal] != nil else {
-                throw UsageError(
+                throw UsageError.notFound(
                     "no principal \(NameRules.quoted(principal)) in the applied policy",
                     hint: "principals: \(policy.applied.principals.keys.sorted().joined(separator: ", "))")
             }
@@ -57,7 +57,7 @@ extension Workspace {
         try await audited("token.revoke", target: id) {
             try policy.requireAdmin(by: identity, for: "revoke tokens")
             guard try await metadata.revokeToken(id: id, at: now()) else {
-                throw UsageError(
+                throw UsageError.notFound(
                     "no active token with id \(NameRules.quoted(id))", hint: "sluice token list shows the ids")
             }
             return ((), [:])

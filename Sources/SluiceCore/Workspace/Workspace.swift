@@ -108,7 +108,7 @@ public struct Workspace: Sendable {
             return EnvironmentRecord(name: name, head: nil, createdAt: now(), createdBy: "sluice")
         }
         let known = try await knownEnvironmentNames().joined(separator: ", ")
-        throw UsageError(
+        throw UsageError.notFound(
             "no environment \(NameRules.quoted(name))",
             hint: "environments: \(known); create one with sluice env create NAME --from ENV")
     }
