@@ -7,17 +7,42 @@ struct AuditCommand: AsyncParsableCommand {
         subcommands: [List.self, Verify.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List audit events, oldest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "List audit events: a page of the newest that match, shown oldest first.")
 
-        @Option(help: "Show only the newest N events.")
-        var last: Int?
+        @Option(name: [.long, .customLong("last")], help: "Events per page (1–1000).")
+        var limit = 100
+
+        @Option(help: "The page before this cursor (printed under a full page).")
+        var after: String?
+
+        @Option(help: "Only this action (ingest, promote, run, policy.apply, …).")
+        var action: String?
+
+        @Option(help: "Only events of this principal.")
+        var principal: String?
+
+        @Option(help: "Only this outcome: succeeded, failed or denied.")
+        var outcome: String?
+
+        @Option(help: "Only events on this target (an environment, a dataset, a token id…).")
+        var target: String?
 
         @OptionGroup var projectOptions: ProjectOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            var events = try await projectOptions.workspace().auditEvents()
-            if let last { events = Array(events.suffix(max(0, last))) }
+            var filter = AuditFilter(action: action, principal: principal, target: target)
+            if let outcome {
+                guard let parsed = AuditOutcome(rawValue: outcome) else {
+                    throw UsageError("--outcome \(NameRules.quoted(outcome)) is not succeeded, failed or denied")
+                }
+                filter.outcome = parsed
+            }
+            let page = try await projectOptions.workspace().auditPage(
+                filter, page: PageRequest(limit: limit, after: after))
+            let events = Array(page.items.reversed())
+            if let next = page.next, !output.json { Terminal.warn("older events: sluice audit --after \(next)") }
             if output.json { return try Terminal.json(events) }
             Terminal.table(
                 ["SEQ", "TIME", "PRINCIPAL", "AUTH", "ACTION", "TARGET", "OUTCOME", "DETAILS"],

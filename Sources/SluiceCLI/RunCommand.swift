@@ -107,11 +107,31 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "Only runs of this pipeline.")
         var pipeline: String?
 
+        @Option(help: "Only runs with this status: running, succeeded, failed or cancelled.")
+        var status: String?
+
+        @Option(help: "Runs per page (1–1000).")
+        var limit = 100
+
+        @Option(help: "The page after this cursor (printed under a full page).")
+        var after: String?
+
         @OptionGroup var projectOptions: ProjectOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let runs = try await projectOptions.workspace().runRecords(pipeline: pipeline)
+            var filter = RunFilter(pipeline: pipeline)
+            if let status {
+                guard let parsed = RunStatus(rawValue: status) else {
+                    throw UsageError(
+                        "--status \(NameRules.quoted(status)) is not running, succeeded, failed or cancelled")
+                }
+                filter.status = parsed
+            }
+            let page = try await projectOptions.workspace().runPage(
+                filter, page: PageRequest(limit: limit, after: after))
+            let runs = page.items
+            if let next = page.next, !output.json { Terminal.warn("older runs: sluice runs --after \(next)") }
             if output.json { return try Terminal.json(runs) }
             Terminal.table(
                 ["RUN", "PIPELINE", "ENVIRONMENT", "STATUS", "STARTED", "STEPS", "BY"],

@@ -116,6 +116,33 @@ import Testing
         #expect(!text[summary.lowerBound...].contains("steps  "), "no block is left under the summary")
     }
 
+    /// Issue 12 item 0: lists are paged, newest first, with the cursor of the next page on standard error.
+    @Test func runsAndAuditArePaged() throws {
+        let project = try CLIProject()
+        try project.makeTokens()
+        try project.ingestCustomers()
+        #expect(try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0)
+        for _ in 0..<2 { #expect(try project.run(as: "ci", ["run", "daily", "--env", "dev"]).status == 0) }
+        let all = try project.run(as: "alice", ["runs", "--json"])
+        let ids = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])
+            .compactMap { $0["id"] as? String }
+        #expect(ids.count == 2)
+        let first = try project.run(as: "alice", ["runs", "--limit", "1"])
+        #expect(first.stdout.contains(ids[0]) && !first.stdout.contains(ids[1]), "\(first.stdout)")
+        let cursor = try #require(
+            first.stderr.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        let second = try project.run(as: "alice", ["runs", "--limit", "1", "--after", cursor])
+        #expect(second.stdout.contains(ids[1]) && !second.stdout.contains(ids[0]), "\(second.stdout)")
+        #expect(try project.run(as: "alice", ["runs", "--after", "nope"]).status == 2)
+        let failed = try project.run(as: "alice", ["runs", "--status", "failed", "--json"]).stdout
+        #expect((try JSONSerialization.jsonObject(with: Data(failed.utf8)) as? [Any])?.isEmpty == true, "\(failed)")
+
+        let denied = try project.run(as: "alice", ["audit", "--action", "run", "--limit", "1", "--json"])
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(denied.stdout.utf8)) as? [[String: Any]])
+        #expect(events.count == 1)
+        #expect(try project.run(as: "alice", ["audit", "--outcome", "maybe"]).status == 2)
+    }
+
     @Test func stepTestsOfTheScaffoldPassAndAChangedExpectationFails() throws {
         let project = try CLIProject()
         let passed = try project.run(["test"])

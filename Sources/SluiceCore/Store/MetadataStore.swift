@@ -40,6 +40,8 @@ public protocol MetadataStore: Sendable {
     /// Every audit event in sequence order.
     func auditEvents() async throws -> [AuditEvent]
     func auditHead() async throws -> AuditHead?
+    /// One page of audit events that match, newest first.
+    func auditEvents(_ filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEvent>
     /// The newest event with this action and outcome (the applied policy is one).
     func latestAudit(action: String, outcome: AuditOutcome) async throws -> AuditEvent?
 
@@ -64,6 +66,8 @@ public protocol MetadataStore: Sendable {
     func run(_ id: String) async throws -> RunRecord?
     /// Run records, newest first, optionally of one pipeline.
     func runs(pipeline: String?) async throws -> [RunRecord]
+    /// One page of runs that match, newest first.
+    func runs(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord>
     /// Records that a running run's process is alive (only while the run is recorded as running).
     func beatRun(_ id: String, at time: Timestamp) async throws
     /// Deletes a run record (its lifecycle ran out); `false` when there was none.

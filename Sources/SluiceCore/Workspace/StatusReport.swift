@@ -46,19 +46,20 @@ extension Workspace {
                 "environment \(expiring.name) expires at \(expiring.expiresAt) unless it is used",
                 metadata: ["event.action": "environment-expiring", "environment": "\(expiring.name)"])
         }
-        let events = try await metadata.auditEvents()
+        let recent = try await metadata.auditEvents(AuditFilter(), page: PageRequest(limit: 5)).items.reversed()
         return StatusReport(
             project: project.name, root: project.root.path, actingAs: identity.name,
             authentication: identity.authentication,
             environments: environments, sources: project.sources.keys.sorted(),
             datasets: project.datasets.count,
             pipelines: try await project.pipelines.values.sorted { $0.name < $1.name }.asyncMap { pipeline in
-                let last = try await runRecords(pipeline: pipeline.name).first
+                let last = try await runPage(RunFilter(pipeline: pipeline.name), page: PageRequest(limit: 20)).items
+                    .first
                 return .init(
                     name: pipeline.name, steps: pipeline.steps.count, schedule: pipeline.schedule, lastRun: last?.id,
                     lastRunStatus: last?.status, lastRunEnvironment: last?.environment, lastRunAt: last?.startedAt)
             },
-            expiringSoon: soon, auditEvents: audit.events, auditIntact: audit.ok, recentEvents: Array(events.suffix(5)))
+            expiringSoon: soon, auditEvents: audit.events, auditIntact: audit.ok, recentEvents: Array(recent))
     }
 }
 

@@ -16,6 +16,14 @@ extension Workspace {
         }
     }
 
+    /// One page of runs, newest first, without those in environments the caller may not read (so a page may
+    /// hold fewer than its limit; `next` still goes on from where it ended).
+    public func runPage(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord> {
+        var found = try await metadata.runs(filter, page: page)
+        found.items.removeAll { (try? policy.require(.read, on: $0.environment, by: identity)) == nil }
+        return found
+    }
+
     public func runRecord(_ id: String) async throws -> RunRecord {
         guard let run = try await metadata.run(id) else {
             throw UsageError.notFound("no run \(NameRules.quoted(id))", hint: "sluice runs lists them")

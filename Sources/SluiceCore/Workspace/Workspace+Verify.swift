@@ -23,6 +23,11 @@ extension Workspace {
         try await metadata.auditEvents()
     }
 
+    /// One page of audit events that match, newest first.
+    public func auditPage(_ filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEvent> {
+        try await metadata.auditEvents(filter, page: page)
+    }
+
     /// Recomputes the chain: every event's hash covers its fields, its number and the previous hash, and
     /// the stored head matches the last event, so edits, removals and reorderings are all caught.
     public func verifyAudit() async throws -> AuditVerification {

@@ -11,6 +11,8 @@ public actor InMemoryMetadataStore: MetadataStore {
     private var tokenRecords: [TokenRecord] = []
     private var runs: [CheckRun] = []
     private var runRecords: [RunRecord] = []
+    /// Each run's position in the order runs were first saved (never reused, as SQLite's `seq`).
+    private var runSequence: [String: Int64] = [:]
     private var lineageRecords: [LineageRecord] = []
     private var collected: [ObjectID: Timestamp] = [:]
     private var batches: [QuarantineBatch] = []
@@ -104,6 +106,13 @@ public actor InMemoryMetadataStore: MetadataStore {
     public func auditEvents() -> [AuditEvent] { events }
     public func auditHead() -> AuditHead? { head }
 
+    public func auditEvents(_ filter: AuditFilter, page: PageRequest) throws -> Page<AuditEvent> {
+        let before = try page.position() ?? .max
+        let candidates = events.reversed().lazy.filter { $0.sequence < before && filter.matches($0) }
+            .prefix(page.limit + 1).map { (Int64($0.sequence), $0) }
+        return Page.of(Array(candidates), limit: page.limit)
+    }
+
     public func latestAudit(action: String, outcome: AuditOutcome) -> AuditEvent? {
         events.last { $0.draft.action == action && $0.draft.outcome == outcome }
     }
@@ -138,6 +147,7 @@ public actor InMemoryMetadataStore: MetadataStore {
     public func checkRun(forVersion version: ObjectID) -> CheckRun? { runs.last { $0.version == version } }
 
     public func saveRun(_ run: RunRecord) {
+        if runSequence[run.id] == nil { runSequence[run.id] = Int64(runSequence.count + 1) }
         if let index = runRecords.firstIndex(where: { $0.id == run.id }) {
             runRecords[index] = run
         } else {
@@ -165,6 +175,15 @@ public actor InMemoryMetadataStore: MetadataStore {
     }
     public func runs(pipeline: String?) -> [RunRecord] {
         runRecords.filter { pipeline == nil || $0.pipeline == pipeline }.reversed()
+    }
+
+    public func runs(_ filter: RunFilter, page: PageRequest) throws -> Page<RunRecord> {
+        let before = try page.position() ?? .max
+        let candidates = runRecords.reversed().compactMap { run -> (Int64, RunRecord)? in
+            let sequence = runSequence[run.id] ?? 0
+            return sequence < before && filter.matches(run) ? (sequence, run) : nil
+        }
+        return Page.of(Array(candidates.prefix(page.limit + 1)), limit: page.limit)
     }
 
     public func saveLineage(_ record: LineageRecord) {

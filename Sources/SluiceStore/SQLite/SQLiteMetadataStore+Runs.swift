@@ -56,6 +56,29 @@ extension SQLiteMetadataStore {
         }
     }
 
+    public func runs(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord> {
+        try await self.page(
+            page,
+            sql: """
+                SELECT seq, content, heartbeat_at FROM runs
+                WHERE seq < ?1 AND (?2 IS NULL OR pipeline = ?2) AND (?3 IS NULL OR status = ?3)
+                ORDER BY seq DESC LIMIT ?4
+                """, arguments: [filter.pipeline, filter.status?.rawValue], item: Self.runRecord(from:))
+    }
+
+    /// One page of a list read newest first by `seq`: the statement takes the cursor as `?1`, then `arguments`,
+    /// then the limit (one more than asked, to know whether a page follows).
+    func page<Item: Sendable>(
+        _ page: PageRequest, sql: String, arguments: [(any DatabaseValueConvertible)?],
+        item: @escaping @Sendable (Row) throws -> Item
+    ) async throws -> Page<Item> {
+        let all = StatementArguments([try page.position() ?? .max] + arguments + [page.limit + 1])
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: all)
+            return Page.of(try rows.map { (sequence: $0["seq"] as Int64, item: try item($0)) }, limit: page.limit)
+        }
+    }
+
     public func saveLineage(_ record: LineageRecord) async throws {
         let content = try CanonicalJSON.encode(record)
         try await writeImmediately { db in

@@ -130,6 +130,11 @@ extension SQLiteMetadataStore {
         migrator.registerMigration("v7-run-heartbeat") { db in
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER")
         }
+        // Lists are read a page at a time, newest first, from a sequence number on.
+        migrator.registerMigration("v8-paging") { db in
+            try db.execute(sql: "CREATE INDEX audit_seq ON audit (seq)")
+            try db.execute(sql: "CREATE INDEX runs_status ON runs (status, seq)")
+        }
         return migrator
     }
 }

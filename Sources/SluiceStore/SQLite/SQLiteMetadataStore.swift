@@ -306,6 +306,18 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    public func auditEvents(_ filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEvent> {
+        try await self.page(
+            page,
+            sql: """
+                SELECT * FROM audit
+                WHERE seq < ?1 AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR principal = ?3)
+                    AND (?4 IS NULL OR outcome = ?4) AND (?5 IS NULL OR target = ?5)
+                ORDER BY seq DESC LIMIT ?6
+                """, arguments: [filter.action, filter.principal, filter.outcome?.rawValue, filter.target],
+            item: Self.auditEvent(from:))
+    }
+
     public func auditHead() async throws -> AuditHead? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE id = 1").map {
