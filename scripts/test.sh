@@ -16,9 +16,12 @@ fi
 echo "== build"
 build_log=$(mktemp)
 swift build --build-tests 2>&1 | tee "$build_log" | grep -E "warning:|error:|Compiling|Build" | grep -v "^\[" || true
-if grep -q "warning:" "$build_log"; then
+# A dependency's manifest warning (swift-distributed-tracing, which Hummingbird uses, ships a file SwiftPM does not
+# handle) is not ours to fix; every other warning fails the build.
+ours() { grep "warning:" "$build_log" | grep -vE "^warning: '(swift-[a-z-]+|hummingbird[a-z-]*)': found [0-9]+ file\(s\) which are unhandled" || true; }
+if [ -n "$(ours)" ]; then
     echo "the build has warnings; keep it at zero:" >&2
-    grep "warning:" "$build_log" | sort -u >&2
+    ours | sort -u >&2
     exit 1
 fi
 

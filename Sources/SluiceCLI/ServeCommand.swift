@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import SluiceServer
+
+/// `sluice serve`: the team's service. Today it serves the HTTP API; the scheduler, the landing-folder watcher
+/// and lifecycle enforcement join it as issue 12 goes on.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the HTTP API (/api/v1, /healthz, /readyz) until SIGTERM or SIGINT, then exit 0.")
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0: any free port, printed when listening).")
+    var port = 8080
+
+    @OptionGroup var projectOptions: ProjectOptions
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+    }
+
+    func run() async throws {
+        let context = try ServerContext.open(root: projectOptions.root())
+        let host = self.host
+        try await SluiceService(context: context, host: host, port: port).run { port in
+            Terminal.line(
+                "sluice serves \(context.project.name) on http://\(host):\(port) (SIGTERM or Ctrl-C stops it)")
+        }
+    }
+}

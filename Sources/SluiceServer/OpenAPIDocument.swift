@@ -1,0 +1,151 @@
+/// The API's OpenAPI 3.1 description, written by hand as the API's contract: a test checks that every route
+/// the router registers is described here and that every path described here answers.
+enum OpenAPIDocument {
+    static let json = #"""
+        {
+          "openapi": "3.1.0",
+          "info": {
+            "title": "Sluice",
+            "version": "1",
+            "description": "The Sluice service: the same engine calls as the command line, as the principal of a bearer token."
+          },
+          "servers": [{ "url": "/" }],
+          "security": [{ "bearer": [] }],
+          "paths": {
+            "/healthz": {
+              "get": {
+                "summary": "The process is alive.",
+                "security": [],
+                "responses": { "200": { "description": "Alive", "content": { "application/json": { "schema": { "type": "object" } } } } }
+              }
+            },
+            "/readyz": {
+              "get": {
+                "summary": "The store answers and the project is valid.",
+                "security": [],
+                "responses": {
+                  "200": { "description": "Ready", "content": { "application/json": { "schema": { "type": "object" } } } },
+                  "503": { "description": "Not ready, with the problems named", "content": { "application/json": { "schema": { "type": "object" } } } }
+                }
+              }
+            },
+            "/api/v1/openapi.json": {
+              "get": {
+                "summary": "This document.",
+                "security": [],
+                "responses": { "200": { "description": "The OpenAPI document", "content": { "application/json": { "schema": { "type": "object" } } } } }
+              }
+            },
+            "/api/v1/status": {
+              "get": {
+                "summary": "The project at a glance: environments, pipelines and their last runs, the audit chain.",
+                "responses": {
+                  "200": { "description": "Status", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } } },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" }
+                }
+              }
+            },
+            "/api/v1/environments": {
+              "get": {
+                "summary": "Environments with their heads, protection and lifecycle.",
+                "responses": {
+                  "200": { "description": "Environments", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/Environment" } } } } },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" }
+                }
+              }
+            },
+            "/api/v1/runs": {
+              "get": {
+                "summary": "Pipeline runs, newest first, a page at a time.",
+                "parameters": [
+                  { "name": "pipeline", "in": "query", "schema": { "type": "string" } },
+                  { "name": "status", "in": "query", "schema": { "enum": ["running", "succeeded", "failed", "cancelled"] } },
+                  { "$ref": "#/components/parameters/limit" },
+                  { "$ref": "#/components/parameters/after" }
+                ],
+                "responses": {
+                  "200": { "description": "A page of runs", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RunPage" } } } },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" }
+                }
+              }
+            },
+            "/api/v1/runs/{id}": {
+              "get": {
+                "summary": "One run: its steps, attempts and outputs.",
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "responses": {
+                  "200": { "description": "The run", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Run" } } } },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" },
+                  "404": { "$ref": "#/components/responses/NotFound" }
+                }
+              }
+            },
+            "/api/v1/audit": {
+              "get": {
+                "summary": "The hash-chained audit log, newest first, a page at a time.",
+                "parameters": [
+                  { "name": "action", "in": "query", "schema": { "type": "string" } },
+                  { "name": "principal", "in": "query", "schema": { "type": "string" } },
+                  { "name": "outcome", "in": "query", "schema": { "enum": ["succeeded", "failed", "denied"] } },
+                  { "name": "target", "in": "query", "schema": { "type": "string" } },
+                  { "$ref": "#/components/parameters/limit" },
+                  { "$ref": "#/components/parameters/after" }
+                ],
+                "responses": {
+                  "200": { "description": "A page of events", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AuditPage" } } } },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" }
+                }
+              }
+            }
+          },
+          "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "A token from sluice token create" } },
+            "parameters": {
+              "limit": { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 } },
+              "after": { "name": "after", "in": "query", "description": "The next value of the previous page", "schema": { "type": "string" } }
+            },
+            "responses": {
+              "BadRequest": { "description": "A bad value, its field named", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+              "Unauthenticated": { "description": "No token, or one unknown or revoked", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+              "Denied": { "description": "The principal may not do this (audited)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+              "NotFound": { "description": "No such name or id", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+            },
+            "schemas": {
+              "Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {
+                  "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {
+                      "code": { "enum": ["usage", "not_found", "invalid_project", "unauthenticated", "access_denied", "conflict", "failed", "gate_failed", "run_failed", "run_cancelled", "storage_full", "tampered", "internal"] },
+                      "message": { "type": "string" },
+                      "hint": { "type": "string" },
+                      "field": { "type": "string" }
+                    }
+                  }
+                }
+              },
+              "Status": { "type": "object", "required": ["project", "environments", "pipelines", "auditIntact"] },
+              "Environment": { "type": "object", "required": ["name", "protected"] },
+              "Run": { "type": "object", "required": ["id", "pipeline", "environment", "status", "steps"] },
+              "AuditEvent": { "type": "object", "required": ["sequence", "draft", "hash", "previousHash"] },
+              "RunPage": {
+                "type": "object",
+                "required": ["items"],
+                "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/Run" } }, "next": { "type": "string" } }
+              },
+              "AuditPage": {
+                "type": "object",
+                "required": ["items"],
+                "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/AuditEvent" } }, "next": { "type": "string" } }
+              }
+            }
+          }
+        }
+        """#
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import SluiceCore
+import SluiceQuality
+import SluiceStore
+
+/// What the service holds for its whole life: the project as loaded at start, and its store. Each request gets
+/// its own `Workspace`, acting as the principal of the request's bearer token, under the policy in force.
+public struct ServerContext: Sendable {
+    public let project: Project
+    public let objects: any ObjectStore
+    public let metadata: any MetadataStore
+    public let git: any GitInspector
+    public let logger: Logger
+
+    public init(
+        project: Project, objects: any ObjectStore, metadata: any MetadataStore, git: any GitInspector = GitWorkTree(),
+        logger: Logger = Logger(label: "sluice.server")
+    ) {
+        self.project = project
+        self.objects = objects
+        self.metadata = metadata
+        self.git = git
+        self.logger = logger
+    }
+
+    /// Opens the store of the project at `root` (validated first).
+    public static func open(root: URL) throws -> ServerContext {
+        let project = try ProjectLoader().loadValidated(root: root).project
+        let store = try LocalStore(directory: project.storeDirectory)
+        return ServerContext(project: project, objects: store.objects, metadata: store.metadata)
+    }
+
+    /// A workspace acting as the owner of `token`. A request without a token, or with one that is unknown or
+    /// revoked, is `unauthenticated` (HTTP 401); a refused token is audited.
+    public func workspace(token: String?) async throws -> Workspace {
+        guard let token, !token.isEmpty else {
+            throw Unauthenticated("this request needs a token: send Authorization: Bearer TOKEN")
+        }
+        let applied = try await PolicyLedger(metadata: metadata).inForce(project: project, git: git, now: .now())
+        let identity: Identity
+        do {
+            identity = try await IdentityResolver(policy: applied, metadata: metadata).resolve(
+                token: token, osUser: nil)
+        } catch let denied as AccessDenied {
+            _ = try await metadata.appendAudit(
+                AuditDraft(
+                    time: .now(), principal: denied.identity.name, authentication: denied.identity.authentication,
+                    action: "authenticate", target: "token", outcome: .denied, details: ["reason": denied.message]))
+            throw Unauthenticated("the bearer token is unknown or revoked; ask an admin for a new one")
+        }
+        return Workspace(
+            project: project, objects: objects, metadata: metadata, identity: identity, gate: ContractGate(), git: git,
+            appliedPolicy: applied, logger: logger)
+    }
+}
+
+/// No credentials, or credentials that name nobody: HTTP 401.
+public struct Unauthenticated: SluiceError {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var status: ExitStatus { .denied }
+    public var code: ErrorCode { .unauthenticated }
+    public var description: String { message }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import SluiceCore
+
+/// The HTTP API, versioned under `/api/v1`, over the same engine calls as the command line. Every route but
+/// the health checks and the OpenAPI document needs a bearer token; what the token's principal may do is
+/// decided by the same `AccessPolicy`, and a refusal is 403 with the same message, audited.
+public struct SluiceAPI: Sendable {
+    let context: ServerContext
+
+    public init(context: ServerContext) { self.context = context }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("healthz") { _, _ in try APIResponse.json(["status": "alive"]) }
+        router.get("readyz") { _, _ in await ready() }
+        let v1 = router.group("api/v1")
+        v1.get("openapi.json") { _, _ in APIResponse.body(Data(OpenAPIDocument.json.utf8)) }
+        v1.get("status") { request, _ in
+            await handle(request) { try APIResponse.json(try await $0.status()) }
+        }
+        v1.get("environments") { request, _ in
+            await handle(request) { try APIResponse.json(try await $0.listEnvironments()) }
+        }
+        v1.get("runs") { request, _ in
+            await handle(request) { workspace in
+                var filter = RunFilter(pipeline: request.uri.queryParameters.get("pipeline"))
+                if let status = request.uri.queryParameters.get("status") {
+                    guard let parsed = RunStatus(rawValue: status) else {
+                        throw BadField(
+                            field: "status", message: "status must be running, succeeded, failed or cancelled")
+                    }
+                    filter.status = parsed
+                }
+                return try APIResponse.json(try await workspace.runPage(filter, page: try Self.page(request)))
+            }
+        }
+        v1.get("runs/:id") { request, context in
+            await handle(request) { workspace in
+                try APIResponse.json(try await workspace.runRecord(context.parameters.get("id") ?? ""))
+            }
+        }
+        v1.get("audit") { request, _ in
+            await handle(request) { workspace in
+                let query = request.uri.queryParameters
+                var filter = AuditFilter(
+                    action: query.get("action"), principal: query.get("principal"), target: query.get("target"))
+                if let outcome = query.get("outcome") {
+                    guard let parsed = AuditOutcome(rawValue: outcome) else {
+                        throw BadField(field: "outcome", message: "outcome must be succeeded, failed or denied")
+                    }
+                    filter.outcome = parsed
+                }
+                return try APIResponse.json(try await workspace.auditPage(filter, page: try Self.page(request)))
+            }
+        }
+        return router
+    }
+
+    /// `limit` (1–1000, default 100) and `after` (the `next` of the previous page).
+    static func page(_ request: Request) throws -> PageRequest {
+        let query = request.uri.queryParameters
+        var limit = 100
+        if let text = query.get("limit") {
+            guard let value = Int(text), (1...PageRequest.maximumLimit).contains(value) else {
+                throw BadField(
+                    field: "limit", message: "limit must be a whole number from 1 to \(PageRequest.maximumLimit)")
+            }
+            limit = value
+        }
+        let page = PageRequest(limit: limit, after: query.get("after"))
+        do {
+            _ = try page.position()
+        } catch {
+            throw BadField(field: "after", message: "after must be the next value of a page")
+        }
+        return page
+    }
+
+    /// Runs `body` as the request's principal; turns every error into its status and problem body.
+    func handle(_ request: Request, _ body: (Workspace) async throws -> Response) async -> Response {
+        do {
+            let workspace = try await context.workspace(token: Self.bearer(request))
+            do {
+                return try await body(workspace)
+            } catch let denied as AccessDenied {
+                _ = try? await context.metadata.appendAudit(
+                    AuditDraft(
+                        time: workspace.now(), principal: workspace.identity.name,
+                        authentication: workspace.identity.authentication, action: "api",
+                        target: "\(request.method.rawValue) \(request.uri.path)", outcome: .denied,
+                        details: ["reason": denied.message]))
+                return APIResponse.error(denied)
+            }
+        } catch let bad as BadField {
+            return APIResponse.error(bad, field: bad.field)
+        } catch let error as any SluiceError {
+            return APIResponse.error(error)
+        } catch {
+            context.logger.error("request failed: \(error)", metadata: ["url.path": "\(request.uri.path)"])
+            return APIResponse.error(InternalError("the request failed inside the service; see its log"))
+        }
+    }
+
+    /// The token of `Authorization: Bearer TOKEN`.
+    static func bearer(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// 200 when the metadata answers and the project's files are still valid; 503 naming what is not.
+    func ready() async -> Response {
+        var problems: [String] = []
+        do {
+            _ = try await context.metadata.auditHead()
+        } catch {
+            problems.append("the metadata store does not answer: \(error)")
+        }
+        do {
+            _ = try ProjectLoader().loadValidated(root: context.project.root)
+        } catch {
+            problems.append("the project is not valid: \(error)")
+        }
+        let status: HTTPResponse.Status = problems.isEmpty ? .ok : .serviceUnavailable
+        return
+            (try? APIResponse.json(
+                ["status": problems.isEmpty ? "ready" : "not ready", "problems": problems.joined(separator: "; ")],
+                status: status))
+            ?? Response(status: status)
+    }
+}

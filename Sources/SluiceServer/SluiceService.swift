@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// `sluice serve`: the HTTP API in a `ServiceGroup` that stops on SIGTERM or SIGINT, finishing the requests
+/// in flight, and exits.
+public struct SluiceService {
+    public let context: ServerContext
+    public let host: String
+    public let port: Int
+
+    public init(context: ServerContext, host: String = "127.0.0.1", port: Int = 8080) {
+        self.context = context
+        self.host = host
+        self.port = port
+    }
+
+    /// The application; `onRunning` is told the port it listens on (useful with port 0).
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: SluiceAPI(context: context).router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: context.logger)
+    }
+
+    /// Serves until SIGTERM or SIGINT.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [application(onRunning: onRunning)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: context.logger))
+        try await group.run()
+    }
+}

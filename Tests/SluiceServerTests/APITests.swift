@@ -1,0 +1,104 @@
+import Foundation
+import SluiceCore
+import SluiceStore
+import SluiceTestSupport
+import Testing
+
+@testable import SluiceServer
+
+/// Issue 12: the HTTP API of `sluice serve`, as a client sees it: tokens required, 401/403/404/400 with stable
+/// codes (and an audit event for each refusal), paged lists, JSON shapes, the OpenAPI document matching the
+/// routes, and SIGTERM ending the service cleanly.
+@Suite(.serialized) struct APITests {
+    @Test func theServiceAnswersAsItsContractSays() async throws {
+        let served = try ServedProject()
+        #expect(try await served.get("/healthz").status == 200)
+        let ready = try await served.get("/readyz")
+        #expect(ready.status == 200 && ready.object["status"] as? String == "ready", "\(ready.object)")
+
+        // Every API route needs a token; an unknown one is refused and audited.
+        for path in ["/api/v1/status", "/api/v1/runs", "/api/v1/audit", "/api/v1/environments"] {
+            let anonymous = try await served.get(path)
+            #expect(anonymous.status == 401 && anonymous.errorCode == "unauthenticated", "\(path)")
+            #expect(try await served.get(path, token: "sluice_not-a-token").status == 401, "\(path)")
+        }
+        let refusals = try await served.get("/api/v1/audit?action=authenticate&outcome=denied", as: "ops")
+        #expect(((refusals.object["items"] as? [Any])?.count ?? 0) >= 4, "\(refusals.object)")
+
+        // Status and environments.
+        let status = try await served.get("/api/v1/status", as: "alice")
+        #expect(status.status == 200)
+        #expect(status.object["project"] != nil && status.object["pipelines"] is [Any], "\(status.object)")
+        let environments = try await served.get("/api/v1/environments", as: "alice")
+        #expect((environments.json as? [[String: Any]])?.contains { $0["name"] as? String == "dev" } == true)
+
+        // Runs, a page at a time.
+        let first = try await served.get("/api/v1/runs?limit=1", as: "alice")
+        let items = try #require(first.object["items"] as? [[String: Any]])
+        #expect(items.count == 1)
+        let next = try #require(first.object["next"] as? String)
+        let second = try await served.get("/api/v1/runs?limit=1&after=\(next)", as: "alice")
+        let secondItems = try #require(second.object["items"] as? [[String: Any]])
+        #expect(secondItems.count == 1 && second.object["next"] == nil)
+        #expect(items[0]["id"] as? String != secondItems[0]["id"] as? String)
+        let runID = try #require(items[0]["id"] as? String)
+        #expect(try await served.get("/api/v1/runs/\(runID)", as: "alice").object["id"] as? String == runID)
+
+        // Bad input names its field; unknown names are 404.
+        for (query, field) in [
+            ("limit=0", "limit"), ("limit=x", "limit"), ("after=nope", "after"), ("status=odd", "status"),
+        ] {
+            let bad = try await served.get("/api/v1/runs?\(query)", as: "alice")
+            #expect(bad.status == 400 && bad.errorCode == "usage" && bad.errorField == field, "\(query): \(bad.object)")
+        }
+        #expect(try await served.get("/api/v1/audit?outcome=maybe", as: "ops").errorField == "outcome")
+        let missing = try await served.get("/api/v1/runs/r-nope", as: "alice")
+        #expect(missing.status == 404 && missing.errorCode == "not_found", "\(missing.object)")
+
+        // A principal who may not read dev is refused with the CLI's message, and the refusal is audited.
+        let denied = try await served.get("/api/v1/runs/\(runID)", as: "bob")
+        #expect(denied.status == 403 && denied.errorCode == "access_denied", "\(denied.object)")
+        let audited = try await served.get("/api/v1/audit?action=api&principal=bob&outcome=denied", as: "ops")
+        let events = try #require(audited.object["items"] as? [[String: Any]])
+        #expect(events.count == 1, "\(audited.object)")
+
+        // SIGTERM: the service stops taking work and exits 0.
+        served.process.terminate()
+        served.process.waitUntilExit()
+        #expect(served.process.terminationStatus == 0)
+    }
+
+    /// Every route the router registers is in the OpenAPI document, every documented path answers, and the
+    /// document is OpenAPI 3.1.
+    @Test func theOpenAPIDocumentDescribesExactlyTheRoutes() async throws {
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        #expect(document["openapi"] as? String == "3.1.0")
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var documented = Set<String>()
+        for (path, operations) in paths {
+            for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
+        }
+        let project = try CLIProject()
+        let context = ServerContext(
+            project: try ProjectLoader().loadValidated(root: project.folder).project, objects: InMemoryObjectStore(),
+            metadata: InMemoryMetadataStore())
+        let registered = Set(
+            SluiceAPI(context: context).router().routes.map { route in
+                "\(route.method.rawValue) " + "\(route.path)".replacing(/:([a-z]+)/) { "{\($0.1)}" }
+            })
+        #expect(
+            registered == documented,
+            "registered only: \(registered.subtracting(documented)); documented only: \(documented.subtracting(registered))"
+        )
+
+        let served = try ServedProject()
+        let runID = try #require(
+            (try await served.get("/api/v1/runs?limit=1", as: "ops").object["items"] as? [[String: Any]])?.first?["id"]
+                as? String)
+        for path in paths.keys {
+            let answer = try await served.get(path.replacingOccurrences(of: "{id}", with: runID), as: "ops")
+            #expect(answer.status == 200, "\(path): \(answer.status) \(answer.object)")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import SluiceTestSupport
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A scaffolded project with data, two runs and tokens, served by `sluice serve --port 0` as a user starts it.
+final class ServedProject: @unchecked Sendable {
+    let project: CLIProject
+    let process: Process
+    let port: Int
+
+    init() throws {
+        project = try CLIProject()
+        try project.makeTokens()
+        try project.ingestCustomers()
+        guard try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0,
+            try project.run(as: "ci", ["run", "daily", "--env", "dev"]).status == 0,
+            try project.run(as: "ci", ["run", "daily", "--env", "dev", "--no-cache"]).status == 0
+        else { throw CLIError(message: "could not prepare the project") }
+        let (process, out, _) = try project.sluice.start(["serve", "--port", "0"])
+        self.process = process
+        // The first line says where it listens.
+        var text = ""
+        let deadline = Date().addingTimeInterval(30)
+        while !text.contains("\n"), Date() < deadline {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        guard let range = text.range(of: #"127\.0\.0\.1:[0-9]+"#, options: .regularExpression),
+            let port = Int(text[range].split(separator: ":")[1])
+        else {
+            process.terminate()
+            throw CLIError(message: "sluice serve did not say where it listens: \(text)")
+        }
+        self.port = port
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+
+    struct Answer {
+        var status: Int
+        var body: Data
+        var json: Any? { try? JSONSerialization.jsonObject(with: body) }
+        var object: [String: Any] { json as? [String: Any] ?? [:] }
+        var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
+        var errorField: String? { (object["error"] as? [String: Any])?["field"] as? String }
+    }
+
+    /// `GET path` as `principal` (by token), or without a token; `token` overrides.
+    func get(_ path: String, as principal: String? = nil, token: String? = nil) async throws -> Answer {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        if let bearer = token ?? principal.flatMap({ project.tokens[$0] }) {
+            request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            URLSession.shared.dataTask(with: request) { data, response, error in
+                if let error { return continuation.resume(throwing: error) }
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                continuation.resume(returning: Answer(status: status, body: data ?? Data()))
+            }.resume()
+        }
+    }
+}
