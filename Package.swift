@@ -69,6 +69,7 @@ let package = Package(
                 "SluiceCore",
                 "SluiceStore",
                 "SluiceQuality",
+                "SluiceRunner",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import SluiceQuality
+import SluiceRunner
 
 /// `sluice serve`: the HTTP API in a `ServiceGroup` that stops on SIGTERM or SIGINT, finishing the requests
 /// in flight, and exits.
@@ -25,12 +27,17 @@ public struct SluiceService {
             logger: context.logger)
     }
 
-    /// Serves until SIGTERM or SIGINT.
+    /// Serves, and fires scheduled pipelines, until SIGTERM or SIGINT.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let scheduler = PipelineScheduler(
+            project: context.project, objects: context.objects, metadata: context.metadata, gate: ContractGate(),
+            git: context.git, logger: context.logger)
+        let services: [any Service] = [
+            application(onRunning: onRunning), SchedulerService(scheduler: scheduler, logger: context.logger),
+        ]
         let group = ServiceGroup(
             configuration: .init(
-                services: [application(onRunning: onRunning)], gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: context.logger))
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: context.logger))
         try await group.run()
     }
 }

@@ -77,4 +77,30 @@ import Testing
             }
         }
     }
+
+    /// Issue 12 item 4: a scheduled tick is claimed once, however many claim it at once.
+    @Test(arguments: Backend.allCases) func aTickIsClaimedOnce(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        let tick = Timestamp(milliseconds: 1_790_000_000_000)
+        let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for claimant in 0..<8 {
+                group.addTask {
+                    try await store.claimTick(
+                        TickClaim(
+                            pipeline: "daily", environment: "dev", tick: tick, claimedAt: tick,
+                            claimedBy: "s\(claimant)"))
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(wins == 1)
+        #expect(try await store.latestTick(pipeline: "daily", environment: "dev") == tick)
+        #expect(try await store.latestTick(pipeline: "daily", environment: "prod") == nil)
+        let later = Timestamp(milliseconds: tick.milliseconds + 3_600_000)
+        #expect(
+            try await store.claimTick(
+                TickClaim(pipeline: "daily", environment: "dev", tick: later, claimedAt: later, claimedBy: "s0")))
+        #expect(try await store.latestTick(pipeline: "daily", environment: "dev") == later)
+    }
 }

@@ -27,7 +27,7 @@ public struct AccessPolicy: Sendable {
                 message: "\(identity.name) may not \(action.rawValue) \(target)",
                 remedy: "a grant \(needed); \(who)")
         }
-        if action != .read && isProtected(environment) && identity.authentication != .token {
+        if action != .read && isProtected(environment) && !identity.authentication.isVerified {
             throw AccessDenied(
                 identity: identity,
                 message: "\(environment) is protected and accepts changes only from a token-authenticated principal",

@@ -25,6 +25,7 @@ public struct Identity: Hashable, Sendable, CustomStringConvertible {
         case .token: return "\(name) (role \(role?.name ?? "none"), token \(tokenID ?? "?"))"
         case .claimed: return "\(name) (role \(role?.name ?? "none"), claimed by OS user name, no token)"
         case .anonymous: return "anonymous reader"
+        case .service: return "\(name) (role \(role?.name ?? "none"), the service on its schedule)"
         }
     }
 }

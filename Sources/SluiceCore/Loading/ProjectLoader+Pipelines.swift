@@ -16,7 +16,8 @@ extension ProjectLoader {
                 continue
             }
             let fields =
-                entry.value.fields("pipeline \(entry.key)", allowed: ["schedule", "timezone", "steps", "description"])
+                entry.value.fields(
+                    "pipeline \(entry.key)", allowed: ["schedule", "timezone", "environment", "steps", "description"])
                 ?? [:]
             let schedule = fields["schedule"].flatMap { $0.string("schedule") }
             var cron: CronSchedule?
@@ -47,6 +48,14 @@ extension ProjectLoader {
             }
             var pipeline = Pipeline(name: entry.key, schedule: schedule, steps: steps, location: entry.keyLocation)
             pipeline.cron = cron
+            if let value = fields["environment"], let environment = value.string("environment") {
+                if NameRules.isEnvironmentName(environment) {
+                    pipeline.environment = environment
+                } else {
+                    sink.error(
+                        value.location, "environment \(NameRules.quoted(environment)) is not a valid environment name")
+                }
+            }
             if let timeZone, TimeZone(identifier: timeZone) != nil { pipeline.timeZone = timeZone }
             project.pipelines[entry.key] = pipeline
         }

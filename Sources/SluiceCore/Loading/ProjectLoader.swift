@@ -99,7 +99,7 @@ public struct ProjectLoader: Sendable {
 
     static let projectKeys = [
         "project", "description", "default_environment", "zones", "environments", "roles", "principals",
-        "sources", "datasets", "pipelines", "quarantine", "runs", "require_tests",
+        "sources", "datasets", "pipelines", "quarantine", "runs", "require_tests", "service",
     ]
 
     private func readProjectFile(_ top: YAMLValue, root: URL, sink: DiagnosticCollector) -> Project {
@@ -144,6 +144,16 @@ public struct ProjectLoader: Sendable {
         if let value = fields["pipelines"] { readPipelines(value, into: &project, sink: sink) }
         project.quarantineLifecycle = readLifecycleHolder(fields["quarantine"], what: "quarantine", sink: sink)
         project.runsLifecycle = readLifecycleHolder(fields["runs"], what: "runs", sink: sink)
+        if let service = fields["service"]?.fields("service", allowed: ["run_as"]) {
+            if let value = service["run_as"], let principal = value.string("run_as") {
+                if project.principals[principal] == nil {
+                    sink.error(
+                        value.location,
+                        "service run_as names \(NameRules.quoted(principal)), who is not a declared principal")
+                }
+                project.serviceRunAs = principal
+            }
+        }
         return project
     }
 

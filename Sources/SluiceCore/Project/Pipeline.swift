@@ -72,6 +72,8 @@ public struct Pipeline: Hashable, Sendable {
     public var cron: CronSchedule?
     /// The IANA time zone the schedule's times are in (`timezone:`; UTC when absent).
     public var timeZone = "UTC"
+    /// The environment scheduled runs go into (`environment:`; the project's default when absent).
+    public var environment: String?
     public var steps: [Step]
     public var location: SourceLocation
 

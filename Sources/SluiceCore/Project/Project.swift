@@ -20,6 +20,8 @@ public struct Project: Sendable {
     public var quarantineLifecycle: Lifecycle?
     /// Lifecycle of run records and their logs.
     public var runsLifecycle: Lifecycle?
+    /// The principal the service acts as when it runs pipelines on their schedule (`service: { run_as: }`).
+    public var serviceRunAs: String?
     /// Location of the `project:` key, for project-wide messages.
     public var location: SourceLocation
 

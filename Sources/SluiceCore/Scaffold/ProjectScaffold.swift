@@ -29,6 +29,7 @@ public enum ProjectScaffold {
           alice: { role: engineer }
           bob: { role: analyst }
           ops: { role: admin }
+        service: { run_as: ci }                 # whom `sluice serve` runs scheduled pipelines as
         sources:
           customers_drop: { path: landing/customers/*.csv, format: csv, into: raw.customers }
           orders_drop: { path: landing/orders/*.csv, format: csv, into: raw.orders }

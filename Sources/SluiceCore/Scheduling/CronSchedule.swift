@@ -105,6 +105,33 @@ public struct CronSchedule: Hashable, Sendable, CustomStringConvertible {
         return daysRestricted && weekdaysRestricted ? dayMatches || weekdayMatches : dayMatches && weekdayMatches
     }
 
+    /// The last time at or before `instant` at which the schedule fired in `timeZone` (within 28 years).
+    public func latest(atOrBefore instant: Date, in timeZone: TimeZone) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let end = Date(timeIntervalSince1970: (instant.timeIntervalSince1970 / 60).rounded(.down) * 60)
+        let local = calendar.dateComponents([.year, .month, .day], from: end)
+        guard let year = local.year, let month = local.month, let day = local.day else { return nil }
+        let last = CivilDate.daysFromCivil(year: year, month: month, day: day) + 1
+        for days in stride(from: last, through: last - 366 * 28, by: -1) {
+            let date = CivilDate.civilFromDays(days)
+            let weekday = Int(((days + 4) % 7 + 7) % 7)
+            guard matches(month: date.month, day: date.day, weekday: weekday) else { continue }
+            for hour in (0..<24).reversed() where hours & (1 << UInt64(hour)) != 0 {
+                for minute in (0..<60).reversed() where minutes & (1 << UInt64(minute)) != 0 {
+                    let components = DateComponents(
+                        year: date.year, month: date.month, day: date.day, hour: hour, minute: minute)
+                    guard let candidate = calendar.date(from: components) else { continue }
+                    if hoursWildcard, let repeated = Self.repeated(candidate, in: calendar), repeated <= end {
+                        return repeated
+                    }
+                    if candidate <= end { return candidate }
+                }
+            }
+        }
+        return nil
+    }
+
     /// The second time the wall clock shows `date`'s time, when the clocks went back over it.
     static func repeated(_ date: Date, in calendar: Calendar) -> Date? {
         let zone = calendar.timeZone

@@ -9,6 +9,11 @@ public enum Authentication: String, Sendable, Codable {
     case claimed
     /// Nobody in particular.
     case anonymous
+    /// The service acting on its own schedule, as the principal the project names (`service: { run_as: }`).
+    case service
+
+    /// Proven, not claimed: a token, or the service that holds the store.
+    public var isVerified: Bool { self == .token || self == .service }
 }
 
 /// What happened to an attempted operation.

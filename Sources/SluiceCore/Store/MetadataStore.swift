@@ -66,6 +66,10 @@ public protocol MetadataStore: Sendable {
     func run(_ id: String) async throws -> RunRecord?
     /// Run records, newest first, optionally of one pipeline.
     func runs(pipeline: String?) async throws -> [RunRecord]
+    /// Claims a scheduled tick; `false` when it was claimed already.
+    func claimTick(_ claim: TickClaim) async throws -> Bool
+    /// The newest tick claimed for a pipeline in an environment.
+    func latestTick(pipeline: String, environment: String) async throws -> Timestamp?
     /// One page of runs that match, newest first.
     func runs(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord>
     /// Records that a running run's process is alive (only while the run is recorded as running).

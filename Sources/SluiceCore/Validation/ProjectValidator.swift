@@ -14,6 +14,18 @@ struct ProjectValidator {
         checkSteps()
         checkWriters()
         checkCycles()
+        checkSchedules()
+    }
+
+    /// A schedule fires only when the service knows whom to run it as.
+    private func checkSchedules() {
+        guard project.serviceRunAs == nil else { return }
+        for pipeline in project.pipelines.values.sorted(by: { $0.name < $1.name }) where pipeline.cron != nil {
+            sink.warning(
+                pipeline.location,
+                "pipeline \(pipeline.name) has a schedule, but no principal is named to run it; declare service: { run_as: ci }"
+            )
+        }
     }
 
     private func checkZonesAndLifecycles() {

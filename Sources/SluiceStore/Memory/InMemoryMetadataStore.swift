@@ -11,6 +11,19 @@ public actor InMemoryMetadataStore: MetadataStore {
     private var tokenRecords: [TokenRecord] = []
     private var runs: [CheckRun] = []
     private var runRecords: [RunRecord] = []
+    private var ticks: [String: TickClaim] = [:]
+
+    public func claimTick(_ claim: TickClaim) -> Bool {
+        let key = "\(claim.pipeline)\u{0}\(claim.environment)\u{0}\(claim.tick.milliseconds)"
+        guard ticks[key] == nil else { return false }
+        ticks[key] = claim
+        return true
+    }
+
+    public func latestTick(pipeline: String, environment: String) -> Timestamp? {
+        ticks.values.filter { $0.pipeline == pipeline && $0.environment == environment }.map(\.tick).max()
+    }
+
     /// Each run's position in the order runs were first saved (never reused, as SQLite's `seq`).
     private var runSequence: [String: Int64] = [:]
     private var lineageRecords: [LineageRecord] = []

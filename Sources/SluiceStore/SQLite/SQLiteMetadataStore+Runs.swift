@@ -56,6 +56,30 @@ extension SQLiteMetadataStore {
         }
     }
 
+    public func claimTick(_ claim: TickClaim) async throws -> Bool {
+        try await writeImmediately { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO ticks (pipeline, environment, tick, claimed_at, claimed_by)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    claim.pipeline, claim.environment, claim.tick.milliseconds, claim.claimedAt.milliseconds,
+                    claim.claimedBy,
+                ])
+            return db.changesCount > 0
+        }
+    }
+
+    public func latestTick(pipeline: String, environment: String) async throws -> Timestamp? {
+        try await pool.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT max(tick) FROM ticks WHERE pipeline = ? AND environment = ?",
+                arguments: [pipeline, environment]
+            ).map(Timestamp.init(milliseconds:))
+        }
+    }
+
     public func runs(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord> {
         try await self.page(
             page,

@@ -135,6 +135,19 @@ extension SQLiteMetadataStore {
             try db.execute(sql: "CREATE INDEX audit_seq ON audit (seq)")
             try db.execute(sql: "CREATE INDEX runs_status ON runs (status, seq)")
         }
+        migrator.registerMigration("v9-ticks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE ticks (
+                        pipeline TEXT NOT NULL,
+                        environment TEXT NOT NULL,
+                        tick INTEGER NOT NULL,
+                        claimed_at INTEGER NOT NULL,
+                        claimed_by TEXT NOT NULL,
+                        PRIMARY KEY (pipeline, environment, tick)
+                    )
+                    """)
+        }
         return migrator
     }
 }
