@@ -144,7 +144,16 @@ public struct ProjectLoader: Sendable {
         if let value = fields["pipelines"] { readPipelines(value, into: &project, sink: sink) }
         project.quarantineLifecycle = readLifecycleHolder(fields["quarantine"], what: "quarantine", sink: sink)
         project.runsLifecycle = readLifecycleHolder(fields["runs"], what: "runs", sink: sink)
-        if let service = fields["service"]?.fields("service", allowed: ["run_as"]) {
+        if let service = fields["service"]?.fields("service", allowed: ["run_as", "gc"]) {
+            if let value = service["gc"], let text = value.string("gc") {
+                do {
+                    project.serviceGC = try CronSchedule(text)
+                } catch {
+                    sink.error(
+                        value.location(ofCharacter: error.offset),
+                        "service gc \(NameRules.quoted(text)): \(error.message)")
+                }
+            }
             if let value = service["run_as"], let principal = value.string("run_as") {
                 if project.principals[principal] == nil {
                     sink.error(

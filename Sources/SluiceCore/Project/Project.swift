@@ -22,6 +22,8 @@ public struct Project: Sendable {
     public var runsLifecycle: Lifecycle?
     /// The principal the service acts as when it runs pipelines on their schedule (`service: { run_as: }`).
     public var serviceRunAs: String?
+    /// When the service enforces lifecycles (`service: { gc: }`; hourly when absent).
+    public var serviceGC: CronSchedule?
     /// Location of the `project:` key, for project-wide messages.
     public var location: SourceLocation
 

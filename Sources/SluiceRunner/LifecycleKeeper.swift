@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+import SluiceCore
+
+/// Lifecycles enforced by the service itself: on the `service: { gc: }` schedule (hourly by default), as the
+/// principal that runs scheduled pipelines, it ends runs whose process stopped beating (abandoned) and runs
+/// the garbage collector, so idle sandboxes really go after their period of disuse. Each pass is claimed like
+/// a scheduled tick, so two services do not both collect.
+public struct LifecycleKeeper: Sendable {
+    /// The tick name of the collector's passes (not a pipeline name: those have no dot).
+    public static let tickName = "sluice.gc"
+    public let scheduler: PipelineScheduler
+
+    public init(scheduler: PipelineScheduler) { self.scheduler = scheduler }
+
+    /// What one pass did.
+    public struct Pass: Sendable {
+        public var abandonedRunsEnded: [String]
+        public var report: GCReport
+    }
+
+    /// Runs a pass when one is due at `now` (the first time, at once); `nil` when none is.
+    public func keepIfDue(now: Timestamp) async throws -> Pass? {
+        let schedule = try scheduler.project.serviceGC ?? CronSchedule("@hourly")
+        let tick = schedule.latest(atOrBefore: now.date, in: TimeZone(identifier: "UTC")!).map(Timestamp.init) ?? now
+        let metadata = scheduler.metadata
+        if let last = try await metadata.latestTick(pipeline: Self.tickName, environment: "*"), last >= tick {
+            return nil
+        }
+        let claim = TickClaim(
+            pipeline: Self.tickName, environment: "*", tick: tick, claimedAt: now, claimedBy: scheduler.claimant)
+        guard try await metadata.claimTick(claim) else { return nil }
+        let workspace = try await scheduler.serviceWorkspace()
+        var ended: [String] = []
+        let running = try await metadata.runs(
+            RunFilter(status: .running), page: PageRequest(limit: PageRequest.maximumLimit))
+        for run in running.items where run.isAbandoned(at: now) {
+            if case .marked = try await workspace.cancelRun(run.id) { ended.append(run.id) }
+        }
+        let report = try await workspace.collectGarbage(dryRun: false)
+        return Pass(abandonedRunsEnded: ended, report: report)
+    }
+}
