@@ -4,49 +4,63 @@ import ServiceLifecycle
 import SluiceCore
 import SluiceRunner
 
-/// The scheduler inside `sluice serve`: at the start of every minute it claims the ticks due and starts their
-/// runs, each in a task of its own, and enforces lifecycles when their pass is due. On graceful shutdown it
-/// claims nothing more and waits for what it started.
+/// The service's own work inside `sluice serve`: every few seconds it looks for landing files that have
+/// settled (ingesting them and starting the pipelines they trigger); at the start of every minute it claims the
+/// scheduled ticks due and starts their runs, and enforces lifecycles when their pass is due. Each run goes in a
+/// task of its own. On graceful shutdown it starts nothing more and waits for what it started.
 struct SchedulerService: Service {
     let scheduler: PipelineScheduler
     let logger: Logger
-    var keeper: LifecycleKeeper { LifecycleKeeper(scheduler: scheduler) }
+    var interval: Duration = .seconds(5)
 
     func run() async throws {
-        await withTaskGroup(of: Void.self) { runs in
+        let watcher = LandingWatcher(scheduler: scheduler)
+        let keeper = LifecycleKeeper(scheduler: scheduler)
+        var minute = Int64.min
+        await withTaskGroup(of: Void.self) { work in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let now = Date()
-                let wait = 60 - now.timeIntervalSince1970.truncatingRemainder(dividingBy: 60) + 0.5
                 do {
-                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(wait)) }
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
                 } catch {
                     break
                 }
                 if Task.isShuttingDownGracefully { break }
-                do {
-                    for claimed in try await scheduler.claimDue(now: .now()) where claimed.runs {
+                let now = Timestamp.now()
+                await log("the landing watcher failed") {
+                    for landed in try await watcher.scan(now: now) {
+                        logger.info(
+                            "landed \(landed.path): \(landed.version.map { "version \($0.short)" } ?? landed.problem ?? "")",
+                            metadata: ["event.action": "landing-ingested", "file.path": "\(landed.path)"])
+                    }
+                }
+                guard now.milliseconds / 60_000 != minute else { continue }
+                minute = now.milliseconds / 60_000
+                await log("the scheduler could not claim its ticks") {
+                    for claimed in try await scheduler.claimDue(now: now) where claimed.runs {
                         logger.info(
                             "schedule fired: \(claimed.claim.pipeline) into \(claimed.claim.environment)",
                             metadata: ["event.action": "schedule-fired", "pipeline": "\(claimed.claim.pipeline)"])
-                        runs.addTask { _ = await scheduler.run(claimed) }
+                        work.addTask { _ = await scheduler.run(claimed) }
                     }
-                } catch {
-                    logger.error("the scheduler could not claim its ticks: \(error)")
                 }
-                runs.addTask { [keeper, logger] in
-                    do {
-                        if let pass = try await keeper.keepIfDue(now: .now()) {
-                            logger.info(
-                                "lifecycles kept: \(pass.report.environments.filter(\.deleted).count) environments and \(pass.report.objects.count) objects deleted, \(pass.abandonedRunsEnded.count) abandoned runs ended",
-                                metadata: ["event.action": "lifecycle-pass"])
-                        }
-                    } catch {
-                        logger.error(
-                            "the lifecycle pass failed: \(error)", metadata: ["event.action": "lifecycle-pass"])
+                work.addTask {
+                    await log("the lifecycle pass failed") {
+                        guard let pass = try await keeper.keepIfDue(now: now) else { return }
+                        logger.info(
+                            "lifecycles kept: \(pass.report.environments.filter(\.deleted).count) environments and \(pass.report.objects.count) objects deleted, \(pass.abandonedRunsEnded.count) abandoned runs ended",
+                            metadata: ["event.action": "lifecycle-pass"])
                     }
                 }
             }
-            await runs.waitForAll()
+            await work.waitForAll()
+        }
+    }
+
+    private func log(_ what: String, _ body: () async throws -> Void) async {
+        do {
+            try await body()
+        } catch {
+            logger.error("\(what): \(error)")
         }
     }
 }

@@ -17,7 +17,8 @@ extension ProjectLoader {
             }
             let fields =
                 entry.value.fields(
-                    "pipeline \(entry.key)", allowed: ["schedule", "timezone", "environment", "steps", "description"])
+                    "pipeline \(entry.key)",
+                    allowed: ["schedule", "timezone", "environment", "on", "steps", "description"])
                 ?? [:]
             let schedule = fields["schedule"].flatMap { $0.string("schedule") }
             var cron: CronSchedule?
@@ -48,6 +49,15 @@ extension ProjectLoader {
             }
             var pipeline = Pipeline(name: entry.key, schedule: schedule, steps: steps, location: entry.keyLocation)
             pipeline.cron = cron
+            if let sources = fields["on"].flatMap({ $0.stringList("on") }) {
+                for (source, location) in sources where project.sources[source] == nil {
+                    sink.error(
+                        location,
+                        "pipeline \(entry.key) is started by source \(NameRules.quoted(source)), which is not declared (sources: \(project.sources.keys.sorted().joined(separator: ", ")))"
+                    )
+                }
+                pipeline.triggers = sources.map(\.0)
+            }
             if let value = fields["environment"], let environment = value.string("environment") {
                 if NameRules.isEnvironmentName(environment) {
                     pipeline.environment = environment

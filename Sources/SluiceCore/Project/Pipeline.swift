@@ -74,6 +74,8 @@ public struct Pipeline: Hashable, Sendable {
     public var timeZone = "UTC"
     /// The environment scheduled runs go into (`environment:`; the project's default when absent).
     public var environment: String?
+    /// Sources whose new files start the pipeline once they are ingested (`on: [orders_drop]`).
+    public var triggers: [String] = []
     public var steps: [Step]
     public var location: SourceLocation
 

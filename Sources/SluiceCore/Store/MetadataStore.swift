@@ -68,6 +68,8 @@ public protocol MetadataStore: Sendable {
     func runs(pipeline: String?) async throws -> [RunRecord]
     /// Claims a scheduled tick; `false` when it was claimed already.
     func claimTick(_ claim: TickClaim) async throws -> Bool
+    /// Claims a settled landing file for ingestion; `false` when this very file (path, size, time) was claimed.
+    func claimLanding(_ claim: LandingClaim) async throws -> Bool
     /// The newest tick claimed for a pipeline in an environment.
     func latestTick(pipeline: String, environment: String) async throws -> Timestamp?
     /// One page of runs that match, newest first.

@@ -20,6 +20,13 @@ public actor InMemoryMetadataStore: MetadataStore {
         return true
     }
 
+    private var landings = Set<String>()
+
+    public func claimLanding(_ claim: LandingClaim) -> Bool {
+        landings.insert("\(claim.source)\u{0}\(claim.path)\u{0}\(claim.size)\u{0}\(claim.modifiedMilliseconds)")
+            .inserted
+    }
+
     public func latestTick(pipeline: String, environment: String) -> Timestamp? {
         ticks.values.filter { $0.pipeline == pipeline && $0.environment == environment }.map(\.tick).max()
     }

@@ -71,6 +71,21 @@ extension SQLiteMetadataStore {
         }
     }
 
+    public func claimLanding(_ claim: LandingClaim) async throws -> Bool {
+        try await writeImmediately { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO landings (source, path, size, modified, claimed_at, claimed_by)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    claim.source, claim.path, claim.size, claim.modifiedMilliseconds, claim.claimedAt.milliseconds,
+                    claim.claimedBy,
+                ])
+            return db.changesCount > 0
+        }
+    }
+
     public func latestTick(pipeline: String, environment: String) async throws -> Timestamp? {
         try await pool.read { db in
             try Int64.fetchOne(

@@ -147,6 +147,18 @@ extension SQLiteMetadataStore {
                         PRIMARY KEY (pipeline, environment, tick)
                     )
                     """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE landings (
+                        source TEXT NOT NULL,
+                        path TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        modified INTEGER NOT NULL,
+                        claimed_at INTEGER NOT NULL,
+                        claimed_by TEXT NOT NULL,
+                        PRIMARY KEY (source, path, size, modified)
+                    )
+                    """)
         }
         return migrator
     }

@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import SluiceCore
+
+/// New-data triggers inside the service: each landing file of each source, once it has stopped changing
+/// (`settle`), is claimed, ingested on its own through the quality gate into the project's default environment,
+/// and then the pipelines that declare `on: [SOURCE]` run (as the service's principal, into their environment).
+/// A file is ingested once, even across restarts and by two services; a rejected file stays where it is and is
+/// tried again only once it changes.
+public struct LandingWatcher: Sendable {
+    public let scheduler: PipelineScheduler
+    public let settle: TimeSpan
+
+    public init(scheduler: PipelineScheduler, settle: TimeSpan = TimeSpan(seconds: 5)) {
+        self.scheduler = scheduler
+        self.settle = settle
+    }
+
+    /// What became of one settled file.
+    public struct Landed: Sendable {
+        public var source: String
+        public var path: String
+        /// The version it landed as, or `nil` when it was refused (`problem` says why).
+        public var version: ObjectID?
+        public var problem: String?
+        public var runs: [RunRecord]
+    }
+
+    /// One look at every landing path at `now`.
+    public func scan(now: Timestamp) async throws -> [Landed] {
+        let project = scheduler.project
+        var landed: [Landed] = []
+        for source in project.sources.values.sorted(by: { $0.name < $1.name }) {
+            for url in FileGlob.expand(source.path, in: project.root) {
+                var info = stat()
+                guard lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+                let modified = Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
+                guard now.milliseconds - modified >= settle.milliseconds else { continue }
+                // Only the project's own files: a link out of it is never read by the service.
+                guard let path = ProjectPath.inside(url, root: project.root) else { continue }
+                let claim = LandingClaim(
+                    source: source.name, path: path, size: Int64(info.st_size), modifiedMilliseconds: modified,
+                    claimedAt: now, claimedBy: scheduler.claimant)
+                guard try await scheduler.metadata.claimLanding(claim) else { continue }
+                landed.append(await land(url, path: path, source: source.name))
+            }
+        }
+        return landed
+    }
+
+    private func land(_ url: URL, path: String, source: String) async -> Landed {
+        var result = Landed(source: source, path: path, version: nil, problem: nil, runs: [])
+        do {
+            let workspace = try await scheduler.serviceWorkspace()
+            result.version = try await workspace.ingest(source: source, environment: nil, files: [url]).version
+            for pipeline in scheduler.project.pipelines.values.sorted(by: { $0.name < $1.name })
+            where pipeline.triggers.contains(source) {
+                let environment = pipeline.environment ?? scheduler.project.defaultEnvironment
+                do {
+                    result.runs.append(
+                        try await scheduler.makeRunner(workspace).run(
+                            pipeline.name, options: RunOptions(environment: environment)))
+                } catch let ended as any RunEndedBadly {
+                    result.runs.append(ended.run)
+                }
+            }
+        } catch {
+            result.problem = "\(error)"
+            scheduler.logger.warning(
+                "landing file \(path) of \(source) was not ingested: \(error)",
+                metadata: ["event.action": "landing-refused", "file.path": "\(path)"])
+        }
+        return result
+    }
+}
