@@ -15,16 +15,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on (0: any free port, printed when listening).")
     var port = 8080
 
+    @Option(help: "Seconds running steps may go on after SIGTERM before they are killed and their runs cancelled.")
+    var grace = 30
+
     @OptionGroup var projectOptions: ProjectOptions
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard grace >= 0 else { throw ValidationError("--grace must be 0 or more seconds") }
     }
 
     func run() async throws {
         let context = try ServerContext.open(root: projectOptions.root())
         let host = self.host
-        try await SluiceService(context: context, host: host, port: port).run { port in
+        try await SluiceService(context: context, host: host, port: port, grace: .seconds(grace)).run { port in
             Terminal.line(
                 "sluice serves \(context.project.name) on http://\(host):\(port) (SIGTERM or Ctrl-C stops it)")
         }

@@ -11,9 +11,25 @@ import SluiceRunner
 struct SchedulerService: Service {
     let scheduler: PipelineScheduler
     let logger: Logger
+    /// Interrupts the runs this service started: `grace` after a graceful shutdown began, running steps are
+    /// killed and their runs end cancelled, audited, as `sluice run` does on a signal.
+    let interruption: RunInterruption
+    let grace: Duration
     var interval: Duration = .seconds(5)
 
     func run() async throws {
+        await withGracefulShutdownHandler {
+            await work()
+        } onGracefulShutdown: { [interruption, grace, logger] in
+            logger.notice("stopping: no new work; running steps get \(grace) to finish")
+            Task {
+                try? await Task.sleep(for: grace)
+                interruption.interrupt(because: "the service is stopping")
+            }
+        }
+    }
+
+    private func work() async {
         let watcher = LandingWatcher(scheduler: scheduler)
         let keeper = LifecycleKeeper(scheduler: scheduler)
         var minute = Int64.min

@@ -11,11 +11,14 @@ public struct SluiceService {
     public let context: ServerContext
     public let host: String
     public let port: Int
+    /// How long running steps may go on after SIGTERM before they are killed.
+    public let grace: Duration
 
-    public init(context: ServerContext, host: String = "127.0.0.1", port: Int = 8080) {
+    public init(context: ServerContext, host: String = "127.0.0.1", port: Int = 8080, grace: Duration = .seconds(30)) {
         self.context = context
         self.host = host
         self.port = port
+        self.grace = grace
     }
 
     /// The application; `onRunning` is told the port it listens on (useful with port 0).
@@ -29,11 +32,14 @@ public struct SluiceService {
 
     /// Serves, and fires scheduled pipelines, until SIGTERM or SIGINT.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let interruption = RunInterruption()
         let scheduler = PipelineScheduler(
             project: context.project, objects: context.objects, metadata: context.metadata, gate: ContractGate(),
-            git: context.git, logger: context.logger)
+            git: context.git, logger: context.logger,
+            makeRunner: { PipelineRunner(workspace: $0, interruption: interruption) })
         let services: [any Service] = [
-            application(onRunning: onRunning), SchedulerService(scheduler: scheduler, logger: context.logger),
+            application(onRunning: onRunning),
+            SchedulerService(scheduler: scheduler, logger: context.logger, interruption: interruption, grace: grace),
         ]
         let group = ServiceGroup(
             configuration: .init(
