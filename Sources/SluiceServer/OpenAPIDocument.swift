@@ -82,6 +82,72 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/environments/{name}/log": {
+              "get": {
+                "summary": "An environment's commits, newest first along first parents.",
+                "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }, { "$ref": "#/components/parameters/limit" }],
+                "responses": {
+                  "200": { "description": "Commits", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" },
+                  "404": { "$ref": "#/components/responses/NotFound" }
+                }
+              }
+            },
+            "/api/v1/datasets": {
+              "get": {
+                "summary": "The datasets of an environment (declared ones without data included).",
+                "parameters": [{ "$ref": "#/components/parameters/environment" }],
+                "responses": {
+                  "200": { "description": "Datasets", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" }
+                }
+              }
+            },
+            "/api/v1/datasets/{name}": {
+              "get": {
+                "summary": "A dataset: contract, current version, schema and stats.",
+                "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }, { "$ref": "#/components/parameters/environment" }],
+                "responses": {
+                  "200": { "description": "The dataset", "content": { "application/json": { "schema": { "type": "object" } } } },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" },
+                  "404": { "$ref": "#/components/responses/NotFound" }
+                }
+              }
+            },
+            "/api/v1/datasets/{name}/checks": {
+              "get": {
+                "summary": "The dataset's quality gate results, newest first.",
+                "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }, { "$ref": "#/components/parameters/environment" }],
+                "responses": {
+                  "200": { "description": "Gate results", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "404": { "$ref": "#/components/responses/NotFound" }
+                }
+              }
+            },
+            "/api/v1/quarantine": {
+              "get": {
+                "summary": "Quarantined batches the principal may read.",
+                "responses": {
+                  "200": { "description": "Batches", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" }
+                }
+              }
+            },
+            "/api/v1/tokens": {
+              "get": {
+                "summary": "Tokens (admin:* only); secrets are never shown.",
+                "responses": {
+                  "200": { "description": "Tokens", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" }
+                }
+              }
+            },
             "/api/v1/audit": {
               "get": {
                 "summary": "The hash-chained audit log, newest first, a page at a time.",
@@ -105,7 +171,8 @@ enum OpenAPIDocument {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "A token from sluice token create" } },
             "parameters": {
               "limit": { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 } },
-              "after": { "name": "after", "in": "query", "description": "The next value of the previous page", "schema": { "type": "string" } }
+              "after": { "name": "after", "in": "query", "description": "The next value of the previous page", "schema": { "type": "string" } },
+              "environment": { "name": "environment", "in": "query", "description": "Default: the project's default environment", "schema": { "type": "string" } }
             },
             "responses": {
               "BadRequest": { "description": "A bad value, its field named", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },

@@ -40,6 +40,39 @@ public struct SluiceAPI: Sendable {
                 try APIResponse.json(try await workspace.runRecord(context.parameters.get("id") ?? ""))
             }
         }
+        v1.get("environments/:name/log") { request, context in
+            await handle(request) { workspace in
+                let limit = try Self.page(request).limit
+                return try APIResponse.json(
+                    try await workspace.log(of: context.parameters.get("name") ?? "", limit: limit))
+            }
+        }
+        v1.get("datasets") { request, _ in
+            await handle(request) { workspace in
+                try APIResponse.json(try await workspace.datasets(in: request.uri.queryParameters.get("environment")))
+            }
+        }
+        v1.get("datasets/:name") { request, context in
+            await handle(request) { workspace in
+                try APIResponse.json(
+                    try await workspace.datasetDetails(
+                        context.parameters.get("name") ?? "", in: request.uri.queryParameters.get("environment")))
+            }
+        }
+        v1.get("datasets/:name/checks") { request, context in
+            await handle(request) { workspace in
+                try APIResponse.json(
+                    try await workspace.checkRuns(
+                        dataset: context.parameters.get("name") ?? "",
+                        environment: request.uri.queryParameters.get("environment")))
+            }
+        }
+        v1.get("quarantine") { request, _ in
+            await handle(request) { try APIResponse.json(try await $0.quarantineBatches()) }
+        }
+        v1.get("tokens") { request, _ in
+            await handle(request) { try APIResponse.json(try await $0.listTokens()) }
+        }
         v1.get("audit") { request, _ in
             await handle(request) { workspace in
                 let query = request.uri.queryParameters
@@ -81,9 +114,14 @@ public struct SluiceAPI: Sendable {
     func handle(_ request: Request, _ body: (Workspace) async throws -> Response) async -> Response {
         do {
             let workspace = try await context.workspace(token: Self.bearer(request))
+            let before = try await context.metadata.auditHead()?.sequence ?? 0
             do {
                 return try await body(workspace)
             } catch let denied as AccessDenied {
+                // Audited once: by the operation itself when it records its refusals, else here.
+                let newest = try? await context.metadata.auditEvents(
+                    AuditFilter(principal: workspace.identity.name, outcome: .denied), page: PageRequest(limit: 1))
+                if let event = newest?.items.first, event.sequence > before { return APIResponse.error(denied) }
                 _ = try? await context.metadata.appendAudit(
                     AuditDraft(
                         time: workspace.now(), principal: workspace.identity.name,

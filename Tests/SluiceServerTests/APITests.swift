@@ -58,9 +58,22 @@ import Testing
         // A principal who may not read dev is refused with the CLI's message, and the refusal is audited.
         let denied = try await served.get("/api/v1/runs/\(runID)", as: "bob")
         #expect(denied.status == 403 && denied.errorCode == "access_denied", "\(denied.object)")
-        let audited = try await served.get("/api/v1/audit?action=api&principal=bob&outcome=denied", as: "ops")
+        let audited = try await served.get("/api/v1/audit?principal=bob&outcome=denied", as: "ops")
         let events = try #require(audited.object["items"] as? [[String: Any]])
-        #expect(events.count == 1, "\(audited.object)")
+        #expect(events.count == 1, "audited once: \(audited.object)")
+
+        // Datasets and their gate results; an operation that audits its own refusal is audited once.
+        let datasets = try await served.get("/api/v1/datasets?environment=dev", as: "alice")
+        #expect((datasets.json as? [[String: Any]])?.contains { $0["name"] as? String == "raw.orders" } == true)
+        #expect(try await served.get("/api/v1/datasets/raw.orders/checks", as: "alice").status == 200)
+        #expect(try await served.get("/api/v1/datasets/raw.nope", as: "alice").status == 404)
+        #expect(try await served.get("/api/v1/environments/nope/log", as: "alice").status == 404)
+        let tokens = try await served.get("/api/v1/tokens", as: "alice")
+        #expect(tokens.status == 403 && tokens.errorCode == "access_denied")
+        let aliceRefusals = try await served.get("/api/v1/audit?principal=alice&outcome=denied", as: "ops")
+        let refused = try #require(aliceRefusals.object["items"] as? [[String: Any]])
+        #expect(refused.count == 1, "one event for one refusal: \(refused)")
+        #expect(((try await served.get("/api/v1/tokens", as: "ops").json as? [Any])?.count ?? 0) >= 4)
 
         // SIGTERM: the service stops taking work and exits 0.
         served.process.terminate()
@@ -97,7 +110,10 @@ import Testing
             (try await served.get("/api/v1/runs?limit=1", as: "ops").object["items"] as? [[String: Any]])?.first?["id"]
                 as? String)
         for path in paths.keys {
-            let answer = try await served.get(path.replacingOccurrences(of: "{id}", with: runID), as: "ops")
+            let name = path.hasPrefix("/api/v1/environments") ? "dev" : "raw.orders"
+            let concrete = path.replacingOccurrences(of: "{id}", with: runID).replacingOccurrences(
+                of: "{name}", with: name)
+            let answer = try await served.get(concrete, as: "ops")
             #expect(answer.status == 200, "\(path): \(answer.status) \(answer.object)")
         }
     }
