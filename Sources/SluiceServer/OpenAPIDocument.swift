@@ -148,6 +148,37 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/promote": {
+              "post": {
+                "summary": "Promote an environment into another (a fast-forward, gated and audited).",
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "type": "object", "required": ["from", "to"], "properties": { "from": { "type": "string" }, "to": { "type": "string" } } } } }
+                },
+                "responses": {
+                  "200": { "description": "Promoted", "content": { "application/json": { "schema": { "type": "object" } } } },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" },
+                  "404": { "$ref": "#/components/responses/NotFound" },
+                  "409": { "description": "The target moved meanwhile; nothing changed", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+                  "422": { "description": "A gate or provenance check refused it", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+                }
+              }
+            },
+            "/api/v1/runs/{id}/cancel": {
+              "post": {
+                "summary": "Cancel a running run (its process is asked to stop, or an abandoned run is ended).",
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "responses": {
+                  "200": { "description": "signalled or marked", "content": { "application/json": { "schema": { "type": "object" } } } },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" },
+                  "404": { "$ref": "#/components/responses/NotFound" }
+                }
+              }
+            },
             "/api/v1/audit": {
               "get": {
                 "summary": "The hash-chained audit log, newest first, a page at a time.",

@@ -73,6 +73,18 @@ public struct SluiceAPI: Sendable {
         v1.get("tokens") { request, _ in
             await handle(request) { try APIResponse.json(try await $0.listTokens()) }
         }
+        v1.post("promote") { request, _ in
+            await handle(request) { workspace in
+                let body = try await Self.decode(PromoteRequest.self, from: request)
+                return try APIResponse.json(try await workspace.promote(from: body.from, to: body.to))
+            }
+        }
+        v1.post("runs/:id/cancel") { request, context in
+            await handle(request) { workspace in
+                let outcome = try await workspace.cancelRun(context.parameters.get("id") ?? "")
+                return try APIResponse.json(["outcome": outcome.rawValue])
+            }
+        }
         v1.get("audit") { request, _ in
             await handle(request) { workspace in
                 let query = request.uri.queryParameters
@@ -88,6 +100,27 @@ public struct SluiceAPI: Sendable {
             }
         }
         return router
+    }
+
+    struct PromoteRequest: Decodable {
+        var from: String
+        var to: String
+    }
+
+    /// A JSON body (at most 1 MiB), its missing or mistyped field named in the 400.
+    static func decode<Body: Decodable>(_ type: Body.Type, from request: Request) async throws -> Body {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 1 << 20)
+        do {
+            return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
+        } catch DecodingError.keyNotFound(let key, _) {
+            throw BadField(field: key.stringValue, message: "the body needs \(key.stringValue)")
+        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw BadField(field: field, message: "\(field) has the wrong type: \(context.debugDescription)")
+        } catch {
+            throw BadField(field: "body", message: "the body is not the JSON object this route takes")
+        }
     }
 
     /// `limit` (1–1000, default 100) and `after` (the `next` of the previous page).

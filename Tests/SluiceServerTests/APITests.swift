@@ -75,6 +75,16 @@ import Testing
         #expect(refused.count == 1, "one event for one refusal: \(refused)")
         #expect(((try await served.get("/api/v1/tokens", as: "ops").json as? [Any])?.count ?? 0) >= 4)
 
+        // Promotion: the policy decides, the body is checked field by field.
+        let notAllowed = try await served.post("/api/v1/promote", #"{"from": "dev", "to": "prod"}"#, as: "alice")
+        #expect(notAllowed.status == 403 && notAllowed.errorCode == "access_denied", "\(notAllowed.object)")
+        let noTarget = try await served.post("/api/v1/promote", #"{"from": "dev"}"#, as: "ci")
+        #expect(noTarget.status == 400 && noTarget.errorField == "to", "\(noTarget.object)")
+        let promoted = try await served.post("/api/v1/promote", #"{"from": "dev", "to": "prod"}"#, as: "ci")
+        #expect(promoted.status == 200 && promoted.object["to"] as? String == "prod", "\(promoted.object)")
+        let ended = try await served.post("/api/v1/runs/\(runID)/cancel", "{}", as: "ci")
+        #expect(ended.status == 400 && ended.errorCode == "usage", "a run that ended cannot be cancelled")
+
         // SIGTERM: the service stops taking work and exits 0.
         served.process.terminate()
         served.process.waitUntilExit()
@@ -109,12 +119,20 @@ import Testing
         let runID = try #require(
             (try await served.get("/api/v1/runs?limit=1", as: "ops").object["items"] as? [[String: Any]])?.first?["id"]
                 as? String)
-        for path in paths.keys {
+        for (path, operations) in paths {
             let name = path.hasPrefix("/api/v1/environments") ? "dev" : "raw.orders"
-            let concrete = path.replacingOccurrences(of: "{id}", with: runID).replacingOccurrences(
-                of: "{name}", with: name)
-            let answer = try await served.get(concrete, as: "ops")
-            #expect(answer.status == 200, "\(path): \(answer.status) \(answer.object)")
+            let concrete = path.replacingOccurrences(of: "{id}", with: runID)
+                .replacingOccurrences(of: "{name}", with: name)
+            if operations["get"] != nil {
+                let answer = try await served.get(concrete, as: "ops")
+                #expect(answer.status == 200, "GET \(path): \(answer.status) \(answer.object)")
+            }
+            if operations["post"] != nil {
+                // Answered by its handler: a JSON body with a code, not the router's bare 404.
+                let answer = try await served.post(concrete, #"{"from": "dev", "to": "prod"}"#, as: "ci")
+                #expect(answer.status == 200 || answer.errorCode != nil, "POST \(path): \(answer.status)")
+                #expect(answer.status != 404 && answer.status != 405, "POST \(path): \(answer.status)")
+            }
         }
     }
 }

@@ -51,7 +51,21 @@ final class ServedProject: @unchecked Sendable {
 
     /// `GET path` as `principal` (by token), or without a token; `token` overrides.
     func get(_ path: String, as principal: String? = nil, token: String? = nil) async throws -> Answer {
+        try await send(path, method: "GET", body: nil, as: principal, token: token)
+    }
+
+    /// `POST path` with a JSON body.
+    func post(_ path: String, _ body: String, as principal: String? = nil) async throws -> Answer {
+        try await send(path, method: "POST", body: Data(body.utf8), as: principal, token: nil)
+    }
+
+    private func send(
+        _ path: String, method: String, body: Data?, as principal: String?, token: String?
+    ) async throws -> Answer {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.httpBody = body
+        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
         if let bearer = token ?? principal.flatMap({ project.tokens[$0] }) {
             request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")
         }
