@@ -75,11 +75,14 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         return Timestamp(milliseconds: overflow ? .max : sum)
     }
 
-    /// ISO 8601 in UTC with milliseconds, e.g. `2026-11-25T06:00:00.000Z`.
+    /// ISO 8601 in UTC with milliseconds, e.g. `2026-11-25T06:00:00.000Z`. Calendar arithmetic, not a
+    /// formatter: API lists write thousands of these, and making a formatter costs more than the rest.
     public var iso8601: String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        let text = CivilDate.canonicalTimestamp(
+            microseconds: milliseconds.multipliedReportingOverflow(by: 1000).overflow
+                ? (milliseconds < 0 ? .min : .max) : milliseconds * 1000)
+        // `…SS.ffffffZ` → `…SS.fffZ`
+        return String(text.dropLast(4)) + "Z"
     }
 
     public var description: String { iso8601 }
