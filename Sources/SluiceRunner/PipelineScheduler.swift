@@ -11,7 +11,7 @@ import SluiceCore
 /// - The first time a service sees a schedule, ticks before that are not run; the newest is recorded so that
 ///   later downtime is noticed.
 /// - A pipeline never overlaps itself in one environment: a tick due while its previous run still runs is
-///   claimed as skipped.
+///   claimed as skipped (`overlap: skip`, the default), or waits until that run has ended (`overlap: wait`).
 public struct PipelineScheduler: Sendable {
     public let project: Project
     public let objects: any ObjectStore
@@ -62,6 +62,8 @@ public struct PipelineScheduler: Sendable {
             var by = claimant
             if !runs { by += " (first seen: not run)" }
             if runs, let running = try await running(pipeline.name, in: environment, now: now) {
+                // Waiting: claimed on a later check, once the run has ended.
+                if pipeline.overlap == .wait { continue }
                 runs = false
                 by += " (skipped: run \(running) still running)"
             }

@@ -83,4 +83,27 @@ import Testing
         #expect(!due[0].runs && due[0].claim.claimedBy.contains("r-live"), "\(due)")
         #expect(await scheduler.run(due[0]) == nil)
     }
+
+    @Test func withOverlapWaitATickWaitsForThePreviousRun() async throws {
+        var files = Self.files()
+        files["sluice.yaml"] = files["sluice.yaml"]!
+            .replacingOccurrences(
+                of: "    schedule: \"0 * * * *\"\n", with: "    schedule: \"0 * * * *\"\n    overlap: wait\n")
+        let harness = try RunnerHarness(files: files)
+        try await harness.ingest("id,amount\n1,1\n")
+        let scheduler = try scheduler(harness)
+        _ = try await scheduler.claimDue(now: Self.at("2026-11-28T10:30:00Z"))
+        let now = Self.at("2026-11-28T11:00:05Z")
+        var live = RunRecord(
+            id: "r-live", pipeline: "two", environment: "dev", principal: "ci", traceID: "t", gitCommit: nil,
+            baseCommit: nil, maxParallel: 1, startedAt: now, steps: [])
+        live.heartbeatAt = now
+        await harness.metadata.saveRun(live)
+        #expect(try await scheduler.claimDue(now: now).isEmpty, "it waits")
+        live.status = .succeeded
+        await harness.metadata.saveRun(live)
+        let due = try await scheduler.claimDue(now: Self.at("2026-11-28T11:03:00Z"))
+        #expect(due.map(\.claim.tick) == [Self.at("2026-11-28T11:00:00Z")] && due.map(\.runs) == [true])
+        #expect(await scheduler.run(due[0])?.status == .succeeded)
+    }
 }

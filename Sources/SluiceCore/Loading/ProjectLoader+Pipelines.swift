@@ -18,7 +18,7 @@ extension ProjectLoader {
             let fields =
                 entry.value.fields(
                     "pipeline \(entry.key)",
-                    allowed: ["schedule", "timezone", "environment", "on", "steps", "description"])
+                    allowed: ["schedule", "timezone", "environment", "on", "overlap", "steps", "description"])
                 ?? [:]
             let schedule = fields["schedule"].flatMap { $0.string("schedule") }
             var cron: CronSchedule?
@@ -49,6 +49,15 @@ extension ProjectLoader {
             }
             var pipeline = Pipeline(name: entry.key, schedule: schedule, steps: steps, location: entry.keyLocation)
             pipeline.cron = cron
+            if let value = fields["overlap"], let text = value.string("overlap") {
+                if let overlap = Pipeline.Overlap(rawValue: text) {
+                    pipeline.overlap = overlap
+                } else {
+                    sink.error(
+                        value.location,
+                        "overlap \(NameRules.quoted(text)) of pipeline \(entry.key) must be skip or wait")
+                }
+            }
             if let sources = fields["on"].flatMap({ $0.stringList("on") }) {
                 for (source, location) in sources where project.sources[source] == nil {
                     sink.error(

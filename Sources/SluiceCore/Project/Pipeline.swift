@@ -76,6 +76,15 @@ public struct Pipeline: Hashable, Sendable {
     public var environment: String?
     /// Sources whose new files start the pipeline once they are ingested (`on: [orders_drop]`).
     public var triggers: [String] = []
+    /// What a tick due while the pipeline's previous run in the environment still runs does (`overlap:`).
+    public var overlap: Overlap = .skip
+
+    public enum Overlap: String, Sendable, Hashable, CaseIterable {
+        /// The tick is recorded as skipped.
+        case skip
+        /// The tick waits, and runs once the previous run has ended (if no newer tick came due meanwhile).
+        case wait
+    }
     public var steps: [Step]
     public var location: SourceLocation
 
