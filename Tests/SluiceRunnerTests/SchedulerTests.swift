@@ -68,16 +68,24 @@ import Testing
         #expect(try await scheduler.claimDue(now: Self.at("2026-11-28T15:45:00Z")).isEmpty)
     }
 
-    @Test func aPipelineDoesNotOverlapItselfInAnEnvironment() async throws {
-        let harness = try RunnerHarness(files: Self.files())
-        let scheduler = try scheduler(harness)
-        _ = try await scheduler.claimDue(now: Self.at("2026-11-28T10:30:00Z"))
-        let now = Self.at("2026-11-28T11:00:05Z")
+    /// The scheduler has seen the schedule (at 10:30), and a run of the pipeline is live at `now`.
+    static func runningAt(
+        _ now: Timestamp, after scheduler: PipelineScheduler, in harness: RunnerHarness
+    ) async throws -> RunRecord {
+        _ = try await scheduler.claimDue(now: at("2026-11-28T10:30:00Z"))
         var live = RunRecord(
             id: "r-live", pipeline: "two", environment: "dev", principal: "ci", traceID: "t", gitCommit: nil,
             baseCommit: nil, maxParallel: 1, startedAt: now, steps: [])
         live.heartbeatAt = now
         await harness.metadata.saveRun(live)
+        return live
+    }
+
+    @Test func aPipelineDoesNotOverlapItselfInAnEnvironment() async throws {
+        let harness = try RunnerHarness(files: Self.files())
+        let scheduler = try scheduler(harness)
+        let now = Self.at("2026-11-28T11:00:05Z")
+        _ = try await Self.runningAt(now, after: scheduler, in: harness)
         let due = try await scheduler.claimDue(now: now)
         try #require(due.count == 1, "\(due)")
         #expect(!due[0].runs && due[0].claim.claimedBy.contains("r-live"), "\(due)")
@@ -92,13 +100,8 @@ import Testing
         let harness = try RunnerHarness(files: files)
         try await harness.ingest("id,amount\n1,1\n")
         let scheduler = try scheduler(harness)
-        _ = try await scheduler.claimDue(now: Self.at("2026-11-28T10:30:00Z"))
         let now = Self.at("2026-11-28T11:00:05Z")
-        var live = RunRecord(
-            id: "r-live", pipeline: "two", environment: "dev", principal: "ci", traceID: "t", gitCommit: nil,
-            baseCommit: nil, maxParallel: 1, startedAt: now, steps: [])
-        live.heartbeatAt = now
-        await harness.metadata.saveRun(live)
+        var live = try await Self.runningAt(now, after: scheduler, in: harness)
         #expect(try await scheduler.claimDue(now: now).isEmpty, "it waits")
         live.status = .succeeded
         await harness.metadata.saveRun(live)
