@@ -48,11 +48,26 @@ public struct LandingWatcher: Sendable {
         return landed
     }
 
+    /// The file is claimed: it must not be lost to a race. Losing the compare-and-swap to a concurrent change
+    /// of the environment (a person's ingest, a run landing) is retried, a few times.
+    private func ingest(_ url: URL, source: String, workspace: Workspace) async throws -> ObjectID {
+        var attempt = 1
+        while true {
+            do {
+                return try await workspace.ingest(source: source, environment: nil, files: [url]).version
+            } catch let conflict as ConflictError where attempt < 5 {
+                scheduler.logger.notice(
+                    "landing \(url.lastPathComponent) raced another change; again: \(conflict.message)")
+                attempt += 1
+            }
+        }
+    }
+
     private func land(_ url: URL, path: String, source: String) async -> Landed {
         var result = Landed(source: source, path: path, version: nil, problem: nil, runs: [])
         do {
             let workspace = try await scheduler.serviceWorkspace()
-            result.version = try await workspace.ingest(source: source, environment: nil, files: [url]).version
+            result.version = try await ingest(url, source: source, workspace: workspace)
             for pipeline in scheduler.project.pipelines.values.sorted(by: { $0.name < $1.name })
             where pipeline.triggers.contains(source) {
                 let environment = pipeline.environment ?? scheduler.project.defaultEnvironment

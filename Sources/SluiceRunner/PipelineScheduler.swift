@@ -23,6 +23,8 @@ public struct PipelineScheduler: Sendable {
     public let logger: Logger
     /// Makes the runner for a scheduled run (tests inject their executor and clock).
     public let makeRunner: @Sendable (Workspace) -> PipelineRunner
+    /// Fault injection for tests of races, handed to the service's workspaces.
+    public var checkpoint: @Sendable (String) async -> Void = { _ in }
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, gate: (any QualityGate)?,
@@ -112,6 +114,6 @@ public struct PipelineScheduler: Sendable {
             principal: principal, role: applied.role(ofPrincipal: principal), authentication: .service)
         return Workspace(
             project: project, objects: objects, metadata: metadata, identity: identity, gate: gate, git: git,
-            appliedPolicy: applied, logger: logger)
+            appliedPolicy: applied, logger: logger, checkpoint: checkpoint)
     }
 }

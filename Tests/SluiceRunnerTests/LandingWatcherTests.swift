@@ -48,4 +48,33 @@ import Testing
         let fixed = try await watcher.scan(now: Self.later(30))
         #expect(fixed.count == 1 && fixed[0].version != nil, "\(fixed.map(\.problem))")
     }
+
+    /// The claimed file is not lost when another change of the environment wins the race to land first.
+    @Test func aClaimedFileLosingARaceIsIngestedAgain() async throws {
+        let harness = try RunnerHarness(files: Self.files())
+        try harness.write("landing/orders.csv", "id,amount\n1,1\n")
+        var scheduler = try SchedulerTests().scheduler(harness)
+        let raced = Flag()
+        scheduler.checkpoint = { [harness] point in
+            guard point == "ingest.published", raced.setOnce() else { return }
+            // Someone else lands first, moving dev under the watcher's feet.
+            _ = try? await harness.workspace().ingest(source: "orders", environment: "dev")
+        }
+        let landed = try await LandingWatcher(scheduler: scheduler).scan(now: Self.later(10))
+        #expect(raced.isSet)
+        #expect(landed.count == 1 && landed[0].version != nil, "\(landed.map(\.problem))")
+    }
+}
+
+/// Set once, from any task.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set = false
+    var isSet: Bool { lock.withLock { set } }
+    func setOnce() -> Bool {
+        lock.withLock {
+            defer { set = true }
+            return !set
+        }
+    }
 }
