@@ -129,6 +129,35 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/runs/{id}/logs": {
+              "get": {
+                "summary": "Standard output and error of a run's step attempts.",
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }, { "name": "step", "in": "query", "schema": { "type": "string" } }],
+                "responses": {
+                  "200": { "description": "Attempt logs", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" },
+                  "404": { "$ref": "#/components/responses/NotFound" }
+                }
+              }
+            },
+            "/api/v1/lineage/{dataset}": {
+              "get": {
+                "summary": "What a dataset version was made from and what was made from it (DATASET or DATASET@VERSION).",
+                "parameters": [
+                  { "name": "dataset", "in": "path", "required": true, "schema": { "type": "string" } },
+                  { "name": "direction", "in": "query", "schema": { "enum": ["up", "down", "both"], "default": "both" } },
+                  { "$ref": "#/components/parameters/environment" }
+                ],
+                "responses": {
+                  "200": { "description": "The lineage tree", "content": { "application/json": { "schema": { "type": "object" } } } },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" },
+                  "404": { "$ref": "#/components/responses/NotFound" }
+                }
+              }
+            },
             "/api/v1/quarantine": {
               "get": {
                 "summary": "Quarantined batches the principal may read.",

@@ -67,6 +67,28 @@ public struct SluiceAPI: Sendable {
                         environment: request.uri.queryParameters.get("environment")))
             }
         }
+        v1.get("runs/:id/logs") { request, context in
+            await handle(request) { workspace in
+                try APIResponse.json(
+                    try await workspace.attemptLogs(
+                        run: context.parameters.get("id") ?? "", step: request.uri.queryParameters.get("step")))
+            }
+        }
+        v1.get("lineage/:dataset") { request, context in
+            await handle(request) { workspace in
+                let query = request.uri.queryParameters
+                var directions: LineageDirections = []
+                switch query.get("direction") ?? "both" {
+                case "up": directions = .upstream
+                case "down": directions = .downstream
+                case "both": directions = [.upstream, .downstream]
+                default: throw BadField(field: "direction", message: "direction must be up, down or both")
+                }
+                return try APIResponse.json(
+                    try await workspace.lineage(
+                        context.parameters.get("dataset") ?? "", in: query.get("environment"), directions: directions))
+            }
+        }
         v1.get("quarantine") { request, _ in
             await handle(request) { try APIResponse.json(try await $0.quarantineBatches()) }
         }

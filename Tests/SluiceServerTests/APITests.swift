@@ -75,6 +75,16 @@ import Testing
         #expect(refused.count == 1, "one event for one refusal: \(refused)")
         #expect(((try await served.get("/api/v1/tokens", as: "ops").json as? [Any])?.count ?? 0) >= 4)
 
+        // Logs and lineage.
+        let logs = try await served.get("/api/v1/runs/\(runID)/logs", as: "alice")
+        #expect(logs.status == 200 && (logs.json as? [[String: Any]])?.isEmpty == false, "\(logs.object)")
+        #expect(try await served.get("/api/v1/runs/\(runID)/logs?step=nope", as: "alice").status == 404)
+        let lineage = try await served.get("/api/v1/lineage/staged.orders?direction=up", as: "alice")
+        #expect(lineage.status == 200 && lineage.object["dataset"] as? String == "staged.orders", "\(lineage.object)")
+        #expect(
+            try await served.get("/api/v1/lineage/staged.orders?direction=sideways", as: "alice").errorField
+                == "direction")
+
         // Promotion: the policy decides, the body is checked field by field.
         let notAllowed = try await served.post("/api/v1/promote", #"{"from": "dev", "to": "prod"}"#, as: "alice")
         #expect(notAllowed.status == 403 && notAllowed.errorCode == "access_denied", "\(notAllowed.object)")
@@ -122,7 +132,8 @@ import Testing
         for (path, operations) in paths {
             let name = path.hasPrefix("/api/v1/environments") ? "dev" : "raw.orders"
             let concrete = path.replacingOccurrences(of: "{id}", with: runID)
-                .replacingOccurrences(of: "{name}", with: name)
+                .replacingOccurrences(of: "{name}", with: name).replacingOccurrences(
+                    of: "{dataset}", with: "staged.orders")
             if operations["get"] != nil {
                 let answer = try await served.get(concrete, as: "ops")
                 #expect(answer.status == 200, "GET \(path): \(answer.status) \(answer.object)")
