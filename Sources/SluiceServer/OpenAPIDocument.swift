@@ -118,6 +118,18 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/datasets/{name}/data": {
+              "get": {
+                "summary": "The data of the dataset's current version (NAME or NAME@VERSION), PII masked for principals who may not see it.",
+                "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }, { "$ref": "#/components/parameters/environment" }],
+                "responses": {
+                  "200": { "description": "The data as stored (CSV or JSON Lines)", "content": { "text/csv": { "schema": { "type": "string" } } } },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" },
+                  "404": { "$ref": "#/components/responses/NotFound" }
+                }
+              }
+            },
             "/api/v1/datasets/{name}/checks": {
               "get": {
                 "summary": "The dataset's quality gate results, newest first.",

@@ -27,6 +27,13 @@ extension SluiceAPI {
                         context.parameters.get("name") ?? "", in: request.uri.queryParameters.get("environment")))
             }
         }
+        v1.get("datasets/:name/data") { request, context in
+            await handle(request) { workspace in
+                try await Self.download(
+                    context.parameters.get("name") ?? "", in: request.uri.queryParameters.get("environment"),
+                    workspace: workspace)
+            }
+        }
         v1.get("datasets/:name/checks") { request, context in
             await handle(request) { workspace in
                 try APIResponse.json(
@@ -59,5 +66,32 @@ extension SluiceAPI {
                 return try APIResponse.json(try await workspace.promote(from: body.from, to: body.to))
             }
         }
+    }
+
+    /// A version's data as `cat` gives it (PII masked for whoever may not see it), written to a private file
+    /// first so that memory stays bounded, then streamed and removed. Access errors come before any byte.
+    static func download(_ reference: String, in environment: String?, workspace: Workspace) async throws -> Response {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-download-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        else { throw InternalError("cannot create \(file.path) for a download") }
+        do {
+            let handle = try FileHandle(forWritingTo: file)
+            defer { try? handle.close() }
+            try await workspace.cat(reference, in: environment) { try handle.write(contentsOf: Data($0)) }
+        } catch {
+            try? FileManager.default.removeItem(at: file)
+            throw error
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? nil
+        let body = ResponseBody(contentLength: size) { writer in
+            defer { try? FileManager.default.removeItem(at: file) }
+            let handle = try FileHandle(forReadingFrom: file)
+            defer { try? handle.close() }
+            while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
+                try await writer.write(ByteBuffer(bytes: Array(data)))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: body)
     }
 }

@@ -75,6 +75,13 @@ import Testing
         #expect(refused.count == 1, "one event for one refusal: \(refused)")
         #expect(((try await served.get("/api/v1/tokens", as: "ops").json as? [Any])?.count ?? 0) >= 4)
 
+        // Data, with PII masked for a principal without an unmask grant.
+        let customers = try await served.get("/api/v1/datasets/raw.customers/data?environment=dev", as: "alice")
+        let text = String(decoding: customers.body, as: UTF8.self)
+        #expect(customers.status == 200 && text.hasPrefix("customer_id,"), "\(text)")
+        #expect(text.contains("***") && !text.contains("@example.com"), "email is PII: \(text)")
+        #expect(try await served.get("/api/v1/datasets/raw.customers/data", as: "bob").status == 403)
+
         // Logs and lineage.
         let logs = try await served.get("/api/v1/runs/\(runID)/logs", as: "alice")
         #expect(logs.status == 200 && (logs.json as? [[String: Any]])?.isEmpty == false, "\(logs.object)")
