@@ -46,6 +46,19 @@ enum OpenAPIDocument {
               }
             },
             "/api/v1/environments": {
+              "post": {
+                "summary": "Create an environment at another's head (zero-copy).",
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "from": { "type": "string" }, "ttl": { "type": "string" } } } } }
+                },
+                "responses": {
+                  "201": { "description": "Created", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Environment" } } } },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" }
+                }
+              },
               "get": {
                 "summary": "Environments with their heads, protection and lifecycle.",
                 "responses": {
@@ -76,6 +89,19 @@ enum OpenAPIDocument {
                 "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
                 "responses": {
                   "200": { "description": "The run", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Run" } } } },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" },
+                  "404": { "$ref": "#/components/responses/NotFound" }
+                }
+              }
+            },
+            "/api/v1/environments/{name}": {
+              "delete": {
+                "summary": "Delete an environment's ref (needs delete on it; never a protected one, nor one a run uses).",
+                "parameters": [{ "name": "name", "in": "path", "required": true, "description": "URL-encoded: sandbox%2Falice", "schema": { "type": "string" } }],
+                "responses": {
+                  "200": { "description": "The deleted record", "content": { "application/json": { "schema": { "type": "object" } } } },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
                   "401": { "$ref": "#/components/responses/Unauthenticated" },
                   "403": { "$ref": "#/components/responses/Denied" },
                   "404": { "$ref": "#/components/responses/NotFound" }

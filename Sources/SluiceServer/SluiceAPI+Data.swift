@@ -11,9 +11,26 @@ extension SluiceAPI {
         v1.get("environments/:name/log") { request, context in
             await handle(request) { workspace in
                 let limit = try Self.page(request).limit
-                return try APIResponse.json(
-                    try await workspace.log(of: context.parameters.get("name") ?? "", limit: limit))
+                return try APIResponse.json(try await workspace.log(of: Self.name(context), limit: limit))
             }
+        }
+        v1.post("environments") { request, _ in
+            await handle(request) { workspace in
+                let body = try await Self.decode(CreateEnvironment.self, from: request)
+                var ttl: TimeSpan?
+                if let text = body.ttl {
+                    guard let parsed = TimeSpan(text) else {
+                        throw BadField(field: "ttl", message: "ttl must be a duration such as 12h or 7d")
+                    }
+                    ttl = parsed
+                }
+                let created = try await workspace.createEnvironment(
+                    body.name, from: body.from ?? workspace.project.defaultEnvironment, ttl: ttl)
+                return try APIResponse.json(created, status: .created)
+            }
+        }
+        v1.delete("environments/:name") { request, context in
+            await handle(request) { try APIResponse.json(try await $0.deleteEnvironment(Self.name(context))) }
         }
         v1.get("datasets") { request, _ in
             await handle(request) { workspace in
@@ -93,5 +110,17 @@ extension SluiceAPI {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: body)
+    }
+
+    struct CreateEnvironment: Decodable {
+        var name: String
+        var from: String?
+        var ttl: String?
+    }
+
+    /// The `name` path parameter: environment names hold `/` (`sandbox/alice`), sent as `%2F`.
+    static func name(_ context: BasicRequestContext) -> String {
+        let raw = context.parameters.get("name") ?? ""
+        return raw.removingPercentEncoding ?? raw
     }
 }

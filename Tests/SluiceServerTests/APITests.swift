@@ -82,6 +82,19 @@ import Testing
         #expect(text.contains("***") && !text.contains("@example.com"), "email is PII: \(text)")
         #expect(try await served.get("/api/v1/datasets/raw.customers/data", as: "bob").status == 403)
 
+        // Environments: created and deleted by those the policy lets, names with a slash sent as %2F.
+        let created = try await served.post(
+            "/api/v1/environments", #"{"name": "sandbox/api", "from": "dev"}"#, as: "alice")
+        #expect(created.status == 201 && created.object["name"] as? String == "sandbox/api", "\(created.object)")
+        #expect(try await served.get("/api/v1/environments/sandbox%2Fapi/log", as: "alice").status == 200)
+        let badTTL = try await served.post(
+            "/api/v1/environments", #"{"name": "sandbox/b", "ttl": "soon"}"#, as: "alice")
+        #expect(badTTL.status == 400 && badTTL.errorField == "ttl")
+        #expect(try await served.delete("/api/v1/environments/sandbox%2Fapi", as: "alice").status == 403)
+        let deleted = try await served.delete("/api/v1/environments/sandbox%2Fapi", as: "ci")
+        #expect(deleted.status == 200, "\(deleted.object)")
+        #expect(try await served.get("/api/v1/environments/sandbox%2Fapi/log", as: "alice").status == 404)
+
         // Logs and lineage.
         let logs = try await served.get("/api/v1/runs/\(runID)/logs", as: "alice")
         #expect(logs.status == 200 && (logs.json as? [[String: Any]])?.isEmpty == false, "\(logs.object)")
@@ -144,6 +157,11 @@ import Testing
             if operations["get"] != nil {
                 let answer = try await served.get(concrete, as: "ops")
                 #expect(answer.status == 200, "GET \(path): \(answer.status) \(answer.object)")
+            }
+            if operations["delete"] != nil {
+                // An unknown name: the handler's 404 with a code, not the router's.
+                let answer = try await served.delete(path.replacingOccurrences(of: "{name}", with: "nope"), as: "ci")
+                #expect(answer.status == 404 && answer.errorCode == "not_found", "DELETE \(path): \(answer.status)")
             }
             if operations["post"] != nil {
                 // Answered by its handler: a JSON body with a code, not the router's bare 404.

@@ -59,6 +59,11 @@ final class ServedProject: @unchecked Sendable {
         try await send(path, method: "POST", body: Data(body.utf8), as: principal, token: nil)
     }
 
+    /// `DELETE path`.
+    func delete(_ path: String, as principal: String? = nil) async throws -> Answer {
+        try await send(path, method: "DELETE", body: nil, as: principal, token: nil)
+    }
+
     private func send(
         _ path: String, method: String, body: Data?, as principal: String?, token: String?
     ) async throws -> Answer {
