@@ -205,7 +205,33 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/tokens/{id}": {
+              "delete": {
+                "summary": "Revoke a token (admin:* only).",
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "responses": {
+                  "200": { "description": "Revoked", "content": { "application/json": { "schema": { "type": "object" } } } },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" },
+                  "404": { "$ref": "#/components/responses/NotFound" }
+                }
+              }
+            },
             "/api/v1/tokens": {
+              "post": {
+                "summary": "Create a token for a principal (admin:* only); its secret is in this answer only.",
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "type": "object", "required": ["principal"], "properties": { "principal": { "type": "string" } } } } }
+                },
+                "responses": {
+                  "201": { "description": "Created", "content": { "application/json": { "schema": { "type": "object" } } } },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" },
+                  "404": { "$ref": "#/components/responses/NotFound" }
+                }
+              },
               "get": {
                 "summary": "Tokens (admin:* only); secrets are never shown.",
                 "responses": {

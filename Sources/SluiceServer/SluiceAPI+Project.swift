@@ -12,6 +12,19 @@ extension SluiceAPI {
         v1.get("tokens") { request, _ in
             await handle(request) { try APIResponse.json(try await $0.listTokens()) }
         }
+        v1.post("tokens") { request, _ in
+            await handle(request) { workspace in
+                let body = try await Self.decode(CreateToken.self, from: request)
+                return try APIResponse.json(try await workspace.createToken(for: body.principal), status: .created)
+            }
+        }
+        v1.delete("tokens/:id") { request, context in
+            await handle(request) { workspace in
+                let id = context.parameters.get("id") ?? ""
+                try await workspace.revokeToken(id: id)
+                return try APIResponse.json(["revoked": id])
+            }
+        }
         v1.get("audit") { request, _ in
             await handle(request) { workspace in
                 let query = request.uri.queryParameters
@@ -26,5 +39,9 @@ extension SluiceAPI {
                 return try APIResponse.json(try await workspace.auditPage(filter, page: try Self.page(request)))
             }
         }
+    }
+
+    struct CreateToken: Decodable {
+        var principal: String
     }
 }

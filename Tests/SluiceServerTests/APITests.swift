@@ -95,6 +95,16 @@ import Testing
         #expect(deleted.status == 200, "\(deleted.object)")
         #expect(try await served.get("/api/v1/environments/sandbox%2Fapi/log", as: "alice").status == 404)
 
+        // Tokens: admins only; a new token works at once, and not once revoked.
+        #expect(try await served.post("/api/v1/tokens", #"{"principal": "bob"}"#, as: "alice").status == 403)
+        let made = try await served.post("/api/v1/tokens", #"{"principal": "bob"}"#, as: "ops")
+        let secret = try #require(made.object["secret"] as? String, "\(made.object)")
+        let tokenID = try #require(made.object["id"] as? String)
+        let withNewToken = try await served.get("/api/v1/environments", token: secret)
+        #expect(made.status == 201 && withNewToken.status == 200)
+        #expect(try await served.delete("/api/v1/tokens/\(tokenID)", as: "ops").status == 200)
+        #expect(try await served.get("/api/v1/environments", token: secret).status == 401)
+
         // Logs and lineage.
         let logs = try await served.get("/api/v1/runs/\(runID)/logs", as: "alice")
         #expect(logs.status == 200 && (logs.json as? [[String: Any]])?.isEmpty == false, "\(logs.object)")
@@ -160,7 +170,10 @@ import Testing
             }
             if operations["delete"] != nil {
                 // An unknown name: the handler's 404 with a code, not the router's.
-                let answer = try await served.delete(path.replacingOccurrences(of: "{name}", with: "nope"), as: "ci")
+                let answer = try await served.delete(
+                    path.replacingOccurrences(of: "{name}", with: "nope").replacingOccurrences(
+                        of: "{id}", with: "nope"),
+                    as: path.contains("tokens") ? "ops" : "ci")
                 #expect(answer.status == 404 && answer.errorCode == "not_found", "DELETE \(path): \(answer.status)")
             }
             if operations["post"] != nil {
