@@ -196,6 +196,28 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/quarantine/{id}": {
+              "get": {
+                "summary": "One quarantined batch: why, how many rows, from where.",
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "responses": {
+                  "200": { "description": "The batch", "content": { "application/json": { "schema": { "type": "object" } } } },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" },
+                  "404": { "$ref": "#/components/responses/NotFound" }
+                }
+              }
+            },
+            "/api/v1/gc/plan": {
+              "get": {
+                "summary": "What garbage collection would delete now (a dry run; needs the delete grants gc needs).",
+                "responses": {
+                  "200": { "description": "The plan", "content": { "application/json": { "schema": { "type": "object" } } } },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" }
+                }
+              }
+            },
             "/api/v1/quarantine": {
               "get": {
                 "summary": "Quarantined batches the principal may read.",

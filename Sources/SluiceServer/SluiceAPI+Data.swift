@@ -74,6 +74,14 @@ extension SluiceAPI {
                         context.parameters.get("dataset") ?? "", in: query.get("environment"), directions: directions))
             }
         }
+        v1.get("quarantine/:id") { request, context in
+            await handle(request) {
+                try APIResponse.json(try await $0.quarantineBatch(context.parameters.get("id") ?? ""))
+            }
+        }
+        v1.get("gc/plan") { request, _ in
+            await handle(request) { try APIResponse.json(try await $0.collectGarbage(dryRun: true)) }
+        }
         v1.get("quarantine") { request, _ in
             await handle(request) { try APIResponse.json(try await $0.quarantineBatches()) }
         }
