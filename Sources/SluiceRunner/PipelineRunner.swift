@@ -11,6 +11,8 @@ public struct RunOptions: Sendable {
     public var resume: String?
     public var maxParallel: Int
     public var useCache: Bool
+    /// The run's id when the caller must know it before the run starts (the API answers with it at once).
+    public var runID: String?
 
     public init(
         environment: String, select: [String] = [], resume: String? = nil,
@@ -119,7 +121,7 @@ public struct PipelineRunner: Sendable {
             }
             previous = found
         }
-        let runID = Self.newRunID(now: workspace.now())
+        let runID = options.runID ?? Self.newRunID(now: workspace.now())
         // A protected environment is written only by write-audit-publish: the run works in a fresh
         // staging environment branched from it, and the target moves by promotion once all has passed.
         let protected = workspace.policy.isProtected(target)

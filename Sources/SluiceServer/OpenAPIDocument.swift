@@ -68,6 +68,20 @@ enum OpenAPIDocument {
               }
             },
             "/api/v1/runs": {
+              "post": {
+                "summary": "Start a pipeline run; it runs in the service, and its id comes back at once (poll runs/{id}).",
+                "requestBody": {
+                  "required": true,
+                  "content": { "application/json": { "schema": { "type": "object", "required": ["pipeline"], "properties": { "pipeline": { "type": "string" }, "environment": { "type": "string" }, "select": { "type": "array", "items": { "type": "string" } }, "resume": { "type": "string" }, "no_cache": { "type": "boolean" } } } } }
+                },
+                "responses": {
+                  "202": { "description": "Started", "headers": { "Location": { "schema": { "type": "string" } } }, "content": { "application/json": { "schema": { "type": "object" } } } },
+                  "400": { "$ref": "#/components/responses/BadRequest" },
+                  "401": { "$ref": "#/components/responses/Unauthenticated" },
+                  "403": { "$ref": "#/components/responses/Denied" },
+                  "404": { "$ref": "#/components/responses/NotFound" }
+                }
+              },
               "get": {
                 "summary": "Pipeline runs, newest first, a page at a time.",
                 "parameters": [

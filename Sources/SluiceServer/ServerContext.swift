@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SluiceCore
 import SluiceQuality
+import SluiceRunner
 import SluiceStore
 
 /// What the service holds for its whole life: the project as loaded at start, and its store. Each request gets
@@ -12,6 +13,9 @@ public struct ServerContext: Sendable {
     public let metadata: any MetadataStore
     public let git: any GitInspector
     public let logger: Logger
+    /// Where runs started through the API go, and what stops every run the service started.
+    public let launcher = RunLauncher()
+    public let interruption = RunInterruption()
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, git: any GitInspector = GitWorkTree(),

@@ -32,13 +32,13 @@ public struct SluiceService {
 
     /// Serves, and fires scheduled pipelines, until SIGTERM or SIGINT.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let interruption = RunInterruption()
+        let interruption = context.interruption
         let scheduler = PipelineScheduler(
             project: context.project, objects: context.objects, metadata: context.metadata, gate: ContractGate(),
             git: context.git, logger: context.logger,
             makeRunner: { PipelineRunner(workspace: $0, interruption: interruption) })
         let services: [any Service] = [
-            application(onRunning: onRunning),
+            application(onRunning: onRunning), context.launcher,
             SchedulerService(scheduler: scheduler, logger: context.logger, interruption: interruption, grace: grace),
         ]
         let group = ServiceGroup(

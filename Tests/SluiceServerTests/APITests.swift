@@ -130,6 +130,23 @@ import Testing
         let ended = try await served.post("/api/v1/runs/\(runID)/cancel", "{}", as: "ci")
         #expect(ended.status == 400 && ended.errorCode == "usage", "a run that ended cannot be cancelled")
 
+        // Starting a run: checked at once, run by the service, followed by its id.
+        #expect(try await served.post("/api/v1/runs", #"{"pipeline": "nope"}"#, as: "ci").status == 404)
+        #expect(
+            try await served.post("/api/v1/runs", #"{"pipeline": "daily", "environment": "dev"}"#, as: "bob").status
+                == 403)
+        let started = try await served.post(
+            "/api/v1/runs", #"{"pipeline": "daily", "environment": "dev", "no_cache": true}"#, as: "ci")
+        let startedID = try #require(started.object["id"] as? String, "\(started.object)")
+        #expect(started.status == 202)
+        var outcome = "running"
+        for _ in 0..<100 where outcome == "running" {
+            try await Task.sleep(for: .milliseconds(100))
+            outcome =
+                try await served.get("/api/v1/runs/\(startedID)", as: "alice").object["status"] as? String ?? "running"
+        }
+        #expect(outcome == "succeeded")
+
         // SIGTERM: the service stops taking work and exits 0.
         served.process.terminate()
         served.process.waitUntilExit()

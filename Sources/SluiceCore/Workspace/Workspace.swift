@@ -119,7 +119,7 @@ public struct Workspace: Sendable {
         return Array(Set(stored + declared)).sorted()
     }
 
-    func validEnvironmentName(_ name: String) throws -> String {
+    public func validEnvironmentName(_ name: String) throws -> String {
         guard NameRules.isEnvironmentName(name) else {
             throw UsageError(
                 "\(NameRules.quoted(name)) is not a valid environment name",
