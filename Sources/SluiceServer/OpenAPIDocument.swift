@@ -9,14 +9,33 @@ enum OpenAPIDocument {
             "version": "1",
             "description": "The Sluice service: the same engine calls as the command line, as the principal of a bearer token."
           },
-          "servers": [{ "url": "/" }],
-          "security": [{ "bearer": [] }],
+          "servers": [
+            {
+              "url": "/"
+            }
+          ],
+          "security": [
+            {
+              "bearer": []
+            }
+          ],
           "paths": {
             "/healthz": {
               "get": {
                 "summary": "The process is alive.",
                 "security": [],
-                "responses": { "200": { "description": "Alive", "content": { "application/json": { "schema": { "type": "object" } } } } }
+                "responses": {
+                  "200": {
+                    "description": "Alive",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  }
+                }
               }
             },
             "/readyz": {
@@ -24,8 +43,26 @@ enum OpenAPIDocument {
                 "summary": "The store answers and the project is valid.",
                 "security": [],
                 "responses": {
-                  "200": { "description": "Ready", "content": { "application/json": { "schema": { "type": "object" } } } },
-                  "503": { "description": "Not ready, with the problems named", "content": { "application/json": { "schema": { "type": "object" } } } }
+                  "200": {
+                    "description": "Ready",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "description": "Not ready, with the problems named",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  }
                 }
               }
             },
@@ -33,15 +70,37 @@ enum OpenAPIDocument {
               "get": {
                 "summary": "This document.",
                 "security": [],
-                "responses": { "200": { "description": "The OpenAPI document", "content": { "application/json": { "schema": { "type": "object" } } } } }
+                "responses": {
+                  "200": {
+                    "description": "The OpenAPI document",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  }
+                }
               }
             },
             "/api/v1/status": {
               "get": {
                 "summary": "The project at a glance: environments, pipelines and their last runs, the audit chain.",
                 "responses": {
-                  "200": { "description": "Status", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } } },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" }
+                  "200": {
+                    "description": "Status",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Status"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  }
                 }
               }
             },
@@ -50,21 +109,78 @@ enum OpenAPIDocument {
                 "summary": "Create an environment at another's head (zero-copy).",
                 "requestBody": {
                   "required": true,
-                  "content": { "application/json": { "schema": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "from": { "type": "string" }, "ttl": { "type": "string" } } } } }
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": [
+                          "name"
+                        ],
+                        "properties": {
+                          "name": {
+                            "type": "string"
+                          },
+                          "from": {
+                            "type": "string"
+                          },
+                          "ttl": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    }
+                  }
                 },
                 "responses": {
-                  "201": { "description": "Created", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Environment" } } } },
-                  "400": { "$ref": "#/components/responses/BadRequest" },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" }
+                  "201": {
+                    "description": "Created",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Environment"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  }
                 }
               },
               "get": {
                 "summary": "Environments with their heads, protection and lifecycle.",
                 "responses": {
-                  "200": { "description": "Environments", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/Environment" } } } } },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" }
-                }
+                  "200": {
+                    "description": "Environments",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Page"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  }
+                },
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/after"
+                  }
+                ]
               }
             },
             "/api/v1/runs": {
@@ -72,124 +188,445 @@ enum OpenAPIDocument {
                 "summary": "Start a pipeline run; it runs in the service, and its id comes back at once (poll runs/{id}).",
                 "requestBody": {
                   "required": true,
-                  "content": { "application/json": { "schema": { "type": "object", "required": ["pipeline"], "properties": { "pipeline": { "type": "string" }, "environment": { "type": "string" }, "select": { "type": "array", "items": { "type": "string" } }, "resume": { "type": "string" }, "no_cache": { "type": "boolean" } } } } }
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": [
+                          "pipeline"
+                        ],
+                        "properties": {
+                          "pipeline": {
+                            "type": "string"
+                          },
+                          "environment": {
+                            "type": "string"
+                          },
+                          "select": {
+                            "type": "array",
+                            "items": {
+                              "type": "string"
+                            }
+                          },
+                          "resume": {
+                            "type": "string"
+                          },
+                          "no_cache": {
+                            "type": "boolean"
+                          }
+                        }
+                      }
+                    }
+                  }
                 },
                 "responses": {
-                  "202": { "description": "Started", "headers": { "Location": { "schema": { "type": "string" } } }, "content": { "application/json": { "schema": { "type": "object" } } } },
-                  "400": { "$ref": "#/components/responses/BadRequest" },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" },
-                  "404": { "$ref": "#/components/responses/NotFound" }
+                  "202": {
+                    "description": "Started",
+                    "headers": {
+                      "Location": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
                 }
               },
               "get": {
                 "summary": "Pipeline runs, newest first, a page at a time.",
                 "parameters": [
-                  { "name": "pipeline", "in": "query", "schema": { "type": "string" } },
-                  { "name": "status", "in": "query", "schema": { "enum": ["running", "succeeded", "failed", "cancelled"] } },
-                  { "$ref": "#/components/parameters/limit" },
-                  { "$ref": "#/components/parameters/after" }
+                  {
+                    "name": "pipeline",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "name": "status",
+                    "in": "query",
+                    "schema": {
+                      "enum": [
+                        "running",
+                        "succeeded",
+                        "failed",
+                        "cancelled"
+                      ]
+                    }
+                  },
+                  {
+                    "$ref": "#/components/parameters/limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/after"
+                  }
                 ],
                 "responses": {
-                  "200": { "description": "A page of runs", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RunPage" } } } },
-                  "400": { "$ref": "#/components/responses/BadRequest" },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" }
+                  "200": {
+                    "description": "A page of runs",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/RunPage"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  }
                 }
               }
             },
             "/api/v1/runs/{id}": {
               "get": {
                 "summary": "One run: its steps, attempts and outputs.",
-                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
                 "responses": {
-                  "200": { "description": "The run", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Run" } } } },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" },
-                  "404": { "$ref": "#/components/responses/NotFound" }
+                  "200": {
+                    "description": "The run",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Run"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
                 }
               }
             },
             "/api/v1/environments/{name}": {
               "delete": {
                 "summary": "Delete an environment's ref (needs delete on it; never a protected one, nor one a run uses).",
-                "parameters": [{ "name": "name", "in": "path", "required": true, "description": "URL-encoded: sandbox%2Falice", "schema": { "type": "string" } }],
+                "parameters": [
+                  {
+                    "name": "name",
+                    "in": "path",
+                    "required": true,
+                    "description": "URL-encoded: sandbox%2Falice",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
                 "responses": {
-                  "200": { "description": "The deleted record", "content": { "application/json": { "schema": { "type": "object" } } } },
-                  "400": { "$ref": "#/components/responses/BadRequest" },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" },
-                  "404": { "$ref": "#/components/responses/NotFound" }
+                  "200": {
+                    "description": "The deleted record",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
                 }
               }
             },
             "/api/v1/environments/{name}/log": {
               "get": {
                 "summary": "An environment's commits, newest first along first parents.",
-                "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }, { "$ref": "#/components/parameters/limit" }],
+                "parameters": [
+                  {
+                    "name": "name",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "$ref": "#/components/parameters/limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/after"
+                  }
+                ],
                 "responses": {
-                  "200": { "description": "Commits", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" },
-                  "404": { "$ref": "#/components/responses/NotFound" }
+                  "200": {
+                    "description": "Commits",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Page"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  }
                 }
               }
             },
             "/api/v1/datasets": {
               "get": {
                 "summary": "The datasets of an environment (declared ones without data included).",
-                "parameters": [{ "$ref": "#/components/parameters/environment" }],
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/environment"
+                  },
+                  {
+                    "$ref": "#/components/parameters/limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/after"
+                  }
+                ],
                 "responses": {
-                  "200": { "description": "Datasets", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" }
+                  "200": {
+                    "description": "Datasets",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Page"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  }
                 }
               }
             },
             "/api/v1/datasets/{name}": {
               "get": {
                 "summary": "A dataset: contract, current version, schema and stats.",
-                "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }, { "$ref": "#/components/parameters/environment" }],
+                "parameters": [
+                  {
+                    "name": "name",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "$ref": "#/components/parameters/environment"
+                  }
+                ],
                 "responses": {
-                  "200": { "description": "The dataset", "content": { "application/json": { "schema": { "type": "object" } } } },
-                  "400": { "$ref": "#/components/responses/BadRequest" },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" },
-                  "404": { "$ref": "#/components/responses/NotFound" }
+                  "200": {
+                    "description": "The dataset",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
                 }
               }
             },
             "/api/v1/datasets/{name}/data": {
               "get": {
                 "summary": "The data of the dataset's current version (NAME or NAME@VERSION), PII masked for principals who may not see it.",
-                "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }, { "$ref": "#/components/parameters/environment" }],
+                "parameters": [
+                  {
+                    "name": "name",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "$ref": "#/components/parameters/environment"
+                  }
+                ],
                 "responses": {
-                  "200": { "description": "The data as stored (CSV or JSON Lines)", "content": { "text/csv": { "schema": { "type": "string" } } } },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" },
-                  "404": { "$ref": "#/components/responses/NotFound" }
+                  "200": {
+                    "description": "The data as stored (CSV or JSON Lines)",
+                    "content": {
+                      "text/csv": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
                 }
               }
             },
             "/api/v1/datasets/{name}/checks": {
               "get": {
                 "summary": "The dataset's quality gate results, newest first.",
-                "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }, { "$ref": "#/components/parameters/environment" }],
+                "parameters": [
+                  {
+                    "name": "name",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "$ref": "#/components/parameters/environment"
+                  },
+                  {
+                    "$ref": "#/components/parameters/limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/after"
+                  }
+                ],
                 "responses": {
-                  "200": { "description": "Gate results", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "404": { "$ref": "#/components/responses/NotFound" }
+                  "200": {
+                    "description": "Gate results",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Page"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  }
                 }
               }
             },
             "/api/v1/runs/{id}/logs": {
               "get": {
                 "summary": "Standard output and error of a run's step attempts.",
-                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }, { "name": "step", "in": "query", "schema": { "type": "string" } }],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "name": "step",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
                 "responses": {
-                  "200": { "description": "Attempt logs", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" },
-                  "404": { "$ref": "#/components/responses/NotFound" }
+                  "200": {
+                    "description": "Attempt logs",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "array",
+                          "items": {
+                            "type": "object"
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
                 }
               }
             },
@@ -197,28 +634,89 @@ enum OpenAPIDocument {
               "get": {
                 "summary": "What a dataset version was made from and what was made from it (DATASET or DATASET@VERSION).",
                 "parameters": [
-                  { "name": "dataset", "in": "path", "required": true, "schema": { "type": "string" } },
-                  { "name": "direction", "in": "query", "schema": { "enum": ["up", "down", "both"], "default": "both" } },
-                  { "$ref": "#/components/parameters/environment" }
+                  {
+                    "name": "dataset",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "name": "direction",
+                    "in": "query",
+                    "schema": {
+                      "enum": [
+                        "up",
+                        "down",
+                        "both"
+                      ],
+                      "default": "both"
+                    }
+                  },
+                  {
+                    "$ref": "#/components/parameters/environment"
+                  }
                 ],
                 "responses": {
-                  "200": { "description": "The lineage tree", "content": { "application/json": { "schema": { "type": "object" } } } },
-                  "400": { "$ref": "#/components/responses/BadRequest" },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" },
-                  "404": { "$ref": "#/components/responses/NotFound" }
+                  "200": {
+                    "description": "The lineage tree",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
                 }
               }
             },
             "/api/v1/quarantine/{id}": {
               "get": {
                 "summary": "One quarantined batch: why, how many rows, from where.",
-                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
                 "responses": {
-                  "200": { "description": "The batch", "content": { "application/json": { "schema": { "type": "object" } } } },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" },
-                  "404": { "$ref": "#/components/responses/NotFound" }
+                  "200": {
+                    "description": "The batch",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
                 }
               }
             },
@@ -226,9 +724,22 @@ enum OpenAPIDocument {
               "get": {
                 "summary": "What garbage collection would delete now (a dry run; needs the delete grants gc needs).",
                 "responses": {
-                  "200": { "description": "The plan", "content": { "application/json": { "schema": { "type": "object" } } } },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" }
+                  "200": {
+                    "description": "The plan",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  }
                 }
               }
             },
@@ -236,20 +747,66 @@ enum OpenAPIDocument {
               "get": {
                 "summary": "Quarantined batches the principal may read.",
                 "responses": {
-                  "200": { "description": "Batches", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" }
-                }
+                  "200": {
+                    "description": "Batches",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Page"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  }
+                },
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/after"
+                  }
+                ]
               }
             },
             "/api/v1/tokens/{id}": {
               "delete": {
                 "summary": "Revoke a token (admin:* only).",
-                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
                 "responses": {
-                  "200": { "description": "Revoked", "content": { "application/json": { "schema": { "type": "object" } } } },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" },
-                  "404": { "$ref": "#/components/responses/NotFound" }
+                  "200": {
+                    "description": "Revoked",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
                 }
               }
             },
@@ -258,23 +815,78 @@ enum OpenAPIDocument {
                 "summary": "Create a token for a principal (admin:* only); its secret is in this answer only.",
                 "requestBody": {
                   "required": true,
-                  "content": { "application/json": { "schema": { "type": "object", "required": ["principal"], "properties": { "principal": { "type": "string" } } } } }
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": [
+                          "principal"
+                        ],
+                        "properties": {
+                          "principal": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    }
+                  }
                 },
                 "responses": {
-                  "201": { "description": "Created", "content": { "application/json": { "schema": { "type": "object" } } } },
-                  "400": { "$ref": "#/components/responses/BadRequest" },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" },
-                  "404": { "$ref": "#/components/responses/NotFound" }
+                  "201": {
+                    "description": "Created",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
                 }
               },
               "get": {
                 "summary": "Tokens (admin:* only); secrets are never shown.",
                 "responses": {
-                  "200": { "description": "Tokens", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object" } } } } },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" }
-                }
+                  "200": {
+                    "description": "Tokens",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Page"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  }
+                },
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/after"
+                  }
+                ]
               }
             },
             "/api/v1/promote": {
@@ -282,29 +894,108 @@ enum OpenAPIDocument {
                 "summary": "Promote an environment into another (a fast-forward, gated and audited).",
                 "requestBody": {
                   "required": true,
-                  "content": { "application/json": { "schema": { "type": "object", "required": ["from", "to"], "properties": { "from": { "type": "string" }, "to": { "type": "string" } } } } }
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": [
+                          "from",
+                          "to"
+                        ],
+                        "properties": {
+                          "from": {
+                            "type": "string"
+                          },
+                          "to": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    }
+                  }
                 },
                 "responses": {
-                  "200": { "description": "Promoted", "content": { "application/json": { "schema": { "type": "object" } } } },
-                  "400": { "$ref": "#/components/responses/BadRequest" },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" },
-                  "404": { "$ref": "#/components/responses/NotFound" },
-                  "409": { "description": "The target moved meanwhile; nothing changed", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-                  "422": { "description": "A gate or provenance check refused it", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+                  "200": {
+                    "description": "Promoted",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "409": {
+                    "description": "The target moved meanwhile; nothing changed",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Error"
+                        }
+                      }
+                    }
+                  },
+                  "422": {
+                    "description": "A gate or provenance check refused it",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Error"
+                        }
+                      }
+                    }
+                  }
                 }
               }
             },
             "/api/v1/runs/{id}/cancel": {
               "post": {
                 "summary": "Cancel a running run (its process is asked to stop, or an abandoned run is ended).",
-                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
                 "responses": {
-                  "200": { "description": "signalled or marked", "content": { "application/json": { "schema": { "type": "object" } } } },
-                  "400": { "$ref": "#/components/responses/BadRequest" },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" },
-                  "403": { "$ref": "#/components/responses/Denied" },
-                  "404": { "$ref": "#/components/responses/NotFound" }
+                  "200": {
+                    "description": "signalled or marked",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Denied"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
                 }
               }
             },
@@ -312,64 +1003,274 @@ enum OpenAPIDocument {
               "get": {
                 "summary": "The hash-chained audit log, newest first, a page at a time.",
                 "parameters": [
-                  { "name": "action", "in": "query", "schema": { "type": "string" } },
-                  { "name": "principal", "in": "query", "schema": { "type": "string" } },
-                  { "name": "outcome", "in": "query", "schema": { "enum": ["succeeded", "failed", "denied"] } },
-                  { "name": "target", "in": "query", "schema": { "type": "string" } },
-                  { "$ref": "#/components/parameters/limit" },
-                  { "$ref": "#/components/parameters/after" }
+                  {
+                    "name": "action",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "name": "principal",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "name": "outcome",
+                    "in": "query",
+                    "schema": {
+                      "enum": [
+                        "succeeded",
+                        "failed",
+                        "denied"
+                      ]
+                    }
+                  },
+                  {
+                    "name": "target",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "$ref": "#/components/parameters/limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/after"
+                  }
                 ],
                 "responses": {
-                  "200": { "description": "A page of events", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AuditPage" } } } },
-                  "400": { "$ref": "#/components/responses/BadRequest" },
-                  "401": { "$ref": "#/components/responses/Unauthenticated" }
+                  "200": {
+                    "description": "A page of events",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/AuditPage"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthenticated"
+                  }
                 }
               }
             }
           },
           "components": {
-            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "A token from sluice token create" } },
+            "securitySchemes": {
+              "bearer": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "A token from sluice token create"
+              }
+            },
             "parameters": {
-              "limit": { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 } },
-              "after": { "name": "after", "in": "query", "description": "The next value of the previous page", "schema": { "type": "string" } },
-              "environment": { "name": "environment", "in": "query", "description": "Default: the project's default environment", "schema": { "type": "string" } }
+              "limit": {
+                "name": "limit",
+                "in": "query",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 1000,
+                  "default": 100
+                }
+              },
+              "after": {
+                "name": "after",
+                "in": "query",
+                "description": "The next value of the previous page",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "environment": {
+                "name": "environment",
+                "in": "query",
+                "description": "Default: the project's default environment",
+                "schema": {
+                  "type": "string"
+                }
+              }
             },
             "responses": {
-              "BadRequest": { "description": "A bad value, its field named", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-              "Unauthenticated": { "description": "No token, or one unknown or revoked", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-              "Denied": { "description": "The principal may not do this (audited)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-              "NotFound": { "description": "No such name or id", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
-            },
-            "schemas": {
-              "Error": {
-                "type": "object",
-                "required": ["error"],
-                "properties": {
-                  "error": {
-                    "type": "object",
-                    "required": ["code", "message"],
-                    "properties": {
-                      "code": { "enum": ["usage", "not_found", "invalid_project", "unauthenticated", "access_denied", "conflict", "failed", "gate_failed", "run_failed", "run_cancelled", "storage_full", "tampered", "internal"] },
-                      "message": { "type": "string" },
-                      "hint": { "type": "string" },
-                      "field": { "type": "string" }
+              "BadRequest": {
+                "description": "A bad value, its field named",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Error"
                     }
                   }
                 }
               },
-              "Status": { "type": "object", "required": ["project", "environments", "pipelines", "auditIntact"] },
-              "Environment": { "type": "object", "required": ["name", "protected"] },
-              "Run": { "type": "object", "required": ["id", "pipeline", "environment", "status", "steps"] },
-              "AuditEvent": { "type": "object", "required": ["sequence", "draft", "hash", "previousHash"] },
+              "Unauthenticated": {
+                "description": "No token, or one unknown or revoked",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Error"
+                    }
+                  }
+                }
+              },
+              "Denied": {
+                "description": "The principal may not do this (audited)",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Error"
+                    }
+                  }
+                }
+              },
+              "NotFound": {
+                "description": "No such name or id",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Error"
+                    }
+                  }
+                }
+              }
+            },
+            "schemas": {
+              "Error": {
+                "type": "object",
+                "required": [
+                  "error"
+                ],
+                "properties": {
+                  "error": {
+                    "type": "object",
+                    "required": [
+                      "code",
+                      "message"
+                    ],
+                    "properties": {
+                      "code": {
+                        "enum": [
+                          "usage",
+                          "not_found",
+                          "invalid_project",
+                          "unauthenticated",
+                          "access_denied",
+                          "conflict",
+                          "failed",
+                          "gate_failed",
+                          "run_failed",
+                          "run_cancelled",
+                          "storage_full",
+                          "tampered",
+                          "internal"
+                        ]
+                      },
+                      "message": {
+                        "type": "string"
+                      },
+                      "hint": {
+                        "type": "string"
+                      },
+                      "field": {
+                        "type": "string"
+                      }
+                    }
+                  }
+                }
+              },
+              "Status": {
+                "type": "object",
+                "required": [
+                  "project",
+                  "environments",
+                  "pipelines",
+                  "auditIntact"
+                ]
+              },
+              "Environment": {
+                "type": "object",
+                "required": [
+                  "name",
+                  "protected"
+                ]
+              },
+              "Run": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "pipeline",
+                  "environment",
+                  "status",
+                  "steps"
+                ]
+              },
+              "AuditEvent": {
+                "type": "object",
+                "required": [
+                  "sequence",
+                  "draft",
+                  "hash",
+                  "previousHash"
+                ]
+              },
+              "Page": {
+                "type": "object",
+                "required": [
+                  "items"
+                ],
+                "properties": {
+                  "items": {
+                    "type": "array",
+                    "items": {
+                      "type": "object"
+                    }
+                  },
+                  "next": {
+                    "type": "string",
+                    "description": "Pass as after= for the next page; absent on the last"
+                  }
+                }
+              },
               "RunPage": {
                 "type": "object",
-                "required": ["items"],
-                "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/Run" } }, "next": { "type": "string" } }
+                "required": [
+                  "items"
+                ],
+                "properties": {
+                  "items": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Run"
+                    }
+                  },
+                  "next": {
+                    "type": "string"
+                  }
+                }
               },
               "AuditPage": {
                 "type": "object",
-                "required": ["items"],
-                "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/AuditEvent" } }, "next": { "type": "string" } }
+                "required": [
+                  "items"
+                ],
+                "properties": {
+                  "items": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/AuditEvent"
+                    }
+                  },
+                  "next": {
+                    "type": "string"
+                  }
+                }
               }
             }
           }

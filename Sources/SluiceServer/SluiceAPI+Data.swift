@@ -6,12 +6,12 @@ extension SluiceAPI {
     /// Environments, datasets, lineage, quarantine and promotion.
     func addDataRoutes(_ v1: RouterGroup<BasicRequestContext>) {
         v1.get("environments") { request, _ in
-            await handle(request) { try APIResponse.json(try await $0.listEnvironments()) }
+            await handle(request) { try Self.paged(try await $0.listEnvironments(), request) }
         }
         v1.get("environments/:name/log") { request, context in
             await handle(request) { workspace in
-                let limit = try Self.page(request).limit
-                return try APIResponse.json(try await workspace.log(of: Self.name(context), limit: limit))
+                try Self.paged(
+                    try await workspace.log(of: Self.name(context), limit: PageRequest.maximumLimit), request)
             }
         }
         v1.post("environments") { request, _ in
@@ -34,7 +34,8 @@ extension SluiceAPI {
         }
         v1.get("datasets") { request, _ in
             await handle(request) { workspace in
-                try APIResponse.json(try await workspace.datasets(in: request.uri.queryParameters.get("environment")))
+                try Self.paged(
+                    try await workspace.datasets(in: request.uri.queryParameters.get("environment")), request)
             }
         }
         v1.get("datasets/:name") { request, context in
@@ -53,10 +54,10 @@ extension SluiceAPI {
         }
         v1.get("datasets/:name/checks") { request, context in
             await handle(request) { workspace in
-                try APIResponse.json(
+                try Self.paged(
                     try await workspace.checkRuns(
                         dataset: context.parameters.get("name") ?? "",
-                        environment: request.uri.queryParameters.get("environment")))
+                        environment: request.uri.queryParameters.get("environment")), request)
             }
         }
         v1.get("lineage/:dataset") { request, context in
@@ -83,7 +84,7 @@ extension SluiceAPI {
             await handle(request) { try APIResponse.json(try await $0.collectGarbage(dryRun: true)) }
         }
         v1.get("quarantine") { request, _ in
-            await handle(request) { try APIResponse.json(try await $0.quarantineBatches()) }
+            await handle(request) { try Self.paged(try await $0.quarantineBatches(), request) }
         }
         v1.post("promote") { request, _ in
             await handle(request) { workspace in

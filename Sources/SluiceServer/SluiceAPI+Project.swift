@@ -10,7 +10,7 @@ extension SluiceAPI {
             await handle(request) { try APIResponse.json(try await $0.status()) }
         }
         v1.get("tokens") { request, _ in
-            await handle(request) { try APIResponse.json(try await $0.listTokens()) }
+            await handle(request) { try Self.paged(try await $0.listTokens(), request) }
         }
         v1.post("tokens") { request, _ in
             await handle(request) { workspace in

@@ -42,6 +42,16 @@ public struct SluiceAPI: Sendable {
         }
     }
 
+    /// A list the engine returns whole, served a page at a time like the others: the cursor counts down from
+    /// the list's length, so `after` works as everywhere (a list that changes between pages may shift).
+    static func paged<Item: Encodable & Sendable>(_ items: [Item], _ request: Request) throws -> Response {
+        let page = try Self.page(request)
+        let before = try page.position() ?? .max
+        let numbered = items.enumerated().map { (sequence: Int64(items.count - $0.offset), item: $0.element) }
+        let candidates = numbered.filter { $0.sequence < before }.prefix(page.limit + 1)
+        return try APIResponse.json(Page.of(Array(candidates), limit: page.limit))
+    }
+
     /// `limit` (1–1000, default 100) and `after` (the `next` of the previous page).
     static func page(_ request: Request) throws -> PageRequest {
         let query = request.uri.queryParameters

@@ -30,7 +30,17 @@ import Testing
         #expect(status.status == 200)
         #expect(status.object["project"] != nil && status.object["pipelines"] is [Any], "\(status.object)")
         let environments = try await served.get("/api/v1/environments", as: "alice")
-        #expect((environments.json as? [[String: Any]])?.contains { $0["name"] as? String == "dev" } == true)
+        let environmentItems = environments.object["items"] as? [[String: Any]] ?? []
+        #expect(environmentItems.contains { $0["name"] as? String == "dev" }, "\(environments.object)")
+        // Lists the engine returns whole are paged the same way.
+        let firstEnvironment = try await served.get("/api/v1/environments?limit=1", as: "alice")
+        let after = try #require(firstEnvironment.object["next"] as? String, "\(firstEnvironment.object)")
+        let rest = try await served.get("/api/v1/environments?after=\(after)", as: "alice")
+        let names =
+            ((firstEnvironment.object["items"] as? [[String: Any]] ?? [])
+            + (rest.object["items"] as? [[String: Any]] ?? []))
+            .compactMap { $0["name"] as? String }
+        #expect(names == environmentItems.compactMap { $0["name"] as? String })
 
         // Runs, a page at a time.
         let first = try await served.get("/api/v1/runs?limit=1", as: "alice")
@@ -64,7 +74,8 @@ import Testing
 
         // Datasets and their gate results; an operation that audits its own refusal is audited once.
         let datasets = try await served.get("/api/v1/datasets?environment=dev", as: "alice")
-        #expect((datasets.json as? [[String: Any]])?.contains { $0["name"] as? String == "raw.orders" } == true)
+        #expect(
+            (datasets.object["items"] as? [[String: Any]])?.contains { $0["name"] as? String == "raw.orders" } == true)
         #expect(try await served.get("/api/v1/datasets/raw.orders/checks", as: "alice").status == 200)
         #expect(try await served.get("/api/v1/datasets/raw.nope", as: "alice").status == 404)
         #expect(try await served.get("/api/v1/environments/nope/log", as: "alice").status == 404)
@@ -73,7 +84,7 @@ import Testing
         let aliceRefusals = try await served.get("/api/v1/audit?principal=alice&outcome=denied", as: "ops")
         let refused = try #require(aliceRefusals.object["items"] as? [[String: Any]])
         #expect(refused.count == 1, "one event for one refusal: \(refused)")
-        #expect(((try await served.get("/api/v1/tokens", as: "ops").json as? [Any])?.count ?? 0) >= 4)
+        #expect(((try await served.get("/api/v1/tokens", as: "ops").object["items"] as? [Any])?.count ?? 0) >= 4)
 
         // Data, with PII masked for a principal without an unmask grant.
         let customers = try await served.get("/api/v1/datasets/raw.customers/data?environment=dev", as: "alice")
