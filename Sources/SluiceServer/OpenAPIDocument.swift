@@ -9,33 +9,14 @@ enum OpenAPIDocument {
             "version": "1",
             "description": "The Sluice service: the same engine calls as the command line, as the principal of a bearer token."
           },
-          "servers": [
-            {
-              "url": "/"
-            }
-          ],
-          "security": [
-            {
-              "bearer": []
-            }
-          ],
+          "servers": [{"url": "/"}],
+          "security": [{"bearer": []}],
           "paths": {
             "/healthz": {
               "get": {
                 "summary": "The process is alive.",
                 "security": [],
-                "responses": {
-                  "200": {
-                    "description": "Alive",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object"
-                        }
-                      }
-                    }
-                  }
-                }
+                "responses": {"200": {"description": "Alive", "content": {"application/json": {"schema": {"type": "object"}}}}}
               }
             },
             "/readyz": {
@@ -43,25 +24,10 @@ enum OpenAPIDocument {
                 "summary": "The store answers and the project is valid.",
                 "security": [],
                 "responses": {
-                  "200": {
-                    "description": "Ready",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object"
-                        }
-                      }
-                    }
-                  },
+                  "200": {"description": "Ready", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "503": {
                     "description": "Not ready, with the problems named",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"type": "object"}}}
                   }
                 }
               }
@@ -73,13 +39,7 @@ enum OpenAPIDocument {
                 "responses": {
                   "200": {
                     "description": "The OpenAPI document",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"type": "object"}}}
                   }
                 }
               }
@@ -90,17 +50,9 @@ enum OpenAPIDocument {
                 "responses": {
                   "200": {
                     "description": "Status",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Status"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}
                   },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  }
+                  "401": {"$ref": "#/components/responses/Unauthenticated"}
                 }
               }
             },
@@ -113,20 +65,8 @@ enum OpenAPIDocument {
                     "application/json": {
                       "schema": {
                         "type": "object",
-                        "required": [
-                          "name"
-                        ],
-                        "properties": {
-                          "name": {
-                            "type": "string"
-                          },
-                          "from": {
-                            "type": "string"
-                          },
-                          "ttl": {
-                            "type": "string"
-                          }
-                        }
+                        "required": ["name"],
+                        "properties": {"name": {"type": "string"}, "from": {"type": "string"}, "ttl": {"type": "string"}}
                       }
                     }
                   }
@@ -134,23 +74,11 @@ enum OpenAPIDocument {
                 "responses": {
                   "201": {
                     "description": "Created",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Environment"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Environment"}}}
                   },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  }
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"}
                 }
               },
               "get": {
@@ -158,29 +86,12 @@ enum OpenAPIDocument {
                 "responses": {
                   "200": {
                     "description": "Environments",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Page"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}
                   },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  }
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "400": {"$ref": "#/components/responses/BadRequest"}
                 },
-                "parameters": [
-                  {
-                    "$ref": "#/components/parameters/limit"
-                  },
-                  {
-                    "$ref": "#/components/parameters/after"
-                  }
-                ]
+                "parameters": [{"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/after"}]
               }
             },
             "/api/v1/runs": {
@@ -192,28 +103,13 @@ enum OpenAPIDocument {
                     "application/json": {
                       "schema": {
                         "type": "object",
-                        "required": [
-                          "pipeline"
-                        ],
+                        "required": ["pipeline"],
                         "properties": {
-                          "pipeline": {
-                            "type": "string"
-                          },
-                          "environment": {
-                            "type": "string"
-                          },
-                          "select": {
-                            "type": "array",
-                            "items": {
-                              "type": "string"
-                            }
-                          },
-                          "resume": {
-                            "type": "string"
-                          },
-                          "no_cache": {
-                            "type": "boolean"
-                          }
+                          "pipeline": {"type": "string"},
+                          "environment": {"type": "string"},
+                          "select": {"type": "array", "items": {"type": "string"}},
+                          "resume": {"type": "string"},
+                          "no_cache": {"type": "boolean"}
                         }
                       }
                     }
@@ -222,117 +118,49 @@ enum OpenAPIDocument {
                 "responses": {
                   "202": {
                     "description": "Started",
-                    "headers": {
-                      "Location": {
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    },
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object"
-                        }
-                      }
-                    }
+                    "headers": {"Location": {"schema": {"type": "string"}}},
+                    "content": {"application/json": {"schema": {"type": "object"}}}
                   },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "404": {
-                    "$ref": "#/components/responses/NotFound"
-                  }
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
                 }
               },
               "get": {
                 "summary": "Pipeline runs, newest first, a page at a time.",
                 "parameters": [
-                  {
-                    "name": "pipeline",
-                    "in": "query",
-                    "schema": {
-                      "type": "string"
-                    }
-                  },
+                  {"name": "pipeline", "in": "query", "schema": {"type": "string"}},
                   {
                     "name": "status",
                     "in": "query",
-                    "schema": {
-                      "enum": [
-                        "running",
-                        "succeeded",
-                        "failed",
-                        "cancelled"
-                      ]
-                    }
+                    "schema": {"enum": ["running", "succeeded", "failed", "cancelled"]}
                   },
-                  {
-                    "$ref": "#/components/parameters/limit"
-                  },
-                  {
-                    "$ref": "#/components/parameters/after"
-                  }
+                  {"$ref": "#/components/parameters/limit"},
+                  {"$ref": "#/components/parameters/after"}
                 ],
                 "responses": {
                   "200": {
                     "description": "A page of runs",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/RunPage"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunPage"}}}
                   },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  }
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"}
                 }
               }
             },
             "/api/v1/runs/{id}": {
               "get": {
                 "summary": "One run: its steps, attempts and outputs.",
-                "parameters": [
-                  {
-                    "name": "id",
-                    "in": "path",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
-                  }
-                ],
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {
                   "200": {
                     "description": "The run",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Run"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}
                   },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "404": {
-                    "$ref": "#/components/responses/NotFound"
-                  }
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
                 }
               }
             },
@@ -345,34 +173,18 @@ enum OpenAPIDocument {
                     "in": "path",
                     "required": true,
                     "description": "URL-encoded: sandbox%2Falice",
-                    "schema": {
-                      "type": "string"
-                    }
+                    "schema": {"type": "string"}
                   }
                 ],
                 "responses": {
                   "200": {
                     "description": "The deleted record",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"type": "object"}}}
                   },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "404": {
-                    "$ref": "#/components/responses/NotFound"
-                  }
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
                 }
               }
             },
@@ -380,44 +192,19 @@ enum OpenAPIDocument {
               "get": {
                 "summary": "An environment's commits, newest first along first parents.",
                 "parameters": [
-                  {
-                    "name": "name",
-                    "in": "path",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
-                  },
-                  {
-                    "$ref": "#/components/parameters/limit"
-                  },
-                  {
-                    "$ref": "#/components/parameters/after"
-                  }
+                  {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+                  {"$ref": "#/components/parameters/limit"},
+                  {"$ref": "#/components/parameters/after"}
                 ],
                 "responses": {
                   "200": {
                     "description": "Commits",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Page"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}
                   },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "404": {
-                    "$ref": "#/components/responses/NotFound"
-                  },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  }
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "400": {"$ref": "#/components/responses/BadRequest"}
                 }
               }
             },
@@ -425,36 +212,18 @@ enum OpenAPIDocument {
               "get": {
                 "summary": "The datasets of an environment (declared ones without data included).",
                 "parameters": [
-                  {
-                    "$ref": "#/components/parameters/environment"
-                  },
-                  {
-                    "$ref": "#/components/parameters/limit"
-                  },
-                  {
-                    "$ref": "#/components/parameters/after"
-                  }
+                  {"$ref": "#/components/parameters/environment"},
+                  {"$ref": "#/components/parameters/limit"},
+                  {"$ref": "#/components/parameters/after"}
                 ],
                 "responses": {
                   "200": {
                     "description": "Datasets",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Page"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}
                   },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  }
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "400": {"$ref": "#/components/responses/BadRequest"}
                 }
               }
             },
@@ -462,41 +231,15 @@ enum OpenAPIDocument {
               "get": {
                 "summary": "A dataset: contract, current version, schema and stats.",
                 "parameters": [
-                  {
-                    "name": "name",
-                    "in": "path",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
-                  },
-                  {
-                    "$ref": "#/components/parameters/environment"
-                  }
+                  {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+                  {"$ref": "#/components/parameters/environment"}
                 ],
                 "responses": {
-                  "200": {
-                    "description": "The dataset",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object"
-                        }
-                      }
-                    }
-                  },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "404": {
-                    "$ref": "#/components/responses/NotFound"
-                  }
+                  "200": {"description": "The dataset", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
                 }
               }
             },
@@ -504,38 +247,17 @@ enum OpenAPIDocument {
               "get": {
                 "summary": "The data of the dataset's current version (NAME or NAME@VERSION), PII masked for principals who may not see it.",
                 "parameters": [
-                  {
-                    "name": "name",
-                    "in": "path",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
-                  },
-                  {
-                    "$ref": "#/components/parameters/environment"
-                  }
+                  {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+                  {"$ref": "#/components/parameters/environment"}
                 ],
                 "responses": {
                   "200": {
                     "description": "The data as stored (CSV or JSON Lines)",
-                    "content": {
-                      "text/csv": {
-                        "schema": {
-                          "type": "string"
-                        }
-                      }
-                    }
+                    "content": {"text/csv": {"schema": {"type": "string"}}}
                   },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "404": {
-                    "$ref": "#/components/responses/NotFound"
-                  }
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
                 }
               }
             },
@@ -543,44 +265,19 @@ enum OpenAPIDocument {
               "get": {
                 "summary": "The dataset's quality gate results, newest first.",
                 "parameters": [
-                  {
-                    "name": "name",
-                    "in": "path",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
-                  },
-                  {
-                    "$ref": "#/components/parameters/environment"
-                  },
-                  {
-                    "$ref": "#/components/parameters/limit"
-                  },
-                  {
-                    "$ref": "#/components/parameters/after"
-                  }
+                  {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+                  {"$ref": "#/components/parameters/environment"},
+                  {"$ref": "#/components/parameters/limit"},
+                  {"$ref": "#/components/parameters/after"}
                 ],
                 "responses": {
                   "200": {
                     "description": "Gate results",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Page"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}
                   },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "404": {
-                    "$ref": "#/components/responses/NotFound"
-                  },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  }
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "400": {"$ref": "#/components/responses/BadRequest"}
                 }
               }
             },
@@ -588,45 +285,17 @@ enum OpenAPIDocument {
               "get": {
                 "summary": "Standard output and error of a run's step attempts.",
                 "parameters": [
-                  {
-                    "name": "id",
-                    "in": "path",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
-                  },
-                  {
-                    "name": "step",
-                    "in": "query",
-                    "schema": {
-                      "type": "string"
-                    }
-                  }
+                  {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                  {"name": "step", "in": "query", "schema": {"type": "string"}}
                 ],
                 "responses": {
                   "200": {
                     "description": "Attempt logs",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "array",
-                          "items": {
-                            "type": "object"
-                          }
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}
                   },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "404": {
-                    "$ref": "#/components/responses/NotFound"
-                  }
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
                 }
               }
             },
@@ -634,89 +303,28 @@ enum OpenAPIDocument {
               "get": {
                 "summary": "What a dataset version was made from and what was made from it (DATASET or DATASET@VERSION).",
                 "parameters": [
-                  {
-                    "name": "dataset",
-                    "in": "path",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
-                  },
-                  {
-                    "name": "direction",
-                    "in": "query",
-                    "schema": {
-                      "enum": [
-                        "up",
-                        "down",
-                        "both"
-                      ],
-                      "default": "both"
-                    }
-                  },
-                  {
-                    "$ref": "#/components/parameters/environment"
-                  }
+                  {"name": "dataset", "in": "path", "required": true, "schema": {"type": "string"}},
+                  {"name": "direction", "in": "query", "schema": {"enum": ["up", "down", "both"], "default": "both"}},
+                  {"$ref": "#/components/parameters/environment"}
                 ],
                 "responses": {
-                  "200": {
-                    "description": "The lineage tree",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object"
-                        }
-                      }
-                    }
-                  },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "404": {
-                    "$ref": "#/components/responses/NotFound"
-                  }
+                  "200": {"description": "The lineage tree", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
                 }
               }
             },
             "/api/v1/quarantine/{id}": {
               "get": {
                 "summary": "One quarantined batch: why, how many rows, from where.",
-                "parameters": [
-                  {
-                    "name": "id",
-                    "in": "path",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
-                  }
-                ],
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {
-                  "200": {
-                    "description": "The batch",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object"
-                        }
-                      }
-                    }
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "404": {
-                    "$ref": "#/components/responses/NotFound"
-                  }
+                  "200": {"description": "The batch", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
                 }
               }
             },
@@ -724,22 +332,9 @@ enum OpenAPIDocument {
               "get": {
                 "summary": "What garbage collection would delete now (a dry run; needs the delete grants gc needs).",
                 "responses": {
-                  "200": {
-                    "description": "The plan",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object"
-                        }
-                      }
-                    }
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  }
+                  "200": {"description": "The plan", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"}
                 }
               }
             },
@@ -749,64 +344,23 @@ enum OpenAPIDocument {
                 "responses": {
                   "200": {
                     "description": "Batches",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Page"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}
                   },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  }
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "400": {"$ref": "#/components/responses/BadRequest"}
                 },
-                "parameters": [
-                  {
-                    "$ref": "#/components/parameters/limit"
-                  },
-                  {
-                    "$ref": "#/components/parameters/after"
-                  }
-                ]
+                "parameters": [{"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/after"}]
               }
             },
             "/api/v1/tokens/{id}": {
               "delete": {
                 "summary": "Revoke a token (admin:* only).",
-                "parameters": [
-                  {
-                    "name": "id",
-                    "in": "path",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
-                  }
-                ],
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {
-                  "200": {
-                    "description": "Revoked",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object"
-                        }
-                      }
-                    }
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "404": {
-                    "$ref": "#/components/responses/NotFound"
-                  }
+                  "200": {"description": "Revoked", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
                 }
               }
             },
@@ -817,43 +371,16 @@ enum OpenAPIDocument {
                   "required": true,
                   "content": {
                     "application/json": {
-                      "schema": {
-                        "type": "object",
-                        "required": [
-                          "principal"
-                        ],
-                        "properties": {
-                          "principal": {
-                            "type": "string"
-                          }
-                        }
-                      }
+                      "schema": {"type": "object", "required": ["principal"], "properties": {"principal": {"type": "string"}}}
                     }
                   }
                 },
                 "responses": {
-                  "201": {
-                    "description": "Created",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object"
-                        }
-                      }
-                    }
-                  },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "404": {
-                    "$ref": "#/components/responses/NotFound"
-                  }
+                  "201": {"description": "Created", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
                 }
               },
               "get": {
@@ -861,32 +388,13 @@ enum OpenAPIDocument {
                 "responses": {
                   "200": {
                     "description": "Tokens",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Page"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}
                   },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  }
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "400": {"$ref": "#/components/responses/BadRequest"}
                 },
-                "parameters": [
-                  {
-                    "$ref": "#/components/parameters/limit"
-                  },
-                  {
-                    "$ref": "#/components/parameters/after"
-                  }
-                ]
+                "parameters": [{"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/after"}]
               }
             },
             "/api/v1/promote": {
@@ -898,64 +406,25 @@ enum OpenAPIDocument {
                     "application/json": {
                       "schema": {
                         "type": "object",
-                        "required": [
-                          "from",
-                          "to"
-                        ],
-                        "properties": {
-                          "from": {
-                            "type": "string"
-                          },
-                          "to": {
-                            "type": "string"
-                          }
-                        }
+                        "required": ["from", "to"],
+                        "properties": {"from": {"type": "string"}, "to": {"type": "string"}}
                       }
                     }
                   }
                 },
                 "responses": {
-                  "200": {
-                    "description": "Promoted",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object"
-                        }
-                      }
-                    }
-                  },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "404": {
-                    "$ref": "#/components/responses/NotFound"
-                  },
+                  "200": {"description": "Promoted", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
                   "409": {
                     "description": "The target moved meanwhile; nothing changed",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Error"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
                   },
                   "422": {
                     "description": "A gate or provenance check refused it",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/Error"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
                   }
                 }
               }
@@ -963,39 +432,16 @@ enum OpenAPIDocument {
             "/api/v1/runs/{id}/cancel": {
               "post": {
                 "summary": "Cancel a running run (its process is asked to stop, or an abandoned run is ended).",
-                "parameters": [
-                  {
-                    "name": "id",
-                    "in": "path",
-                    "required": true,
-                    "schema": {
-                      "type": "string"
-                    }
-                  }
-                ],
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {
                   "200": {
                     "description": "signalled or marked",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"type": "object"}}}
                   },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  },
-                  "403": {
-                    "$ref": "#/components/responses/Denied"
-                  },
-                  "404": {
-                    "$ref": "#/components/responses/NotFound"
-                  }
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
                 }
               }
             },
@@ -1003,157 +449,71 @@ enum OpenAPIDocument {
               "get": {
                 "summary": "The hash-chained audit log, newest first, a page at a time.",
                 "parameters": [
-                  {
-                    "name": "action",
-                    "in": "query",
-                    "schema": {
-                      "type": "string"
-                    }
-                  },
-                  {
-                    "name": "principal",
-                    "in": "query",
-                    "schema": {
-                      "type": "string"
-                    }
-                  },
-                  {
-                    "name": "outcome",
-                    "in": "query",
-                    "schema": {
-                      "enum": [
-                        "succeeded",
-                        "failed",
-                        "denied"
-                      ]
-                    }
-                  },
-                  {
-                    "name": "target",
-                    "in": "query",
-                    "schema": {
-                      "type": "string"
-                    }
-                  },
-                  {
-                    "$ref": "#/components/parameters/limit"
-                  },
-                  {
-                    "$ref": "#/components/parameters/after"
-                  }
+                  {"name": "action", "in": "query", "schema": {"type": "string"}},
+                  {"name": "principal", "in": "query", "schema": {"type": "string"}},
+                  {"name": "outcome", "in": "query", "schema": {"enum": ["succeeded", "failed", "denied"]}},
+                  {"name": "target", "in": "query", "schema": {"type": "string"}},
+                  {"$ref": "#/components/parameters/limit"},
+                  {"$ref": "#/components/parameters/after"}
                 ],
                 "responses": {
                   "200": {
                     "description": "A page of events",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/AuditPage"
-                        }
-                      }
-                    }
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AuditPage"}}}
                   },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthenticated"
-                  }
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"}
                 }
               }
             }
           },
           "components": {
-            "securitySchemes": {
-              "bearer": {
-                "type": "http",
-                "scheme": "bearer",
-                "description": "A token from sluice token create"
-              }
-            },
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A token from sluice token create"}},
             "parameters": {
               "limit": {
                 "name": "limit",
                 "in": "query",
-                "schema": {
-                  "type": "integer",
-                  "minimum": 1,
-                  "maximum": 1000,
-                  "default": 100
-                }
+                "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}
               },
               "after": {
                 "name": "after",
                 "in": "query",
                 "description": "The next value of the previous page",
-                "schema": {
-                  "type": "string"
-                }
+                "schema": {"type": "string"}
               },
               "environment": {
                 "name": "environment",
                 "in": "query",
                 "description": "Default: the project's default environment",
-                "schema": {
-                  "type": "string"
-                }
+                "schema": {"type": "string"}
               }
             },
             "responses": {
               "BadRequest": {
                 "description": "A bad value, its field named",
-                "content": {
-                  "application/json": {
-                    "schema": {
-                      "$ref": "#/components/schemas/Error"
-                    }
-                  }
-                }
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
               },
               "Unauthenticated": {
                 "description": "No token, or one unknown or revoked",
-                "content": {
-                  "application/json": {
-                    "schema": {
-                      "$ref": "#/components/schemas/Error"
-                    }
-                  }
-                }
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
               },
               "Denied": {
                 "description": "The principal may not do this (audited)",
-                "content": {
-                  "application/json": {
-                    "schema": {
-                      "$ref": "#/components/schemas/Error"
-                    }
-                  }
-                }
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
               },
               "NotFound": {
                 "description": "No such name or id",
-                "content": {
-                  "application/json": {
-                    "schema": {
-                      "$ref": "#/components/schemas/Error"
-                    }
-                  }
-                }
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
               }
             },
             "schemas": {
               "Error": {
                 "type": "object",
-                "required": [
-                  "error"
-                ],
+                "required": ["error"],
                 "properties": {
                   "error": {
                     "type": "object",
-                    "required": [
-                      "code",
-                      "message"
-                    ],
+                    "required": ["code", "message"],
                     "properties": {
                       "code": {
                         "enum": [
@@ -1172,104 +532,39 @@ enum OpenAPIDocument {
                           "internal"
                         ]
                       },
-                      "message": {
-                        "type": "string"
-                      },
-                      "hint": {
-                        "type": "string"
-                      },
-                      "field": {
-                        "type": "string"
-                      }
+                      "message": {"type": "string"},
+                      "hint": {"type": "string"},
+                      "field": {"type": "string"}
                     }
                   }
                 }
               },
-              "Status": {
-                "type": "object",
-                "required": [
-                  "project",
-                  "environments",
-                  "pipelines",
-                  "auditIntact"
-                ]
-              },
-              "Environment": {
-                "type": "object",
-                "required": [
-                  "name",
-                  "protected"
-                ]
-              },
-              "Run": {
-                "type": "object",
-                "required": [
-                  "id",
-                  "pipeline",
-                  "environment",
-                  "status",
-                  "steps"
-                ]
-              },
-              "AuditEvent": {
-                "type": "object",
-                "required": [
-                  "sequence",
-                  "draft",
-                  "hash",
-                  "previousHash"
-                ]
-              },
+              "Status": {"type": "object", "required": ["project", "environments", "pipelines", "auditIntact"]},
+              "Environment": {"type": "object", "required": ["name", "protected"]},
+              "Run": {"type": "object", "required": ["id", "pipeline", "environment", "status", "steps"]},
+              "AuditEvent": {"type": "object", "required": ["sequence", "draft", "hash", "previousHash"]},
               "Page": {
                 "type": "object",
-                "required": [
-                  "items"
-                ],
+                "required": ["items"],
                 "properties": {
-                  "items": {
-                    "type": "array",
-                    "items": {
-                      "type": "object"
-                    }
-                  },
-                  "next": {
-                    "type": "string",
-                    "description": "Pass as after= for the next page; absent on the last"
-                  }
+                  "items": {"type": "array", "items": {"type": "object"}},
+                  "next": {"type": "string", "description": "Pass as after= for the next page; absent on the last"}
                 }
               },
               "RunPage": {
                 "type": "object",
-                "required": [
-                  "items"
-                ],
+                "required": ["items"],
                 "properties": {
-                  "items": {
-                    "type": "array",
-                    "items": {
-                      "$ref": "#/components/schemas/Run"
-                    }
-                  },
-                  "next": {
-                    "type": "string"
-                  }
+                  "items": {"type": "array", "items": {"$ref": "#/components/schemas/Run"}},
+                  "next": {"type": "string"}
                 }
               },
               "AuditPage": {
                 "type": "object",
-                "required": [
-                  "items"
-                ],
+                "required": ["items"],
                 "properties": {
-                  "items": {
-                    "type": "array",
-                    "items": {
-                      "$ref": "#/components/schemas/AuditEvent"
-                    }
-                  },
-                  "next": {
-                    "type": "string"
-                  }
+                  "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEvent"}},
+                  "next": {"type": "string"}
                 }
               }
             }
