@@ -62,6 +62,20 @@ import Testing
         #expect(verified.status == 1, "\(tamper.0) went unnoticed: \(verified.stdout)")
     }
 
+    /// `status` checks the chain itself (cheap, at a glance); the records the chain vouches for are compared by
+    /// `sluice audit verify`, which status points to. An edited run record passes the first and fails the second;
+    /// a broken chain shows in both.
+    @Test func statusChecksTheChainAndAuditVerifyTheRecords() throws {
+        let project = try Self.project()
+        _ = try project.sqlite(
+            "UPDATE runs SET content = CAST(replace(CAST(content AS TEXT), '\"principal\":\"ci\"', '\"principal\":\"alice\"') AS BLOB);"
+        )
+        #expect(try project.run(["status"]).stdout.contains("chain intact"))
+        #expect(try project.run(["audit", "verify"]).status == 1)
+        _ = try project.sqlite("DELETE FROM audit WHERE seq = 2;")
+        #expect(try project.run(["status"]).stdout.contains("BROKEN (run sluice audit verify)"))
+    }
+
     @Test func anEditedCommitOrManifestFailsVerifyNamingIt() throws {
         let project = try Self.project()
         _ = try project.sqlite(
