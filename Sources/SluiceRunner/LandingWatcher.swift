@@ -26,10 +26,24 @@ public struct LandingWatcher: Sendable {
         public var runs: [RunRecord]
     }
 
-    /// One look at every landing path at `now`.
+    /// A settled file this watcher claimed, to land.
+    public struct Claimed: Sendable {
+        public var url: URL
+        public var path: String
+        public var source: String
+    }
+
+    /// One look at every landing path at `now`: claims and lands each settled file in turn.
     public func scan(now: Timestamp) async throws -> [Landed] {
-        let project = scheduler.project
         var landed: [Landed] = []
+        for claimed in try await claimSettled(now: now) { landed.append(await land(claimed)) }
+        return landed
+    }
+
+    /// Claims every settled file not claimed before (the service then lands each in a task of its own).
+    public func claimSettled(now: Timestamp) async throws -> [Claimed] {
+        let project = scheduler.project
+        var claimed: [Claimed] = []
         for source in project.sources.values.sorted(by: { $0.name < $1.name }) {
             for url in FileGlob.expand(source.path, in: project.root) {
                 var info = stat()
@@ -42,10 +56,10 @@ public struct LandingWatcher: Sendable {
                     source: source.name, path: path, size: Int64(info.st_size), modifiedMilliseconds: modified,
                     claimedAt: now, claimedBy: scheduler.claimant)
                 guard try await scheduler.metadata.claimLanding(claim) else { continue }
-                landed.append(await land(url, path: path, source: source.name))
+                claimed.append(Claimed(url: url, path: path, source: source.name))
             }
         }
-        return landed
+        return claimed
     }
 
     /// The file is claimed: it must not be lost to a race. Losing the compare-and-swap to a concurrent change
@@ -63,7 +77,9 @@ public struct LandingWatcher: Sendable {
         }
     }
 
-    private func land(_ url: URL, path: String, source: String) async -> Landed {
+    /// Ingests a claimed file, then runs the pipelines its source starts.
+    public func land(_ claimed: Claimed) async -> Landed {
+        let (url, path, source) = (claimed.url, claimed.path, claimed.source)
         var result = Landed(source: source, path: path, version: nil, problem: nil, runs: [])
         do {
             let workspace = try await scheduler.serviceWorkspace()

@@ -43,10 +43,14 @@ struct SchedulerService: Service {
                 if Task.isShuttingDownGracefully { break }
                 let now = Timestamp.now()
                 await log("the landing watcher failed") {
-                    for landed in try await watcher.scan(now: now) {
-                        logger.info(
-                            "landed \(landed.path): \(landed.version.map { "version \($0.short)" } ?? landed.problem ?? "")",
-                            metadata: ["event.action": "landing-ingested", "file.path": "\(landed.path)"])
+                    // Each file lands in a task of its own: a long triggered run does not hold up the next look.
+                    for claimed in try await watcher.claimSettled(now: now) {
+                        work.addTask {
+                            let landed = await watcher.land(claimed)
+                            logger.info(
+                                "landed \(landed.path): \(landed.version.map { "version \($0.short)" } ?? landed.problem ?? "")",
+                                metadata: ["event.action": "landing-ingested", "file.path": "\(landed.path)"])
+                        }
                     }
                 }
                 guard now.milliseconds / 60_000 != minute else { continue }
