@@ -45,17 +45,8 @@ struct ProjectOptions: ParsableArguments {
                 "the access policy in sluice.yaml differs from the one applied to this store, and has no effect until an admin applies it (sluice plan shows the difference)"
             )
         }
-        let identity: Identity
-        do {
-            identity = try await IdentityResolver(policy: applied, metadata: store.metadata)
-                .resolve(token: token, osUser: OperatingSystemUser.name)
-        } catch let denied as AccessDenied {
-            _ = try await store.metadata.appendAudit(
-                AuditDraft(
-                    time: .now(), principal: denied.identity.name, authentication: denied.identity.authentication,
-                    action: "authenticate", target: "token", outcome: .denied, details: ["reason": denied.message]))
-            throw denied
-        }
+        let identity = try await IdentityResolver(policy: applied, metadata: store.metadata).resolveAudited(
+            token: token, osUser: OperatingSystemUser.name, at: .now())
         return Workspace(
             project: project, objects: store.objects, metadata: store.metadata, identity: identity,
             gate: ContractGate(progress: ProgressBar.forTerminal(label: "checking")), git: git, appliedPolicy: applied,

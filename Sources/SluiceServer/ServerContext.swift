@@ -44,13 +44,9 @@ public struct ServerContext: Sendable {
         let applied = try await PolicyLedger(metadata: metadata).inForce(project: project, git: git, now: .now())
         let identity: Identity
         do {
-            identity = try await IdentityResolver(policy: applied, metadata: metadata).resolve(
-                token: token, osUser: nil)
-        } catch let denied as AccessDenied {
-            _ = try await metadata.appendAudit(
-                AuditDraft(
-                    time: .now(), principal: denied.identity.name, authentication: denied.identity.authentication,
-                    action: "authenticate", target: "token", outcome: .denied, details: ["reason": denied.message]))
+            identity = try await IdentityResolver(policy: applied, metadata: metadata).resolveAudited(
+                token: token, osUser: nil, at: .now())
+        } catch is AccessDenied {
             throw Unauthenticated("the bearer token is unknown or revoked; ask an admin for a new one")
         }
         return Workspace(

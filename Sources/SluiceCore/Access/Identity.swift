@@ -49,6 +49,20 @@ public struct IdentityResolver: Sendable {
 
     /// Resolves who is acting. A token that is unknown, revoked or of a principal no longer applied is
     /// refused with `AccessDenied`, which the caller audits.
+    /// `resolve`, with a refused token recorded in the audit chain (`authenticate`, denied) before the error
+    /// goes on: the command line and the service both refuse tokens this way.
+    public func resolveAudited(token: String?, osUser: String?, at time: Timestamp) async throws -> Identity {
+        do {
+            return try await resolve(token: token, osUser: osUser)
+        } catch let denied as AccessDenied {
+            _ = try await metadata.appendAudit(
+                AuditDraft(
+                    time: time, principal: denied.identity.name, authentication: denied.identity.authentication,
+                    action: "authenticate", target: "token", outcome: .denied, details: ["reason": denied.message]))
+            throw denied
+        }
+    }
+
     public func resolve(token: String?, osUser: String?) async throws -> Identity {
         if let token, !token.isEmpty {
             guard let record = try await metadata.token(secretHash: TokenSecret.hash(token)), record.isActive else {
