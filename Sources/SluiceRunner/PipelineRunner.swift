@@ -65,6 +65,9 @@ public struct PipelineRunner: Sendable {
     public let interruption: RunInterruption
     /// Called as each step starts, retries and finishes (the command line prints a line for each).
     public let onEvent: @Sendable (StepEvent) -> Void
+    /// Set in the service: the run registers there, so that it can be cancelled on its own, and is recorded
+    /// as running inside the service (whose process a cancellation must not signal).
+    public let inProcess: InProcessRuns?
 
     public init(
         workspace: Workspace, executor: any StepExecutor = LocalStepExecutor(),
@@ -72,9 +75,10 @@ public struct PipelineRunner: Sendable {
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger? = nil,
         onChange: @escaping @Sendable (RunRecord) -> Void = { _ in }, interruption: RunInterruption = RunInterruption(),
-        onEvent: @escaping @Sendable (StepEvent) -> Void = { _ in }
+        onEvent: @escaping @Sendable (StepEvent) -> Void = { _ in }, inProcess: InProcessRuns? = nil
     ) {
         self.interruption = interruption
+        self.inProcess = inProcess
         self.onEvent = onEvent
         self.workspace = workspace
         self.executor = executor
@@ -143,6 +147,7 @@ public struct PipelineRunner: Sendable {
         run.workEnvironment = environment
         run.host = ProcessInfo.processInfo.hostName
         run.pid = getpid()
+        if inProcess != nil { run.inService = true }
         var log = logger
         log[metadataKey: "trace.id"] = "\(run.traceID)"
         log[metadataKey: "run.id"] = "\(run.id)"
@@ -167,6 +172,10 @@ public struct PipelineRunner: Sendable {
             gitCommit: run.gitCommit, onEvent: onEvent,
             deferring: Set(selected.flatMap { graph.steps[$0].outputs }))
         let executor = self.executor
+        let progress = LatestRecord()
+        let own = inProcess?.begin(runID)
+        defer { inProcess?.end(runID) }
+        let interruption = RunInterruption.either(self.interruption, own)
         interruption.onInterrupt { executor.stopAll() }
         do {
             // The run beats while it schedules, so a killed process is recognised as abandoned.
@@ -175,6 +184,12 @@ public struct PipelineRunner: Sendable {
                     while true {
                         try await Task.sleep(for: .seconds(RunRecord.heartbeatInterval.seconds))
                         try await metadata.beatRun(runID, at: now())
+                    }
+                }
+                beating.addTask {
+                    while true {
+                        try await Task.sleep(for: .milliseconds(200))
+                        if let latest = progress.take() { try await save(latest) }
                     }
                 }
                 try await schedule()
@@ -188,13 +203,12 @@ public struct PipelineRunner: Sendable {
             try? await finish(run)
             throw error
         }
-        // The record is saved as steps start and end, at most every 200 ms: a pipeline of a thousand small
-        // steps must not rewrite it a thousand times. A killed run loses at most that much progress,
-        // which --resume (or the cache) makes up.
+        // The record is saved as steps start and end, at most every 200 ms (by the task above, within 200 ms
+        // of the change): a pipeline of a thousand small steps must not rewrite it a thousand times. A killed
+        // run loses at most that much progress, which --resume (or the cache) makes up.
         func schedule() async throws {
             try await withThrowingTaskGroup(of: (Int, StepRun).self) { group in
                 var running = 0
-                var lastSaved = ContinuousClock.now
                 func startReady() async throws {
                     while running < options.maxParallel, !ready.isEmpty, interruption.interruptedBecause == nil {
                         let index = ready.removeFirst()
@@ -204,10 +218,7 @@ public struct PipelineRunner: Sendable {
                             $0.status = .running
                             $0.startedAt = workspace.now()
                         }
-                        if ContinuousClock.now - lastSaved >= .milliseconds(200) {
-                            try await save(run)
-                            lastSaved = .now
-                        }
+                        progress.offer(run)
                         running += 1
                         onEvent(StepEvent(step: step.name, kind: .started))
                         group.addTask {
@@ -244,10 +255,7 @@ public struct PipelineRunner: Sendable {
                             if waiting[child] == 0 && !blocked.contains(child) { ready.append(child) }
                         }
                     }
-                    if ContinuousClock.now - lastSaved >= .milliseconds(200) {
-                        try await save(run)
-                        lastSaved = .now
-                    }
+                    progress.offer(run)
                     try await startReady()
                 }
             }
@@ -370,5 +378,20 @@ public struct PipelineRunner: Sendable {
             let hex = String(value, radix: 16)
             return String(repeating: "0", count: 16 - hex.count) + hex
         }.joined()
+    }
+}
+
+/// The newest state of a run record not saved yet, handed from the scheduling loop to the task saving it.
+final class LatestRecord: @unchecked Sendable {
+    private let lock = NSLock()
+    private var latest: RunRecord?
+
+    func offer(_ run: RunRecord) { lock.withLock { latest = run } }
+
+    func take() -> RunRecord? {
+        lock.withLock {
+            defer { latest = nil }
+            return latest
+        }
     }
 }

@@ -24,6 +24,18 @@ public final class RunInterruption: @unchecked Sendable {
         for listener in toCall { listener() }
     }
 
+    /// An interruption that happens when `first` or `second` (if any) is interrupted, for the same reason.
+    static func either(_ first: RunInterruption, _ second: RunInterruption?) -> RunInterruption {
+        guard let second else { return first }
+        let both = RunInterruption()
+        for one in [first, second] {
+            one.onInterrupt { [weak both, weak one] in
+                both?.interrupt(because: one?.interruptedBecause ?? "interrupted")
+            }
+        }
+        return both
+    }
+
     /// Calls `listener` on interruption (at once if it already happened).
     func onInterrupt(_ listener: @escaping @Sendable () -> Void) {
         let already = lock.withLock {

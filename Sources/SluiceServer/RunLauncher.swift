@@ -4,7 +4,7 @@ import SluiceCore
 import SluiceRunner
 
 /// Runs started through the API, owned by the service: each goes in a task of the launcher's group, so a
-/// graceful shutdown waits for them (and the shared interruption cancels them after the grace period).
+/// graceful shutdown waits for them (and `InProcessRuns` cancels them after the grace period).
 public final class RunLauncher: Service, Sendable {
     private let jobs: AsyncStream<@Sendable () async -> Void>
     private let submitter: AsyncStream<@Sendable () async -> Void>.Continuation

@@ -13,18 +13,18 @@ struct SchedulerService: Service {
     let logger: Logger
     /// Interrupts the runs this service started: `grace` after a graceful shutdown began, running steps are
     /// killed and their runs end cancelled, audited, as `sluice run` does on a signal.
-    let interruption: RunInterruption
+    let runs: InProcessRuns
     let grace: Duration
     var interval: Duration = .seconds(5)
 
     func run() async throws {
         await withGracefulShutdownHandler {
             await work()
-        } onGracefulShutdown: { [interruption, grace, logger] in
+        } onGracefulShutdown: { [runs, grace, logger] in
             logger.notice("stopping: no new work; running steps get \(grace) to finish")
             Task {
                 try? await Task.sleep(for: grace)
-                interruption.interrupt(because: "the service is stopping")
+                runs.interruptAll(because: "the service is stopping")
             }
         }
     }

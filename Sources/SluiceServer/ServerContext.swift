@@ -13,9 +13,9 @@ public struct ServerContext: Sendable {
     public let metadata: any MetadataStore
     public let git: any GitInspector
     public let logger: Logger
-    /// Where runs started through the API go, and what stops every run the service started.
+    /// Where runs started through the API go, and the runs going on in the service (each can be stopped).
     public let launcher = RunLauncher()
-    public let interruption = RunInterruption()
+    public let runs = InProcessRuns()
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, git: any GitInspector = GitWorkTree(),

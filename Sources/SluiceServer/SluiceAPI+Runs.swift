@@ -33,7 +33,11 @@ extension SluiceAPI {
         }
         v1.post("runs/:id/cancel") { request, context in
             await handle(request) { workspace in
-                let outcome = try await workspace.cancelRun(context.parameters.get("id") ?? "")
+                let principal = workspace.identity.name
+                let outcome = try await workspace.cancelRun(context.parameters.get("id") ?? "") {
+                    [runs = self.context.runs] in
+                    runs.interrupt($0, because: "\(principal) asked through the API")
+                }
                 return try APIResponse.json(["outcome": outcome.rawValue])
             }
         }
@@ -81,7 +85,7 @@ extension SluiceAPI {
             environment: environment, select: body.select ?? [], resume: body.resume, useCache: body.noCache != true)
         let id = PipelineRunner.newRunID(now: workspace.now())
         options.runID = id
-        let runner = PipelineRunner(workspace: workspace, interruption: context.interruption)
+        let runner = PipelineRunner(workspace: workspace, inProcess: context.runs)
         let logger = context.logger
         context.launcher.submit { [options] in
             do {

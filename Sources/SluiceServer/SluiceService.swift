@@ -32,14 +32,14 @@ public struct SluiceService {
 
     /// Serves, and fires scheduled pipelines, until SIGTERM or SIGINT.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let interruption = context.interruption
+        let runs = context.runs
         let scheduler = PipelineScheduler(
             project: context.project, objects: context.objects, metadata: context.metadata, gate: ContractGate(),
             git: context.git, logger: context.logger,
-            makeRunner: { PipelineRunner(workspace: $0, interruption: interruption) })
+            makeRunner: { PipelineRunner(workspace: $0, inProcess: runs) })
         let services: [any Service] = [
             application(onRunning: onRunning), context.launcher,
-            SchedulerService(scheduler: scheduler, logger: context.logger, interruption: interruption, grace: grace),
+            SchedulerService(scheduler: scheduler, logger: context.logger, runs: runs, grace: grace),
         ]
         let group = ServiceGroup(
             configuration: .init(

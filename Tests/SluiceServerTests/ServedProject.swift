@@ -11,14 +11,20 @@ final class ServedProject: @unchecked Sendable {
     let process: Process
     let port: Int
 
-    init() throws {
-        project = try CLIProject()
+    convenience init() throws {
+        let project = try CLIProject()
         try project.makeTokens()
         try project.ingestCustomers()
         guard try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0,
             try project.run(as: "ci", ["run", "daily", "--env", "dev"]).status == 0,
             try project.run(as: "ci", ["run", "daily", "--env", "dev", "--no-cache"]).status == 0
         else { throw CLIError(message: "could not prepare the project") }
+        try self.init(serving: project)
+    }
+
+    /// Serves `project` as it is.
+    init(serving project: CLIProject) throws {
+        self.project = project
         let (process, out, _) = try project.sluice.start(["serve", "--port", "0"])
         self.process = process
         // The first line says where it listens.

@@ -93,6 +93,9 @@ public struct RunRecord: Sendable, Codable, Hashable {
     /// The host and process running it, so that `sluice runs cancel` can ask that process to stop.
     public var host: String?
     public var pid: Int32?
+    /// True when the run goes on inside `sluice serve` (its pid is the service's): it is cancelled through
+    /// the service, never by signalling that process.
+    public var inService: Bool?
 
     /// How often a running run beats, and how long without a beat makes it abandoned.
     public static let heartbeatInterval = TimeSpan(seconds: 10)

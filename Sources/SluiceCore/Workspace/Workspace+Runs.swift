@@ -77,7 +77,11 @@ extension Workspace {
 
     /// Cancels a running run: asks its process to stop when it still runs on this host, else (abandoned, or
     /// elsewhere and silent) ends its record as cancelled. Needs `write` on the environment it works in.
-    public func cancelRun(_ id: String) async throws -> CancelOutcome {
+    /// A run inside this very process (the service's) is stopped by `stopInProcess`, which says whether it
+    /// knew the run; a run inside a service elsewhere is cancelled through that service, never by a signal.
+    public func cancelRun(
+        _ id: String, stopInProcess: @Sendable (String) -> Bool = { _ in false }
+    ) async throws -> CancelOutcome {
         try await audited("run.cancel-request", target: id) {
             guard var run = try await metadata.run(id) else {
                 throw UsageError.notFound("no run \(NameRules.quoted(id))", hint: "sluice runs lists them")
@@ -87,13 +91,19 @@ extension Workspace {
                 throw UsageError("run \(id) already ended (\(run.status.rawValue)); nothing to cancel")
             }
             let here = run.host == ProcessInfo.processInfo.hostName
-            if here, let pid = run.pid, !run.isAbandoned(at: now()), kill(pid, 0) == 0 {
+            if here, run.pid == getpid() {
+                if stopInProcess(id) { return (.signalled, ["pid": "\(getpid())"]) }
+            } else if run.inService == true, !run.isAbandoned(at: now()) {
+                throw ConflictError(
+                    "run \(id) goes on inside the service (pid \(run.pid.map(String.init) ?? "?") on \(run.host ?? "?")); cancel it through the service\n"
+                        + "hint: sluice --server URL runs cancel \(id), or POST /api/v1/runs/\(id)/cancel")
+            } else if here, let pid = run.pid, !run.isAbandoned(at: now()), kill(pid, 0) == 0 {
                 guard kill(pid, SIGTERM) == 0 else {
                     throw FailureError("cannot signal process \(pid) of run \(id): \(String(cString: strerror(errno)))")
                 }
                 return (.signalled, ["pid": "\(pid)"])
             }
-            if !here, !run.isAbandoned(at: now()) {
+            if !here, run.inService != true, !run.isAbandoned(at: now()) {
                 throw ConflictError(
                     "run \(id) is alive on \(run.host ?? "another host") (it beat \(run.heartbeatAt?.iso8601 ?? "recently")); cancel it there, or wait until it is abandoned"
                 )
