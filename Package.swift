@@ -62,6 +62,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The command line's server mode: the engine's operations as requests to `sluice serve`.
+        .target(name: "SluiceClient", dependencies: ["SluiceCore"]),
         // The service: HTTP (Hummingbird) and its lifecycle. The engine's targets above never depend on it.
         .target(
             name: "SluiceServer",
@@ -83,6 +85,7 @@ let package = Package(
                 "SluiceQuality",
                 "SluiceRunner",
                 "SluiceServer",
+                "SluiceClient",
                 "CSluiceSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

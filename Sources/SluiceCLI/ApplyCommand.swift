@@ -14,7 +14,7 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let plan = try await projectOptions.workspace().applyPolicy()
+        let plan = try await projectOptions.engine().applyPolicy()
         if output.json { return try Terminal.json(plan) }
         PolicyPlanPrinter.print(plan, applied: true)
     }

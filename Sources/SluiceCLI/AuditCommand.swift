@@ -39,7 +39,7 @@ struct AuditCommand: AsyncParsableCommand {
                 }
                 filter.outcome = parsed
             }
-            let page = try await projectOptions.workspace().auditPage(
+            let page = try await projectOptions.engine().auditPage(
                 filter, page: PageRequest(limit: limit, after: after))
             let events = Array(page.items.reversed())
             if let next = page.next, !output.json { Terminal.warn("older events: sluice audit --after \(next)") }
@@ -68,7 +68,7 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let result = try await projectOptions.workspace().verifyAudit()
+            let result = try await projectOptions.engine().verifyAudit()
             if output.json {
                 try Terminal.json(result)
             } else if let problem = result.problem {

@@ -16,8 +16,6 @@ struct CatCommand: AsyncParsableCommand {
 
     func run() async throws {
         let output = FileHandle.standardOutput
-        try await projectOptions.workspace().cat(reference, in: env) { chunk in
-            output.write(Data(chunk))
-        }
+        try await projectOptions.engine().stream(reference, in: env) { output.write($0) }
     }
 }

@@ -16,7 +16,7 @@ struct DatasetsCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let entries = try await projectOptions.workspace().datasets(in: env)
+            let entries = try await projectOptions.engine().datasets(in: env)
             if output.json { return try Terminal.json(entries) }
             Terminal.table(
                 ["DATASET", "VERSION", "ROWS", "SIZE", "CLASSIFICATION", "OWNER", "CREATED"],
@@ -42,7 +42,7 @@ struct DatasetsCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let details = try await projectOptions.workspace().datasetDetails(name, in: env)
+            let details = try await projectOptions.engine().datasetDetails(name, in: env)
             if output.json { return try Terminal.json(details) }
             let entry = details.entry
             print("dataset:        \(entry.name) in \(details.environment)")

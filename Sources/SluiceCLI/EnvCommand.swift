@@ -32,7 +32,7 @@ struct EnvCommand: AsyncParsableCommand {
                 }
                 span = parsed
             }
-            let summary = try await projectOptions.workspace().createEnvironment(name, from: from, ttl: span)
+            let summary = try await projectOptions.engine().createEnvironment(name, from: from, ttl: span)
             if output.json { return try Terminal.json(summary) }
             print(
                 "created \(summary.name) from \(from) at \(summary.head?.short ?? "empty") (zero-copy, \(summary.datasets) datasets); \(summary.lifecycle)"
@@ -47,7 +47,7 @@ struct EnvCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let environments = try await projectOptions.workspace().listEnvironments()
+            let environments = try await projectOptions.engine().listEnvironments()
             if output.json { return try Terminal.json(environments) }
             Terminal.table(
                 ["ENVIRONMENT", "HEAD", "DATASETS", "PROTECTED", "LAST USED", "EXPIRES", "LIFECYCLE"],
@@ -71,7 +71,7 @@ struct EnvCommand: AsyncParsableCommand {
         @OptionGroup var projectOptions: ProjectOptions
 
         func run() async throws {
-            let deleted = try await projectOptions.workspace().deleteEnvironment(name)
+            let deleted = try await projectOptions.engine().deleteEnvironment(name)
             print("deleted \(deleted.name) (it was at \(deleted.head?.short ?? "empty")); sluice gc frees its data")
         }
     }

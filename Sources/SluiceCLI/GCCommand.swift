@@ -27,12 +27,16 @@ struct GCCommand: AsyncParsableCommand {
             throw UsageError(
                 "--grace \(NameRules.quoted(grace)) is not a duration", hint: "e.g. 30m, 1h, 2d (at most 1000 years)")
         }
-        let workspace = try await projectOptions.workspace()
-        let report = try await workspace.collectGarbage(dryRun: dryRun, grace: span)
-        // Working folders of runs killed outright (SIGKILL, power loss), once their runs have ended.
-        let folders = ScratchSweeper.sweep(
-            runs: try await workspace.metadata.runs(pipeline: nil), now: report.markedAt,
-            before: Timestamp(milliseconds: report.markedAt.milliseconds - span.milliseconds), dryRun: dryRun)
+        let engine = try await projectOptions.engine()
+        let report = try await engine.collectGarbage(dryRun: dryRun, grace: span)
+        // Working folders of runs killed outright (SIGKILL, power loss) on this host, once their runs have
+        // ended (in server mode, the service's host sweeps its own).
+        var folders: [URL] = []
+        if let workspace = engine as? Workspace {
+            folders = ScratchSweeper.sweep(
+                runs: try await workspace.metadata.runs(pipeline: nil), now: report.markedAt,
+                before: Timestamp(milliseconds: report.markedAt.milliseconds - span.milliseconds), dryRun: dryRun)
+        }
         if output.json { return try Terminal.json(report) }
         if !folders.isEmpty {
             print("\(dryRun ? "would remove" : "removed") \(folders.count) working folders of ended runs")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SluiceClient
 import SluiceCore
 
 struct IngestCommand: AsyncParsableCommand {
@@ -20,12 +21,22 @@ struct IngestCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let workspace = try await projectOptions.workspace()
         let files = file.map { URL(fileURLWithPath: $0).standardizedFileURL }
         let result: IngestResult
         do {
-            result = try await workspace.ingest(source: source, environment: env, files: files)
+            if try projectOptions.serverURL() != nil {
+                // The service reads the source's landing path on its host, or the one file sent to it.
+                guard files.count <= 1 else {
+                    throw UsageError("in server mode, ingest sends at most one --file", hint: "one ingest per file")
+                }
+                result = try await projectOptions.engine().ingest(source: source, environment: env, upload: files.first)
+            } else {
+                result = try await projectOptions.workspace().ingest(source: source, environment: env, files: files)
+            }
         } catch let failed as GateFailed where output.json {
+            try Terminal.json(failed.report)
+            throw ExitCode(ExitStatus.failed.rawValue)
+        } catch let failed as RemoteError where output.json && failed.report != nil {
             try Terminal.json(failed.report)
             throw ExitCode(ExitStatus.failed.rawValue)
         }

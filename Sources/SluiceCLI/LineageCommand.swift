@@ -30,20 +30,21 @@ struct LineageCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let workspace = try await projectOptions.workspace()
+        let engine = try await projectOptions.engine()
         var directions: LineageDirections = []
         if upstream { directions.insert(.upstream) }
         if downstream { directions.insert(.downstream) }
         if directions.isEmpty { directions = [.upstream, .downstream] }
-        let root = try await workspace.lineage(reference, in: env, directions: directions)
-        switch output.json ? .json : format {
-        case .json: try Terminal.json(root)
-        case .openlineage:
-            for event in try await workspace.openLineageEvents(root) {
-                let data = try JSONSerialization.data(
-                    withJSONObject: event, options: [.sortedKeys, .withoutEscapingSlashes])
-                print(String(decoding: data, as: UTF8.self))
+        let format = output.json ? .json : format
+        if format == .openlineage {
+            for event in try await engine.openLineageEvents(reference, in: env, directions: directions) {
+                print(String(decoding: event, as: UTF8.self))
             }
+            return
+        }
+        let root = try await engine.lineage(reference, in: env, directions: directions)
+        switch format {
+        case .json, .openlineage: try Terminal.json(root)
         case .text:
             print(Self.describe(root))
             if !root.upstream.isEmpty || directions.contains(.upstream) {

@@ -10,7 +10,7 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let plan = try await projectOptions.workspace().planPolicy()
+        let plan = try await projectOptions.engine().planPolicy()
         if output.json { return try Terminal.json(plan) }
         PolicyPlanPrinter.print(plan, applied: false)
     }

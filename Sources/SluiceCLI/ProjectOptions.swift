@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SluiceClient
 import SluiceCore
 import SluiceQuality
 import SluiceStore
@@ -9,6 +10,50 @@ import SluiceStore
 struct ProjectOptions: ParsableArguments {
     @Option(name: .long, help: "The project folder (default: the nearest folder upwards holding sluice.yaml).")
     var project: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The sluice serve to ask instead of opening the store (default: SLUICE_SERVER).",
+            discussion: "With it, every command sends its request with SLUICE_TOKEN and needs no access to the store.",
+            valueName: "URL"))
+    var server: String?
+
+    /// `--server URL` written before the subcommand (`sluice --server URL status`), taken out of the arguments
+    /// before parsing.
+    nonisolated(unsafe) static var leadingServer: String?
+
+    /// Takes `--server URL` or `--server=URL` when it comes before the subcommand.
+    static func takeServer(from arguments: inout [String]) -> String? {
+        guard let first = arguments.first, first.hasPrefix("--server") else { return nil }
+        if first == "--server", arguments.count > 1 {
+            defer { arguments.removeFirst(2) }
+            return arguments[1]
+        }
+        guard first.hasPrefix("--server=") else { return nil }
+        arguments.removeFirst()
+        return String(first.dropFirst("--server=".count))
+    }
+
+    /// The service of server mode: `--server`, else `SLUICE_SERVER`; nil in local mode.
+    func serverURL() throws -> URL? {
+        let text = server ?? Self.leadingServer ?? ProcessInfo.processInfo.environment["SLUICE_SERVER"]
+        guard let text, !text.isEmpty else { return nil }
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+            url.host?.isEmpty == false
+        else {
+            throw UsageError(
+                "the service address \(NameRules.quoted(text)) is not an http or https URL",
+                hint: "e.g. --server https://sluice.example.com or SLUICE_SERVER=http://127.0.0.1:8080")
+        }
+        return url
+    }
+
+    /// What the command asks: the service in server mode, else the store opened here.
+    func engine() async throws -> any Engine {
+        if let url = try serverURL() { return RemoteEngine(server: url, token: CallerSecrets.token) }
+        return try await workspace()
+    }
 
     /// The project root: `--project`, else the nearest ancestor of the working directory with `sluice.yaml`.
     func root() -> URL {
@@ -27,6 +72,11 @@ struct ProjectOptions: ParsableArguments {
 
     /// Loads and validates the project (warnings go to standard error), opens its store and resolves who is acting.
     func workspace() async throws -> Workspace {
+        if try serverURL() != nil {
+            throw UsageError(
+                "this command works on the store's files and has no server mode",
+                hint: "run it on the service's host as its user, or without --server and SLUICE_SERVER")
+        }
         let (project, warnings) = try ProjectLoader().loadValidated(root: root())
         if ProcessInfo.processInfo.environment["SLUICE_QUIET_WARNINGS"] == nil && !warnings.isEmpty {
             Terminal.warn(warnings.map(\.description).joined(separator: "\n"))

@@ -16,7 +16,7 @@ struct PromoteCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let result = try await projectOptions.workspace().promote(from: from, to: to)
+        let result = try await projectOptions.engine().promote(from: from, to: to)
         if output.json { return try Terminal.json(result) }
         if result.upToDate {
             print("\(result.to) is already at \(result.commit.short); nothing to promote")

@@ -14,7 +14,7 @@ struct QuarantineCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let batches = try await projectOptions.workspace().quarantineBatches()
+            let batches = try await projectOptions.engine().quarantineBatches()
             if output.json { return try Terminal.json(batches) }
             Terminal.table(
                 ["ID", "KIND", "DATASET", "ENVIRONMENT", "ROWS", "WHEN", "REASON"],
@@ -37,9 +37,9 @@ struct QuarantineCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let workspace = try await projectOptions.workspace()
-            let batch = try await workspace.quarantineBatch(id)
-            let report = try await workspace.checkRuns(dataset: batch.dataset.description, environment: nil)
+            let engine = try await projectOptions.engine()
+            let batch = try await engine.quarantineBatch(id)
+            let report = try await engine.checkRuns(dataset: batch.dataset.description, environment: nil)
                 .first { $0.quarantine == batch.id }?.report
             if output.json { return try Terminal.json(Shown(batch: batch, report: report)) }
             print(
@@ -69,7 +69,7 @@ struct QuarantineCommand: AsyncParsableCommand {
 
         func run() async throws {
             let output = FileHandle.standardOutput
-            try await projectOptions.workspace().catQuarantine(id) { output.write(Data($0)) }
+            try await projectOptions.engine().streamQuarantine(id) { output.write($0) }
         }
     }
 }

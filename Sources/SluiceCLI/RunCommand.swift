@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SluiceClient
 import SluiceCore
 import SluiceRunner
 
@@ -23,8 +24,8 @@ struct RunCommand: AsyncParsableCommand {
         name: .long, help: "Finish a failed run: steps it finished with the same inputs and code are not run again.")
     var resume: String?
 
-    @Option(name: .long, help: "Steps running at once (default: the number of cores).")
-    var maxParallel: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .long, help: "Steps running at once (default: the number of cores where the run goes on).")
+    var maxParallel: Int?
 
     @Flag(name: .long, help: "Run every step even when an earlier run already made its outputs from the same inputs.")
     var noCache = false
@@ -33,34 +34,30 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard maxParallel >= 1 else { throw ValidationError("--max-parallel must be at least 1") }
+        if let maxParallel, maxParallel < 1 { throw ValidationError("--max-parallel must be at least 1") }
     }
 
     func run() async throws {
-        let workspace = try await projectOptions.workspace()
-        let options = RunOptions(
-            environment: env ?? workspace.project.defaultEnvironment, select: select, resume: resume,
-            maxParallel: maxParallel, useCache: !noCache)
-        let record: RunRecord
-        // A signal stops the run: its steps' process groups are killed and it ends cancelled, audited.
-        let interruption = RunInterruption()
-        let traps = SignalTrap.install { name in interruption.interrupt(because: "received \(name)") }
-        defer { traps.forEach { $0.cancel() } }
         // On a terminal, a live block of the running steps and a progress bar; piped, one line per step event
         // as it happens (dbt-style). The summary table follows either way; nothing but the final JSON with --json.
-        let json = output.json
-        let steps = select.isEmpty ? workspace.project.pipelines[pipeline]?.steps.count ?? 0 : select.count
-        let live = json ? nil : LiveRunView.forTerminal(total: steps)
-        defer { live?.finish() }
+        var live: LiveRunView?
+        let record: RunRecord
         do {
-            record = try await PipelineRunner(
-                workspace: workspace, interruption: interruption,
-                onEvent: { event in
-                    guard !json else { return }
-                    if let live { return live.handle(event) }
-                    Terminal.line("\(Terminal.clock()) \(event.line)")
-                }
-            ).run(pipeline, options: options)
+            if let server = try projectOptions.serverURL() {
+                let engine = RemoteEngine(server: server, token: CallerSecrets.token)
+                let steps = try await stepCount(engine.project().pipelines[pipeline]?.count)
+                live = output.json ? nil : LiveRunView.forTerminal(total: steps)
+                record = try await RemoteRun(engine: engine, onEvent: eventSink(live)).run(
+                    pipeline, environment: env, select: select, resume: resume, maxParallel: maxParallel,
+                    useCache: !noCache)
+            } else {
+                let workspace = try await projectOptions.workspace()
+                live =
+                    output.json
+                    ? nil
+                    : LiveRunView.forTerminal(total: stepCount(workspace.project.pipelines[pipeline]?.steps.count))
+                record = try await runHere(workspace, onEvent: eventSink(live))
+            }
             live?.finish()
         } catch let ended as any RunEndedBadly {
             live?.finish()
@@ -76,6 +73,34 @@ struct RunCommand: AsyncParsableCommand {
         print(
             "run \(record.id) succeeded: commit \(record.commit?.short ?? "-") in \(record.environment)"
                 + (record.message.map { " (\($0))" } ?? ""))
+    }
+
+    private func stepCount(_ declared: Int?) -> Int { select.isEmpty ? declared ?? 0 : select.count }
+
+    private func eventSink(_ live: LiveRunView?) -> @Sendable (StepEvent) -> Void {
+        let json = output.json
+        return { event in
+            guard !json else { return }
+            if let live { return live.handle(event) }
+            Terminal.line("\(Terminal.clock()) \(event.line)")
+        }
+    }
+
+    /// Runs the pipeline in this process; a signal stops it: its steps' process groups are killed and it ends
+    /// cancelled, audited.
+    private func runHere(
+        _ workspace: Workspace, onEvent: @escaping @Sendable (StepEvent) -> Void
+    ) async throws
+        -> RunRecord
+    {
+        let options = RunOptions(
+            environment: env ?? workspace.project.defaultEnvironment, select: select, resume: resume,
+            maxParallel: maxParallel ?? ProcessInfo.processInfo.activeProcessorCount, useCache: !noCache)
+        let interruption = RunInterruption()
+        let traps = SignalTrap.install { name in interruption.interrupt(because: "received \(name)") }
+        defer { traps.forEach { $0.cancel() } }
+        return try await PipelineRunner(workspace: workspace, interruption: interruption, onEvent: onEvent).run(
+            pipeline, options: options)
     }
 }
 
@@ -94,7 +119,7 @@ struct RunsCommand: AsyncParsableCommand {
         @OptionGroup var projectOptions: ProjectOptions
 
         func run() async throws {
-            switch try await projectOptions.workspace().cancelRun(id) {
+            switch try await projectOptions.engine().cancelRun(id) {
             case .signalled: print("asked the process of run \(id) to stop; it records the cancellation itself")
             case .marked: print("run \(id) was abandoned (its process is gone); it is now recorded as cancelled")
             }
@@ -128,7 +153,7 @@ struct RunsCommand: AsyncParsableCommand {
                 }
                 filter.status = parsed
             }
-            let page = try await projectOptions.workspace().runPage(
+            let page = try await projectOptions.engine().runPage(
                 filter, page: PageRequest(limit: limit, after: after))
             let runs = page.items
             if let next = page.next, !output.json { Terminal.warn("older runs: sluice runs --after \(next)") }
@@ -156,7 +181,7 @@ struct RunsCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let run = try await projectOptions.workspace().runRecord(id)
+            let run = try await projectOptions.engine().runRecord(id)
             if output.json { return try Terminal.json(run) }
             let status =
                 run.isAbandoned(at: .now())
@@ -201,7 +226,7 @@ struct LogsCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let logs = try await projectOptions.workspace().attemptLogs(run: run, step: step)
+        let logs = try await projectOptions.engine().attemptLogs(run: run, step: step)
         if output.json { return try Terminal.json(logs) }
         for log in logs {
             print("== \(log.step), attempt \(log.attempt) ==")

@@ -10,7 +10,8 @@ struct SluiceCommand: AsyncParsableCommand {
         abstract: "A DataOps engine: versioned data, quality gates, protected environments and an audit trail.",
         discussion: """
             Exit codes: 0 ok · 1 a gate, check or verification failed · 2 usage error or invalid project · \
-            3 access denied · 4 conflict (a concurrent change won; retry) · 70 internal error.
+            3 access denied · 4 conflict (a concurrent change won; retry) · 69 the service (--server) does not answer · \
+            70 internal error.
             The acting principal comes from SLUICE_TOKEN, else the OS user name when it is a declared principal.
             Logs go to standard error: --log-format text (default, warnings and worse) or --log-format ecs \
             (Elastic Common Schema JSON lines, info and worse); SLUICE_LOG_LEVEL sets the level.
@@ -31,6 +32,7 @@ struct SluiceCommand: AsyncParsableCommand {
         CallerSecrets.secure()
         var arguments = Array(CommandLine.arguments.dropFirst())
         let format = LogFormat.take(from: &arguments)
+        ProjectOptions.leadingServer = ProjectOptions.takeServer(from: &arguments)
         Terminal.logsAreECS = format == .ecs
         let environment = ProcessInfo.processInfo.environment
         let level =

@@ -9,7 +9,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let report = try await projectOptions.workspace().status()
+        let report = try await projectOptions.engine().status()
         if output.json { return try Terminal.json(report) }
         StatusPrinter.print(report)
     }

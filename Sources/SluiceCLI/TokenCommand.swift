@@ -17,7 +17,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let token = try await projectOptions.workspace().createToken(for: principal)
+            let token = try await projectOptions.engine().createToken(for: principal)
             if output.json { return try Terminal.json(token) }
             print(token.secret)
             Terminal.warn(
@@ -33,7 +33,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let tokens = try await projectOptions.workspace().listTokens()
+            let tokens = try await projectOptions.engine().listTokens()
             if output.json { return try Terminal.json(tokens.map { TokenView(record: $0) }) }
             Terminal.table(
                 ["ID", "PRINCIPAL", "CREATED", "BY", "REVOKED"],
@@ -68,7 +68,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var projectOptions: ProjectOptions
 
         func run() async throws {
-            try await projectOptions.workspace().revokeToken(id: id)
+            try await projectOptions.engine().revokeToken(id: id)
             print("revoked token \(id)")
         }
     }

@@ -10,7 +10,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let result = try await projectOptions.workspace().verifyStore()
+        let result = try await projectOptions.engine().verifyStore()
         if output.json {
             try Terminal.json(result)
         } else {

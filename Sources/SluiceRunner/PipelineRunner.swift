@@ -29,6 +29,7 @@ public struct RunOptions: Sendable {
 /// A run that did not succeed: the environment is unchanged; the record says which steps failed.
 public struct RunFailed: RunEndedBadly {
     public var run: RunRecord
+    public init(run: RunRecord) { self.run = run }
     public var status: ExitStatus { .failed }
     public var code: ErrorCode { .runFailed }
 
@@ -200,7 +201,7 @@ public struct PipelineRunner: Sendable {
             run.status = .failed
             run.endedAt = workspace.now()
             run.message = "stopped: \(error)"
-            try? await finish(run)
+            try? await finish(&run)
             throw error
         }
         // The record is saved as steps start and end, at most every 200 ms (by the task above, within 200 ms
@@ -263,7 +264,7 @@ public struct PipelineRunner: Sendable {
         run.endedAt = workspace.now()
         if let why = interruption.interruptedBecause {
             run.cancel(because: "cancelled: \(why)", at: run.endedAt ?? workspace.now())
-            try await finish(run)
+            try await finish(&run)
             log.warning(
                 "run cancelled",
                 metadata: ["event.action": "run-finished", "event.outcome": "failure", "reason": "\(why)"])
@@ -276,7 +277,7 @@ public struct PipelineRunner: Sendable {
             run.status = .failed
             run.message =
                 "steps failed: " + run.steps.filter { $0.status == .failed }.map(\.step).joined(separator: ", ")
-            try await finish(run)
+            try await finish(&run)
             log.error(
                 "run failed",
                 metadata: [
@@ -306,10 +307,10 @@ public struct PipelineRunner: Sendable {
         } catch {
             run.status = .failed
             run.message = "\(error)"
-            try await finish(run)
+            try await finish(&run)
             throw error
         }
-        try await finish(run)
+        try await finish(&run)
         log.info(
             "run succeeded",
             metadata: [
@@ -345,8 +346,8 @@ public struct PipelineRunner: Sendable {
     }
 
     /// Saves the ended run and seals its outcome in the audit chain.
-    private func finish(_ run: RunRecord) async throws {
-        var run = run
+    /// Saves the run's end (the record returned is the record as saved) and seals it in the audit chain.
+    private func finish(_ run: inout RunRecord) async throws {
         run.heartbeatAt = workspace.now()
         try await workspace.metadata.saveRun(run)
         onChange(run)

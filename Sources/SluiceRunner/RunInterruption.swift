@@ -54,6 +54,7 @@ public protocol RunEndedBadly: SluiceError {
 /// The run was cancelled: its steps were killed and nothing landed.
 public struct RunCancelled: RunEndedBadly {
     public var run: RunRecord
+    public init(run: RunRecord) { self.run = run }
     public var status: ExitStatus { .failed }
     public var code: ErrorCode { .runCancelled }
 

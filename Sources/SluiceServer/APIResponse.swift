@@ -18,16 +18,6 @@ enum APIResponse {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: Array(data))))
     }
 
-    struct Problem: Encodable {
-        struct Detail: Encodable {
-            var code: String
-            var message: String
-            var hint: String?
-            var field: String?
-        }
-        var error: Detail
-    }
-
     static func error(_ error: any SluiceError, field: String? = nil) -> Response {
         var message = error.description
         var hint: String?
@@ -35,7 +25,10 @@ enum APIResponse {
             message = usage.message
             hint = usage.hint
         }
-        let problem = Problem(error: .init(code: error.code.rawValue, message: message, hint: hint, field: field))
+        let problem = APIProblem(
+            error: .init(
+                code: error.code.rawValue, message: message, hint: hint, field: field,
+                report: (error as? GateFailed)?.report))
         let status = HTTPResponse.Status(code: error.code.httpStatus)
         return (try? json(problem, status: status)) ?? Response(status: status)
     }

@@ -109,7 +109,8 @@ enum OpenAPIDocument {
                           "environment": {"type": "string"},
                           "select": {"type": "array", "items": {"type": "string"}},
                           "resume": {"type": "string"},
-                          "no_cache": {"type": "boolean"}
+                          "no_cache": {"type": "boolean"},
+                          "max_parallel": {"type": "integer", "minimum": 1}
                         }
                       }
                     }
@@ -305,10 +306,19 @@ enum OpenAPIDocument {
                 "parameters": [
                   {"name": "dataset", "in": "path", "required": true, "schema": {"type": "string"}},
                   {"name": "direction", "in": "query", "schema": {"enum": ["up", "down", "both"], "default": "both"}},
+                  {
+                    "name": "format",
+                    "in": "query",
+                    "description": "tree: the lineage tree; openlineage: a list of OpenLineage RunEvents",
+                    "schema": {"enum": ["tree", "openlineage"], "default": "tree"}
+                  },
                   {"$ref": "#/components/parameters/environment"}
                 ],
                 "responses": {
-                  "200": {"description": "The lineage tree", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "200": {
+                    "description": "The lineage tree, or the RunEvents",
+                    "content": {"application/json": {"schema": {"type": ["object", "array"]}}}
+                  },
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
                   "403": {"$ref": "#/components/responses/Denied"},
@@ -331,10 +341,135 @@ enum OpenAPIDocument {
             "/api/v1/gc/plan": {
               "get": {
                 "summary": "What garbage collection would delete now (a dry run; needs the delete grants gc needs).",
+                "parameters": [{"$ref": "#/components/parameters/grace"}],
+                "responses": {
+                  "200": {"description": "The plan", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"}
+                }
+              }
+            },
+            "/api/v1/gc": {
+              "post": {
+                "summary": "Collect garbage now: expire environments past their lifecycle, delete what nothing kept refers to (audited).",
+                "requestBody": {
+                  "content": {
+                    "application/json": {
+                      "schema": {"type": "object", "properties": {"grace": {"type": "string", "default": "1h"}}}
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {"description": "What was deleted", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"}
+                }
+              }
+            },
+            "/api/v1/project": {
+              "get": {
+                "summary": "The project the service runs: its name, default environment and pipelines with their steps.",
+                "responses": {
+                  "200": {"description": "The project", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"}
+                }
+              }
+            },
+            "/api/v1/checks": {
+              "get": {
+                "summary": "Quality gate results, newest first, of one dataset or of all the principal may read.",
+                "parameters": [
+                  {"name": "dataset", "in": "query", "schema": {"type": "string"}},
+                  {"$ref": "#/components/parameters/environment"},
+                  {"$ref": "#/components/parameters/limit"},
+                  {"$ref": "#/components/parameters/after"}
+                ],
+                "responses": {
+                  "200": {"description": "A page of results", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/v1/quarantine/{id}/rows": {
+              "get": {
+                "summary": "A quarantined batch's data: its original files, or its invalid rows as JSON Lines.",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {
+                  "200": {"description": "The data", "content": {"application/octet-stream": {"schema": {"type": "string"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/v1/sources/{name}/ingest": {
+              "post": {
+                "summary": "Ingest a source through its quality gate: the body as one file named filename, or with no filename the source's landing path on the service's host.",
+                "parameters": [
+                  {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+                  {"name": "filename", "in": "query", "schema": {"type": "string"}},
+                  {"$ref": "#/components/parameters/environment"}
+                ],
+                "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}},
+                "responses": {
+                  "201": {"description": "Ingested", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "422": {
+                    "description": "The quality gate failed; the batch or its bad rows are in quarantine (the report is in error.report)",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  }
+                }
+              }
+            },
+            "/api/v1/audit/verify": {
+              "get": {
+                "summary": "Recompute the audit chain and compare the records it vouches for (runs, the policy).",
+                "responses": {
+                  "200": {"description": "The verification", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"}
+                }
+              }
+            },
+            "/api/v1/store/verify": {
+              "get": {
+                "summary": "Rehash every object and check that every ref points at stored data.",
+                "responses": {
+                  "200": {"description": "The verification", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"}
+                }
+              }
+            },
+            "/api/v1/policy/plan": {
+              "get": {
+                "summary": "How the access policy in sluice.yaml differs from the one in force.",
                 "responses": {
                   "200": {"description": "The plan", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
                   "403": {"$ref": "#/components/responses/Denied"}
+                }
+              }
+            },
+            "/api/v1/policy/apply": {
+              "post": {
+                "summary": "Put the committed access policy in force (admin; audited).",
+                "responses": {
+                  "200": {"description": "What changed", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "409": {
+                    "description": "The work tree has uncommitted changes",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  }
                 }
               }
             },
@@ -481,6 +616,12 @@ enum OpenAPIDocument {
                 "description": "The next value of the previous page",
                 "schema": {"type": "string"}
               },
+              "grace": {
+                "name": "grace",
+                "in": "query",
+                "description": "Keep objects written this recently whatever refers to them (default 1h)",
+                "schema": {"type": "string"}
+              },
               "environment": {
                 "name": "environment",
                 "in": "query",
@@ -529,12 +670,14 @@ enum OpenAPIDocument {
                           "run_cancelled",
                           "storage_full",
                           "tampered",
-                          "internal"
+                          "internal",
+                          "unavailable"
                         ]
                       },
                       "message": {"type": "string"},
                       "hint": {"type": "string"},
-                      "field": {"type": "string"}
+                      "field": {"type": "string"},
+                      "report": {"type": "object", "description": "A failed quality gate's report"}
                     }
                   }
                 }

@@ -60,6 +60,14 @@ extension SluiceAPI {
                         environment: request.uri.queryParameters.get("environment")), request)
             }
         }
+        v1.get("checks") { request, _ in
+            await handle(request) { workspace in
+                let query = request.uri.queryParameters
+                return try Self.paged(
+                    try await workspace.checkRuns(dataset: query.get("dataset"), environment: query.get("environment")),
+                    request)
+            }
+        }
         v1.get("lineage/:dataset") { request, context in
             await handle(request) { workspace in
                 let query = request.uri.queryParameters
@@ -70,18 +78,36 @@ extension SluiceAPI {
                 case "both": directions = [.upstream, .downstream]
                 default: throw BadField(field: "direction", message: "direction must be up, down or both")
                 }
-                return try APIResponse.json(
-                    try await workspace.lineage(
-                        context.parameters.get("dataset") ?? "", in: query.get("environment"), directions: directions))
+                let dataset = context.parameters.get("dataset") ?? ""
+                switch query.get("format") ?? "tree" {
+                case "tree":
+                    return try APIResponse.json(
+                        try await workspace.lineage(dataset, in: query.get("environment"), directions: directions))
+                case "openlineage":
+                    let events = try await workspace.openLineageEvents(
+                        dataset, in: query.get("environment"), directions: directions)
+                    return APIResponse.body(
+                        Data("[".utf8) + Data(events.joined(separator: Data(",".utf8))) + Data("]".utf8))
+                default: throw BadField(field: "format", message: "format must be tree or openlineage")
+                }
+            }
+        }
+        v1.get("quarantine/:id/rows") { request, context in
+            await handle(request) { workspace in
+                try await Self.download(contentType: "application/octet-stream") { sink in
+                    try await workspace.streamQuarantine(context.parameters.get("id") ?? "", to: sink)
+                }
+            }
+        }
+        v1.post("sources/:name/ingest") { request, context in
+            await handle(request) { workspace in
+                try await Self.ingest(request, source: Self.name(context), workspace: workspace)
             }
         }
         v1.get("quarantine/:id") { request, context in
             await handle(request) {
                 try APIResponse.json(try await $0.quarantineBatch(context.parameters.get("id") ?? ""))
             }
-        }
-        v1.get("gc/plan") { request, _ in
-            await handle(request) { try APIResponse.json(try await $0.collectGarbage(dryRun: true)) }
         }
         v1.get("quarantine") { request, _ in
             await handle(request) { try Self.paged(try await $0.quarantineBatches(), request) }
@@ -97,28 +123,65 @@ extension SluiceAPI {
     /// A version's data as `cat` gives it (PII masked for whoever may not see it), written to a private file
     /// first so that memory stays bounded, then streamed and removed. Access errors come before any byte.
     static func download(_ reference: String, in environment: String?, workspace: Workspace) async throws -> Response {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-download-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
-        else { throw InternalError("cannot create \(file.path) for a download") }
+        try await download(contentType: "text/csv; charset=utf-8") { sink in
+            try await workspace.stream(reference, in: environment, to: sink)
+        }
+    }
+
+    /// What `produce` writes, spooled to a private file (so that an error comes before any byte and memory
+    /// stays bounded), then streamed and removed.
+    static func download(
+        contentType: String, _ produce: ((Data) throws -> Void) async throws -> Void
+    ) async throws -> Response {
+        let file = try PrivateFile()
         do {
-            let handle = try FileHandle(forWritingTo: file)
+            let handle = try FileHandle(forWritingTo: file.url)
             defer { try? handle.close() }
-            try await workspace.cat(reference, in: environment) { try handle.write(contentsOf: Data($0)) }
+            try await produce { try handle.write(contentsOf: $0) }
         } catch {
-            try? FileManager.default.removeItem(at: file)
+            file.remove()
             throw error
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? nil
+        let size = (try? FileManager.default.attributesOfItem(atPath: file.url.path)[.size] as? Int) ?? nil
         let body = ResponseBody(contentLength: size) { writer in
-            defer { try? FileManager.default.removeItem(at: file) }
-            let handle = try FileHandle(forReadingFrom: file)
+            defer { file.remove() }
+            let handle = try FileHandle(forReadingFrom: file.url)
             defer { try? handle.close() }
             while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
                 try await writer.write(ByteBuffer(bytes: Array(data)))
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: body)
+        return Response(status: .ok, headers: [.contentType: contentType], body: body)
+    }
+
+    /// Ingests the request's body as one file named `filename` (none: the source's landing path on the
+    /// service's host), through the same gate as the command line.
+    static func ingest(_ request: Request, source: String, workspace: Workspace) async throws -> Response {
+        let query = request.uri.queryParameters
+        let environment = query.get("environment")
+        guard let name = query.get("filename") else {
+            return try APIResponse.json(
+                try await workspace.ingest(source: source, environment: environment, upload: nil), status: .created)
+        }
+        guard !name.isEmpty, !name.contains("/"), name != ".", name != "..", !name.hasPrefix(".") else {
+            throw BadField(field: "filename", message: "filename must be a plain file name such as orders.csv")
+        }
+        let folder = try PrivateFile(folder: true)
+        defer { folder.remove() }
+        let upload = folder.url.appendingPathComponent(name)
+        guard FileManager.default.createFile(atPath: upload.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        else { throw InternalError("cannot create \(upload.path) for an upload") }
+        let handle = try FileHandle(forWritingTo: upload)
+        do {
+            for try await buffer in request.body { try handle.write(contentsOf: Data(buffer.readableBytesView)) }
+            try handle.close()
+        } catch {
+            try? handle.close()
+            throw error
+        }
+        return try APIResponse.json(
+            try await workspace.ingest(source: source, environment: environment, upload: upload), status: .created)
     }
 
     struct CreateEnvironment: Decodable {

@@ -60,10 +60,12 @@ extension SluiceAPI {
         var select: [String]?
         var resume: String?
         var noCache: Bool?
+        var maxParallel: Int?
 
         enum CodingKeys: String, CodingKey {
             case pipeline, environment, select, resume
             case noCache = "no_cache"
+            case maxParallel = "max_parallel"
         }
     }
 
@@ -81,19 +83,58 @@ extension SluiceAPI {
         } else {
             try await workspace.requireRun(pipeline, environment: environment)
         }
+        if let parallel = body.maxParallel, parallel < 1 {
+            throw BadField(field: "max_parallel", message: "max_parallel must be at least 1")
+        }
         var options = RunOptions(
-            environment: environment, select: body.select ?? [], resume: body.resume, useCache: body.noCache != true)
+            environment: environment, select: body.select ?? [], resume: body.resume,
+            maxParallel: body.maxParallel ?? ProcessInfo.processInfo.activeProcessorCount,
+            useCache: body.noCache != true)
         let id = PipelineRunner.newRunID(now: workspace.now())
         options.runID = id
-        let runner = PipelineRunner(workspace: workspace, inProcess: context.runs)
+        // Answered once the run is recorded (so that GET /runs/{id} finds it), or with the error that kept it
+        // from starting.
+        let recorded = FirstOutcome()
+        let runner = PipelineRunner(
+            workspace: workspace, onChange: { _ in recorded.settle(nil) }, inProcess: context.runs)
         let logger = context.logger
         context.launcher.submit { [options] in
             do {
                 _ = try await runner.run(pipeline.name, options: options)
             } catch {
+                recorded.settle(error)
                 logger.warning("run \(id) of \(pipeline.name) ended: \(error)", metadata: ["run.id": "\(id)"])
             }
+            recorded.settle(nil)
         }
+        try await recorded.wait()
         return id
+    }
+}
+
+/// The first of several outcomes, awaited once: success, or the error that came first.
+final class FirstOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcome: Result<Void, any Error>?
+    private var waiter: CheckedContinuation<Void, any Error>?
+
+    func settle(_ error: (any Error)?) {
+        let resumed: CheckedContinuation<Void, any Error>? = lock.withLock {
+            guard outcome == nil else { return nil }
+            outcome = error.map { .failure($0) } ?? .success(())
+            defer { waiter = nil }
+            return waiter
+        }
+        if let resumed, let outcome = lock.withLock({ outcome }) { resumed.resume(with: outcome) }
+    }
+
+    func wait() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let settled: Result<Void, any Error>? = lock.withLock {
+                if outcome == nil { waiter = continuation }
+                return outcome
+            }
+            if let settled { continuation.resume(with: settled) }
+        }
     }
 }

@@ -18,6 +18,7 @@ public struct SluiceAPI: Sendable {
         addProjectRoutes(v1)
         addRunRoutes(v1)
         addDataRoutes(v1)
+        addAdminRoutes(v1)
         return router
     }
 

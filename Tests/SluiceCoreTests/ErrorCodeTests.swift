@@ -12,6 +12,7 @@ import Testing
         (.conflict, "conflict", 4, 409), (.failed, "failed", 1, 422), (.gateFailed, "gate_failed", 1, 422),
         (.runFailed, "run_failed", 1, 422), (.runCancelled, "run_cancelled", 1, 409),
         (.storageFull, "storage_full", 1, 507), (.tampered, "tampered", 1, 500), (.internal, "internal", 70, 500),
+        (.unavailable, "unavailable", 69, 503),
     ]
 
     @Test func theMappingIsStable() {

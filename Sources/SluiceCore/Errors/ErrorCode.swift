@@ -28,6 +28,8 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case tampered
     /// A bug or an environment problem inside Sluice.
     case `internal`
+    /// The service (`--server`, `SLUICE_SERVER`) does not answer, or answers with something that is not Sluice.
+    case unavailable
 
     /// The command line's exit status for it.
     public var exitStatus: ExitStatus {
@@ -37,6 +39,7 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
         case .conflict: return .conflict
         case .failed, .gateFailed, .runFailed, .runCancelled, .storageFull, .tampered: return .failed
         case .internal: return .internal
+        case .unavailable: return .unavailable
         }
     }
 
@@ -51,6 +54,7 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
         case .conflict, .runCancelled: return 409
         case .storageFull: return 507
         case .tampered, .internal: return 500
+        case .unavailable: return 503
         }
     }
 
@@ -62,6 +66,7 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
         case .denied: self = .accessDenied
         case .conflict: self = .conflict
         case .internal: self = .internal
+        case .unavailable: self = .unavailable
         }
     }
 }

@@ -10,6 +10,8 @@ public enum ExitStatus: Int32, Sendable, Codable {
     case denied = 3
     /// A concurrent change won; retrying is safe.
     case conflict = 4
+    /// The service does not answer (server mode); nothing was asked of it, or its answer was lost.
+    case unavailable = 69
     /// A bug or an environment problem inside Sluice.
     case `internal` = 70
 }

@@ -89,8 +89,45 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
+    /// Milliseconds, or the ISO 8601 text `--json` and the API write (so that a client reads back what the
+    /// service sent, to the millisecond).
     public init(from decoder: Decoder) throws {
-        milliseconds = try decoder.singleValueContainer().decode(Int64.self)
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            guard let parsed = Timestamp(iso8601: text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "not a UTC ISO 8601 time such as 2026-11-25T06:00:00.000Z: \(text)"
+                )
+            }
+            self = parsed
+        } else {
+            milliseconds = try container.decode(Int64.self)
+        }
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z`, the form `iso8601` writes.
+    public init?(iso8601 text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 20 || bytes.count == 24, bytes.last == UInt8(ascii: "Z"), bytes[4] == UInt8(ascii: "-"),
+            bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
+            bytes[16] == UInt8(ascii: ":"), bytes.count == 20 || bytes[19] == UInt8(ascii: ".")
+        else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            let millis = bytes.count == 24 ? number(20..<23) : 0, (1...12).contains(month),
+            (1...CivilDate.daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60, second < 60
+        else { return nil }
+        let days = CivilDate.daysFromCivil(year: year, month: month, day: day)
+        let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        milliseconds = seconds * 1000 + Int64(millis)
     }
 
     /// Hashed records store milliseconds; output for people and scripts (`--json`) asks for ISO 8601 by

@@ -42,6 +42,7 @@ public struct Page<Item: Sendable>: Sendable {
 }
 
 extension Page: Encodable where Item: Encodable {}
+extension Page: Decodable where Item: Decodable {}
 
 /// Which runs a list shows.
 public struct RunFilter: Sendable, Hashable {

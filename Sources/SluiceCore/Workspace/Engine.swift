@@ -1,0 +1,108 @@
+import Foundation
+
+/// What a caller may ask of Sluice, acting as one principal: the command line's operations. `Workspace`
+/// carries them out on a store it opened (local mode); `RemoteEngine` asks `sluice serve` over HTTP with the
+/// caller's token (server mode). Both return the same values, so the command line prints the same either way.
+public protocol Engine: Sendable {
+    /// The project as the engine loaded it.
+    func project() async throws -> ProjectSummary
+    func status() async throws -> StatusReport
+
+    func listEnvironments() async throws -> [EnvironmentSummary]
+    func createEnvironment(_ name: String, from source: String?, ttl: TimeSpan?) async throws -> EnvironmentSummary
+    func deleteEnvironment(_ name: String) async throws -> EnvironmentRecord
+    func log(of environment: String?, limit: Int) async throws -> [Commit]
+    func promote(from source: String, to target: String) async throws -> PromotionResult
+
+    func datasets(in environment: String?) async throws -> [DatasetEntry]
+    func datasetDetails(_ name: String, in environment: String?) async throws -> DatasetDetails
+    /// Streams a version's data (PII masked for whoever may not see it) to `sink`.
+    func stream(_ reference: String, in environment: String?, to sink: (Data) throws -> Void) async throws
+    func checkRuns(dataset: String?, environment: String?) async throws -> [CheckRun]
+    func lineage(
+        _ reference: String, in environment: String?, directions: LineageDirections
+    ) async throws
+        -> LineageNode
+    /// The lineage as OpenLineage RunEvents, each one JSON object.
+    func openLineageEvents(
+        _ reference: String, in environment: String?, directions: LineageDirections
+    )
+        async throws -> [Data]
+    /// Ingests a source's files (its landing path when `upload` is nil, else the one file given).
+    func ingest(source: String, environment: String?, upload: URL?) async throws -> IngestResult
+
+    func quarantineBatches() async throws -> [QuarantineBatch]
+    func quarantineBatch(_ id: String) async throws -> QuarantineBatch
+    func streamQuarantine(_ id: String, to sink: (Data) throws -> Void) async throws
+
+    func runPage(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord>
+    func runRecord(_ id: String) async throws -> RunRecord
+    func attemptLogs(run id: String, step: String?) async throws -> [AttemptLog]
+    func cancelRun(_ id: String) async throws -> Workspace.CancelOutcome
+
+    func createToken(for principal: String) async throws -> CreatedToken
+    func listTokens() async throws -> [TokenRecord]
+    func revokeToken(id: String) async throws
+
+    func auditPage(_ filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEvent>
+    func verifyAudit() async throws -> AuditVerification
+    func verifyStore() async throws -> StoreVerification
+    func collectGarbage(dryRun: Bool, grace: TimeSpan) async throws -> GCReport
+    func planPolicy() async throws -> PolicyPlan
+    func applyPolicy() async throws -> PolicyPlan
+}
+
+/// The project a service runs: what a client needs to know of it without its files.
+public struct ProjectSummary: Sendable, Codable, Hashable {
+    public var name: String
+    public var root: String
+    public var defaultEnvironment: String
+    /// Each pipeline's steps, by name.
+    public var pipelines: [String: [String]]
+
+    public init(_ project: Project) {
+        name = project.name
+        root = project.root.path
+        defaultEnvironment = project.defaultEnvironment
+        pipelines = project.pipelines.mapValues { $0.steps.map(\.name) }
+    }
+}
+
+extension Workspace: Engine {
+    public func project() async throws -> ProjectSummary { ProjectSummary(project) }
+
+    public func createEnvironment(
+        _ name: String, from source: String?, ttl: TimeSpan?
+    ) async throws -> EnvironmentSummary {
+        try await createEnvironment(name, from: source ?? project.defaultEnvironment, ttl: ttl)
+    }
+
+    public func stream(
+        _ reference: String, in environment: String?, to sink: (Data) throws -> Void
+    ) async throws {
+        try await cat(reference, in: environment) { (bytes: UnsafeRawBufferPointer) in try sink(Data(bytes)) }
+    }
+
+    public func openLineageEvents(
+        _ reference: String, in environment: String?, directions: LineageDirections
+    ) async throws -> [Data] {
+        let root = try await lineage(reference, in: environment, directions: directions)
+        return try await openLineageEvents(root).map {
+            try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys, .withoutEscapingSlashes])
+        }
+    }
+
+    public func ingest(source: String, environment: String?, upload: URL?) async throws -> IngestResult {
+        try await ingest(source: source, environment: environment, files: upload.map { [$0] } ?? [])
+    }
+
+    public func streamQuarantine(_ id: String, to sink: (Data) throws -> Void) async throws {
+        try await catQuarantine(id) { (bytes: UnsafeRawBufferPointer) in try sink(Data(bytes)) }
+    }
+
+    public func cancelRun(_ id: String) async throws -> CancelOutcome {
+        try await cancelRun(id, stopInProcess: { _ in false })
+    }
+
+    public func verifyAudit() async throws -> AuditVerification { try await verifyAudit(authority: true) }
+}

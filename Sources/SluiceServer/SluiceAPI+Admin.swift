@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import SluiceCore
+
+extension SluiceAPI {
+    /// The project, verification, the access policy and garbage collection.
+    func addAdminRoutes(_ v1: RouterGroup<BasicRequestContext>) {
+        v1.get("project") { request, _ in
+            await handle(request) { try APIResponse.json(try await $0.project()) }
+        }
+        v1.get("audit/verify") { request, _ in
+            await handle(request) { try APIResponse.json(try await $0.verifyAudit(authority: true)) }
+        }
+        v1.get("store/verify") { request, _ in
+            // Rehashing every object is the service's heaviest read: an admin's to ask for.
+            await handle(request) { workspace in
+                try workspace.policy.requireAdmin(by: workspace.identity, for: "verify the store")
+                return try APIResponse.json(try await workspace.verifyStore())
+            }
+        }
+        v1.get("policy/plan") { request, _ in
+            await handle(request) { try APIResponse.json(try await $0.planPolicy()) }
+        }
+        v1.post("policy/apply") { request, _ in
+            await handle(request) { try APIResponse.json(try await $0.applyPolicy()) }
+        }
+        v1.get("gc/plan") { request, _ in
+            await handle(request) { workspace in
+                let grace = try Self.grace(request.uri.queryParameters.get("grace"))
+                return try APIResponse.json(try await workspace.collectGarbage(dryRun: true, grace: grace))
+            }
+        }
+        v1.post("gc") { request, _ in
+            await handle(request) { workspace in
+                let body = try await Self.decode(GCRequest.self, from: request)
+                return try APIResponse.json(
+                    try await workspace.collectGarbage(dryRun: false, grace: try Self.grace(body.grace)))
+            }
+        }
+    }
+
+    struct GCRequest: Decodable {
+        var grace: String?
+    }
+
+    /// `grace` (default 1h): objects written this recently are kept whatever refers to them.
+    static func grace(_ text: String?) throws -> TimeSpan {
+        guard let text else { return TimeSpan(seconds: 3_600) }
+        guard let span = TimeSpan(text) else {
+            throw BadField(field: "grace", message: "grace must be a duration such as 30m, 1h or 2d")
+        }
+        return span
+    }
+}
