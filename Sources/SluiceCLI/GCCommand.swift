@@ -33,9 +33,7 @@ struct GCCommand: AsyncParsableCommand {
         // ended (in server mode, the service's host sweeps its own).
         var folders: [URL] = []
         if let workspace = engine as? Workspace {
-            folders = ScratchSweeper.sweep(
-                runs: try await workspace.metadata.runs(pipeline: nil), now: report.markedAt,
-                before: Timestamp(milliseconds: report.markedAt.milliseconds - span.milliseconds), dryRun: dryRun)
+            folders = try await ScratchSweeper.sweepAll(workspace, now: report.markedAt, grace: span, dryRun: dryRun)
         }
         if output.json { return try Terminal.json(report) }
         if !folders.isEmpty {

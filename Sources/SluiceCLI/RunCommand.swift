@@ -222,10 +222,16 @@ struct LogsCommand: AsyncParsableCommand {
     @Argument(help: "Only this step.")
     var step: String?
 
+    @Flag(
+        name: .shortAndLong,
+        help: "Print the output as the steps print it, until the run ends (--json: one chunk a line).")
+    var follow = false
+
     @OptionGroup var projectOptions: ProjectOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
+        if follow { return try await followed() }
         let logs = try await projectOptions.engine().attemptLogs(run: run, step: step)
         if output.json { return try Terminal.json(logs) }
         for log in logs {
@@ -235,6 +241,31 @@ struct LogsCommand: AsyncParsableCommand {
                 print("-- stderr --")
                 print(log.stderr, terminator: log.stderr.hasSuffix("\n") ? "" : "\n")
             }
+        }
+    }
+}
+
+extension LogsCommand {
+    /// `--follow`: a header when the step, attempt or stream changes, then the text as it comes.
+    func followed() async throws {
+        let json = output.json
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var current: (step: String, attempt: Int, stream: String)?
+        try await projectOptions.engine().followLogs(run: run, step: step) { chunk in
+            if json {
+                FileHandle.standardOutput.write(try encoder.encode(chunk) + Data("\n".utf8))
+                return
+            }
+            if current?.step != chunk.step || current?.attempt != chunk.attempt {
+                Terminal.line("== \(chunk.step), attempt \(chunk.attempt) ==")
+                current = (chunk.step, chunk.attempt, "stdout")
+            }
+            if current?.stream != chunk.stream {
+                Terminal.line("-- \(chunk.stream) --")
+                current?.stream = chunk.stream
+            }
+            FileHandle.standardOutput.write(Data(chunk.text.utf8))
         }
     }
 }

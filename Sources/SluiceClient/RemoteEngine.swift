@@ -179,6 +179,20 @@ public struct RemoteEngine: Engine {
         try await get("runs/\(Self.segment(id))/logs", ["step": step])
     }
 
+    public func followLogs(run id: String, step: String?, emit: (LogChunk) async throws -> Void) async throws {
+        let request = try transport.request(
+            "GET", "runs/\(Self.segment(id))/logs", query: ["step": step, "follow": "true"])
+        var pending = Data()
+        for try await piece in transport.stream(request) {
+            pending.append(piece)
+            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = pending[pending.startIndex..<newline]
+                pending = Data(pending[(newline + 1)...])
+                try await emit(try decode(HTTPTransport.Answer(status: 200, body: Data(line))))
+            }
+        }
+    }
+
     public func cancelRun(_ id: String) async throws -> Workspace.CancelOutcome {
         let answer: [String: Workspace.CancelOutcome] = try await send("POST", "runs/\(Self.segment(id))/cancel")
         guard let outcome = answer["outcome"] else {

@@ -17,6 +17,7 @@ public struct LifecycleKeeper: Sendable {
     public struct Pass: Sendable {
         public var abandonedRunsEnded: [String]
         public var report: GCReport
+        public var foldersRemoved: Int
     }
 
     /// Runs a pass when one is due at `now` (the first time, at once); `nil` when none is.
@@ -38,6 +39,9 @@ public struct LifecycleKeeper: Sendable {
             if case .marked = try await workspace.cancelRun(run.id) { ended.append(run.id) }
         }
         let report = try await workspace.collectGarbage(dryRun: false)
-        return Pass(abandonedRunsEnded: ended, report: report)
+        // Folders that runs killed outright left on this host (working folders, live output).
+        let folders = try await ScratchSweeper.sweepAll(
+            workspace, now: now, grace: TimeSpan(seconds: 3_600), dryRun: false)
+        return Pass(abandonedRunsEnded: ended, report: report, foldersRemoved: folders.count)
     }
 }

@@ -66,10 +66,11 @@ public struct LocalStepExecutor: StepExecutor {
         live.insert(group)
         defer { live.remove(group) }
         guard let timeout = job.timeout else {
-            return Self.execution(await Spawn.finish(started, limit: Self.logLimit), group: group, timeout: nil)
+            return Self.execution(
+                await Spawn.finish(started, limit: Self.logLimit, live: job.liveOutput), group: group, timeout: nil)
         }
         let finished = await withTaskGroup(of: Spawn.Finished?.self) { tasks in
-            tasks.addTask { await Spawn.finish(started, limit: Self.logLimit) }
+            tasks.addTask { await Spawn.finish(started, limit: Self.logLimit, live: job.liveOutput) }
             tasks.addTask {
                 // Cancelled when the process ends first.
                 guard (try? await Task.sleep(for: timeout)) != nil else { return nil }

@@ -161,6 +161,14 @@ public struct PipelineRunner: Sendable {
         let directory = scratch.appendingPathComponent("sluice-run-\(runID)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
+        // What attempts print, as they print it, for `logs --follow`; gone when the run ends (its attempts
+        // keep their output as objects).
+        let live = workspace.liveLogFolder(run: runID)
+        if let live {
+            try FileManager.default.createDirectory(
+                at: live, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        defer { if let live { try? FileManager.default.removeItem(at: live) } }
 
         // Waiting counts only steps of this run; inputs from unselected steps come from the environment.
         var waiting = graph.upstream.map { $0.filter { selected.contains($0) }.count }

@@ -7,10 +7,10 @@ import SluiceCore
 public enum ScratchSweeper {
     public static let prefix = "sluice-run-"
 
-    /// The leftover folders; removed unless `dryRun`.
+    /// The leftover folders; removed unless `dryRun`. `prefix` is what a folder's name holds before its run's id.
     public static func sweep(
-        scratch: URL = FileManager.default.temporaryDirectory, runs: [RunRecord], now: Timestamp,
-        before cutoff: Timestamp, dryRun: Bool
+        scratch: URL = FileManager.default.temporaryDirectory, prefix: String = Self.prefix, runs: [RunRecord],
+        now: Timestamp, before cutoff: Timestamp, dryRun: Bool
     ) -> [URL] {
         let byID = Dictionary(runs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let names = (try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []
@@ -27,6 +27,22 @@ public enum ScratchSweeper {
                 guard (try? FileManager.default.removeItem(at: folder)) != nil else { continue }
             }
             swept.append(folder)
+        }
+        return swept
+    }
+
+    /// The working folders of this host's scratch folder and the live output folders in the store of runs
+    /// that ended (or were abandoned) more than `grace` ago.
+    public static func sweepAll(
+        _ workspace: Workspace, now: Timestamp, grace: TimeSpan, dryRun: Bool
+    ) async throws
+        -> [URL]
+    {
+        let runs = try await workspace.metadata.runs(pipeline: nil)
+        let cutoff = Timestamp(milliseconds: now.milliseconds - grace.milliseconds)
+        var swept = sweep(runs: runs, now: now, before: cutoff, dryRun: dryRun)
+        if let live = workspace.liveLogFolder(run: "")?.deletingLastPathComponent() {
+            swept += sweep(scratch: live, prefix: "", runs: runs, now: now, before: cutoff, dryRun: dryRun)
         }
         return swept
     }

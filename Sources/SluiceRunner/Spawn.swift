@@ -52,16 +52,28 @@ enum Spawn {
 
     /// Reads both pipes and reaps the process, on a thread of its own so no task thread blocks. When the
     /// process ends, whatever it left running in its group is killed, so a background child holding a
-    /// pipe cannot keep the step open. Each stream keeps its first `limit` bytes.
-    static func finish(_ started: Started, limit: Int) async -> Finished {
+    /// pipe cannot keep the step open. Each stream keeps its first `limit` bytes; with `live`, they are also
+    /// appended as they come to `LIVE.stdout` and `LIVE.stderr` (owner-only), for whoever follows the logs.
+    static func finish(_ started: Started, limit: Int, live: URL? = nil) async -> Finished {
         await withCheckedContinuation { continuation in
             // A pooled thread (blocking there is fine: one per running step), reused from step to step.
-            waiters.async { continuation.resume(returning: collect(started, limit: limit)) }
+            waiters.async { continuation.resume(returning: collect(started, limit: limit, live: live)) }
         }
     }
 
-    private static func collect(_ started: Started, limit: Int) -> Finished {
+    private static func collect(_ started: Started, limit: Int, live: URL?) -> Finished {
         var result = Finished(status: 0, stdout: Data(), stderr: Data())
+        var liveFiles: [Int32] = [-1, -1]
+        defer { for fd in liveFiles where fd >= 0 { close(fd) } }
+        func copyLive(_ stream: Int, _ bytes: UnsafeRawBufferPointer) {
+            guard let live, !bytes.isEmpty else { return }
+            if liveFiles[stream] < 0 {
+                liveFiles[stream] = open(
+                    live.path + (stream == 0 ? ".stdout" : ".stderr"), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            }
+            // Best effort: following the logs is a view; the attempt's log is what it keeps in memory.
+            if liveFiles[stream] >= 0 { _ = write(liveFiles[stream], bytes.baseAddress, bytes.count) }
+        }
         var dropped = [0, 0]
         let pidfd = sluice_pidfd_open(started.pid)
         var fds = [
@@ -88,6 +100,7 @@ enum Spawn {
                     var room = limit - (stream == 0 ? result.stdout.count : result.stderr.count)
                     room = max(0, min(room, count))
                     let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<room])
+                    copyLive(stream, bytes)
                     if stream == 0 {
                         result.stdout.append(contentsOf: bytes)
                     } else {

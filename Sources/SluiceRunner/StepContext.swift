@@ -135,7 +135,8 @@ struct StepContext: Sendable {
             let job = StepJob(
                 step: step, projectRoot: workspace.project.root, directory: work, inputs: inputFiles,
                 outputs: outputFiles, contracts: contracts, timeout: step.timeout.map { .seconds($0.seconds) },
-                variables: variables)
+                variables: variables,
+                liveOutput: workspace.liveLogFolder(run: runID)?.appendingPathComponent(attemptName))
             let execution = try await executor.execute(job)
             // The working directory goes as soon as the attempt is over (one rmdir when it is empty).
             if rmdir(work.path) != 0 { try? FileManager.default.removeItem(at: work) }

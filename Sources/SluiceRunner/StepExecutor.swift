@@ -14,6 +14,8 @@ public struct StepJob: Sendable {
     public var timeout: Duration?
     /// Variables the step sees besides the basic ones (`PATH`, `HOME`, `LANG`).
     public var variables: [String: String]
+    /// Where the attempt's output goes as it is printed (`LIVE.stdout`, `LIVE.stderr`), for `logs --follow`.
+    public var liveOutput: URL? = nil
 }
 
 /// How an attempt ended.

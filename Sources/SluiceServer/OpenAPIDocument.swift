@@ -287,13 +287,23 @@ enum OpenAPIDocument {
                 "summary": "Standard output and error of a run's step attempts.",
                 "parameters": [
                   {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
-                  {"name": "step", "in": "query", "schema": {"type": "string"}}
+                  {"name": "step", "in": "query", "schema": {"type": "string"}},
+                  {
+                    "name": "follow",
+                    "in": "query",
+                    "description": "true: stream the output as the steps print it, one chunk a line, until the run ends",
+                    "schema": {"type": "boolean", "default": false}
+                  }
                 ],
                 "responses": {
                   "200": {
-                    "description": "Attempt logs",
-                    "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}
+                    "description": "Attempt logs; with follow, NDJSON chunks {step, attempt, stream, text}",
+                    "content": {
+                      "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                      "application/x-ndjson": {"schema": {"type": "string"}}
+                    }
                   },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}

@@ -26,7 +26,15 @@ extension SluiceAPI {
         }
         v1.get("runs/:id/logs") { request, context in
             await handle(request) { workspace in
-                try APIResponse.json(
+                let id = context.parameters.get("id") ?? ""
+                let step = request.uri.queryParameters.get("step")
+                if let follow = request.uri.queryParameters.get("follow"), follow != "false" {
+                    guard follow == "true" else {
+                        throw BadField(field: "follow", message: "follow must be true or false")
+                    }
+                    return try await Self.follow(run: id, step: step, workspace: workspace)
+                }
+                return try APIResponse.json(
                     try await workspace.attemptLogs(
                         run: context.parameters.get("id") ?? "", step: request.uri.queryParameters.get("step")))
             }
@@ -54,6 +62,21 @@ extension SluiceAPI {
 }
 
 extension SluiceAPI {
+    /// The run's output as its steps print it, one JSON `LogChunk` per line (NDJSON), until the run ends. A
+    /// run or step that does not exist, or may not be read, is refused before the stream starts.
+    static func follow(run id: String, step: String?, workspace: Workspace) async throws -> Response {
+        _ = try await workspace.attemptLogs(run: id, step: step).count
+        let body = ResponseBody { writer in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            try await workspace.followLogs(run: id, step: step) { chunk in
+                try await writer.write(ByteBuffer(bytes: Array(try encoder.encode(chunk) + Data("\n".utf8))))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
+    }
+
     struct StartRun: Decodable {
         var pipeline: String
         var environment: String?

@@ -38,6 +38,8 @@ public protocol Engine: Sendable {
     func runPage(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord>
     func runRecord(_ id: String) async throws -> RunRecord
     func attemptLogs(run id: String, step: String?) async throws -> [AttemptLog]
+    /// Hands `emit` the run's output as its steps print it, until the run ends.
+    func followLogs(run id: String, step: String?, emit: (LogChunk) async throws -> Void) async throws
     func cancelRun(_ id: String) async throws -> Workspace.CancelOutcome
 
     func createToken(for principal: String) async throws -> CreatedToken
