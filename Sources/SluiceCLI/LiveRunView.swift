@@ -21,6 +21,7 @@ final class LiveRunView: @unchecked Sendable {
     private var height = 0
     private var frame = 0
     private var ticker: Task<Void, Never>?
+    private var finished = false
 
     init(total: Int) { self.total = total }
 
@@ -46,8 +47,7 @@ final class LiveRunView: @unchecked Sendable {
         let view = LiveRunView(total: total)
         activeLock.withLock { active = view }
         view.ticker = Task { [weak view] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(250))
+            while (try? await Task.sleep(for: .milliseconds(250))) != nil {
                 view?.redraw(ticking: true)
             }
         }
@@ -56,6 +56,7 @@ final class LiveRunView: @unchecked Sendable {
 
     func handle(_ event: StepEvent) {
         lock.withLock {
+            guard !finished else { return }
             var permanent: String?
             switch event.kind {
             case .started:
@@ -78,11 +79,16 @@ final class LiveRunView: @unchecked Sendable {
     func finish() {
         ticker?.cancel()
         Self.activeLock.withLock { if Self.active === self { Self.active = nil } }
-        lock.withLock { write(erase()) }
+        lock.withLock {
+            finished = true
+            write(erase())
+        }
     }
 
     private func redraw(ticking: Bool) {
         lock.withLock {
+            // A tick that was under way when the view finished must not draw the block again.
+            guard !finished else { return }
             if ticking { frame += 1 }
             write(erase() + draw())
         }

@@ -10,8 +10,7 @@ extension SluiceAPI {
         }
         v1.get("environments/:name/log") { request, context in
             await handle(request) { workspace in
-                try Self.paged(
-                    try await workspace.log(of: Self.name(context), limit: PageRequest.maximumLimit), request)
+                try APIResponse.json(try await workspace.logPage(of: Self.name(context), page: try Self.page(request)))
             }
         }
         v1.post("environments") { request, _ in
@@ -54,18 +53,19 @@ extension SluiceAPI {
         }
         v1.get("datasets/:name/checks") { request, context in
             await handle(request) { workspace in
-                try Self.paged(
-                    try await workspace.checkRuns(
+                try APIResponse.json(
+                    try await workspace.checkRunPage(
                         dataset: context.parameters.get("name") ?? "",
-                        environment: request.uri.queryParameters.get("environment")), request)
+                        environment: request.uri.queryParameters.get("environment"), page: try Self.page(request)))
             }
         }
         v1.get("checks") { request, _ in
             await handle(request) { workspace in
                 let query = request.uri.queryParameters
-                return try Self.paged(
-                    try await workspace.checkRuns(dataset: query.get("dataset"), environment: query.get("environment")),
-                    request)
+                return try APIResponse.json(
+                    try await workspace.checkRunPage(
+                        dataset: query.get("dataset"), environment: query.get("environment"),
+                        page: try Self.page(request)))
             }
         }
         v1.get("lineage/:dataset") { request, context in

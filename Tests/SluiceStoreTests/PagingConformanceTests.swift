@@ -103,4 +103,73 @@ import Testing
                 TickClaim(pipeline: "daily", environment: "dev", tick: later, claimedAt: later, claimedBy: "s0")))
         #expect(try await store.latestTick(pipeline: "daily", environment: "dev") == later)
     }
+
+    /// A first-parent history of 250 commits (each also merging a side commit) pages exactly along first
+    /// parents; a missing commit in the chain is an error, not a short history.
+    @Test(arguments: Backend.allCases) func historyPagesAlongFirstParents(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        var chain: [Commit] = []
+        for index in 0..<250 {
+            let side = try Commit(
+                CommitContent(
+                    parents: [], datasets: [:], actor: "side", message: "side \(index)", gitCommit: nil,
+                    createdAt: Timestamp(milliseconds: Int64(index))))
+            try await store.saveCommit(side)
+            let commit = try Commit(
+                CommitContent(
+                    parents: chain.last.map { [$0.id, side.id] } ?? [], datasets: [:], actor: "ci",
+                    message: "c\(index)", gitCommit: nil, createdAt: Timestamp(milliseconds: Int64(index))))
+            try await store.saveCommit(commit)
+            chain.append(commit)
+        }
+        let head = try #require(chain.last?.id)
+        for limit in [1, 7, 100, 1000] {
+            let paged = try await pages(limit: limit) { try await store.firstParentHistory(from: head, page: $0) }
+            let expected = chain.reversed().map(\.id)
+            #expect(paged.count == expected.count, "by \(limit)")
+            #expect(
+                paged.map(\.id) == expected,
+                "by \(limit): first difference at \(Array(zip(paged, expected)).firstIndex { $0.0.id != $0.1 } ?? -1)")
+        }
+        let orphan = try Commit(
+            CommitContent(
+                parents: [ObjectID(hex: String(repeating: "ab", count: 32))!], datasets: [:], actor: "ci",
+                message: "dangling", gitCommit: nil,
+                createdAt: Timestamp(milliseconds: 0)))
+        try await store.saveCommit(orphan)
+        await #expect(throws: InternalError.self) {
+            _ = try await store.firstParentHistory(from: orphan.id, page: PageRequest(limit: 10))
+        }
+    }
+
+    /// Gate results page newest first, filtered by dataset and environment, on every backend.
+    @Test(arguments: Backend.allCases) func checkRunsPageNewestFirst(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        for index in 0..<120 {
+            let dataset = DatasetName(index % 2 == 0 ? "raw.orders" : "raw.customers")!
+            let report = ValidationReport(
+                dataset: dataset.description, files: [], rows: 0, validRows: 0, invalidRows: 0, batchProblems: [],
+                checks: [], checkedAt: Timestamp(milliseconds: Int64(index)))
+            try await store.saveCheckRun(
+                CheckRun(
+                    id: "c\(index)", dataset: dataset, environment: index % 3 == 0 ? "prod" : "dev", version: nil,
+                    quarantine: nil, origin: "test", passed: true, report: report,
+                    at: Timestamp(milliseconds: Int64(index))))
+        }
+        for (dataset, environment) in [(nil, nil), ("raw.orders", nil), (nil, "prod"), ("raw.customers", "dev")] {
+            let name = dataset.flatMap(DatasetName.init)
+            let expected = try await store.checkRuns(dataset: name, environment: environment).map(\.id)
+            #expect(!expected.isEmpty)
+            for limit in [1, 7, 1000] {
+                let paged = try await pages(limit: limit) {
+                    try await store.checkRuns(dataset: name, environment: environment, page: $0)
+                }
+                #expect(
+                    paged.map(\.id) == expected,
+                    "\(String(describing: dataset)) \(String(describing: environment)) by \(limit)")
+            }
+        }
+    }
 }

@@ -15,6 +15,9 @@ public protocol MetadataStore: Sendable {
     /// Saves a commit; saving the same id again is a no-op.
     func saveCommit(_ commit: Commit) async throws
     func commit(_ id: ObjectID) async throws -> Commit?
+    /// Commits from `head` back along first parents, newest first, a page at a time (the cursor is the
+    /// distance from `head`); a commit missing from the chain is an error.
+    func firstParentHistory(from head: ObjectID, page: PageRequest) async throws -> Page<Commit>
 
     func environment(_ name: String) async throws -> EnvironmentRecord?
     func environments() async throws -> [EnvironmentRecord]
@@ -60,6 +63,8 @@ public protocol MetadataStore: Sendable {
     func checkRuns(dataset: DatasetName?, environment: String?) async throws -> [CheckRun]
     /// The newest gate result that judged exactly this version.
     func checkRun(forVersion version: ObjectID) async throws -> CheckRun?
+    /// Gate results, newest first, a page at a time.
+    func checkRuns(dataset: DatasetName?, environment: String?, page: PageRequest) async throws -> Page<CheckRun>
 
     /// Saves a run record, replacing the one with the same id.
     func saveRun(_ run: RunRecord) async throws

@@ -28,17 +28,17 @@ struct CommitGraph {
         return fromA.keys.filter { fromB[$0] != nil }.min { (fromA[$0]! + fromB[$0]!) < (fromA[$1]! + fromB[$1]!) }
     }
 
-    /// Commits from `head` back along first parents, newest first.
+    /// Commits from `head` back along first parents, newest first: a page of the store's at a time.
     func firstParentHistory(from head: ObjectID?, limit: Int) async throws -> [Commit] {
+        guard let head else { return [] }
         var result: [Commit] = []
-        var next = head
-        while let id = next, result.count < limit {
-            guard let commit = try await metadata.commit(id) else {
-                throw InternalError("commit \(id.short) is missing from the store; run sluice verify")
-            }
-            result.append(commit)
-            next = commit.content.parents.first
-        }
+        var after: String?
+        repeat {
+            let page = try await metadata.firstParentHistory(
+                from: head, page: PageRequest(limit: min(PageRequest.maximumLimit, limit - result.count), after: after))
+            result += page.items
+            after = page.next
+        } while after != nil && result.count < limit
         return result
     }
 }

@@ -43,6 +43,24 @@ extension Workspace {
 
     /// Gate results with their history, newest first.
     public func checkRuns(dataset name: String?, environment: String?) async throws -> [CheckRun] {
+        let (dataset, environment) = try await checkRunScope(name, environment)
+        return try await metadata.checkRuns(dataset: dataset, environment: environment).filter(mayRead)
+    }
+
+    /// One page of gate results, newest first, without those the caller may not read (a page may hold fewer
+    /// than its limit; `next` goes on from where it ended).
+    public func checkRunPage(
+        dataset name: String?, environment: String?, page: PageRequest
+    ) async throws
+        -> Page<CheckRun>
+    {
+        let (dataset, environment) = try await checkRunScope(name, environment)
+        var found = try await metadata.checkRuns(dataset: dataset, environment: environment, page: page)
+        found.items = found.items.filter(mayRead)
+        return found
+    }
+
+    private func checkRunScope(_ name: String?, _ environment: String?) async throws -> (DatasetName?, String?) {
         let dataset = try name.map(datasetName)
         if let dataset, project.datasets[dataset] == nil {
             throw UsageError.notFound(
@@ -51,9 +69,11 @@ extension Workspace {
         }
         let environment = try environment.map(validEnvironmentName)
         if let environment { try await requireRead(environment, zone: dataset?.zone) }
-        return try await metadata.checkRuns(dataset: dataset, environment: environment).filter { run in
-            (try? policy.require(.read, on: run.environment, zone: run.dataset.zone, by: identity)) != nil
-        }
+        return (dataset, environment)
+    }
+
+    private func mayRead(_ run: CheckRun) -> Bool {
+        (try? policy.require(.read, on: run.environment, zone: run.dataset.zone, by: identity)) != nil
     }
 
     /// Validates a file against a dataset's contract with the same engine as ingestion; changes nothing.

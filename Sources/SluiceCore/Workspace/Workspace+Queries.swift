@@ -79,6 +79,16 @@ extension Workspace {
             contractColumns: declared?.columns.map { "\($0.name): \($0.type.rawValue)" } ?? [], history: history)
     }
 
+    /// One page of an environment's commits, newest first, along first parents.
+    public func logPage(of environment: String?, page: PageRequest) async throws -> Page<Commit> {
+        let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
+        try await requireRead(environment)
+        let record = try await environmentRecord(environment)
+        try await touch(record)
+        guard let head = record.head else { return Page(items: [], next: nil) }
+        return try await metadata.firstParentHistory(from: head, page: page)
+    }
+
     /// Commits of an environment, newest first, along first parents.
     public func log(of environment: String?, limit: Int = 50) async throws -> [Commit] {
         let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)

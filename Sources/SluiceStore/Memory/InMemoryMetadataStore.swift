@@ -166,6 +166,33 @@ public actor InMemoryMetadataStore: MetadataStore {
 
     public func checkRun(forVersion version: ObjectID) -> CheckRun? { runs.last { $0.version == version } }
 
+    public func checkRuns(dataset: DatasetName?, environment: String?, page: PageRequest) throws -> Page<CheckRun> {
+        let before = try page.position() ?? .max
+        let candidates = runs.enumerated().reversed().lazy.map { (sequence: Int64($0.offset + 1), item: $0.element) }
+            .filter {
+                $0.sequence < before && (dataset == nil || $0.item.dataset == dataset)
+                    && (environment == nil || $0.item.environment == environment)
+            }
+            .prefix(page.limit + 1)
+        return Page.of(Array(candidates), limit: page.limit)
+    }
+
+    public func firstParentHistory(from head: ObjectID, page: PageRequest) throws -> Page<Commit> {
+        let start = try page.position().map { $0 + 1 } ?? 0
+        var candidates: [(sequence: Int64, item: Commit)] = []
+        var next: ObjectID? = head
+        var depth: Int64 = 0
+        while let id = next, candidates.count <= page.limit {
+            guard let commit = commitsByID[id] else {
+                throw InternalError("commit \(id.short) is missing from the store; run sluice verify")
+            }
+            if depth >= start { candidates.append((depth, commit)) }
+            next = commit.content.parents.first
+            depth += 1
+        }
+        return Page.of(candidates, limit: page.limit)
+    }
+
     public func saveRun(_ run: RunRecord) {
         if runSequence[run.id] == nil { runSequence[run.id] = Int64(runSequence.count + 1) }
         if let index = runRecords.firstIndex(where: { $0.id == run.id }) {

@@ -29,6 +29,21 @@ extension SQLiteMetadataStore {
         return try blobs.map { try CanonicalJSON.decode(CheckRun.self, from: $0) }
     }
 
+    public func checkRuns(
+        dataset: DatasetName?, environment: String?, page: PageRequest
+    ) async throws
+        -> Page<CheckRun>
+    {
+        try await self.page(
+            page,
+            sql: """
+                SELECT seq, content FROM check_runs
+                WHERE seq < ?1 AND (?2 IS NULL OR dataset = ?2) AND (?3 IS NULL OR environment = ?3)
+                ORDER BY seq DESC LIMIT ?4
+                """, arguments: [dataset?.description, environment]
+        ) { row in try CanonicalJSON.decode(CheckRun.self, from: row["content"] as Data) }
+    }
+
     public func checkRun(forVersion version: ObjectID) async throws -> CheckRun? {
         let blob = try await pool.read { db in
             try Data.fetchOne(

@@ -123,6 +123,38 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    /// One statement walks the chain (a recursive query over each commit's first parent), however long it is.
+    public func firstParentHistory(from head: ObjectID, page: PageRequest) async throws -> Page<Commit> {
+        let start = try page.position().map { $0 + 1 } ?? 0
+        let commits = try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    WITH RECURSIVE chain(id, depth) AS (
+                        SELECT ?1, 0
+                        UNION ALL
+                        SELECT json_extract(CAST(commits.content AS TEXT), '$.parents[0]'), chain.depth + 1
+                        FROM chain JOIN commits ON commits.id = chain.id
+                        WHERE chain.depth < ?2 + ?3
+                    )
+                    SELECT chain.depth AS depth, chain.id AS id, commits.content AS content
+                    FROM chain LEFT JOIN commits ON commits.id = chain.id
+                    WHERE chain.depth >= ?2 AND chain.id IS NOT NULL ORDER BY chain.depth LIMIT ?3
+                    """, arguments: [head.hex, start, page.limit + 1]
+            ).map { row -> (sequence: Int64, item: Commit) in
+                let id: String = row["id"]
+                guard let data = row["content"] as Data? else {
+                    throw InternalError("commit \(id.prefix(12)) is missing from the store; run sluice verify")
+                }
+                guard let content = try? CanonicalJSON.decode(CommitContent.self, from: data),
+                    let commit = try? Commit(content), commit.id.hex == id
+                else { throw TamperedRecord("commit \(id.prefix(12)) does not match its content") }
+                return (row["depth"], commit)
+            }
+        }
+        return Page.of(commits, limit: page.limit)
+    }
+
     public func commit(_ id: ObjectID) async throws -> Commit? {
         let data = try await pool.read { db in
             try Data.fetchOne(db, sql: "SELECT content FROM commits WHERE id = ?", arguments: [id.hex])
