@@ -141,7 +141,7 @@ public struct PipelineRunner: Sendable {
         let earlier = options.useCache ? try await workspace.metadata.runs(pipeline: name) : []
         var run = RunRecord(
             id: runID, pipeline: name, environment: target, principal: workspace.identity.name,
-            traceID: Self.newTraceID(), gitCommit: workspace.recordedGitCommit, baseCommit: head?.id,
+            traceID: Self.newTraceID(), gitCommit: await workspace.recordedGitCommit(), baseCommit: head?.id,
             maxParallel: options.maxParallel, startedAt: workspace.now(),
             steps: graph.order.filter { selected.contains($0) }.map { StepRun(step: graph.steps[$0].name) })
         run.resumedFrom = options.resume

@@ -80,7 +80,7 @@ public struct Reproducer: Sendable {
                     "step \(record.pipeline).\(record.step) or a file it names changed since \(record.dataset)@\(record.version.short) was made (git \(record.gitCommit ?? "unrecorded"), engine \(record.engineVersion)); check out that commit to reproduce it"
                 )
             }
-            let context = StepContext.detached(
+            let context = await StepContext.detached(
                 runner: runner, logger: log, runID: runID, pipeline: record.pipeline, environment: "reproduce")
             let stepRun = try await context.perform(step, produced: inputs, directory: directory)
             // The records of every output this step run made: compare each.

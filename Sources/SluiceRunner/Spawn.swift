@@ -1,5 +1,6 @@
 import CSluiceSystem
 import Foundation
+import SluiceCore
 
 #if canImport(Glibc)
     import Glibc
@@ -48,7 +49,9 @@ enum Spawn {
         return Started(pid: pid, stdout: out, stderr: err)
     }
 
-    private static let waiters = DispatchQueue(label: "sluice.step-waiters", attributes: .concurrent)
+    /// A thread per running step (a concurrent queue would add threads about one a core, holding parallel
+    /// steps back); kept apart from `Blocking`'s, since a step may hold its thread for hours.
+    private static let waiters = Blocking.ThreadPool(limit: 4096)
 
     /// Reads both pipes and reaps the process, on a thread of its own so no task thread blocks. When the
     /// process ends, whatever it left running in its group is killed, so a background child holding a
@@ -57,7 +60,7 @@ enum Spawn {
     static func finish(_ started: Started, limit: Int, live: URL? = nil) async -> Finished {
         await withCheckedContinuation { continuation in
             // A pooled thread (blocking there is fine: one per running step), reused from step to step.
-            waiters.async { continuation.resume(returning: collect(started, limit: limit, live: live)) }
+            waiters.submit { continuation.resume(returning: collect(started, limit: limit, live: live)) }
         }
     }
 

@@ -24,11 +24,12 @@ struct StepContext: Sendable {
     /// reused, and `references` are not judged (they are judged when a run lands).
     static func detached(
         runner: PipelineRunner, logger: Logger, runID: String, pipeline: String, environment: String
-    ) -> StepContext {
-        StepContext(
+    ) async -> StepContext {
+        let gitCommit = await runner.workspace.recordedGitCommit()
+        return StepContext(
             workspace: runner.workspace, executor: runner.executor, head: nil, previous: nil, earlier: [],
             sleep: runner.sleep, random: runner.random, logger: logger, runID: runID, pipeline: pipeline,
-            environment: environment, gitCommit: runner.workspace.recordedGitCommit, onEvent: runner.onEvent,
+            environment: environment, gitCommit: gitCommit, onEvent: runner.onEvent,
             deferring: Set(runner.workspace.project.datasets.keys))
     }
 

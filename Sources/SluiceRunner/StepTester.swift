@@ -68,7 +68,7 @@ public struct StepTester: Sendable {
         for (dataset, file) in test.inputs {
             inputs[dataset] = try await workspace.storeFixture(dataset, file: root.appendingPathComponent(file))
         }
-        let context = StepContext.detached(
+        let context = await StepContext.detached(
             runner: runner, logger: runner.logger, runID: runID, pipeline: pipeline, environment: "test")
         let stepRun = try await context.perform(step, produced: inputs, directory: directory)
         guard stepRun.status == .succeeded else {

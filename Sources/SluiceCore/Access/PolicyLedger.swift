@@ -26,7 +26,7 @@ public struct PolicyLedger: Sendable {
     /// tree (so it is what the repository says, at a recorded commit), recorded as the bootstrap.
     public func inForce(project: Project, git: any GitInspector, now: Timestamp) async throws -> AppliedPolicy {
         if let (policy, _) = try await current() { return policy }
-        let state = git.state(of: project.root)
+        let state = await git.state(of: project.root)
         guard state.isClean, let commit = state.commit else {
             throw UsageError(
                 "no access policy has been applied to this store yet, and the project's git work tree is not clean",

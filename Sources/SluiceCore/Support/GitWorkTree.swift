@@ -18,16 +18,21 @@ public struct GitState: Hashable, Sendable, Codable {
     public var recorded: String? { commit.map { changes.isEmpty ? $0 : "\($0)-dirty" } }
 }
 
-/// Reads the project's git state by running `git`.
+/// Reads the project's git state (the engine's one seam to git).
 public protocol GitInspector: Sendable {
-    func state(of folder: URL) -> GitState
+    func state(of folder: URL) async -> GitState
 }
 
 /// Asks the `git` program on the PATH.
 public struct GitWorkTree: GitInspector {
     public init() {}
 
-    public func state(of folder: URL) -> GitState {
+    /// Runs `git` on a blocking thread, never on the cooperative pool.
+    public func state(of folder: URL) async -> GitState {
+        (try? await Blocking.run { stateNow(of: folder) }) ?? GitState(commit: nil, changes: [])
+    }
+
+    private func stateNow(of folder: URL) -> GitState {
         guard
             let commit = run(["rev-parse", "--verify", "-q", "HEAD"], in: folder)?.trimmingCharacters(
                 in: .whitespacesAndNewlines),

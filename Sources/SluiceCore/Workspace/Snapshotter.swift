@@ -75,13 +75,16 @@ public struct Snapshotter: Sendable {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<min(parallelism, plan.count) {
+                    // Each worker reads and hashes on a blocking thread, not on the cooperative pool.
                     group.addTask {
-                        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
-                        defer { buffer.deallocate() }
-                        while let index = next.take(below: plan.count) {
-                            let piece = plan[index]
-                            results[index] = try stagePiece(
-                                piece, url: inputs[piece.file].url, buffer, format, delimiter)
+                        try await Blocking.run {
+                            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
+                            defer { buffer.deallocate() }
+                            while let index = next.take(below: plan.count) {
+                                let piece = plan[index]
+                                results[index] = try stagePiece(
+                                    piece, url: inputs[piece.file].url, buffer, format, delimiter)
+                            }
                         }
                     }
                 }

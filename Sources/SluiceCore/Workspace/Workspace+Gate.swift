@@ -36,14 +36,17 @@ extension Workspace {
         var quarantineWriter: StagingFile?
         var invalidSpans = Array(repeating: [Range<Int>](), count: files.count)
         let checkedAt = now()
-        let report = try gate.validate(
-            dataset: dataset, format: source.format, delimiter: source.delimiter, files: files, references: references,
-            now: checkedAt, rows: .invalid, onHeader: { _, _ in },
-            onRow: { verdict in
-                invalidSpans[verdict.file].append(verdict.span)
-                if quarantineWriter == nil { quarantineWriter = try StagingFile(objects: objects) }
-                try quarantineWriter?.append(Self.quarantineLine(file: files[verdict.file].name, verdict))
-            })
+        let report = try await Blocking.run {
+            try gate.validate(
+                dataset: dataset, format: source.format, delimiter: source.delimiter, files: files,
+                references: references,
+                now: checkedAt, rows: .invalid, onHeader: { _, _ in },
+                onRow: { verdict in
+                    invalidSpans[verdict.file].append(verdict.span)
+                    if quarantineWriter == nil { quarantineWriter = try StagingFile(objects: objects) }
+                    try quarantineWriter?.append(Self.quarantineLine(file: files[verdict.file].name, verdict))
+                })
+        }
         var refusal: String?
         if !report.batchProblems.isEmpty {
             refusal = report.batchProblems.joined(separator: "; ")
@@ -106,7 +109,7 @@ extension Workspace {
             CheckRun(
                 id: checkRun, dataset: source.into, environment: environment, version: nil, quarantine: batch.id,
                 origin: "ingest \(source.name)", passed: false, report: report, at: now(),
-                contractDigest: project.datasets[source.into]?.contractDigest, gitCommit: recordedGitCommit))
+                contractDigest: project.datasets[source.into]?.contractDigest, gitCommit: await recordedGitCommit()))
         throw GateFailed(report: report, reason: reason, quarantineID: batch.id, checkRunID: checkRun)
     }
 

@@ -53,7 +53,7 @@ extension Workspace {
     private func ingestUnchecked(_ source: Source, environment: String, files: [URL]) async throws -> IngestResult {
         let record = try await environmentRecord(environment)
         // Asked once: the gate result and the commit record the same state of the work tree.
-        let git = recordedGitCommit
+        let git = await recordedGitCommit()
         let inputs = try snapshotInputs(source, files: files)
         let parent = try await headCommit(of: record)
         // The landing files are read once, into private staged objects; the gate checks those bytes, so what

@@ -30,7 +30,7 @@ extension Workspace {
                     id: UUID().uuidString.lowercased(), dataset: name, environment: "run \(runID)",
                     version: passed ? output.version : nil, quarantine: nil,
                     origin: "run \(runID): checked beside the outputs landing with it", passed: passed, report: report,
-                    at: now(), contractDigest: declared.contractDigest, gitCommit: recordedGitCommit))
+                    at: now(), contractDigest: declared.contractDigest, gitCommit: await recordedGitCommit()))
             if !passed {
                 let failed = report.failedChecks.map(\.id) + report.batchProblems
                 failures[name] =
@@ -55,8 +55,10 @@ extension Workspace {
             files.append(GateFile(name: file.name, segments: segments))
         }
         let delimiter = project.sources.values.first { $0.into == contract.name }?.delimiter ?? UInt8(ascii: ",")
-        return try gate.validate(
-            dataset: contract, format: version.manifest.format, delimiter: delimiter, files: files,
-            references: references, now: now(), rows: .none, onHeader: { _, _ in }, onRow: { _ in })
+        return try await Blocking.run {
+            try gate.validate(
+                dataset: contract, format: version.manifest.format, delimiter: delimiter, files: files,
+                references: references, now: now(), rows: .none, onHeader: { _, _ in }, onRow: { _ in })
+        }
     }
 }

@@ -12,7 +12,7 @@ extension Workspace {
     public func applyPolicy() async throws -> PolicyPlan {
         do {
             try policy.requireAdmin(by: identity, for: "apply the access policy")
-            let state = git.state(of: project.root)
+            let state = await git.state(of: project.root)
             guard state.isClean, let commit = state.commit else {
                 throw UsageError(
                     "the project's git work tree has uncommitted changes (or no commit); only a committed policy is applied",

@@ -23,7 +23,7 @@ extension Workspace {
             try policy.require(.promote, on: target, by: identity)
             try policy.require(.read, on: source, by: identity)
             guard source != target else { throw UsageError("cannot promote \(source) into itself") }
-            let git = self.git.state(of: project.root)
+            let git = await self.git.state(of: project.root)
             guard let gitCommit = git.commit else {
                 throw FailureError(
                     "promotion needs the project in git: \(project.root.path) is not in a git repository with a commit\n"

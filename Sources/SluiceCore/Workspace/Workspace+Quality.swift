@@ -94,10 +94,13 @@ extension Workspace {
         let format = source?.format ?? (file.pathExtension == "jsonl" || file.pathExtension == "ndjson" ? .jsonl : .csv)
         let head = try await headCommit(of: try await environmentRecord(environment))
         let references = try await referenceValues(for: declared, head: head, gate: gate)
-        return try gate.validate(
-            dataset: declared, format: format, delimiter: source?.delimiter ?? UInt8(ascii: ","),
-            files: [GateFile(name: file.lastPathComponent, url: file)], references: references, now: now(), rows: .none,
-            onHeader: { _, _ in },
-            onRow: { _ in })
+        return try await Blocking.run {
+            try gate.validate(
+                dataset: declared, format: format, delimiter: source?.delimiter ?? UInt8(ascii: ","),
+                files: [GateFile(name: file.lastPathComponent, url: file)], references: references, now: now(),
+                rows: .none,
+                onHeader: { _, _ in },
+                onRow: { _ in })
+        }
     }
 }

@@ -94,9 +94,11 @@ extension Workspace {
                     throw InternalError("\(name) declares a contract but this engine has no quality gate configured")
                 }
                 let references = try await referenceValues(for: dataset, head: head, gate: gate)
-                report = try gate.validate(
-                    dataset: dataset, format: .csv, delimiter: UInt8(ascii: ","), files: try gateFiles(snapshot),
-                    references: references, now: now(), rows: .none, onHeader: { _, _ in }, onRow: { _ in })
+                report = try await Blocking.run {
+                    try gate.validate(
+                        dataset: dataset, format: .csv, delimiter: UInt8(ascii: ","), files: try gateFiles(snapshot),
+                        references: references, now: now(), rows: .none, onHeader: { _, _ in }, onRow: { _ in })
+                }
             }
         } catch {
             await objects.discard(snapshot.staged)
@@ -113,7 +115,7 @@ extension Workspace {
                 CheckRun(
                     id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: nil,
                     quarantine: nil, origin: origin, passed: false, report: report, at: now(),
-                    contractDigest: declared.contractDigest, gitCommit: recordedGitCommit))
+                    contractDigest: declared.contractDigest, gitCommit: await recordedGitCommit()))
             throw GateFailed(report: report, reason: failure, quarantineID: nil)
         }
         let version = try await storeVersion(name, snapshot: snapshot)
@@ -121,7 +123,7 @@ extension Workspace {
             CheckRun(
                 id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: version.id,
                 quarantine: nil, origin: origin, passed: true, report: report, at: now(),
-                contractDigest: declared.contractDigest, gitCommit: recordedGitCommit))
+                contractDigest: declared.contractDigest, gitCommit: await recordedGitCommit()))
         return (version, report)
     }
 
@@ -175,5 +177,5 @@ extension Workspace {
     }
 
     /// The project's git commit as recorded with runs and commits.
-    public var recordedGitCommit: String? { git.state(of: project.root).recorded }
+    public func recordedGitCommit() async -> String? { await git.state(of: project.root).recorded }
 }

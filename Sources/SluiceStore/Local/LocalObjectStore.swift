@@ -36,6 +36,10 @@ public struct LocalObjectStore: ObjectStore {
     /// Flushes the staged files, renames them into place, then flushes the renames: one `syncfs` for each
     /// half when the batch is large, an `fsync` per file and folder when it is small.
     public func publish(_ staged: [StagedObject]) async throws {
+        try await Blocking.run { try publishNow(staged) }
+    }
+
+    private func publishNow(_ staged: [StagedObject]) throws {
         guard !staged.isEmpty else { return }
         let batch = staged.count > Self.batchFlushThreshold
         if batch {
@@ -72,6 +76,10 @@ public struct LocalObjectStore: ObjectStore {
     }
 
     public func sweepStaging(writtenBefore cutoff: Timestamp, dryRun: Bool) async throws -> (files: Int, bytes: Int64) {
+        try await Blocking.run { sweepStagingNow(writtenBefore: cutoff, dryRun: dryRun) }
+    }
+
+    private func sweepStagingNow(writtenBefore cutoff: Timestamp, dryRun: Bool) -> (files: Int, bytes: Int64) {
         var files = 0
         var bytes: Int64 = 0
         for name in (try? FileManager.default.contentsOfDirectory(atPath: temporaryPath)) ?? [] {
@@ -103,13 +111,17 @@ public struct LocalObjectStore: ObjectStore {
     }
 
     public func put(_ data: Data) async throws -> ObjectID {
+        try await Blocking.run { try putNow(data) }
+    }
+
+    private func putNow(_ data: Data) throws -> ObjectID {
         let id = ObjectID.hashing(data)
         // Already there: mark it written now, so a collection that started earlier leaves it alone.
         if try withObjectsLock(exclusive: false, { utimensat(AT_FDCWD, path(of: id), nil, 0) == 0 }) { return id }
         let writer = try makeWriter()
         do {
             try data.withUnsafeBytes { try writer.write($0) }
-            try await publish([try writer.finish(id: id, size: Int64(data.count))])
+            try publishNow([try writer.finish(id: id, size: Int64(data.count))])
         } catch {
             writer.abandon()
             throw error
@@ -126,13 +138,19 @@ public struct LocalObjectStore: ObjectStore {
     }
 
     public func read(_ id: ObjectID) async throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path(of: id)) else {
-            throw InternalError("object \(id.short) is missing from \(objectsPath); run sluice verify")
+        try await Blocking.run {
+            guard let data = FileManager.default.contents(atPath: path(of: id)) else {
+                throw InternalError("object \(id.short) is missing from \(objectsPath); run sluice verify")
+            }
+            return data
         }
-        return data
     }
 
     public func stream(_ id: ObjectID, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws {
+        try await Blocking.run { try streamNow(id, chunk: chunk) }
+    }
+
+    private func streamNow(_ id: ObjectID, chunk: (UnsafeRawBufferPointer) throws -> Void) throws {
         let file = path(of: id)
         let descriptor = open(file, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -154,6 +172,10 @@ public struct LocalObjectStore: ObjectStore {
     }
 
     public func allObjects() async throws -> [ObjectID] {
+        try await Blocking.run { try allObjectsNow() }
+    }
+
+    private func allObjectsNow() throws -> [ObjectID] {
         let manager = FileManager.default
         var ids: [ObjectID] = []
         for shard in try manager.contentsOfDirectory(atPath: objectsPath) where shard.count == 2 {
@@ -165,6 +187,10 @@ public struct LocalObjectStore: ObjectStore {
     }
 
     public func inventory() async throws -> [StoredObject] {
+        try await Blocking.run { try inventoryNow() }
+    }
+
+    private func inventoryNow() throws -> [StoredObject] {
         let manager = FileManager.default
         var objects: [StoredObject] = []
         for shard in try manager.contentsOfDirectory(atPath: objectsPath) where shard.count == 2 {
@@ -183,6 +209,10 @@ public struct LocalObjectStore: ObjectStore {
     }
 
     public func delete(_ ids: [ObjectID], writtenBefore cutoff: Timestamp) async throws -> Set<ObjectID> {
+        try await Blocking.run { try deleteNow(ids, writtenBefore: cutoff) }
+    }
+
+    private func deleteNow(_ ids: [ObjectID], writtenBefore cutoff: Timestamp) throws -> Set<ObjectID> {
         try withObjectsLock(exclusive: true) {
             var deleted = Set<ObjectID>()
             for id in ids {
@@ -215,12 +245,14 @@ public struct LocalObjectStore: ObjectStore {
     }
 
     public func verify(_ id: ObjectID) async throws -> Bool {
-        var hasher = SHA256()
-        do {
-            try await stream(id) { hasher.update(bufferPointer: $0) }
-        } catch {
-            return false
+        try await Blocking.run {
+            var hasher = SHA256()
+            do {
+                try streamNow(id) { hasher.update(bufferPointer: $0) }
+            } catch {
+                return false
+            }
+            return ObjectID(digest: hasher.finalize()) == id
         }
-        return ObjectID(digest: hasher.finalize()) == id
     }
 }
