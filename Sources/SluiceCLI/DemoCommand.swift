@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SluiceCore
 import SluiceRunner
+import SluiceStore
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,7 +29,7 @@ struct DemoCommand: AsyncParsableCommand {
                 try manager.removeItem(at: folder)
             }
         }
-        let scenario = DemoScenario(folder: folder)
+        let scenario = DemoScenario(folder: folder, git: GitWorkTree())
         try scenario.prepare()
         print("Built a demo project in \(folder.path) (customers and orders, committed to git).\n")
         let project = try ProjectLoader().loadValidated(root: folder).project

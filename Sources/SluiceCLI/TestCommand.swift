@@ -26,7 +26,7 @@ struct TestCommand: AsyncParsableCommand {
         let workspace = Workspace(
             project: project, objects: InMemoryObjectStore(), metadata: InMemoryMetadataStore(),
             identity: Identity(principal: "sluice-test", role: nil, authentication: .token, tokenID: nil),
-            gate: ContractGate())
+            gate: ContractGate(), git: GitWorkTree())
         let results = try await StepTester(runner: PipelineRunner(workspace: workspace)).run(
             pipeline: pipeline, step: step)
         if output.json {

@@ -28,7 +28,7 @@ public struct PipelineScheduler: Sendable {
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, gate: (any QualityGate)?,
-        git: any GitInspector = GitWorkTree(), claimant: String = "\(ProcessInfo.processInfo.hostName):\(getpid())",
+        git: any GitInspector, claimant: String = "\(ProcessInfo.processInfo.hostName):\(getpid())",
         logger: Logger = Logger(label: "sluice.scheduler"),
         makeRunner: @escaping @Sendable (Workspace) -> PipelineRunner = { PipelineRunner(workspace: $0) }
     ) {

@@ -37,7 +37,8 @@ import Testing
         let project = try ProjectLoader().loadValidated(root: harness.root).project
         let workspace = Workspace(
             project: project, objects: InMemoryObjectStore(), metadata: InMemoryMetadataStore(),
-            identity: Identity(principal: "t", role: nil, authentication: .token, tokenID: nil), gate: ContractGate())
+            identity: Identity(principal: "t", role: nil, authentication: .token, tokenID: nil), gate: ContractGate(),
+            git: CleanGit())
         return try await StepTester(runner: PipelineRunner(workspace: workspace)).run()
     }
 

@@ -6,7 +6,7 @@ public struct DemoScenario: Sendable {
     public let folder: URL
     public let git: any GitInspector
 
-    public init(folder: URL, git: any GitInspector = GitWorkTree()) {
+    public init(folder: URL, git: any GitInspector) {
         self.folder = folder
         self.git = git
     }

@@ -20,7 +20,7 @@ public struct Workspace: Sendable {
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, identity: Identity,
-        gate: (any QualityGate)?, git: any GitInspector = GitWorkTree(), appliedPolicy: AppliedPolicy? = nil,
+        gate: (any QualityGate)?, git: any GitInspector, appliedPolicy: AppliedPolicy? = nil,
         now: @escaping @Sendable () -> Timestamp = { .now() },
         logger: Logger = Logger(label: "sluice"), checkpoint: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
