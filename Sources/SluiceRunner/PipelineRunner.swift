@@ -114,7 +114,7 @@ public struct PipelineRunner: Sendable {
         }
         var previous: RunRecord?
         if let resume = options.resume {
-            guard let found = try await workspace.metadata.run(resume) else {
+            guard let found = try await workspace.recorder.storedRun(resume) else {
                 throw UsageError.notFound("no run \(NameRules.quoted(resume))", hint: "sluice runs lists them")
             }
             guard found.pipeline == name, found.environment == target else {
@@ -138,7 +138,7 @@ public struct PipelineRunner: Sendable {
             try await workspace.requireRun(pipeline, environment: environment)
         }
         let (record, head) = try await workspace.environmentHead(environment)
-        let earlier = options.useCache ? try await workspace.metadata.runs(pipeline: name) : []
+        let earlier = options.useCache ? try await workspace.recorder.earlierRuns(pipeline: name) : []
         var run = RunRecord(
             id: runID, pipeline: name, environment: target, principal: workspace.identity.name,
             traceID: Self.newTraceID(), gitCommit: await workspace.recordedGitCommit(), baseCommit: head?.id,
@@ -157,7 +157,7 @@ public struct PipelineRunner: Sendable {
         log[metadataKey: "event.dataset"] = "sluice.run"
         try await save(run)
         log.info("run started", metadata: ["event.action": "run-started", "steps": "\(run.steps.count)"])
-        try await workspace.metadata.touchEnvironment(environment, at: workspace.now())
+        try await workspace.recorder.touch(environment: environment)
         let directory = scratch.appendingPathComponent("sluice-run-\(runID)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -189,10 +189,10 @@ public struct PipelineRunner: Sendable {
         do {
             // The run beats while it schedules, so a killed process is recognised as abandoned.
             try await withThrowingTaskGroup(of: Void.self) { beating in
-                beating.addTask { [metadata = workspace.metadata, now = workspace.now] in
+                beating.addTask { [recorder = workspace.recorder] in
                     while true {
                         try await Task.sleep(for: .seconds(RunRecord.heartbeatInterval.seconds))
-                        try await metadata.beatRun(runID, at: now())
+                        try await recorder.beat(runID)
                     }
                 }
                 beating.addTask {
@@ -357,7 +357,7 @@ public struct PipelineRunner: Sendable {
     /// Saves the run's end (the record returned is the record as saved) and seals it in the audit chain.
     private func finish(_ run: inout RunRecord) async throws {
         run.heartbeatAt = workspace.now()
-        try await workspace.metadata.saveRun(run)
+        try await workspace.recorder.save(run)
         onChange(run)
         try await workspace.recordRunEnded(run)
     }
@@ -365,7 +365,7 @@ public struct PipelineRunner: Sendable {
     private func save(_ run: RunRecord) async throws {
         var run = run
         run.heartbeatAt = workspace.now()
-        try await workspace.metadata.saveRun(run)
+        try await workspace.recorder.save(run)
         onChange(run)
     }
 

@@ -110,7 +110,7 @@ public struct Reproducer: Sendable {
 
     /// Every output version the step run made, from its run record (or just the one lineage names).
     private func recordedOutputs(of record: LineageRecord) async throws -> [String: ObjectID] {
-        if let run = try await runner.workspace.metadata.run(record.runID), let step = run.step(record.step),
+        if let run = try await runner.workspace.recorder.storedRun(record.runID), let step = run.step(record.step),
             !step.outputs.isEmpty
         {
             return step.outputs

@@ -38,7 +38,7 @@ public enum ScratchSweeper {
     ) async throws
         -> [URL]
     {
-        let runs = try await workspace.metadata.runs(pipeline: nil)
+        let runs = try await workspace.recorder.allRuns()
         let cutoff = Timestamp(milliseconds: now.milliseconds - grace.milliseconds)
         var swept = sweep(runs: runs, now: now, before: cutoff, dryRun: dryRun)
         if let live = workspace.liveLogFolder(run: "")?.deletingLastPathComponent() {

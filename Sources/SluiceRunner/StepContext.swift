@@ -187,7 +187,7 @@ struct StepContext: Sendable {
             let ended = workspace.now()
             for (dataset, version) in result.outputs {
                 guard let name = DatasetName(dataset) else { continue }
-                try await workspace.metadata.saveLineage(
+                try await workspace.recorder.saveLineage(
                     LineageRecord(
                         version: version, dataset: name, pipeline: pipeline, runID: runID, step: step.name,
                         environment: environment, inputs: result.inputs, cacheKey: key, gitCommit: gitCommit,

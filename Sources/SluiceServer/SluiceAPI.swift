@@ -77,20 +77,13 @@ public struct SluiceAPI: Sendable {
     func handle(_ request: Request, _ body: (Workspace) async throws -> Response) async -> Response {
         do {
             let workspace = try await context.workspace(token: Self.bearer(request))
-            let before = try await context.metadata.auditHead()?.sequence ?? 0
+            let before = try await workspace.auditTrail.position()
             do {
                 return try await body(workspace)
             } catch let denied as AccessDenied {
                 // Audited once: by the operation itself when it records its refusals, else here.
-                let newest = try? await context.metadata.auditEvents(
-                    AuditFilter(principal: workspace.identity.name, outcome: .denied), page: PageRequest(limit: 1))
-                if let event = newest?.items.first, event.sequence > before { return APIResponse.error(denied) }
-                _ = try? await context.metadata.appendAudit(
-                    AuditDraft(
-                        time: workspace.now(), principal: workspace.identity.name,
-                        authentication: workspace.identity.authentication, action: "api",
-                        target: "\(request.method.rawValue) \(request.uri.path)", outcome: .denied,
-                        details: ["reason": denied.message]))
+                try? await workspace.auditTrail.recordRefusal(
+                    denied, of: "\(request.method.rawValue) \(request.uri.path)", after: before)
                 return APIResponse.error(denied)
             }
         } catch let bad as BadField {

@@ -31,11 +31,16 @@ public struct StatusReport: Sendable, Codable {
     }
 }
 
-extension Workspace {
+/// The project at a glance.
+public struct StatusService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     public func status() async throws -> StatusReport {
         // The chain, not every record it vouches for: that reads every run (sluice audit verify does it).
-        let audit = try await verifyAudit(authority: false)
-        let environments = try await listEnvironments()
+        let audit = try await VerificationService(context: context).verifyAudit(authority: false)
+        let environments = try await EnvironmentService(context: context).listEnvironments()
         let now = self.now()
         let soon = environments.compactMap { summary -> StatusReport.ExpiringEnvironment? in
             guard let at = summary.expiresAt, at.milliseconds - now.milliseconds <= 7 * 86_400_000 else { return nil }
@@ -54,7 +59,9 @@ extension Workspace {
             environments: environments, sources: project.sources.keys.sorted(),
             datasets: project.datasets.count,
             pipelines: try await project.pipelines.values.sorted { $0.name < $1.name }.asyncMap { pipeline in
-                let last = try await runPage(RunFilter(pipeline: pipeline.name), page: PageRequest(limit: 20)).items
+                let last = try await RunService(context: context).runPage(
+                    RunFilter(pipeline: pipeline.name), page: PageRequest(limit: 20)
+                ).items
                     .first
                 return .init(
                     name: pipeline.name, steps: pipeline.steps.count, schedule: pipeline.schedule, lastRun: last?.id,

@@ -8,7 +8,12 @@ public struct AttemptLog: Sendable, Codable {
     public var stderr: String
 }
 
-extension Workspace {
+/// Run records: lists, details, attempt logs, cancellation.
+public struct RunService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     /// Run records the principal may read, newest first.
     public func runRecords(pipeline: String? = nil) async throws -> [RunRecord] {
         try await metadata.runs(pipeline: pipeline).filter {

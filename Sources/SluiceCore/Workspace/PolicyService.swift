@@ -1,4 +1,9 @@
-extension Workspace {
+/// The access policy in force: planned against sluice.yaml, applied by an admin from a committed tree.
+public struct PolicyService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     /// What `applyPolicy` would change: the project's declared policy against the one in force.
     public func planPolicy() async throws -> PolicyPlan {
         let current = try await PolicyLedger(metadata: metadata).current()?.policy

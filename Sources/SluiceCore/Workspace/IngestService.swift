@@ -20,7 +20,12 @@ public struct IngestResult: Sendable, Codable {
     public var checkRun: String? = nil
 }
 
-extension Workspace {
+/// Ingestion: a source's files, snapshotted and checked by the quality gate, committed to an environment.
+public struct IngestService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     /// Snapshots a source's files into its first-zone dataset as a new version and commits it to
     /// `environment` by compare-and-swap. Objects are durable before any metadata names them, and the
     /// environment moves last, so a killed ingest leaves nothing half-visible.
@@ -64,7 +69,8 @@ extension Workspace {
         await checkpoint("ingest.snapshotted")
         let verdict: GateVerdict
         do {
-            verdict = try await gateIncoming(source, snapshot: staged, environment: environment, head: parent)
+            verdict = try await GateService(context: context).gateIncoming(
+                source, snapshot: staged, environment: environment, head: parent)
         } catch let error as GateFailed {
             throw error
         } catch {
@@ -91,7 +97,8 @@ extension Workspace {
         }
         await checkpoint("ingest.published")
         try await metadata.saveVersion(version)
-        let quarantine = try await keepInvalidRows(verdict, source: source, environment: environment)
+        let quarantine = try await GateService(context: context).keepInvalidRows(
+            verdict, source: source, environment: environment)
         let checkRun = UUID().uuidString.lowercased()
         try await metadata.saveCheckRun(
             CheckRun(
@@ -126,27 +133,6 @@ extension Workspace {
             source: source.name, dataset: source.into, environment: environment, version: version.id, commit: commit.id,
             files: manifest.files.count, rows: manifest.rows, bytes: manifest.bytes, unchanged: false,
             report: verdict.report, quarantined: quarantine, checkRun: checkRun)
-    }
-
-    /// Moves an environment by compare-and-swap from the head it had when the operation started.
-    /// The operation's audit event (with `details`) is appended in the same transaction.
-    func moveEnvironment(
-        _ record: EnvironmentRecord, to commit: ObjectID, reason: String, gitCommit: String?,
-        details: [String: String] = [:]
-    ) async throws {
-        let move = RefMove(
-            environment: record.name, from: record.head, to: commit, actor: identity.name, reason: reason,
-            gitCommit: gitCommit,
-            at: now())
-        do {
-            try await metadata.moveEnvironment(
-                move, template: record, audit: inlineAudit(ref: record.name, head: commit, details))
-            await checkpoint("ref.moved")
-        } catch let conflict as ConflictError {
-            throw ConflictError(
-                "\(conflict.message)\nnothing of yours landed and the other change stands; run the command again to apply yours on top of it"
-            )
-        }
     }
 
     static func realPath(_ path: String) -> String? {

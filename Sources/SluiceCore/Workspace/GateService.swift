@@ -10,7 +10,12 @@ struct GateVerdict: Sendable {
     var invalidRows: (object: StagedObject, file: ManifestFile)?
 }
 
-extension Workspace {
+/// The quality gate on incoming data: the verdict, the quarantine of what fails it.
+public struct GateService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     /// Checks a batch against its dataset's contract. Returns how it lands, or throws `GateFailed` after
     /// putting the whole batch in quarantine.
     func gateIncoming(

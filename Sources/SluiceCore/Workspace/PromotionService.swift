@@ -12,7 +12,12 @@ public struct PromotionResult: Sendable, Codable {
     public var datasets: [String]
 }
 
-extension Workspace {
+/// Promotion: a gated, audited fast-forward of one environment to another.
+public struct PromotionService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     /// Moves `target` to `source`'s head commit (write-audit-publish's publish): only as a fast-forward,
     /// only from a clean git work tree, only by a principal holding `promote` on the target (with a token
     /// when the target is protected). Nothing is copied: a ref moves.
@@ -142,9 +147,10 @@ extension Workspace {
             validRows: version.manifest.rows, invalidRows: 0, batchProblems: [], checks: [], checkedAt: now())
         if !declared.columns.isEmpty || !declared.checks.isEmpty {
             guard let gate else { throw InternalError("this engine has no quality gate configured") }
-            report = try await validateStored(
+            report = try await LandingService(context: context).validateStored(
                 declared, version: id,
-                references: try await referenceValues(for: declared, in: commit.content.datasets, gate: gate),
+                references: try await GateService(context: context).referenceValues(
+                    for: declared, in: commit.content.datasets, gate: gate),
                 gate: gate)
         }
         let passed = report.batchProblems.isEmpty && report.invalidRows == 0

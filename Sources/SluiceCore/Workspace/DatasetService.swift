@@ -32,7 +32,12 @@ public struct DatasetDetails: Sendable, Codable {
     }
 }
 
-extension Workspace {
+/// Datasets and their versions: what an environment holds, a version's details and data, commit history.
+public struct DatasetService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     /// The datasets in an environment's head, with the declared ones that hold no data yet.
     public func datasets(in environment: String?) async throws -> [DatasetEntry] {
         let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
@@ -130,47 +135,6 @@ extension Workspace {
         }
     }
 
-    func resolveVersion(
-        _ dataset: DatasetName, prefix: String?, in record: EnvironmentRecord
-    ) async throws -> DatasetVersion {
-        let head = try await headCommit(of: record)
-        guard let prefix else {
-            guard let id = head?.version(of: dataset), let version = try await metadata.version(id) else {
-                throw UsageError(
-                    "\(dataset) holds no data in \(record.name)", hint: "ingest it first, or pick another --env")
-            }
-            return version
-        }
-        guard prefix.count >= 4, ObjectID(hex: prefix.padding(toLength: 64, withPad: "0", startingAt: 0)) != nil else {
-            throw UsageError(
-                "\(NameRules.quoted(prefix)) is not a version id",
-                hint: "use at least 4 hex digits of an id from sluice datasets show \(dataset)")
-        }
-        var reachable = Set<ObjectID>()
-        if let head = record.head {
-            for commit in try await CommitGraph(metadata: metadata).ancestors(of: head).keys {
-                if let id = try await metadata.commit(commit)?.version(of: dataset) { reachable.insert(id) }
-            }
-        }
-        let matches = try await metadata.versions(prefix: prefix, dataset: dataset).filter { reachable.contains($0.id) }
-        guard matches.count == 1, let version = matches.first else {
-            throw UsageError(
-                matches.isEmpty
-                    ? "no version \(prefix) of \(dataset) in \(record.name)'s history"
-                    : "version prefix \(prefix) is ambiguous (\(matches.count) versions); give more digits")
-        }
-        return version
-    }
-
-    func datasetName(_ text: String) throws -> DatasetName {
-        guard let name = DatasetName(text) else {
-            throw UsageError(
-                "\(NameRules.quoted(text)) is not a dataset name", hint: "datasets are named zone.name, e.g. raw.orders"
-            )
-        }
-        return name
-    }
-
     private func entry(_ name: String, versionID: ObjectID?) async throws -> DatasetEntry {
         let declared = DatasetName(name).flatMap { project.datasets[$0] }
         let version = try await versionID.asyncMap { try await metadata.version($0) } ?? nil
@@ -180,14 +144,4 @@ extension Workspace {
             owner: declared?.owner, classification: declared?.classification?.rawValue)
     }
 
-    /// Records use of a stored environment (reads keep sandboxes alive).
-    /// Stores ignore a touch of an environment that is not stored yet, so no lookup is needed first.
-    /// Records a read's use of an environment. A full disk does not fail the read: the use goes unrecorded.
-    func touch(_ record: EnvironmentRecord) async throws {
-        do {
-            try await metadata.touchEnvironment(record.name, at: now())
-        } catch let full as StorageFull {
-            logger.warning("\(full.what) failed: the disk is full; the use of \(record.name) is not recorded")
-        }
-    }
 }

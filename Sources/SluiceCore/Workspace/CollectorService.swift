@@ -54,7 +54,12 @@ public struct GCReport: Sendable, Codable {
     public var staleStagingBytes: Int64 = 0
 }
 
-extension Workspace {
+/// Lifecycles and garbage collection: expiring environments, letting versions go, deleting unreferenced objects.
+public struct CollectorService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     /// When an environment expires under its lifecycle (or its `--ttl`), and by which rule; `nil` for a
     /// protected environment or one whose lifecycle never expires it.
     public func expiry(of record: EnvironmentRecord) -> (at: Timestamp, rule: String)? {

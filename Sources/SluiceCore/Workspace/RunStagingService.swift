@@ -2,7 +2,12 @@ import Foundation
 
 /// What the runner needs from the workspace: read versions into files, check and stage step outputs,
 /// and land a whole run in one commit. Access is checked by the caller (`requireRun`).
-extension Workspace {
+/// What a pipeline run needs of the store: staging environments, inputs materialized, outputs staged and landed.
+public struct RunStagingService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     /// Refuses a run that the acting principal may not do: it writes every output's zone in `environment`.
     public func requireRun(_ pipeline: Pipeline, environment: String) async throws {
         do {
@@ -93,10 +98,12 @@ extension Workspace {
                 guard let gate else {
                     throw InternalError("\(name) declares a contract but this engine has no quality gate configured")
                 }
-                let references = try await referenceValues(for: dataset, head: head, gate: gate)
+                let references = try await GateService(context: context).referenceValues(
+                    for: dataset, head: head, gate: gate)
                 report = try await Blocking.run {
                     try gate.validate(
-                        dataset: dataset, format: .csv, delimiter: UInt8(ascii: ","), files: try gateFiles(snapshot),
+                        dataset: dataset, format: .csv, delimiter: UInt8(ascii: ","),
+                        files: try GateService(context: context).gateFiles(snapshot),
                         references: references, now: now(), rows: .none, onHeader: { _, _ in }, onRow: { _ in })
                 }
             }
@@ -176,6 +183,4 @@ extension Workspace {
         }
     }
 
-    /// The project's git commit as recorded with runs and commits.
-    public func recordedGitCommit() async -> String? { await git.state(of: project.root).recorded }
 }

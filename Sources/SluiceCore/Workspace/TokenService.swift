@@ -7,7 +7,12 @@ public struct CreatedToken: Sendable, Codable {
     public var bootstrap: Bool
 }
 
-extension Workspace {
+/// Tokens: created (admins), listed, revoked; only their hashes are stored.
+public struct TokenService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     /// Creates a token for `principal`. Needs a token-authenticated store-wide admin, except for the
     /// bootstrap: the first token a store ever holds, which may only be an admin's, is saved with its audit
     /// event in one transaction that fails if any token exists, so two racing bootstraps make one token and

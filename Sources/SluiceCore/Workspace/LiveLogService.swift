@@ -16,7 +16,12 @@ public struct LogChunk: Sendable, Codable, Hashable {
     }
 }
 
-extension Workspace {
+/// Attempt output as it is printed, for following a run's logs.
+public struct LiveLogService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     /// Where a run's attempts append their output as they print it (inside the store, so owner-only); nil
     /// when the store is not a folder on this machine.
     public func liveLogFolder(run id: String) -> URL? {
@@ -31,7 +36,7 @@ extension Workspace {
         var sent: [String: Int] = [:]
         var finished = Set<String>()
         while true {
-            let run = try await runRecord(id)
+            let run = try await RunService(context: context).runRecord(id)
             if let step, run.step(step) == nil {
                 throw UsageError.notFound(
                     "run \(id) has no step \(NameRules.quoted(step))",

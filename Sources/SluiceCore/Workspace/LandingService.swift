@@ -2,7 +2,12 @@ import Foundation
 
 /// The checks a run makes on what lands together: `references` between datasets that the same run writes
 /// are judged against the versions landing in the same commit, not against what the environment held.
-extension Workspace {
+/// The gate on what a run lands: its outputs checked against their contracts before they are committed.
+public struct LandingService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     /// Checks again, against the datasets of the commit a run is about to make (`landing`), the `references`
     /// checks of the run's outputs that could not be judged when their step ended: those whose target the
     /// run also writes, and every one of an output reused from an earlier run. Keeps each result; returns, by
@@ -23,7 +28,8 @@ extension Workspace {
             contract.checks = checks
             let report = try await validateStored(
                 contract, version: output.version,
-                references: try await referenceValues(for: contract, in: landing, gate: gate), gate: gate)
+                references: try await GateService(context: context).referenceValues(
+                    for: contract, in: landing, gate: gate), gate: gate)
             let passed = report.batchProblems.isEmpty && report.invalidRows == 0
             try await metadata.saveCheckRun(
                 CheckRun(

@@ -13,7 +13,12 @@ public struct EnvironmentSummary: Sendable, Codable {
     public var datasets: Int
 }
 
-extension Workspace {
+/// Environments: create (zero-copy), delete, list, and when each expires.
+public struct EnvironmentService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     /// Creates `name` pointing at the same commit as `source`: zero-copy, nothing but a ref is written.
     public func createEnvironment(
         _ name: String, from source: String, ttl: TimeSpan?
@@ -94,7 +99,7 @@ extension Workspace {
     func summary(of record: EnvironmentRecord, stored: Bool = true) async throws -> EnvironmentSummary {
         let spec = project.environmentSpec(for: record.name)
         let lifecycle = spec?.effectiveLifecycle
-        let expiresAt = expiry(of: record)?.at
+        let expiresAt = CollectorService(context: context).expiry(of: record)?.at
         let commit = try await headCommit(of: record)
         var lifecycleText = lifecycle?.summary ?? "none"
         if let ttl = record.ttl { lifecycleText = "expire after \(ttl) idle (--ttl)" }

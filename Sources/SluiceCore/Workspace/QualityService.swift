@@ -1,6 +1,11 @@
 import Foundation
 
-extension Workspace {
+/// Gate results and quarantined batches, and ad-hoc checks of a file against a contract.
+public struct QualityService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     /// Quarantined batches the identity may read (by the environment and zone they were bound for).
     public func quarantineBatches() async throws -> [QuarantineBatch] {
         try await metadata.quarantines().filter { batch in
@@ -93,7 +98,7 @@ extension Workspace {
         let source = project.sources.values.first { $0.into == dataset }
         let format = source?.format ?? (file.pathExtension == "jsonl" || file.pathExtension == "ndjson" ? .jsonl : .csv)
         let head = try await headCommit(of: try await environmentRecord(environment))
-        let references = try await referenceValues(for: declared, head: head, gate: gate)
+        let references = try await GateService(context: context).referenceValues(for: declared, head: head, gate: gate)
         return try await Blocking.run {
             try gate.validate(
                 dataset: declared, format: format, delimiter: source?.delimiter ?? UInt8(ascii: ","),

@@ -18,7 +18,12 @@ public struct StoreVerification: Sendable, Codable {
     public var ok: Bool { corrupt.isEmpty && missing.isEmpty }
 }
 
-extension Workspace {
+/// Verification: the audit chain and the records it vouches for, the objects and refs of the store.
+public struct VerificationService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     public func auditEvents() async throws -> [AuditEvent] {
         try await metadata.auditEvents()
     }

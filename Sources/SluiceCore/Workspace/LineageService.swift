@@ -21,7 +21,12 @@ public struct LineageDirections: OptionSet, Sendable {
     public static let downstream = LineageDirections(rawValue: 2)
 }
 
-extension Workspace {
+/// Lineage: how a version was made and what was made from it, also as OpenLineage events.
+public struct LineageService: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
     /// The lineage of `DATASET[@VERSION]` in an environment: what it was made from, what was made from it.
     public func lineage(
         _ reference: String, in environment: String?, directions: LineageDirections

@@ -1,0 +1,24 @@
+import Foundation
+
+/// The audit chain as callers outside the engine touch it: where it stands, and a refusal recorded once.
+public struct AuditTrail: UseCase {
+    public let context: EngineContext
+
+    public init(context: EngineContext) { self.context = context }
+
+    /// The sequence number of the newest event (0 on an empty chain).
+    public func position() async throws -> Int64 { try await metadata.auditHead()?.sequence ?? 0 }
+
+    /// Records that `request` was refused, unless the operation refusing it already recorded a denial of
+    /// this principal after `position` (every refusal is audited, once).
+    public func recordRefusal(_ denied: AccessDenied, of request: String, after position: Int64) async throws {
+        let newest = try await metadata.auditEvents(
+            AuditFilter(principal: identity.name, outcome: .denied), page: PageRequest(limit: 1))
+        if let event = newest.items.first, event.sequence > position { return }
+        try await record("api", target: request, outcome: .denied, details: ["reason": denied.message])
+    }
+}
+
+extension Workspace {
+    public var auditTrail: AuditTrail { AuditTrail(context: context) }
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+/// The engine's operations, each carried out by the service it belongs to.
+extension Workspace {
+    public typealias CancelOutcome = RunService.CancelOutcome
+
+    public func status() async throws -> StatusReport { try await StatusService(context: context).status() }
+    public func createEnvironment(
+        _ name: String, from source: String, ttl: TimeSpan?
+    ) async throws -> EnvironmentSummary {
+        try await EnvironmentService(context: context).createEnvironment(name, from: source, ttl: ttl)
+    }
+    public func deleteEnvironment(_ name: String) async throws -> EnvironmentRecord {
+        try await EnvironmentService(context: context).deleteEnvironment(name)
+    }
+    public func listEnvironments() async throws -> [EnvironmentSummary] {
+        try await EnvironmentService(context: context).listEnvironments()
+    }
+    public func expiry(of record: EnvironmentRecord) -> (at: Timestamp, rule: String)? {
+        CollectorService(context: context).expiry(of: record)
+    }
+    public func collectGarbage(dryRun: Bool, grace: TimeSpan = TimeSpan(seconds: 3_600)) async throws -> GCReport {
+        try await CollectorService(context: context).collectGarbage(dryRun: dryRun, grace: grace)
+    }
+    public func ingest(source name: String, environment: String?, files: [URL] = []) async throws -> IngestResult {
+        try await IngestService(context: context).ingest(source: name, environment: environment, files: files)
+    }
+    public func checkLanding(
+        _ outputs: [DatasetName: (version: ObjectID, reused: Bool)], landing: [String: ObjectID], runID: String
+    ) async throws -> [DatasetName: String] {
+        try await LandingService(context: context).checkLanding(outputs, landing: landing, runID: runID)
+    }
+    public func lineage(
+        _ reference: String, in environment: String?, directions: LineageDirections
+    ) async throws -> LineageNode {
+        try await LineageService(context: context).lineage(reference, in: environment, directions: directions)
+    }
+    public func openLineageEvents(_ root: LineageNode) async throws -> [[String: Any]] {
+        try await LineageService(context: context).openLineageEvents(root)
+    }
+    public func liveLogFolder(run id: String) -> URL? { LiveLogService(context: context).liveLogFolder(run: id) }
+    public func followLogs(run id: String, step: String?, emit: (LogChunk) async throws -> Void) async throws {
+        try await LiveLogService(context: context).followLogs(run: id, step: step, emit: emit)
+    }
+    public func planPolicy() async throws -> PolicyPlan { try await PolicyService(context: context).planPolicy() }
+    public func applyPolicy() async throws -> PolicyPlan { try await PolicyService(context: context).applyPolicy() }
+    public func promote(from source: String, to target: String) async throws -> PromotionResult {
+        try await PromotionService(context: context).promote(from: source, to: target)
+    }
+    public func quarantineBatches() async throws -> [QuarantineBatch] {
+        try await QualityService(context: context).quarantineBatches()
+    }
+    public func quarantineBatch(_ id: String) async throws -> QuarantineBatch {
+        try await QualityService(context: context).quarantineBatch(id)
+    }
+    public func catQuarantine(_ id: String, to sink: (UnsafeRawBufferPointer) throws -> Void) async throws {
+        try await QualityService(context: context).catQuarantine(id, to: sink)
+    }
+    public func checkRuns(dataset name: String?, environment: String?) async throws -> [CheckRun] {
+        try await QualityService(context: context).checkRuns(dataset: name, environment: environment)
+    }
+    public func checkRunPage(
+        dataset name: String?, environment: String?, page: PageRequest
+    ) async throws
+        -> Page<CheckRun>
+    { try await QualityService(context: context).checkRunPage(dataset: name, environment: environment, page: page) }
+    public func check(file: URL, against name: String, in environment: String?) async throws -> ValidationReport {
+        try await QualityService(context: context).check(file: file, against: name, in: environment)
+    }
+    public func datasets(in environment: String?) async throws -> [DatasetEntry] {
+        try await DatasetService(context: context).datasets(in: environment)
+    }
+    public func datasetDetails(_ name: String, in environment: String?) async throws -> DatasetDetails {
+        try await DatasetService(context: context).datasetDetails(name, in: environment)
+    }
+    public func logPage(of environment: String?, page: PageRequest) async throws -> Page<Commit> {
+        try await DatasetService(context: context).logPage(of: environment, page: page)
+    }
+    public func log(of environment: String?, limit: Int = 50) async throws -> [Commit] {
+        try await DatasetService(context: context).log(of: environment, limit: limit)
+    }
+    public func cat(
+        _ reference: String, in environment: String?, to sink: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws { try await DatasetService(context: context).cat(reference, in: environment, to: sink) }
+    public func requireRun(_ pipeline: Pipeline, environment: String) async throws {
+        try await RunStagingService(context: context).requireRun(pipeline, environment: environment)
+    }
+    public func beginStaging(for target: String, runID: String, pipeline: Pipeline) async throws -> String {
+        try await RunStagingService(context: context).beginStaging(for: target, runID: runID, pipeline: pipeline)
+    }
+    public func endStaging(_ name: String) async throws {
+        try await RunStagingService(context: context).endStaging(name)
+    }
+    public func environmentHead(_ name: String) async throws -> (record: EnvironmentRecord, head: Commit?) {
+        try await RunStagingService(context: context).environmentHead(name)
+    }
+    public func materialize(_ id: ObjectID, to url: URL) async throws -> DatasetVersion {
+        try await RunStagingService(context: context).materialize(id, to: url)
+    }
+    public func stageOutput(
+        _ name: DatasetName, file: URL, environment: String, head: Commit?, origin: String,
+        deferring: Set<DatasetName> = []
+    ) async throws -> (version: DatasetVersion, report: ValidationReport) {
+        try await RunStagingService(context: context).stageOutput(
+            name, file: file, environment: environment, head: head, origin: origin, deferring: deferring)
+    }
+    public func storeFixture(_ dataset: DatasetName, file: URL) async throws -> ObjectID {
+        try await RunStagingService(context: context).storeFixture(dataset, file: file)
+    }
+    public func landRun(
+        _ outputs: [DatasetName: ObjectID], environment record: EnvironmentRecord, base: Commit?, run: RunRecord
+    ) async throws -> Commit {
+        try await RunStagingService(context: context).landRun(outputs, environment: record, base: base, run: run)
+    }
+    public func runRecords(pipeline: String? = nil) async throws -> [RunRecord] {
+        try await RunService(context: context).runRecords(pipeline: pipeline)
+    }
+    public func runPage(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord> {
+        try await RunService(context: context).runPage(filter, page: page)
+    }
+    public func runRecord(_ id: String) async throws -> RunRecord {
+        try await RunService(context: context).runRecord(id)
+    }
+    public func attemptLogs(run id: String, step: String?) async throws -> [AttemptLog] {
+        try await RunService(context: context).attemptLogs(run: id, step: step)
+    }
+    public func recordRunEnded(_ run: RunRecord) async throws {
+        try await RunService(context: context).recordRunEnded(run)
+    }
+    public func cancelRun(
+        _ id: String, stopInProcess: @Sendable (String) -> Bool = { _ in false }
+    ) async throws -> CancelOutcome {
+        try await RunService(context: context).cancelRun(id, stopInProcess: stopInProcess)
+    }
+    public func createToken(for principal: String) async throws -> CreatedToken {
+        try await TokenService(context: context).createToken(for: principal)
+    }
+    public func revokeToken(id: String) async throws { try await TokenService(context: context).revokeToken(id: id) }
+    public func listTokens() async throws -> [TokenRecord] { try await TokenService(context: context).listTokens() }
+    public func auditEvents() async throws -> [AuditEvent] {
+        try await VerificationService(context: context).auditEvents()
+    }
+    public func auditPage(_ filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEvent> {
+        try await VerificationService(context: context).auditPage(filter, page: page)
+    }
+    public func verifyAudit(authority: Bool = true) async throws -> AuditVerification {
+        try await VerificationService(context: context).verifyAudit(authority: authority)
+    }
+    public func verifyStore() async throws -> StoreVerification {
+        try await VerificationService(context: context).verifyStore()
+    }
+}
