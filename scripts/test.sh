@@ -26,7 +26,7 @@ if [ -n "$(ours)" ]; then
 fi
 
 echo "== format"
-swift format lint --strict -r Sources Tests Package.swift
+swift format lint --strict -r Sources Tests Package.swift Benchmarks/Sources Benchmarks/Package.swift
 
 echo "== test"
 log=$(mktemp)
@@ -39,4 +39,14 @@ failed=$(grep -E "^✘ Test .* failed" "$log" | grep -vc "^✘ Test run with" ||
 grep -E "^(✔|✘) Test run with" "$log" | tail -1
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "tests: $passed passed, $failed failed"
-exit "$status"
+if [ "$status" -ne 0 ]; then exit "$status"; fi
+
+# The benchmarks are a package of their own (run in release by hand); they must keep building with the engine.
+echo "== benchmarks build"
+bench_log=$(mktemp)
+if ! swift build --package-path Benchmarks >"$bench_log" 2>&1; then
+    grep -E "error:" "$bench_log" | sort -u >&2
+    echo "the benchmarks no longer build" >&2
+    exit 1
+fi
+grep -E "^Build complete" "$bench_log" || true

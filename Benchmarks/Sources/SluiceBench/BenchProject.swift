@@ -46,6 +46,7 @@ struct BenchProject {
         let identity = Identity(
             principal: "ci", role: project.roles["pipeline"], authentication: .token, tokenID: "bench")
         return Workspace(
-            project: project, objects: store.objects, metadata: store.metadata, identity: identity, gate: gate)
+            project: project, objects: store.objects, metadata: store.metadata, identity: identity, gate: gate,
+            git: GitWorkTree())
     }
 }
