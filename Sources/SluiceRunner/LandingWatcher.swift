@@ -5,11 +5,14 @@ import SluiceCore
 /// New-data triggers inside the service: each landing file of each source, once it has stopped changing
 /// (`settle`), is claimed, ingested on its own through the quality gate into the project's default environment,
 /// and then the pipelines that declare `on: [SOURCE]` run (as the service's principal, into their environment).
-/// A file is ingested once, even across restarts and by two services; a rejected file stays where it is and is
-/// tried again only once it changes.
+/// A file is ingested once, even across restarts and by two services; a file the gate rejected stays where it
+/// is and is tried again only once it changes. A file whose ingest failed for a reason that may pass (a race
+/// lost five times, a full disk, an engine error) is given back and tried again, after 1 minute, then 2, 4…
+/// up to an hour.
 public struct LandingWatcher: Sendable {
     public let scheduler: PipelineScheduler
     public let settle: TimeSpan
+    let retries = RetryBook()
 
     public init(scheduler: PipelineScheduler, settle: TimeSpan = TimeSpan(seconds: 5)) {
         self.scheduler = scheduler
@@ -31,6 +34,7 @@ public struct LandingWatcher: Sendable {
         public var url: URL
         public var path: String
         public var source: String
+        public var claim: LandingClaim
     }
 
     /// One look at every landing path at `now`: claims and lands each settled file in turn.
@@ -51,12 +55,14 @@ public struct LandingWatcher: Sendable {
                 let modified = Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
                 guard now.milliseconds - modified >= settle.milliseconds else { continue }
                 // Only the project's own files: a link out of it is never read by the service.
-                guard let path = ProjectPath.inside(url, root: project.root) else { continue }
+                guard let path = ProjectPath.inside(url, root: project.root), retries.isDue(path, at: now) else {
+                    continue
+                }
                 let claim = LandingClaim(
                     source: source.name, path: path, size: Int64(info.st_size), modifiedMilliseconds: modified,
                     claimedAt: now, claimedBy: scheduler.claimant)
                 guard try await scheduler.metadata.claimLanding(claim) else { continue }
-                claimed.append(Claimed(url: url, path: path, source: source.name))
+                claimed.append(Claimed(url: url, path: path, source: source.name, claim: claim))
             }
         }
         return claimed
@@ -97,10 +103,50 @@ public struct LandingWatcher: Sendable {
             }
         } catch {
             result.problem = "\(error)"
+            let again = Self.mayPass(error) ? retries.failed(path, at: claimed.claim.claimedAt) : nil
+            if again != nil { try? await scheduler.metadata.releaseLanding(claimed.claim) }
+            let next = again.map { "; tried again after \($0.iso8601)" } ?? "; tried again once it changes"
             scheduler.logger.warning(
-                "landing file \(path) of \(source) was not ingested: \(error)",
+                "landing file \(path) of \(source) was not ingested: \(error)\(next)",
                 metadata: ["event.action": "landing-refused", "file.path": "\(path)"])
         }
+        if result.problem == nil { retries.succeeded(path) }
         return result
+    }
+
+    /// Whether a failed ingest may succeed later with the same file: not when the gate rejected the data, the
+    /// policy refused it or the request itself was wrong (those wait for the file, or the project, to change).
+    public static func mayPass(_ error: any Error) -> Bool {
+        guard let error = error as? any SluiceError else { return true }
+        switch error.code {
+        case .conflict, .storageFull, .internal, .unavailable: return true
+        default: return error is UsageError && "\(error)".contains("changed while it was being ingested")
+        }
+    }
+}
+
+/// When each landing file given back after a failure may be tried again: 1 minute after the first failure,
+/// doubling up to an hour, forgotten once it lands.
+final class RetryBook: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures: [String: (count: Int, next: Timestamp)] = [:]
+
+    func isDue(_ path: String, at now: Timestamp) -> Bool {
+        lock.withLock { failures[path].map { $0.next <= now } ?? true }
+    }
+
+    /// Records a failure; returns when the file is tried again.
+    func failed(_ path: String, at now: Timestamp) -> Timestamp {
+        lock.withLock {
+            let count = (failures[path]?.count ?? 0) + 1
+            let delay = min(3_600, 60 << min(count - 1, 6))
+            let next = now.adding(TimeSpan(seconds: Int64(delay)))
+            failures[path] = (count, next)
+            return next
+        }
+    }
+
+    func succeeded(_ path: String) {
+        _ = lock.withLock { failures.removeValue(forKey: path) }
     }
 }

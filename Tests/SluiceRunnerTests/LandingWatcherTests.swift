@@ -1,7 +1,8 @@
 import Foundation
-import SluiceCore
 import SluiceRunner
 import Testing
+
+@testable import SluiceCore
 
 /// Issue 12 item 5: a landing file that has stopped changing is ingested once (across restarts and by two
 /// services), the pipelines declaring `on:` its source run after it, and a rejected file is tried again only
@@ -63,6 +64,57 @@ import Testing
         let landed = try await LandingWatcher(scheduler: scheduler).scan(now: Self.later(10))
         #expect(raced.isSet)
         #expect(landed.count == 1 && landed[0].version != nil, "\(landed.map(\.problem))")
+    }
+
+    /// A file whose ingest fails for a reason that may pass (here: every attempt loses the race) is given back
+    /// and tried again after a minute, not at once and not only when it changes; then it lands.
+    @Test func aFileThatFailedForAPassingReasonIsTriedAgainLater() async throws {
+        let harness = try RunnerHarness(files: Self.files())
+        try harness.write("landing/orders.csv", "id,amount\n1,1\n")
+        var scheduler = try SchedulerTests().scheduler(harness)
+        let races = Tally()
+        scheduler.checkpoint = { [harness] point in
+            guard point == "ingest.published" else { return }
+            let race = races.next()
+            guard race <= 5 else { return }
+            // Someone else lands other data first, every time.
+            try? harness.write("elsewhere/\(race).csv", "id,amount\n\(100 + race),1\n")
+            _ = try? await harness.workspace().ingest(
+                source: "orders", environment: "dev",
+                files: [harness.root.appendingPathComponent("elsewhere/\(race).csv")])
+        }
+        let watcher = LandingWatcher(scheduler: scheduler)
+        let failed = try await watcher.scan(now: Self.later(10))
+        #expect(failed.count == 1 && failed[0].version == nil, "five lost races fail this pass")
+        #expect(try await watcher.scan(now: Self.later(30)).isEmpty, "not tried again at once")
+        let again = try await watcher.scan(now: Self.later(80))
+        #expect(again.count == 1 && again[0].version != nil, "\(again.map(\.problem))")
+        #expect(try await watcher.scan(now: Self.later(200)).isEmpty, "landed once")
+    }
+
+    @Test func onlyFailuresThatMayPassAreTriedAgain() {
+        let identity = Identity(principal: "ci", role: nil, authentication: .token, tokenID: nil)
+        #expect(LandingWatcher.mayPass(ConflictError("moved")))
+        #expect(LandingWatcher.mayPass(InternalError("bug")))
+        #expect(LandingWatcher.mayPass(UsageError("x.csv changed while it was being ingested")))
+        #expect(!LandingWatcher.mayPass(UsageError("no source")))
+        #expect(!LandingWatcher.mayPass(AccessDenied(identity: identity, message: "no", remedy: "grant")))
+        let report = ValidationReport(
+            dataset: "raw.orders", files: [], rows: 1, validRows: 0, invalidRows: 1, batchProblems: [], checks: [],
+            checkedAt: .now())
+        #expect(!LandingWatcher.mayPass(GateFailed(report: report, reason: "bad", quarantineID: nil)))
+    }
+}
+
+/// Counts, from any task.
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    var count: Int { lock.withLock { value } }
+    func next() -> Int {
+        lock.withLock {
+            value += 1; return value
+        }
     }
 }
 

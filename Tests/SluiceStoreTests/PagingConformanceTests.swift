@@ -104,6 +104,23 @@ import Testing
         #expect(try await store.latestTick(pipeline: "daily", environment: "dev") == later)
     }
 
+    /// A landing file is claimed once; given back, it can be claimed again (and only that file).
+    @Test(arguments: Backend.allCases) func aLandingClaimGivenBackCanBeClaimedAgain(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        let time = Timestamp(milliseconds: 1_790_000_000_000)
+        let claim = LandingClaim(
+            source: "orders", path: "landing/a.csv", size: 10, modifiedMilliseconds: 5, claimedAt: time, claimedBy: "a")
+        var other = claim
+        other.path = "landing/b.csv"
+        #expect(try await store.claimLanding(claim))
+        #expect(try await store.claimLanding(other))
+        #expect(try await !store.claimLanding(claim))
+        try await store.releaseLanding(claim)
+        #expect(try await store.claimLanding(claim))
+        #expect(try await !store.claimLanding(other), "only the file given back")
+    }
+
     /// A first-parent history of 250 commits (each also merging a side commit) pages exactly along first
     /// parents; a missing commit in the chain is an error, not a short history.
     @Test(arguments: Backend.allCases) func historyPagesAlongFirstParents(_ backend: Backend) async throws {

@@ -75,6 +75,9 @@ public protocol MetadataStore: Sendable {
     func claimTick(_ claim: TickClaim) async throws -> Bool
     /// Claims a settled landing file for ingestion; `false` when this very file (path, size, time) was claimed.
     func claimLanding(_ claim: LandingClaim) async throws -> Bool
+    /// Gives a claimed landing file back (its ingest failed for a reason that may pass), so that it is
+    /// claimed, and tried, again.
+    func releaseLanding(_ claim: LandingClaim) async throws
     /// The newest tick claimed for a pipeline in an environment.
     func latestTick(pipeline: String, environment: String) async throws -> Timestamp?
     /// One page of runs that match, newest first.

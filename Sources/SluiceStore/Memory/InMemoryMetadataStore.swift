@@ -27,6 +27,10 @@ public actor InMemoryMetadataStore: MetadataStore {
             .inserted
     }
 
+    public func releaseLanding(_ claim: LandingClaim) {
+        landings.remove("\(claim.source)\u{0}\(claim.path)\u{0}\(claim.size)\u{0}\(claim.modifiedMilliseconds)")
+    }
+
     public func latestTick(pipeline: String, environment: String) -> Timestamp? {
         ticks.values.filter { $0.pipeline == pipeline && $0.environment == environment }.map(\.tick).max()
     }

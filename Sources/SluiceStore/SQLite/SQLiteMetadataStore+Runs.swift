@@ -86,6 +86,14 @@ extension SQLiteMetadataStore {
         }
     }
 
+    public func releaseLanding(_ claim: LandingClaim) async throws {
+        try await writeImmediately { db in
+            try db.execute(
+                sql: "DELETE FROM landings WHERE source = ? AND path = ? AND size = ? AND modified = ?",
+                arguments: [claim.source, claim.path, claim.size, claim.modifiedMilliseconds])
+        }
+    }
+
     public func latestTick(pipeline: String, environment: String) async throws -> Timestamp? {
         try await pool.read { db in
             try Int64.fetchOne(
