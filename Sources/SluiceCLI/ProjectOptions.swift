@@ -99,7 +99,8 @@ struct ProjectOptions: ParsableArguments {
             token: token, osUser: OperatingSystemUser.name, at: .now())
         return Workspace(
             project: project, objects: store.objects, metadata: store.metadata, identity: identity,
-            gate: ContractGate(progress: ProgressBar.forTerminal(label: "checking")), git: git, appliedPolicy: applied,
+            gate: ContractGate(progress: ProgressBar.forTerminal(label: "checking")), git: git,
+            files: LocalFileSource(), appliedPolicy: applied,
             logger: Logger(label: "sluice"), checkpoint: TestCheckpoint.fromEnvironment())
     }
 }

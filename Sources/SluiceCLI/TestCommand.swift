@@ -26,7 +26,8 @@ struct TestCommand: AsyncParsableCommand {
         let workspace = Workspace(
             project: project, objects: InMemoryObjectStore(), metadata: InMemoryMetadataStore(),
             identity: Identity(principal: "sluice-test", role: nil, authentication: .token, tokenID: nil),
-            gate: ContractGate(), git: GitWorkTree())
+            gate: ContractGate(), git: GitWorkTree(),
+            files: LocalFileSource())
         let results = try await StepTester(runner: PipelineRunner(workspace: workspace)).run(
             pipeline: pipeline, step: step)
         if output.json {

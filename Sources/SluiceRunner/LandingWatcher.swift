@@ -49,23 +49,30 @@ public struct LandingWatcher: Sendable {
         let project = scheduler.project
         var claimed: [Claimed] = []
         for source in project.sources.values.sorted(by: { $0.name < $1.name }) {
-            for url in FileGlob.expand(source.path, in: project.root) {
-                var info = stat()
-                guard lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-                let modified = Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
+            let files = scheduler.files
+            for url in files.files(matching: source.path, in: project.root) {
+                // Regular files only (no link, FIFO or device), that have stopped changing.
+                guard files.kind(of: url.path) == .file, let seen = try? files.snapshot(of: url) else { continue }
+                let modified = seen.modified / 1_000_000
                 guard now.milliseconds - modified >= settle.milliseconds else { continue }
-                // Only the project's own files: a link out of it is never read by the service.
-                guard let path = ProjectPath.inside(url, root: project.root), retries.isDue(path, at: now) else {
-                    continue
-                }
+                // Only the project's own files: a folder linked out of it is never read by the service.
+                guard let path = inside(url, root: project.root), retries.isDue(path, at: now) else { continue }
                 let claim = LandingClaim(
-                    source: source.name, path: path, size: Int64(info.st_size), modifiedMilliseconds: modified,
+                    source: source.name, path: path, size: Int64(seen.size), modifiedMilliseconds: modified,
                     claimedAt: now, claimedBy: scheduler.claimant)
                 guard try await scheduler.metadata.claimLanding(claim) else { continue }
                 claimed.append(Claimed(url: url, path: path, source: source.name, claim: claim))
             }
         }
         return claimed
+    }
+
+    /// A file's path relative to the project when it really lies inside it (links resolved); `nil` otherwise.
+    private func inside(_ url: URL, root: URL) -> String? {
+        let files = scheduler.files
+        guard let real = files.realPath(url.path), let realRoot = files.realPath(root.path) else { return nil }
+        let prefix = realRoot + "/"
+        return real.hasPrefix(prefix) ? String(real.dropFirst(prefix.count)) : nil
     }
 
     /// The file is claimed: it must not be lost to a race. Losing the compare-and-swap to a concurrent change

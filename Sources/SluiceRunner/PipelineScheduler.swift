@@ -18,6 +18,8 @@ public struct PipelineScheduler: Sendable {
     public let metadata: any MetadataStore
     public let gate: (any QualityGate)?
     public let git: any GitInspector
+    /// Where the landing files are.
+    public let files: any FileSource
     /// Who claims ticks (`host:pid`).
     public let claimant: String
     public let logger: Logger
@@ -28,7 +30,8 @@ public struct PipelineScheduler: Sendable {
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, gate: (any QualityGate)?,
-        git: any GitInspector, claimant: String = "\(ProcessInfo.processInfo.hostName):\(getpid())",
+        git: any GitInspector, files: any FileSource,
+        claimant: String = "\(ProcessInfo.processInfo.hostName):\(getpid())",
         logger: Logger = Logger(label: "sluice.scheduler"),
         makeRunner: @escaping @Sendable (Workspace) -> PipelineRunner = { PipelineRunner(workspace: $0) }
     ) {
@@ -37,6 +40,7 @@ public struct PipelineScheduler: Sendable {
         self.metadata = metadata
         self.gate = gate
         self.git = git
+        self.files = files
         self.claimant = claimant
         self.logger = logger
         self.makeRunner = makeRunner
@@ -114,6 +118,6 @@ public struct PipelineScheduler: Sendable {
             principal: principal, role: applied.role(ofPrincipal: principal), authentication: .service)
         return Workspace(
             project: project, objects: objects, metadata: metadata, identity: identity, gate: gate, git: git,
-            appliedPolicy: applied, logger: logger, checkpoint: checkpoint)
+            files: files, appliedPolicy: applied, logger: logger, checkpoint: checkpoint)
     }
 }

@@ -12,6 +12,7 @@ public struct ServerContext: Sendable {
     public let objects: any ObjectStore
     public let metadata: any MetadataStore
     public let git: any GitInspector
+    public let files: any FileSource
     public let logger: Logger
     /// Where runs started through the API go, and the runs going on in the service (each can be stopped).
     public let launcher = RunLauncher()
@@ -19,12 +20,14 @@ public struct ServerContext: Sendable {
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, git: any GitInspector = GitWorkTree(),
+        files: any FileSource = LocalFileSource(),
         logger: Logger = Logger(label: "sluice.server")
     ) {
         self.project = project
         self.objects = objects
         self.metadata = metadata
         self.git = git
+        self.files = files
         self.logger = logger
     }
 
@@ -51,6 +54,7 @@ public struct ServerContext: Sendable {
         }
         return Workspace(
             project: project, objects: objects, metadata: metadata, identity: identity, gate: ContractGate(), git: git,
+            files: files,
             appliedPolicy: applied, logger: logger)
     }
 }

@@ -35,7 +35,7 @@ public struct SluiceService {
         let runs = context.runs
         let scheduler = PipelineScheduler(
             project: context.project, objects: context.objects, metadata: context.metadata, gate: ContractGate(),
-            git: context.git, logger: context.logger,
+            git: context.git, files: context.files, logger: context.logger,
             makeRunner: { PipelineRunner(workspace: $0, inProcess: runs) })
         let services: [any Service] = [
             application(onRunning: onRunning), context.launcher,

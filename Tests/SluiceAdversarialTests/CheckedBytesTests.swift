@@ -49,11 +49,11 @@ import Testing
             principal: "alice", role: policy.role(ofPrincipal: "alice"), authentication: .token, tokenID: "t")
         let clean = Workspace(
             project: project, objects: store.objects, metadata: store.metadata, identity: alice, gate: ContractGate(),
-            git: GitWorkTree())
+            git: GitWorkTree(), files: LocalFileSource())
         _ = try await clean.ingest(source: "customers_drop", environment: "dev")
         let racing = Workspace(
             project: project, objects: store.objects, metadata: store.metadata, identity: alice,
-            gate: SwappingGate(landing: landing, replacement: bad), git: GitWorkTree())
+            gate: SwappingGate(landing: landing, replacement: bad), git: GitWorkTree(), files: LocalFileSource())
         _ = try await racing.ingest(source: "orders_drop", environment: "dev")
         #expect(try String(contentsOf: landing, encoding: .utf8) == bad, "the swap happened")
         var landed = Data()

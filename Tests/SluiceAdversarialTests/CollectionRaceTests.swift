@@ -20,7 +20,7 @@ import Testing
         @Sendable func workspace(_ checkpoint: @escaping @Sendable (String) async -> Void = { _ in }) -> Workspace {
             Workspace(
                 project: project, objects: store.objects, metadata: store.metadata, identity: ci, gate: ContractGate(),
-                git: GitWorkTree(), checkpoint: checkpoint)
+                git: GitWorkTree(), files: LocalFileSource(), checkpoint: checkpoint)
         }
         // The data lands in a sandbox that is then deleted: its objects are referenced by nothing.
         _ = try await workspace().createEnvironment("sandbox/a", from: "dev", ttl: nil)

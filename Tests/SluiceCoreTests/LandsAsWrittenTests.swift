@@ -78,7 +78,7 @@ import Testing
         let folder = try TemporaryProject(files: [
             "a.csv": "h\n" + (0..<40).map { "row\($0)" }.joined(separator: "\n") + "\n"
         ])
-        let snapshot = try await Snapshotter(objects: objects, chunkSize: 64).stage(
+        let snapshot = try await Snapshotter(objects: objects, files: LocalFileSource(), chunkSize: 64).stage(
             [.init(url: folder.root.appendingPathComponent("a.csv"), name: "a.csv")], format: .csv,
             delimiter: UInt8(ascii: ","))
         let text = try String(contentsOf: folder.root.appendingPathComponent("a.csv"), encoding: .utf8)

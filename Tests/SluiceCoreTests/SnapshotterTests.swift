@@ -75,11 +75,12 @@ import Testing
         try folder.write("big.csv", text)
         try folder.write("empty.csv", "")
         let objects = InMemoryObjectStore()
-        let result = try await Snapshotter(objects: objects, parallelism: 3, chunkSize: 1000).stage(
-            [
-                .init(url: folder.root.appendingPathComponent("big.csv"), name: "big.csv"),
-                .init(url: folder.root.appendingPathComponent("empty.csv"), name: "empty.csv"),
-            ], format: .csv, delimiter: UInt8(ascii: ","))
+        let result = try await Snapshotter(objects: objects, files: LocalFileSource(), parallelism: 3, chunkSize: 1000)
+            .stage(
+                [
+                    .init(url: folder.root.appendingPathComponent("big.csv"), name: "big.csv"),
+                    .init(url: folder.root.appendingPathComponent("empty.csv"), name: "empty.csv"),
+                ], format: .csv, delimiter: UInt8(ascii: ","))
         #expect(result.files[0].chunks.count == (text.utf8.count + 999) / 1000)
         #expect(result.files[0].rows == 5_000)
         #expect(result.files[0].bytes == Int64(text.utf8.count))

@@ -75,7 +75,7 @@ final class RunnerHarness: @unchecked Sendable {
         let identity = Identity(principal: principal, role: role, authentication: .token, tokenID: "test")
         return Workspace(
             project: project, objects: objects, metadata: metadata, identity: identity, gate: ContractGate(),
-            git: CleanGit(),
+            git: CleanGit(), files: LocalFileSource(),
             now: { [self] in
                 lock.withLock {
                     clock = Timestamp(milliseconds: clock.milliseconds + 1)

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceRunner
+import SluiceStore
 import Testing
 
 /// Issue 12 item 4: pipelines fire on their schedule under an injected clock; a tick is claimed once, even by
@@ -23,7 +24,7 @@ import Testing
         let workspace = try harness.workspace()
         return PipelineScheduler(
             project: workspace.project, objects: harness.objects, metadata: harness.metadata, gate: workspace.gate,
-            git: CleanGit(), claimant: claimant,
+            git: CleanGit(), files: LocalFileSource(), claimant: claimant,
             makeRunner: { [harness] workspace in
                 PipelineRunner(
                     workspace: workspace, scratch: harness.root.appendingPathComponent(".scratch"), sleep: { _ in })

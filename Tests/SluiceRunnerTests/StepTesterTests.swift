@@ -38,7 +38,7 @@ import Testing
         let workspace = Workspace(
             project: project, objects: InMemoryObjectStore(), metadata: InMemoryMetadataStore(),
             identity: Identity(principal: "t", role: nil, authentication: .token, tokenID: nil), gate: ContractGate(),
-            git: CleanGit())
+            git: CleanGit(), files: LocalFileSource())
         return try await StepTester(runner: PipelineRunner(workspace: workspace)).run()
     }
 

@@ -47,6 +47,6 @@ struct BenchProject {
             principal: "ci", role: project.roles["pipeline"], authentication: .token, tokenID: "bench")
         return Workspace(
             project: project, objects: store.objects, metadata: store.metadata, identity: identity, gate: gate,
-            git: GitWorkTree())
+            git: GitWorkTree(), files: LocalFileSource())
     }
 }

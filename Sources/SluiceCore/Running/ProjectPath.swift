@@ -14,16 +14,4 @@ public enum ProjectPath {
         else { return nil }
         return (candidate, isDirectory.boolValue)
     }
-
-    /// A file's path relative to the project when it really lies inside it (links resolved); `nil` otherwise.
-    public static func inside(_ url: URL, root: URL) -> String? {
-        guard let real = realpath(url.path, nil), let realRoot = realpath(root.path, nil) else { return nil }
-        defer {
-            free(real)
-            free(realRoot)
-        }
-        let path = String(cString: real)
-        let prefix = String(cString: realRoot) + "/"
-        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : nil
-    }
 }

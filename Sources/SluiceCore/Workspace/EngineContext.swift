@@ -12,6 +12,8 @@ public struct EngineContext: Sendable {
     public let identity: Identity
     public let policy: AccessPolicy
     public let git: any GitInspector
+    /// Where landing files and files named by callers are read.
+    public let files: any FileSource
     public let now: @Sendable () -> Timestamp
     public let logger: Logger
     /// Checks incoming data against contracts; `nil` refuses data for datasets that declare a contract.
@@ -21,7 +23,7 @@ public struct EngineContext: Sendable {
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, identity: Identity,
-        gate: (any QualityGate)?, git: any GitInspector, appliedPolicy: AppliedPolicy? = nil,
+        gate: (any QualityGate)?, git: any GitInspector, files: any FileSource, appliedPolicy: AppliedPolicy? = nil,
         now: @escaping @Sendable () -> Timestamp = { .now() },
         logger: Logger = Logger(label: "sluice"), checkpoint: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
@@ -32,6 +34,7 @@ public struct EngineContext: Sendable {
         self.policy = AccessPolicy(applied: appliedPolicy ?? AppliedPolicy(project: project))
         self.gate = gate
         self.git = git
+        self.files = files
         self.now = now
         self.logger = logger
         self.checkpoint = checkpoint

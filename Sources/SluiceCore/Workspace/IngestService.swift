@@ -64,7 +64,7 @@ public struct IngestService: UseCase {
         // The landing files are read once, into private staged objects; the gate checks those bytes, so what
         // lands is exactly what was checked, whatever happens to the landing files meanwhile. Nothing is
         // visible before the gate passes: a refused batch goes to quarantine, never to the environment.
-        let staged = try await Snapshotter(objects: objects).stage(
+        let staged = try await Snapshotter(objects: objects, files: context.files).stage(
             inputs, format: source.format, delimiter: source.delimiter)
         await checkpoint("ingest.snapshotted")
         let verdict: GateVerdict
@@ -135,38 +135,33 @@ public struct IngestService: UseCase {
             report: verdict.report, quarantined: quarantine, checkRun: checkRun)
     }
 
-    static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
-
     private func snapshotInputs(_ source: Source, files: [URL]) throws -> [Snapshotter.Input] {
-        let urls = files.isEmpty ? FileGlob.expand(source.path, in: project.root) : files
+        let disk = context.files
+        let urls = files.isEmpty ? disk.files(matching: source.path, in: project.root) : files
         guard !urls.isEmpty else {
             throw UsageError(
                 "source \(source.name) found no files at \(source.path)",
                 hint: "put data there, or name files with --file PATH")
         }
         let rootPath = project.root.standardizedFileURL.path + "/"
-        let realRoot = (Self.realPath(project.root.path) ?? project.root.path) + "/"
+        let realRoot = (disk.realPath(project.root.path) ?? project.root.path) + "/"
         // Where a file really is: its folder resolved once per folder, then the file itself only when it
         // is a link (a full realpath per file costs more than the copy of a small file).
         var realFolders: [String: String] = [:]
         func realLocation(_ path: String) -> String? {
             let folder = (path as NSString).deletingLastPathComponent
-            if realFolders[folder] == nil { realFolders[folder] = Self.realPath(folder) }
-            guard let realFolder = realFolders[folder] else { return nil }
-            var info = stat()
-            guard lstat(path, &info) == 0 else { return nil }
-            if info.st_mode & S_IFMT == S_IFLNK { return Self.realPath(path) }
+            if realFolders[folder] == nil { realFolders[folder] = disk.realPath(folder) }
+            guard let realFolder = realFolders[folder], let kind = disk.kind(of: path) else { return nil }
+            if kind == .link { return disk.realPath(path) }
             return realFolder + "/" + (path as NSString).lastPathComponent
         }
         var seen = Set<String>()
         return try urls.map { url in
             let path = url.standardizedFileURL.path
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            // What it is, a link followed.
+            let target =
+                disk.kind(of: path) == .link ? disk.realPath(path).flatMap(disk.kind(of:)) : disk.kind(of: path)
+            guard let target, target != .directory else {
                 throw UsageError("no file at \(NameRules.quoted(path))", hint: "--file takes a path to a readable file")
             }
             // A landing file found by the source's pattern must be the project's own: a link out of it is

@@ -88,7 +88,7 @@ public struct RunStagingService: UseCase {
             return deferring.contains(target)
         }
         // Staged first and checked there: a process the step left behind cannot change what lands.
-        let snapshot = try await Snapshotter(objects: objects).stage(
+        let snapshot = try await Snapshotter(objects: objects, files: context.files).stage(
             [.init(url: file, name: "\(name).csv")], format: .csv, delimiter: UInt8(ascii: ","))
         var report = ValidationReport(
             dataset: name.description, files: ["\(name).csv"], rows: 0, validRows: 0, invalidRows: 0,
@@ -143,7 +143,7 @@ public struct RunStagingService: UseCase {
     /// Copies a CSV file into the store as a version of `dataset`: objects durable first, then the
     /// manifest, then the metadata that names them.
     private func storeVersion(_ dataset: DatasetName, file: URL) async throws -> DatasetVersion {
-        let snapshot = try await Snapshotter(objects: objects).stage(
+        let snapshot = try await Snapshotter(objects: objects, files: context.files).stage(
             [.init(url: file, name: "\(dataset).csv")], format: .csv, delimiter: UInt8(ascii: ","))
         return try await storeVersion(dataset, snapshot: snapshot)
     }

@@ -6,15 +6,18 @@ import Foundation
 /// many small ones do. Objects become visible only when `ObjectStore.publish` makes them durable.
 public struct Snapshotter: Sendable {
     public let objects: any ObjectStore
+    /// Where the files are read from.
+    public let files: any FileSource
     public let parallelism: Int
     public let chunkSize: Int
     public static let defaultChunkSize = 16 << 20
 
     public init(
-        objects: any ObjectStore, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
-        chunkSize: Int = Snapshotter.defaultChunkSize
+        objects: any ObjectStore, files: any FileSource,
+        parallelism: Int = ProcessInfo.processInfo.activeProcessorCount, chunkSize: Int = Snapshotter.defaultChunkSize
     ) {
         self.objects = objects
+        self.files = files
         self.parallelism = max(1, parallelism)
         self.chunkSize = max(64, chunkSize)
     }
@@ -55,7 +58,7 @@ public struct Snapshotter: Sendable {
     /// Stages every file and returns the manifest entries in input order. Nothing is visible yet; on
     /// failure, everything staged so far is discarded.
     public func stage(_ inputs: [Input], format: DataFormat, delimiter: UInt8) async throws -> Result {
-        let before = try inputs.map { try FileSnapshot(of: $0.url) }
+        let before = try inputs.map { try self.files.snapshot(of: $0.url) }
         var pieces: [Piece] = []
         let headerFile = before.firstIndex { $0.size > 0 } ?? 0
         for (file, snapshot) in before.enumerated() {
@@ -90,7 +93,7 @@ public struct Snapshotter: Sendable {
                 }
                 try await group.waitForAll()
             }
-            for (input, snapshot) in zip(inputs, before) where try FileSnapshot(of: input.url) != snapshot {
+            for (input, snapshot) in zip(inputs, before) where try self.files.snapshot(of: input.url) != snapshot {
                 throw UsageError(
                     "\(input.url.path) changed while it was being ingested", hint: "ingest it again once it is complete"
                 )
@@ -115,20 +118,11 @@ public struct Snapshotter: Sendable {
     private func stagePiece(
         _ piece: Piece, url: URL, _ buffer: UnsafeMutableRawBufferPointer, _ format: DataFormat, _ delimiter: UInt8
     ) throws -> Staged {
-        // Non-blocking: a file swapped for a FIFO since it was judged must not hang the ingest.
-        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else { throw UsageError("cannot read \(url.path): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw UsageError(
-                "\(NameRules.quoted(url.path)) is not a regular file", hint: "only regular files are ingested")
-        }
+        let reader = try files.openForReading(url)
         var filled = 0
         while filled < piece.length {
-            let count = pread(
-                descriptor, buffer.baseAddress! + filled, piece.length - filled, off_t(piece.offset + filled))
-            if count < 0 && errno == EINTR { continue }
+            let count = try reader.read(
+                into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<piece.length]), at: piece.offset + filled)
             guard count > 0 else {
                 throw UsageError(
                     "\(url.path) changed while it was being ingested", hint: "ingest it again once it is complete")
@@ -151,26 +145,6 @@ public struct Snapshotter: Sendable {
             writer.abandon()
             throw error
         }
-    }
-}
-
-/// Size and modification time, to notice a file that changes while it is read.
-struct FileSnapshot: Equatable {
-    var size: Int
-    var modified: Int64
-
-    init(of url: URL) throws {
-        var info = stat()
-        guard stat(url.path, &info) == 0 else {
-            throw UsageError("cannot read \(url.path): \(String(cString: strerror(errno)))")
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw UsageError(
-                "\(NameRules.quoted(url.path)) is not a regular file (a FIFO, socket, device or folder)",
-                hint: "only regular files are ingested; move it out of the landing folder")
-        }
-        size = Int(info.st_size)
-        modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
     }
 }
 

@@ -12,13 +12,13 @@ public struct Workspace: UseCase {
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, identity: Identity,
-        gate: (any QualityGate)?, git: any GitInspector, appliedPolicy: AppliedPolicy? = nil,
+        gate: (any QualityGate)?, git: any GitInspector, files: any FileSource, appliedPolicy: AppliedPolicy? = nil,
         now: @escaping @Sendable () -> Timestamp = { .now() },
         logger: Logger = Logger(label: "sluice"), checkpoint: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
         context = EngineContext(
             project: project, objects: objects, metadata: metadata, identity: identity, gate: gate, git: git,
-            appliedPolicy: appliedPolicy, now: now, logger: logger, checkpoint: checkpoint)
+            files: files, appliedPolicy: appliedPolicy, now: now, logger: logger, checkpoint: checkpoint)
     }
 }
 
@@ -35,6 +35,7 @@ extension UseCase {
     public var identity: Identity { context.identity }
     public var policy: AccessPolicy { context.policy }
     public var git: any GitInspector { context.git }
+    public var files: any FileSource { context.files }
     public var now: @Sendable () -> Timestamp { context.now }
     public var logger: Logger { context.logger }
     public var gate: (any QualityGate)? { context.gate }

@@ -50,6 +50,7 @@ final class Harness: @unchecked Sendable {
     func workspace(_ identity: Identity) -> Workspace {
         Workspace(
             project: project, objects: objects, metadata: metadata, identity: identity, gate: ContractGate(), git: git,
+            files: LocalFileSource(),
             now: { [self] in now() })
     }
 
