@@ -11,6 +11,8 @@ final class Harness: @unchecked Sendable {
     private(set) var objects: InMemoryObjectStore!
     let metadata = InMemoryMetadataStore()
     var git: FixedGit = .clean
+    /// Where landing files are read (the project folder on disk unless a test swaps it).
+    var files: any FileSource = LocalFileSource()
     private let clockLock = NSLock()
     private var clock = Timestamp(milliseconds: 1_790_000_000_000)
 
@@ -50,7 +52,7 @@ final class Harness: @unchecked Sendable {
     func workspace(_ identity: Identity) -> Workspace {
         Workspace(
             project: project, objects: objects, metadata: metadata, identity: identity, gate: ContractGate(), git: git,
-            files: LocalFileSource(),
+            files: files,
             now: { [self] in now() })
     }
 
