@@ -26,9 +26,6 @@ public final class InProcessRuns: @unchecked Sendable {
         _ = lock.withLock { running.removeValue(forKey: id) }
     }
 
-    /// The ids of the runs going on now.
-    public var ids: [String] { lock.withLock { running.keys.sorted() } }
-
     /// Interrupts run `id`; false when it does not run in this process.
     public func interrupt(_ id: String, because why: String) -> Bool {
         guard let interruption = lock.withLock({ running[id] }) else { return false }

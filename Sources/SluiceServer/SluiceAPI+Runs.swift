@@ -65,7 +65,7 @@ extension SluiceAPI {
     /// The run's output as its steps print it, one JSON `LogChunk` per line (NDJSON), until the run ends. A
     /// run or step that does not exist, or may not be read, is refused before the stream starts.
     static func follow(run id: String, step: String?, workspace: Workspace) async throws -> Response {
-        _ = try await workspace.attemptLogs(run: id, step: step).count
+        _ = try await workspace.runRecord(id, step: step)
         let body = ResponseBody { writer in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

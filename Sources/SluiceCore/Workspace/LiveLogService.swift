@@ -36,12 +36,7 @@ public struct LiveLogService: UseCase {
         var sent: [String: Int] = [:]
         var finished = Set<String>()
         while true {
-            let run = try await RunService(context: context).runRecord(id)
-            if let step, run.step(step) == nil {
-                throw UsageError.notFound(
-                    "run \(id) has no step \(NameRules.quoted(step))",
-                    hint: "steps: \(run.steps.map(\.step).joined(separator: ", "))")
-            }
+            let run = try await RunService(context: context).runRecord(id, step: step)
             for stepRun in run.steps where step == nil || stepRun.step == step {
                 for attempt in stepRun.attempts {
                     for (stream, object) in [("stdout", attempt.stdout), ("stderr", attempt.stderr)] {

@@ -29,6 +29,18 @@ public struct RunService: UseCase {
         return found
     }
 
+    /// The run, and it has the step `step` when one is named (the logs of a step that is not there are an
+    /// error, not an empty list).
+    public func runRecord(_ id: String, step: String?) async throws -> RunRecord {
+        let run = try await runRecord(id)
+        if let step, run.step(step) == nil {
+            throw UsageError.notFound(
+                "run \(id) has no step \(NameRules.quoted(step))",
+                hint: "steps: \(run.steps.map(\.step).joined(separator: ", "))")
+        }
+        return run
+    }
+
     public func runRecord(_ id: String) async throws -> RunRecord {
         guard let run = try await metadata.run(id) else {
             throw UsageError.notFound("no run \(NameRules.quoted(id))", hint: "sluice runs lists them")
@@ -39,12 +51,7 @@ public struct RunService: UseCase {
 
     /// Every attempt's captured output, of one step or of all, in run order.
     public func attemptLogs(run id: String, step: String?) async throws -> [AttemptLog] {
-        let run = try await runRecord(id)
-        if let step, run.step(step) == nil {
-            throw UsageError.notFound(
-                "run \(id) has no step \(NameRules.quoted(step))",
-                hint: "steps: \(run.steps.map(\.step).joined(separator: ", "))")
-        }
+        let run = try await runRecord(id, step: step)
         var logs: [AttemptLog] = []
         for stepRun in run.steps where step == nil || stepRun.step == step {
             for attempt in stepRun.attempts {

@@ -4,7 +4,27 @@ import Foundation
 extension Workspace {
     public typealias CancelOutcome = RunService.CancelOutcome
 
-    public func status() async throws -> StatusReport { try await StatusService(context: context).status() }
+    public func expiry(of record: EnvironmentRecord) -> (at: Timestamp, rule: String)? {
+        CollectorService(context: context).expiry(of: record)
+    }
+    public func collectGarbage(dryRun: Bool, grace: TimeSpan = TimeSpan(seconds: 3_600)) async throws -> GCReport {
+        try await CollectorService(context: context).collectGarbage(dryRun: dryRun, grace: grace)
+    }
+    public func datasets(in environment: String?) async throws -> [DatasetEntry] {
+        try await DatasetService(context: context).datasets(in: environment)
+    }
+    public func datasetDetails(_ name: String, in environment: String?) async throws -> DatasetDetails {
+        try await DatasetService(context: context).datasetDetails(name, in: environment)
+    }
+    public func logPage(of environment: String?, page: PageRequest) async throws -> Page<Commit> {
+        try await DatasetService(context: context).logPage(of: environment, page: page)
+    }
+    public func log(of environment: String?, limit: Int = 50) async throws -> [Commit] {
+        try await DatasetService(context: context).log(of: environment, limit: limit)
+    }
+    public func cat(
+        _ reference: String, in environment: String?, to sink: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws { try await DatasetService(context: context).cat(reference, in: environment, to: sink) }
     public func createEnvironment(
         _ name: String, from source: String, ttl: TimeSpan?
     ) async throws -> EnvironmentSummary {
@@ -15,12 +35,6 @@ extension Workspace {
     }
     public func listEnvironments() async throws -> [EnvironmentSummary] {
         try await EnvironmentService(context: context).listEnvironments()
-    }
-    public func expiry(of record: EnvironmentRecord) -> (at: Timestamp, rule: String)? {
-        CollectorService(context: context).expiry(of: record)
-    }
-    public func collectGarbage(dryRun: Bool, grace: TimeSpan = TimeSpan(seconds: 3_600)) async throws -> GCReport {
-        try await CollectorService(context: context).collectGarbage(dryRun: dryRun, grace: grace)
     }
     public func ingest(source name: String, environment: String?, files: [URL] = []) async throws -> IngestResult {
         try await IngestService(context: context).ingest(source: name, environment: environment, files: files)
@@ -67,21 +81,29 @@ extension Workspace {
     public func check(file: URL, against name: String, in environment: String?) async throws -> ValidationReport {
         try await QualityService(context: context).check(file: file, against: name, in: environment)
     }
-    public func datasets(in environment: String?) async throws -> [DatasetEntry] {
-        try await DatasetService(context: context).datasets(in: environment)
+    public func runRecords(pipeline: String? = nil) async throws -> [RunRecord] {
+        try await RunService(context: context).runRecords(pipeline: pipeline)
     }
-    public func datasetDetails(_ name: String, in environment: String?) async throws -> DatasetDetails {
-        try await DatasetService(context: context).datasetDetails(name, in: environment)
+    public func runPage(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord> {
+        try await RunService(context: context).runPage(filter, page: page)
     }
-    public func logPage(of environment: String?, page: PageRequest) async throws -> Page<Commit> {
-        try await DatasetService(context: context).logPage(of: environment, page: page)
+    public func runRecord(_ id: String, step: String?) async throws -> RunRecord {
+        try await RunService(context: context).runRecord(id, step: step)
     }
-    public func log(of environment: String?, limit: Int = 50) async throws -> [Commit] {
-        try await DatasetService(context: context).log(of: environment, limit: limit)
+    public func runRecord(_ id: String) async throws -> RunRecord {
+        try await RunService(context: context).runRecord(id)
     }
-    public func cat(
-        _ reference: String, in environment: String?, to sink: (UnsafeRawBufferPointer) throws -> Void
-    ) async throws { try await DatasetService(context: context).cat(reference, in: environment, to: sink) }
+    public func attemptLogs(run id: String, step: String?) async throws -> [AttemptLog] {
+        try await RunService(context: context).attemptLogs(run: id, step: step)
+    }
+    public func recordRunEnded(_ run: RunRecord) async throws {
+        try await RunService(context: context).recordRunEnded(run)
+    }
+    public func cancelRun(
+        _ id: String, stopInProcess: @Sendable (String) -> Bool = { _ in false }
+    ) async throws -> CancelOutcome {
+        try await RunService(context: context).cancelRun(id, stopInProcess: stopInProcess)
+    }
     public func requireRun(_ pipeline: Pipeline, environment: String) async throws {
         try await RunStagingService(context: context).requireRun(pipeline, environment: environment)
     }
@@ -112,26 +134,7 @@ extension Workspace {
     ) async throws -> Commit {
         try await RunStagingService(context: context).landRun(outputs, environment: record, base: base, run: run)
     }
-    public func runRecords(pipeline: String? = nil) async throws -> [RunRecord] {
-        try await RunService(context: context).runRecords(pipeline: pipeline)
-    }
-    public func runPage(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord> {
-        try await RunService(context: context).runPage(filter, page: page)
-    }
-    public func runRecord(_ id: String) async throws -> RunRecord {
-        try await RunService(context: context).runRecord(id)
-    }
-    public func attemptLogs(run id: String, step: String?) async throws -> [AttemptLog] {
-        try await RunService(context: context).attemptLogs(run: id, step: step)
-    }
-    public func recordRunEnded(_ run: RunRecord) async throws {
-        try await RunService(context: context).recordRunEnded(run)
-    }
-    public func cancelRun(
-        _ id: String, stopInProcess: @Sendable (String) -> Bool = { _ in false }
-    ) async throws -> CancelOutcome {
-        try await RunService(context: context).cancelRun(id, stopInProcess: stopInProcess)
-    }
+    public func status() async throws -> StatusReport { try await StatusService(context: context).status() }
     public func createToken(for principal: String) async throws -> CreatedToken {
         try await TokenService(context: context).createToken(for: principal)
     }
