@@ -13,6 +13,8 @@ struct SluiceCommand: AsyncParsableCommand {
             3 access denied · 4 conflict (a concurrent change won; retry) · 69 the service (--server) does not answer · \
             70 internal error.
             The acting principal comes from SLUICE_TOKEN, else the OS user name when it is a declared principal.
+            With --server URL (or SLUICE_SERVER) commands ask that sluice serve, with SLUICE_TOKEN, instead of \
+            opening the store; output and exit codes are the same.
             Logs go to standard error: --log-format text (default, warnings and worse) or --log-format ecs \
             (Elastic Common Schema JSON lines, info and worse); SLUICE_LOG_LEVEL sets the level.
             """,
