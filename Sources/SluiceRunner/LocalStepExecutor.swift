@@ -47,7 +47,7 @@ public struct LocalStepExecutor: StepExecutor {
     private func runCommand(_ arguments: [String], _ job: StepJob) async throws -> StepExecution {
         let program = resolve(arguments[0], root: job.projectRoot)
         // Arguments that name files of the project are passed as absolute paths: the step runs elsewhere.
-        let rest = arguments.dropFirst().map { resolveFile($0, root: job.projectRoot) }
+        let rest = arguments.dropFirst().map { resolveFile($0, root: job.projectRoot, files: job.files) }
         var variables = Self.basics
         variables["TMPDIR"] = job.directory.path
         for (key, value) in job.variables { variables[key] = value }
@@ -135,8 +135,8 @@ public struct LocalStepExecutor: StepExecutor {
         return name
     }
 
-    private func resolveFile(_ argument: String, root: URL) -> String {
-        ProjectPath.resolve(argument, root: root)?.url.path ?? argument
+    private func resolveFile(_ argument: String, root: URL, files: any FileSource) -> String {
+        ProjectPath.resolve(argument, root: root, files: files)?.url.path ?? argument
     }
 }
 

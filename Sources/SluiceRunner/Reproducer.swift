@@ -74,7 +74,8 @@ public struct Reproducer: Sendable {
                 guard let dataset = DatasetName(name) else { continue }
                 inputs[dataset] = derived[version] ?? version
             }
-            let key = try CacheKey.compute(step: step, root: workspace.project.root, inputs: inputs)
+            let key = try CacheKey.compute(
+                step: step, root: workspace.project.root, inputs: inputs, files: workspace.files)
             if key != record.cacheKey && inputs.allSatisfy({ record.inputs[$0.key.description] == $0.value }) {
                 throw FailureError(
                     "step \(record.pipeline).\(record.step) or a file it names changed since \(record.dataset)@\(record.version.short) was made (git \(record.gitCommit ?? "unrecorded"), engine \(record.engineVersion)); check out that commit to reproduce it"

@@ -72,7 +72,8 @@ struct StepContext: Sendable {
         let inputVersions = CacheKey.datasetInputs(result.inputs)
         let key: String
         do {
-            key = try CacheKey.compute(step: step, root: workspace.project.root, inputs: inputVersions)
+            key = try CacheKey.compute(
+                step: step, root: workspace.project.root, inputs: inputVersions, files: workspace.files)
         } catch {
             return finish(.failed, "cannot read the files the step names: \(error.localizedDescription)")
         }
@@ -137,7 +138,8 @@ struct StepContext: Sendable {
                 step: step, projectRoot: workspace.project.root, directory: work, inputs: inputFiles,
                 outputs: outputFiles, contracts: contracts, timeout: step.timeout.map { .seconds($0.seconds) },
                 variables: variables,
-                liveOutput: workspace.liveLogFolder(run: runID)?.appendingPathComponent(attemptName))
+                liveOutput: workspace.liveLogFolder(run: runID)?.appendingPathComponent(attemptName),
+                files: workspace.files)
             let execution = try await executor.execute(job)
             // The working directory goes as soon as the attempt is over (one rmdir when it is empty).
             if rmdir(work.path) != 0 { try? FileManager.default.removeItem(at: work) }

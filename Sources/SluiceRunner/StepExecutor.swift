@@ -15,7 +15,9 @@ public struct StepJob: Sendable {
     /// Variables the step sees besides the basic ones (`PATH`, `HOME`, `LANG`).
     public var variables: [String: String]
     /// Where the attempt's output goes as it is printed (`LIVE.stdout`, `LIVE.stderr`), for `logs --follow`.
-    public var liveOutput: URL? = nil
+    public var liveOutput: URL?
+    /// Where the project's files named by the step's arguments are found.
+    public var files: any FileSource
 }
 
 /// How an attempt ended.

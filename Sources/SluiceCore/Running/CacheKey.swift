@@ -5,7 +5,15 @@ import Foundation
 /// writes; not its retries or timeout), the contents of every project file it names, the versions of its
 /// inputs and the engine version. Equal keys mean the outputs can be reused.
 public enum CacheKey {
-    public static func compute(step: Step, root: URL, inputs: [DatasetName: ObjectID]) throws -> String {
+    public static func compute(
+        step: Step, root: URL, inputs: [DatasetName: ObjectID], files: any FileSource
+    ) throws -> String {
+        func fileHash(_ url: URL) throws -> String {
+            guard let data = files.contents(of: url, from: 0) else {
+                throw UsageError("cannot read \(url.path)", hint: "the step names it; is it in the project?")
+            }
+            return ObjectID.hashing(data).hex
+        }
         var parts: [String] = ["engine \(EngineVersion.current)"]
         switch step.kind {
         case .sql(let file):
@@ -15,7 +23,9 @@ public enum CacheKey {
             parts.append("command " + arguments.map { "\($0.utf8.count):\($0)" }.joined(separator: " "))
             // Project files the command names, resolved as the executor resolves them.
             for argument in arguments {
-                guard let path = ProjectPath.resolve(argument, root: root), !path.isDirectory else { continue }
+                guard let path = ProjectPath.resolve(argument, root: root, files: files), !path.isDirectory else {
+                    continue
+                }
                 parts.append("file \(argument) \(try fileHash(path.url))")
             }
         }
@@ -29,9 +39,5 @@ public enum CacheKey {
     /// Inputs as a run record keeps them (`raw.orders` → version), keyed by dataset for `compute`.
     public static func datasetInputs(_ recorded: [String: ObjectID]) -> [DatasetName: ObjectID] {
         Dictionary(uniqueKeysWithValues: recorded.compactMap { key, value in DatasetName(key).map { ($0, value) } })
-    }
-
-    private static func fileHash(_ url: URL) throws -> String {
-        ObjectID.hashing(try Data(contentsOf: url)).hex
     }
 }

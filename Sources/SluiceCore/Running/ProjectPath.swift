@@ -4,14 +4,15 @@ import Foundation
 /// shaped like a path, existing, and inside the project. The executor passes it as an absolute path; the
 /// cache key hashes it when it is a file.
 public enum ProjectPath {
-    public static func resolve(_ argument: String, root: URL) -> (url: URL, isDirectory: Bool)? {
+    public static func resolve(
+        _ argument: String, root: URL, files: any FileSource
+    ) -> (url: URL, isDirectory: Bool)? {
         guard !argument.hasPrefix("/"), !argument.hasPrefix("-"), argument.contains("/") || argument.contains(".")
         else { return nil }
         let candidate = root.appendingPathComponent(argument).standardizedFileURL
-        var isDirectory: ObjCBool = false
         guard candidate.path.hasPrefix(root.standardizedFileURL.path + "/"),
-            FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory)
+            let kind = files.kindFollowingLinks(of: candidate.path)
         else { return nil }
-        return (candidate, isDirectory.boolValue)
+        return (candidate, kind == .directory)
     }
 }

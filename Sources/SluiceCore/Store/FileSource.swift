@@ -12,9 +12,19 @@ public protocol FileSource: Sendable {
     func realPath(_ path: String) -> String?
     /// Size and modification time of the regular file at `url`; an error naming it for anything else.
     func snapshot(of url: URL) throws -> FileSnapshot
+    /// The bytes of the file at `url` from `offset` on; nil when there is no file (yet).
+    func contents(of url: URL, from offset: Int) -> Data?
     /// Opens the regular file at `url` to read pieces of it; an error for anything else (never blocking on a
     /// FIFO put in its place).
     func openForReading(_ url: URL) throws -> any FileReader
+}
+
+extension FileSource {
+    /// What is at `path` once a last link is followed.
+    public func kindFollowingLinks(of path: String) -> FileKind? {
+        let kind = kind(of: path)
+        return kind == .link ? realPath(path).flatMap { self.kind(of: $0) } : kind
+    }
 }
 
 /// What a path holds.

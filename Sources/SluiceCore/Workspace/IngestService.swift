@@ -159,9 +159,7 @@ public struct IngestService: UseCase {
         return try urls.map { url in
             let path = url.standardizedFileURL.path
             // What it is, a link followed.
-            let target =
-                disk.kind(of: path) == .link ? disk.realPath(path).flatMap(disk.kind(of:)) : disk.kind(of: path)
-            guard let target, target != .directory else {
+            guard let target = disk.kindFollowingLinks(of: path), target != .directory else {
                 throw UsageError("no file at \(NameRules.quoted(path))", hint: "--file takes a path to a readable file")
             }
             // A landing file found by the source's pattern must be the project's own: a link out of it is

@@ -25,7 +25,7 @@ public struct LiveLogService: UseCase {
     /// Where a run's attempts append their output as they print it (inside the store, so owner-only); nil
     /// when the store is not a folder on this machine.
     public func liveLogFolder(run id: String) -> URL? {
-        guard FileManager.default.fileExists(atPath: project.storeDirectory.path) else { return nil }
+        guard files.kind(of: project.storeDirectory.path) == .directory else { return nil }
         return project.storeDirectory.appendingPathComponent("live", isDirectory: true).appendingPathComponent(id)
     }
 
@@ -52,7 +52,7 @@ public struct LiveLogService: UseCase {
                 for stream in ["stdout", "stderr"] {
                     let key = "\(stepRun.step).\(number).\(stream)"
                     let file = folder.appendingPathComponent("\(stepRun.step).\(number).\(stream)")
-                    guard let data = Self.read(file, from: sent[key] ?? 0) else { continue }
+                    guard let data = files.contents(of: file, from: sent[key] ?? 0) else { continue }
                     try await emitNew(data, key: key, whole: false, &sent, emit, alreadyFrom: sent[key] ?? 0)
                 }
             }
@@ -82,13 +82,5 @@ public struct LiveLogService: UseCase {
             LogChunk(
                 step: parts.dropLast(2).joined(separator: "."), attempt: Int(parts[parts.count - 2]) ?? 0,
                 stream: String(parts[parts.count - 1]), text: String(decoding: piece, as: UTF8.self)))
-    }
-
-    /// The bytes of `file` from `offset` on; nil when it does not exist (yet).
-    private static func read(_ file: URL, from offset: Int) -> Data? {
-        guard let handle = try? FileHandle(forReadingFrom: file) else { return nil }
-        defer { try? handle.close() }
-        guard (try? handle.seek(toOffset: UInt64(offset))) != nil else { return nil }
-        return try? handle.readToEnd() ?? Data()
     }
 }

@@ -122,13 +122,14 @@ public struct PromotionService: UseCase {
             return "\(made), a step git commit \(gitCommit.prefix(12)) does not declare"
         }
         let key = try? CacheKey.compute(
-            step: step, root: project.root, inputs: CacheKey.datasetInputs(lineage.inputs))
+            step: step, root: project.root, inputs: CacheKey.datasetInputs(lineage.inputs), files: files)
         if key == lineage.cacheKey { return nil }
         for run in try await metadata.runs(pipeline: lineage.pipeline) {
             guard let made = run.step(lineage.step), made.status == .succeeded,
                 made.outputs[dataset.description] == version, let recorded = made.cacheKey
             else { continue }
-            let key = try? CacheKey.compute(step: step, root: project.root, inputs: CacheKey.datasetInputs(made.inputs))
+            let key = try? CacheKey.compute(
+                step: step, root: project.root, inputs: CacheKey.datasetInputs(made.inputs), files: files)
             if recorded == key { return nil }
         }
         return "\(made), by code that differs from git commit \(gitCommit.prefix(12))"

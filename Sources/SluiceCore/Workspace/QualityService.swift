@@ -92,9 +92,7 @@ public struct QualityService: UseCase {
         guard let gate else { throw InternalError("this engine has no quality gate configured") }
         let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
         try await requireRead(environment)
-        guard FileManager.default.isReadableFile(atPath: file.path) else {
-            throw UsageError("cannot read \(file.path)")
-        }
+        guard (try? files.snapshot(of: file)) != nil else { throw UsageError("cannot read \(file.path)") }
         let source = project.sources.values.first { $0.into == dataset }
         let format = source?.format ?? (file.pathExtension == "jsonl" || file.pathExtension == "ndjson" ? .jsonl : .csv)
         let head = try await headCommit(of: try await environmentRecord(environment))

@@ -58,6 +58,13 @@ public struct LocalFileSource: FileSource {
             modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 
+    public func contents(of url: URL, from offset: Int) -> Data? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        guard (try? handle.seek(toOffset: UInt64(offset))) != nil else { return nil }
+        return try? handle.readToEnd() ?? Data()
+    }
+
     public func openForReading(_ url: URL) throws -> any FileReader {
         try LocalFileReader(url)
     }

@@ -45,6 +45,11 @@ public final class InMemoryFileSource: FileSource, @unchecked Sendable {
         return FileSnapshot(size: file.data.count, modified: file.modified)
     }
 
+    public func contents(of url: URL, from offset: Int) -> Data? {
+        guard let data = lock.withLock({ contents[url.path]?.data }) else { return nil }
+        return offset < data.count ? data.subdata(in: offset..<data.count) : Data()
+    }
+
     public func openForReading(_ url: URL) throws -> any FileReader {
         guard let file = lock.withLock({ contents[url.path] }) else {
             throw UsageError("cannot read \(url.path): no such file")

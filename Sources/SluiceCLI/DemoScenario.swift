@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// `sluice demo`: builds a project with generated data and walks through the whole idea — ingest into dev,
 /// a zero-copy sandbox, a CI token promoting dev to prod, and an engineer's write to prod being denied.
