@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "SluiceQualityTests",
             dependencies: [
-                "SluiceQuality", "SluiceCore", "SluiceTestSupport",
+                "SluiceQuality", "SluiceCore", "SluiceStore", "SluiceTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(name: "SluiceStoreTests", dependencies: ["SluiceStore", "SluiceCore"]),

@@ -32,7 +32,7 @@ struct DemoCommand: AsyncParsableCommand {
         let scenario = DemoScenario(folder: folder, git: GitWorkTree())
         try scenario.prepare()
         print("Built a demo project in \(folder.path) (customers and orders, committed to git).\n")
-        let project = try ProjectLoader().loadValidated(root: folder).project
+        let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: folder).project
         let workspace = try await scenario.run(
             project: project,
             workspace: { token in try await ProjectOptions.workspace(for: project, token: token) },

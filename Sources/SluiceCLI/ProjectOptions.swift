@@ -77,7 +77,7 @@ struct ProjectOptions: ParsableArguments {
                 "this command works on the store's files and has no server mode",
                 hint: "run it on the service's host as its user, or without --server and SLUICE_SERVER")
         }
-        let (project, warnings) = try ProjectLoader().loadValidated(root: root())
+        let (project, warnings) = try ProjectLoader(files: LocalFileSource()).loadValidated(root: root())
         if ProcessInfo.processInfo.environment["SLUICE_QUIET_WARNINGS"] == nil && !warnings.isEmpty {
             Terminal.warn(warnings.map(\.description).joined(separator: "\n"))
         }

@@ -21,7 +21,7 @@ struct TestCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let (project, _) = try ProjectLoader().loadValidated(root: projectOptions.root())
+        let (project, _) = try ProjectLoader(files: LocalFileSource()).loadValidated(root: projectOptions.root())
         // A throwaway store: fixtures and outputs live in memory and vanish with the process.
         let workspace = Workspace(
             project: project, objects: InMemoryObjectStore(), metadata: InMemoryMetadataStore(),

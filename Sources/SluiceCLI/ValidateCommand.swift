@@ -1,5 +1,6 @@
 import ArgumentParser
 import SluiceCore
+import SluiceStore
 
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct ValidateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (project, diagnostics) = try ProjectLoader().load(root: projectOptions.root())
+        let (project, diagnostics) = try ProjectLoader(files: LocalFileSource()).load(root: projectOptions.root())
         let sorted = diagnostics.sorted(by: Diagnostic.ordered)
         let errors = sorted.filter { $0.severity == .error }
         if output.json {

@@ -33,7 +33,7 @@ public struct ServerContext: Sendable {
 
     /// Opens the store of the project at `root` (validated first).
     public static func open(root: URL) throws -> ServerContext {
-        let project = try ProjectLoader().loadValidated(root: root).project
+        let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: root).project
         let store = try LocalStore(directory: project.storeDirectory)
         return ServerContext(project: project, objects: store.objects, metadata: store.metadata)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SluiceCore
+import SluiceStore
 
 /// The HTTP API, versioned under `/api/v1`, over the same engine calls as the command line. Every route but
 /// the health checks and the OpenAPI document needs a bearer token; what the token's principal may do is
@@ -113,7 +114,7 @@ public struct SluiceAPI: Sendable {
             problems.append("the metadata store does not answer: \(error)")
         }
         do {
-            _ = try ProjectLoader().loadValidated(root: context.project.root)
+            _ = try ProjectLoader(files: context.files).loadValidated(root: context.project.root)
         } catch {
             problems.append("the project is not valid: \(error)")
         }

@@ -42,7 +42,7 @@ import Testing
         try Data(good.utf8).write(to: landing)
         try Data("customer_id,name,email,country,signed_up_at\n1,Ada,a@b.c,GB,2026-01-01T00:00:00Z\n".utf8).write(
             to: root.appendingPathComponent("landing/customers/c.csv"))
-        let project = try ProjectLoader().loadValidated(root: root).project
+        let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: root).project
         let store = try LocalStore(directory: project.storeDirectory)
         let policy = AppliedPolicy(project: project)
         let alice = Identity(

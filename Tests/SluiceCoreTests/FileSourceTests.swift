@@ -24,6 +24,24 @@ import Testing
         #expect(String(decoding: data, as: UTF8.self) == "order_id,amount\n1,10.5\n2,20\n3,1\n")
     }
 
+    /// The project itself loads and validates through the port: here from memory, with no folder on disk.
+    @Test func aProjectLoadsFromFilesThatAreOnlyInMemory() throws {
+        let root = URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)")
+        let memory = InMemoryFileSource()
+        for (path, content) in Fixture.files {
+            memory.write(root.appendingPathComponent(path).path, Data(content.utf8))
+        }
+        let (project, warnings) = try ProjectLoader(files: memory).loadValidated(root: root)
+        #expect(!project.datasets.isEmpty && !project.pipelines.isEmpty, "\(warnings)")
+        // A file the project names that is missing is still found missing, through the port.
+        let missing = InMemoryFileSource()
+        for (path, content) in Fixture.files where !path.hasSuffix(".sql") {
+            missing.write(root.appendingPathComponent(path).path, Data(content.utf8))
+        }
+        #expect(Fixture.files.keys.contains { $0.hasSuffix(".sql") }, "the fixture runs a SQL file")
+        #expect(throws: ProjectError.self) { _ = try ProjectLoader(files: missing).loadValidated(root: root) }
+    }
+
     /// The local port finds regular files by pattern, tells links from files, and refuses to read what is not
     /// a regular file.
     @Test func theLocalSourceJudgesWhatItReads() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceStore
 import Testing
 
 @testable import SluiceQuality
@@ -23,7 +24,7 @@ import Testing
 
             """
         try Data(project.utf8).write(to: folder.appendingPathComponent("sluice.yaml"))
-        let loaded = try ProjectLoader().loadValidated(root: folder)
+        let loaded = try ProjectLoader(files: LocalFileSource()).loadValidated(root: folder)
         return try #require(loaded.project.datasets[DatasetName("raw.t")!])
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceStore
 import SluiceTestSupport
 import Testing
 
@@ -32,7 +33,7 @@ import Testing
 
             """
         try Data(yaml.utf8).write(to: folder.appendingPathComponent("sluice.yaml"))
-        let project = try ProjectLoader().loadValidated(root: folder).project
+        let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: folder).project
         let name = try #require(DatasetName("raw.t"))
         return try #require(project.datasets[name])
     }

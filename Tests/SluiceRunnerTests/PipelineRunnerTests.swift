@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceRunner
+import SluiceStore
 import Testing
 
 /// Records when each step starts and ends and how many run at once; writes a one-row output per step.
@@ -285,14 +286,14 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
         let unknown = try RunnerHarness(files: [
             "sluice.yaml": RunnerHarness.yaml(pipeline: "  p:\n    steps:\n      a: { command: [x], after: [nope] }\n")
         ])
-        let (_, unknownDiagnostics) = try ProjectLoader().load(root: unknown.root)
+        let (_, unknownDiagnostics) = try ProjectLoader(files: LocalFileSource()).load(root: unknown.root)
         #expect(unknownDiagnostics.contains { $0.severity == .error && $0.message.contains("runs after \"nope\"") })
         let loop = try RunnerHarness(files: [
             "sluice.yaml": RunnerHarness.yaml(
                 pipeline:
                     "  p:\n    steps:\n      a: { command: [x], after: [b] }\n      b: { command: [x], after: [a] }\n")
         ])
-        let (_, loopDiagnostics) = try ProjectLoader().load(root: loop.root)
+        let (_, loopDiagnostics) = try ProjectLoader(files: LocalFileSource()).load(root: loop.root)
         #expect(loopDiagnostics.contains { $0.severity == .error && $0.message.contains("has a cycle") })
     }
 

@@ -70,7 +70,7 @@ final class RunnerHarness: @unchecked Sendable {
     func workspace(
         as principal: String = "ci", checkpoint: @escaping @Sendable (String) async -> Void = { _ in }
     ) throws -> Workspace {
-        let project = try ProjectLoader().loadValidated(root: root).project
+        let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: root).project
         let role = project.principals[principal].flatMap { project.roles[$0.role] }
         let identity = Identity(principal: principal, role: role, authentication: .token, tokenID: "test")
         return Workspace(

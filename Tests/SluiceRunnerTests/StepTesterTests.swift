@@ -34,7 +34,7 @@ import Testing
 
     func results(_ files: [String: String]) async throws -> [StepTestResult] {
         let harness = try RunnerHarness(files: files)
-        let project = try ProjectLoader().loadValidated(root: harness.root).project
+        let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: harness.root).project
         let workspace = Workspace(
             project: project, objects: InMemoryObjectStore(), metadata: InMemoryMetadataStore(),
             identity: Identity(principal: "t", role: nil, authentication: .token, tokenID: nil), gate: ContractGate(),
@@ -59,11 +59,11 @@ import Testing
 
     @Test func validationWarnsAboutUntestedStepsAndCanRequireTests() throws {
         let relaxed = try RunnerHarness(files: Self.files(expected: "", withTests: false))
-        let (_, warnings) = try ProjectLoader().load(root: relaxed.root)
+        let (_, warnings) = try ProjectLoader(files: LocalFileSource()).load(root: relaxed.root)
         #expect(warnings.contains { $0.severity == .warning && $0.message.contains("step two.clean has no tests") })
 
         let strict = try RunnerHarness(files: Self.files(expected: "", requireTests: true))
-        let (project, diagnostics) = try ProjectLoader().load(root: strict.root)
+        let (project, diagnostics) = try ProjectLoader(files: LocalFileSource()).load(root: strict.root)
         #expect(project == nil || diagnostics.contains { $0.severity == .error })
         #expect(diagnostics.contains { $0.severity == .error && $0.message.contains("step two.check has no tests") })
         #expect(!diagnostics.contains { $0.message.contains("two.clean has no tests") })

@@ -221,7 +221,8 @@ import Testing
         }
         let project = try CLIProject()
         let context = ServerContext(
-            project: try ProjectLoader().loadValidated(root: project.folder).project, objects: InMemoryObjectStore(),
+            project: try ProjectLoader(files: LocalFileSource()).loadValidated(root: project.folder).project,
+            objects: InMemoryObjectStore(),
             metadata: InMemoryMetadataStore())
         let registered = Set(
             SluiceAPI(context: context).router().routes.map { route in

@@ -39,7 +39,7 @@ struct BenchProject {
     /// A workspace on a new store in `store` (default: the project's `.sluice/`, emptied first), acting as
     /// the CI principal with a token.
     func workspace(store folder: String? = nil, gate: (any QualityGate)? = nil) throws -> Workspace {
-        let project = try ProjectLoader().loadValidated(root: root).project
+        let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: root).project
         let directory = folder.map { root.appendingPathComponent($0) } ?? project.storeDirectory
         try? FileManager.default.removeItem(at: directory)
         let store = try LocalStore(directory: directory)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SluiceCore
 import SluiceQuality
+import SluiceStore
 
 #if canImport(Glibc)
     import Glibc
@@ -144,7 +145,7 @@ struct ValidateBenchmark: AsyncParsableCommand {
 
             """
         try Data(yaml.utf8).write(to: root.appendingPathComponent("sluice.yaml"))
-        let project = try ProjectLoader().loadValidated(root: root).project
+        let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: root).project
         guard let name = DatasetName("raw.orders"), let dataset = project.datasets[name] else {
             throw BenchError("no dataset")
         }

@@ -5,8 +5,10 @@ import Yams
 /// Loading never stops at the first mistake: every problem is collected with its `file:line:column`.
 public struct ProjectLoader: Sendable {
     public static let projectFileName = "sluice.yaml"
+    /// Where the project's files are read.
+    public let files: any FileSource
 
-    public init() {}
+    public init(files: any FileSource) { self.files = files }
 
     /// Loads and validates the project; throws `ProjectError` listing every error. Warnings are returned.
     public func loadValidated(root: URL) throws -> (project: Project, warnings: [Diagnostic]) {
@@ -22,7 +24,7 @@ public struct ProjectLoader: Sendable {
     public func load(root: URL) throws -> (Project?, [Diagnostic]) {
         let sink = DiagnosticCollector()
         let projectFile = root.appendingPathComponent(Self.projectFileName)
-        guard FileManager.default.fileExists(atPath: projectFile.path) else {
+        guard files.kindFollowingLinks(of: projectFile.path) != nil else {
             throw UsageError(
                 "no \(Self.projectFileName) in \(root.path)",
                 hint: "run sluice inside a project folder, pass --project DIR, or create one with `sluice init`")
@@ -39,19 +41,18 @@ public struct ProjectLoader: Sendable {
             guard let document = parse(file: file, root: root, sink: sink) else { continue }
             readPipelines(document, into: &project, sink: sink)
         }
-        ProjectValidator(project: project, sink: sink).validate()
+        ProjectValidator(project: project, sink: sink, files: files).validate()
         return (project, sink.diagnostics)
     }
 
     private func yamlFiles(in folder: String, root: URL) -> [String] {
-        let directory = root.appendingPathComponent(folder, isDirectory: true)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let names = files.files(matching: "\(folder)/*", in: root).map(\.lastPathComponent)
         return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { "\(folder)/\($0)" }
     }
 
     private func parse(file: String, root: URL, sink: DiagnosticCollector) -> YAMLValue? {
         let start = SourceLocation(file: file, line: 1, column: 1)
-        guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(file).path) else {
+        guard let data = files.contents(of: root.appendingPathComponent(file), from: 0) else {
             sink.error(start, "cannot read the file")
             return nil
         }

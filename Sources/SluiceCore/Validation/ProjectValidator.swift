@@ -5,6 +5,7 @@ import Foundation
 struct ProjectValidator {
     let project: Project
     let sink: DiagnosticCollector
+    let files: any FileSource
 
     func validate() {
         checkZonesAndLifecycles()
@@ -199,16 +200,15 @@ struct ProjectValidator {
         }
         for test in step.tests {
             for file in Array(test.inputs.values) + Array(test.expected.values)
-            where !FileManager.default.fileExists(atPath: project.root.appendingPathComponent(file).path) {
+            where files.kindFollowingLinks(of: project.root.appendingPathComponent(file).path) == nil {
                 sink.error(test.location, "test \(test.name) of \(what) names \(file), which does not exist")
             }
         }
     }
 
     private func checkFiles(of step: Step, what: String) {
-        let manager = FileManager.default
         func exists(_ path: String) -> Bool {
-            manager.fileExists(atPath: project.root.appendingPathComponent(path).path)
+            files.kindFollowingLinks(of: project.root.appendingPathComponent(path).path) != nil
         }
         switch step.kind {
         case .sql(let file):
@@ -218,10 +218,8 @@ struct ProjectValidator {
             for argument in arguments
             where !argument.hasPrefix("/") && !argument.hasPrefix("-") && argument.contains("/") {
                 let folder = String(argument.split(separator: "/")[0])
-                var isDirectory: ObjCBool = false
-                let inProject = manager.fileExists(
-                    atPath: project.root.appendingPathComponent(folder).path, isDirectory: &isDirectory)
-                if (inProject && isDirectory.boolValue || argument.hasPrefix("./")) && !exists(argument) {
+                let inProject = files.kindFollowingLinks(of: project.root.appendingPathComponent(folder).path)
+                if (inProject == .directory || argument.hasPrefix("./")) && !exists(argument) {
                     sink.error(step.location, "\(what) runs \(argument), which does not exist")
                 }
             }

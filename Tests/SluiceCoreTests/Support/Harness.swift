@@ -18,7 +18,7 @@ final class Harness: @unchecked Sendable {
 
     init(files: [String: String] = Fixture.files) throws {
         folder = try TemporaryProject(files: files)
-        project = try ProjectLoader().loadValidated(root: folder.root).project
+        project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: folder.root).project
         objects = InMemoryObjectStore(clock: { [unowned self] in now() })
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceStore
 
 /// A project folder under the system temporary directory, removed when the value is released.
 final class TemporaryProject {
@@ -20,7 +21,7 @@ final class TemporaryProject {
     }
 
     func load() throws -> (Project?, [Diagnostic]) {
-        try ProjectLoader().load(root: root)
+        try ProjectLoader(files: LocalFileSource()).load(root: root)
     }
 
     /// Error diagnostics rendered as `file:line:column: message`.
