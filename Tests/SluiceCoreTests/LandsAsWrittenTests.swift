@@ -90,7 +90,7 @@ import Testing
             return start..<end
         }
         let cuts = [span("row7\n", "row7"), span("row30\n", "row32")]
-        let result = try await RecordCutter(objects: objects).cut([cuts], from: snapshot)
+        let result = try await RecordCutter(objects: objects, files: LocalFileSource()).cut([cuts], from: snapshot)
         var expected = bytes
         for cut in cuts.reversed() { expected.removeSubrange(cut) }
         var landed: [UInt8] = []

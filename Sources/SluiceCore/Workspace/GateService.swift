@@ -74,7 +74,8 @@ public struct GateService: UseCase {
         let invalid = try quarantineWriter.finish(name: "invalid-rows.jsonl", rows: report.invalidRows)
         // The valid rows land as they were written: the invalid records' bytes are cut out of the snapshot.
         do {
-            let filtered = try await RecordCutter(objects: objects).cut(invalidSpans, from: snapshot)
+            let filtered = try await RecordCutter(objects: objects, files: context.files).cut(
+                invalidSpans, from: snapshot)
             return GateVerdict(report: report, filtered: filtered, invalidRows: invalid)
         } catch {
             await objects.discard([invalid.object])

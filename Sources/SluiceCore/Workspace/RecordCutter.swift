@@ -7,6 +7,8 @@ import Foundation
 /// therefore land the same bytes for every valid row, and a batch with a few bad rows costs a few pieces.
 struct RecordCutter {
     let objects: any ObjectStore
+    /// Reads staged pieces the object store hands out as files.
+    let files: any FileSource
 
     /// `snapshot` with the byte ranges `cuts[file]` (spans of whole records) taken out of each file. The
     /// pieces to copy are copied on every core at once (each is its own object, hashed on its own).
@@ -100,20 +102,21 @@ struct RecordCutter {
                         .withUnsafeBytes { try writer.write($0) }
                 }
             case .file(let url):
-                let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
-                guard descriptor >= 0 else {
-                    throw InternalError("cannot read staged \(url.path): \(String(cString: strerror(errno)))")
+                let reader: any FileReader
+                do {
+                    reader = try files.openForReading(url)
+                } catch {
+                    throw InternalError("cannot read staged \(url.path): \(error)")
                 }
-                defer { close(descriptor) }
                 let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
                 defer { buffer.deallocate() }
                 for range in ranges {
                     var position = range.lowerBound
                     while position < range.upperBound {
-                        let count = pread(
-                            descriptor, buffer.baseAddress!, min(buffer.count, range.upperBound - position),
-                            off_t(position))
-                        if count < 0 && errno == EINTR { continue }
+                        let count = try reader.read(
+                            into: UnsafeMutableRawBufferPointer(
+                                rebasing: buffer[0..<min(buffer.count, range.upperBound - position)]),
+                            at: position)
                         guard count > 0 else { throw InternalError("staged \(url.path) ended early") }
                         try writer.write(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
                         position += count

@@ -57,17 +57,13 @@ public struct RunStagingService: UseCase {
         return (record, try await headCommit(of: record))
     }
 
-    /// Writes a version's data to `url` as one file: CSV files after the first lose their header line.
-    public func materialize(_ id: ObjectID, to url: URL) async throws -> DatasetVersion {
+    /// Hands a version's data to `sink` as one file's bytes: CSV files after the first lose their header line.
+    /// (The runner writes it where its step reads it.)
+    public func materialize(_ id: ObjectID, into sink: (Data) throws -> Void) async throws -> DatasetVersion {
         guard let version = try await metadata.version(id) else {
             throw InternalError("version \(id.short) is missing from the store; run sluice verify")
         }
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw InternalError("cannot create \(url.path) for a step input")
-        }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        try await VersionReader(objects: objects).stream(version) { try handle.write(contentsOf: Data($0)) }
+        try await VersionReader(objects: objects).stream(version) { try sink(Data($0)) }
         return version
     }
 

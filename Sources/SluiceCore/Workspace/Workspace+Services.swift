@@ -116,8 +116,8 @@ extension Workspace {
     public func environmentHead(_ name: String) async throws -> (record: EnvironmentRecord, head: Commit?) {
         try await RunStagingService(context: context).environmentHead(name)
     }
-    public func materialize(_ id: ObjectID, to url: URL) async throws -> DatasetVersion {
-        try await RunStagingService(context: context).materialize(id, to: url)
+    public func materialize(_ id: ObjectID, into sink: (Data) throws -> Void) async throws -> DatasetVersion {
+        try await RunStagingService(context: context).materialize(id, into: sink)
     }
     public func stageOutput(
         _ name: DatasetName, file: URL, environment: String, head: Commit?, origin: String,
