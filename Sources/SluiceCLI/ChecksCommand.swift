@@ -53,7 +53,7 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let report = try await projectOptions.workspace().check(
+        let report = try await projectOptions.engine().check(
             file: URL(fileURLWithPath: file).standardizedFileURL, against: against, in: env)
         if output.json {
             try Terminal.json(report)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SluiceClient
 import SluiceCore
 import SluiceRunner
 
@@ -19,8 +20,13 @@ struct ReproduceCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let workspace = try await projectOptions.workspace()
-        let result = try await Reproducer(runner: PipelineRunner(workspace: workspace)).reproduce(reference, in: env)
+        let result: ReproduceResult
+        if let server = try projectOptions.serverURL() {
+            result = try await RemoteEngine(server: server, token: CallerSecrets.token).reproduce(reference, in: env)
+        } else {
+            let workspace = try await projectOptions.workspace()
+            result = try await Reproducer(runner: PipelineRunner(workspace: workspace)).reproduce(reference, in: env)
+        }
         if output.json {
             try Terminal.json(result)
         } else {

@@ -154,6 +154,22 @@ public struct RemoteEngine: Engine {
         return try decode(try await transport.upload(request, file: upload))
     }
 
+    public func check(file: URL, against name: String, in environment: String?) async throws -> ValidationReport {
+        guard FileManager.default.isReadableFile(atPath: file.path) else {
+            throw UsageError("cannot read \(file.path)")
+        }
+        var request = try transport.request(
+            "POST", "datasets/\(Self.segment(name))/check",
+            query: ["environment": environment, "filename": file.lastPathComponent])
+        request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+        return try decode(try await transport.upload(request, file: file))
+    }
+
+    /// Re-derives a version in the service (no cache, nothing landed) and compares the bytes.
+    public func reproduce(_ reference: String, in environment: String?) async throws -> ReproduceResult {
+        try await send("POST", "reproduce", ["reference": reference, "environment": environment])
+    }
+
     public func quarantineBatches() async throws -> [QuarantineBatch] { try await all("quarantine") }
 
     public func quarantineBatch(_ id: String) async throws -> QuarantineBatch {

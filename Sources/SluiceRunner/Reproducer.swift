@@ -2,26 +2,6 @@ import Foundation
 import Logging
 import SluiceCore
 
-/// What `sluice reproduce` found for each step run it re-derived.
-public struct ReproducedStep: Sendable, Codable {
-    public var pipeline: String
-    public var step: String
-    public var dataset: String
-    public var recorded: ObjectID
-    public var reproduced: ObjectID?
-    public var matches: Bool
-    public var message: String?
-}
-
-public struct ReproduceResult: Sendable, Codable {
-    public var dataset: String
-    public var version: ObjectID
-    public var matches: Bool
-    public var steps: [ReproducedStep]
-    /// The first step whose output differed (or failed), when one did.
-    public var firstDifference: String?
-}
-
 /// Re-derives a dataset version from its recorded lineage: every step run upstream of it, in order, on
 /// the recorded input versions, with no cache and nothing landed in any environment. Byte-identical
 /// outputs have identical version ids, so comparing ids compares bytes.

@@ -417,6 +417,48 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/datasets/{name}/check": {
+              "post": {
+                "summary": "Check the body, as one file named filename, against the dataset's contract; changes nothing.",
+                "parameters": [
+                  {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+                  {"name": "filename", "in": "query", "schema": {"type": "string", "default": "upload.csv"}},
+                  {"$ref": "#/components/parameters/environment"}
+                ],
+                "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string"}}}},
+                "responses": {
+                  "200": {"description": "The validation report", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/v1/reproduce": {
+              "post": {
+                "summary": "Re-derive a dataset version from its recorded lineage, with no cache and nothing landed, and compare the bytes.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": ["reference"],
+                        "properties": {"reference": {"type": "string"}, "environment": {"type": "string"}}
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {"description": "Each step's recorded and reproduced output", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
             "/api/v1/sources/{name}/ingest": {
               "post": {
                 "summary": "Ingest a source through its quality gate: the body as one file named filename, or with no filename the source's landing path on the service's host.",

@@ -99,6 +99,11 @@ extension SluiceAPI {
                 }
             }
         }
+        v1.post("datasets/:name/check") { request, context in
+            await handle(request) { workspace in
+                try await Self.check(request, dataset: context.parameters.get("name") ?? "", workspace: workspace)
+            }
+        }
         v1.post("sources/:name/ingest") { request, context in
             await handle(request) { workspace in
                 try await Self.ingest(request, source: Self.name(context), workspace: workspace)
@@ -164,6 +169,25 @@ extension SluiceAPI {
             return try APIResponse.json(
                 try await workspace.ingest(source: source, environment: environment, upload: nil), status: .created)
         }
+        return try await spooled(request, named: name) { upload in
+            try APIResponse.json(
+                try await workspace.ingest(source: source, environment: environment, upload: upload), status: .created)
+        }
+    }
+
+    /// Checks the request's body, as one file named `filename`, against a dataset's contract; changes nothing.
+    static func check(_ request: Request, dataset: String, workspace: Workspace) async throws -> Response {
+        let query = request.uri.queryParameters
+        return try await spooled(request, named: query.get("filename") ?? "upload.csv") { upload in
+            try APIResponse.json(
+                try await workspace.check(file: upload, against: dataset, in: query.get("environment")))
+        }
+    }
+
+    /// The request's body written to a private file named `name` (a plain file name), for `body`; removed after.
+    static func spooled(
+        _ request: Request, named name: String, _ body: (URL) async throws -> Response
+    ) async throws -> Response {
         guard !name.isEmpty, !name.contains("/"), name != ".", name != "..", !name.hasPrefix(".") else {
             throw BadField(field: "filename", message: "filename must be a plain file name such as orders.csv")
         }
@@ -180,8 +204,7 @@ extension SluiceAPI {
             try? handle.close()
             throw error
         }
-        return try APIResponse.json(
-            try await workspace.ingest(source: source, environment: environment, upload: upload), status: .created)
+        return try await body(upload)
     }
 
     struct CreateEnvironment: Decodable {

@@ -39,6 +39,14 @@ extension SluiceAPI {
                         run: context.parameters.get("id") ?? "", step: request.uri.queryParameters.get("step")))
             }
         }
+        v1.post("reproduce") { request, _ in
+            await handle(request) { workspace in
+                let body = try await Self.decode(ReproduceRequest.self, from: request)
+                let runner = PipelineRunner(workspace: workspace, inProcess: context.runs)
+                return try APIResponse.json(
+                    try await Reproducer(runner: runner).reproduce(body.reference, in: body.environment))
+            }
+        }
         v1.post("runs/:id/cancel") { request, context in
             await handle(request) { workspace in
                 let principal = workspace.identity.name
@@ -75,6 +83,11 @@ extension SluiceAPI {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
+    }
+
+    struct ReproduceRequest: Decodable {
+        var reference: String
+        var environment: String?
     }
 
     struct StartRun: Decodable {

@@ -197,6 +197,14 @@ import Testing
         #expect(
             try await served.post("/api/v1/sources/orders_drop/ingest?filename=o.csv", upload, as: "bob").status
                 == 403)
+        let checked = try await served.post("/api/v1/datasets/raw.orders/check?filename=o.csv", upload, as: "alice")
+        #expect(checked.status == 200 && checked.object["invalidRows"] as? Int == 1, "\(checked.object)")
+        #expect(
+            try await served.post("/api/v1/datasets/raw.orders/check?filename=.hidden", upload, as: "alice")
+                .errorField == "filename")
+        #expect(try await served.post("/api/v1/datasets/raw.nope/check", upload, as: "alice").status == 404)
+        #expect(try await served.post("/api/v1/reproduce", "{}", as: "ci").errorField == "reference")
+        #expect(try await served.post("/api/v1/reproduce", #"{"reference": "raw.nope"}"#, as: "ci").status == 400)
         let batches = try await served.get("/api/v1/quarantine", as: "alice").object["items"] as? [[String: Any]]
         let batch = try #require(batches?.first?["id"] as? String)
         let rows = try await served.get("/api/v1/quarantine/\(batch)/rows", as: "alice")

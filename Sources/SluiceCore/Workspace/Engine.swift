@@ -19,6 +19,8 @@ public protocol Engine: Sendable {
     /// Streams a version's data (PII masked for whoever may not see it) to `sink`.
     func stream(_ reference: String, in environment: String?, to sink: (Data) throws -> Void) async throws
     func checkRuns(dataset: String?, environment: String?) async throws -> [CheckRun]
+    /// Checks a file against a dataset's contract; changes nothing.
+    func check(file: URL, against name: String, in environment: String?) async throws -> ValidationReport
     func lineage(
         _ reference: String, in environment: String?, directions: LineageDirections
     ) async throws
