@@ -60,7 +60,7 @@ public struct LandingWatcher: Sendable {
                 let claim = LandingClaim(
                     source: source.name, path: path, size: Int64(seen.size), modifiedMilliseconds: modified,
                     claimedAt: now, claimedBy: scheduler.claimant)
-                guard try await scheduler.metadata.claimLanding(claim) else { continue }
+                guard try await scheduler.book.claim(claim) else { continue }
                 claimed.append(Claimed(url: url, path: path, source: source.name, claim: claim))
             }
         }
@@ -111,7 +111,7 @@ public struct LandingWatcher: Sendable {
         } catch {
             result.problem = "\(error)"
             let again = Self.mayPass(error) ? retries.failed(path, at: claimed.claim.claimedAt) : nil
-            if again != nil { try? await scheduler.metadata.releaseLanding(claimed.claim) }
+            if again != nil { try? await scheduler.book.release(claimed.claim) }
             let next = again.map { "; tried again after \($0.iso8601)" } ?? "; tried again once it changes"
             scheduler.logger.warning(
                 "landing file \(path) of \(source) was not ingested: \(error)\(next)",

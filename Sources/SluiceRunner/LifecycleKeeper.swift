@@ -24,18 +24,16 @@ public struct LifecycleKeeper: Sendable {
     public func keepIfDue(now: Timestamp) async throws -> Pass? {
         let schedule = try scheduler.project.serviceGC ?? CronSchedule("@hourly")
         let tick = schedule.latest(atOrBefore: now.date, in: TimeZone(identifier: "UTC")!).map(Timestamp.init) ?? now
-        let metadata = scheduler.metadata
-        if let last = try await metadata.latestTick(pipeline: Self.tickName, environment: "*"), last >= tick {
+        let book = scheduler.book
+        if let last = try await book.latestTick(pipeline: Self.tickName, environment: "*"), last >= tick {
             return nil
         }
         let claim = TickClaim(
             pipeline: Self.tickName, environment: "*", tick: tick, claimedAt: now, claimedBy: scheduler.claimant)
-        guard try await metadata.claimTick(claim) else { return nil }
+        guard try await book.claim(claim) else { return nil }
         let workspace = try await scheduler.serviceWorkspace()
         var ended: [String] = []
-        let running = try await metadata.runs(
-            RunFilter(status: .running), page: PageRequest(limit: PageRequest.maximumLimit))
-        for run in running.items where run.isAbandoned(at: now) {
+        for run in try await book.abandonedRuns(at: now) {
             if case .marked = try await workspace.cancelRun(run.id) { ended.append(run.id) }
         }
         let report = try await workspace.collectGarbage(dryRun: false)

@@ -62,12 +62,12 @@ public struct PipelineScheduler: Sendable {
             else { continue }
             let environment = pipeline.environment ?? project.defaultEnvironment
             let tick = Timestamp(fire)
-            let last = try await metadata.latestTick(pipeline: pipeline.name, environment: environment)
+            let last = try await book.latestTick(pipeline: pipeline.name, environment: environment)
             guard last.map({ $0 < tick }) ?? true else { continue }
             var runs = last != nil
             var by = claimant
             if !runs { by += " (first seen: not run)" }
-            if runs, let running = try await running(pipeline.name, in: environment, now: now) {
+            if runs, let running = try await book.liveRun(of: pipeline.name, in: environment, at: now) {
                 // Waiting: claimed on a later check, once the run has ended.
                 if pipeline.overlap == .wait { continue }
                 runs = false
@@ -75,17 +75,13 @@ public struct PipelineScheduler: Sendable {
             }
             let claim = TickClaim(
                 pipeline: pipeline.name, environment: environment, tick: tick, claimedAt: now, claimedBy: by)
-            if try await metadata.claimTick(claim) { claimed.append(Claimed(claim: claim, runs: runs)) }
+            if try await book.claim(claim) { claimed.append(Claimed(claim: claim, runs: runs)) }
         }
         return claimed
     }
 
-    /// A live run of `pipeline` in `environment`, if one is in progress.
-    private func running(_ pipeline: String, in environment: String, now: Timestamp) async throws -> String? {
-        let page = try await metadata.runs(
-            RunFilter(pipeline: pipeline, status: .running), page: PageRequest(limit: PageRequest.maximumLimit))
-        return page.items.first { $0.environment == environment && !$0.isAbandoned(at: now) }?.id
-    }
+    /// Where the service's claims are kept.
+    public var book: ScheduleBook { ScheduleBook(metadata: metadata) }
 
     /// Runs a claimed tick as the service's principal; the run's record (failed ones too), or `nil` when it
     /// could not start (the reason is logged, and audited when it was a refusal).

@@ -13,7 +13,7 @@ import Testing
             $0 + """
                   slow:
                     steps:
-                      wait: { command: [sleep, "60"] }
+                      wait: { command: [sleep, "600"] }
 
                 """
         }
@@ -25,7 +25,7 @@ import Testing
         let started = try await served.post("/api/v1/runs", #"{"pipeline": "slow", "environment": "dev"}"#, as: "ci")
         #expect(started.status == 202, "\(String(decoding: started.body, as: UTF8.self))")
         let id = try #require(started.object["id"] as? String)
-        for _ in 0..<100 {
+        for _ in 0..<300 {
             let run = try await served.get("/api/v1/runs/\(id)", as: "ci").object
             if (run["steps"] as? [[String: Any]])?.first?["status"] as? String == "running" { return id }
             try await Task.sleep(for: .milliseconds(100))
@@ -35,7 +35,7 @@ import Testing
     }
 
     func status(of id: String, in served: ServedProject) async throws -> String? {
-        for _ in 0..<100 {
+        for _ in 0..<300 {
             let status = try await served.get("/api/v1/runs/\(id)", as: "ci").object["status"] as? String
             if status != "running" { return status }
             try await Task.sleep(for: .milliseconds(100))
