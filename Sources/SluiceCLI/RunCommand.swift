@@ -41,6 +41,8 @@ struct RunCommand: AsyncParsableCommand {
         // On a terminal, a live block of the running steps and a progress bar; piped, one line per step event
         // as it happens (dbt-style). The summary table follows either way; nothing but the final JSON with --json.
         var live: LiveRunView?
+        // Whatever ends the command, the live block goes first (finishing twice draws nothing).
+        defer { live?.finish() }
         let record: RunRecord
         do {
             if let server = try projectOptions.serverURL() {

@@ -33,27 +33,27 @@ public struct LiveLogService: UseCase {
     /// attempts kept, then, while a step runs, the lines its attempt has printed so far. Returns when the run
     /// has ended and everything it kept was emitted. Reading needs the same grant as `attemptLogs`.
     public func followLogs(run id: String, step: String?, emit: (LogChunk) async throws -> Void) async throws {
-        var sent: [String: Int] = [:]
-        var finished = Set<String>()
+        var sent: [Stream: Int] = [:]
+        var finished = Set<Stream>()
         while true {
             let run = try await RunService(context: context).runRecord(id, step: step)
             for stepRun in run.steps where step == nil || stepRun.step == step {
                 for attempt in stepRun.attempts {
-                    for (stream, object) in [("stdout", attempt.stdout), ("stderr", attempt.stderr)] {
-                        let key = "\(stepRun.step).\(attempt.number).\(stream)"
-                        guard let object, !finished.contains(key) else { continue }
-                        let data = try await objects.read(object)
-                        try await emitNew(data, key: key, whole: true, &sent, emit)
-                        finished.insert(key)
+                    for (name, object) in [("stdout", attempt.stdout), ("stderr", attempt.stderr)] {
+                        let stream = Stream(step: stepRun.step, attempt: attempt.number, name: name)
+                        guard let object, !finished.contains(stream) else { continue }
+                        let kept = try await objects.read(object)
+                        try await emitNew(kept.dropFirst(sent[stream] ?? 0), of: stream, whole: true, &sent, emit)
+                        finished.insert(stream)
                     }
                 }
                 let number = stepRun.attempts.count + 1
                 guard stepRun.status == .running, let folder = liveLogFolder(run: id) else { continue }
-                for stream in ["stdout", "stderr"] {
-                    let key = "\(stepRun.step).\(number).\(stream)"
-                    let file = folder.appendingPathComponent("\(stepRun.step).\(number).\(stream)")
-                    guard let data = files.contents(of: file, from: sent[key] ?? 0) else { continue }
-                    try await emitNew(data, key: key, whole: false, &sent, emit, alreadyFrom: sent[key] ?? 0)
+                for name in ["stdout", "stderr"] {
+                    let stream = Stream(step: stepRun.step, attempt: number, name: name)
+                    let file = folder.appendingPathComponent("\(stepRun.step).\(number).\(name)")
+                    guard let fresh = files.contents(of: file, from: sent[stream] ?? 0) else { continue }
+                    try await emitNew(fresh, of: stream, whole: false, &sent, emit)
                 }
             }
             if run.status != .running { return }
@@ -61,26 +61,30 @@ public struct LiveLogService: UseCase {
         }
     }
 
-    /// Emits what of `data` was not sent yet under `key`: all of it when `whole`, else up to its last line
-    /// break (a line printed in part, or a character cut in two, waits for the rest).
+    /// One output stream of one attempt.
+    private struct Stream: Hashable {
+        var step: String
+        var attempt: Int
+        var name: String
+    }
+
+    /// Emits `fresh` (the bytes of `stream` after those already sent): all of it when `whole`, else up to its
+    /// last line break (a line printed in part, or a character cut in two, waits for the rest).
     private func emitNew(
-        _ data: Data, key: String, whole: Bool, _ sent: inout [String: Int], _ emit: (LogChunk) async throws -> Void,
-        alreadyFrom start: Int = 0
+        _ fresh: Data, of stream: Stream, whole: Bool, _ sent: inout [Stream: Int],
+        _ emit: (LogChunk) async throws -> Void
     ) async throws {
-        let offset = (sent[key] ?? 0) - start
-        guard offset >= 0, offset < data.count else { return }
-        var end = data.endIndex
+        var end = fresh.endIndex
         if !whole {
-            guard let newline = data[(data.startIndex + offset)...].lastIndex(of: UInt8(ascii: "\n")) else { return }
+            guard let newline = fresh.lastIndex(of: UInt8(ascii: "\n")) else { return }
             end = newline + 1
         }
-        let piece = data[(data.startIndex + offset)..<end]
+        let piece = fresh[fresh.startIndex..<end]
         guard !piece.isEmpty else { return }
-        let parts = key.split(separator: ".")
-        sent[key] = (sent[key] ?? 0) + piece.count
+        sent[stream, default: 0] += piece.count
         try await emit(
             LogChunk(
-                step: parts.dropLast(2).joined(separator: "."), attempt: Int(parts[parts.count - 2]) ?? 0,
-                stream: String(parts[parts.count - 1]), text: String(decoding: piece, as: UTF8.self)))
+                step: stream.step, attempt: stream.attempt, stream: stream.name,
+                text: String(decoding: piece, as: UTF8.self)))
     }
 }
