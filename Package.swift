@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "SluiceStore", targets: ["SluiceStore"]),
         .library(name: "SluiceQuality", targets: ["SluiceQuality"]),
         .library(name: "SluiceRunner", targets: ["SluiceRunner"]),
+        .library(name: "SluiceServer", targets: ["SluiceServer"]),
+        .library(name: "SluiceFixtures", targets: ["SluiceFixtures"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         .target(
@@ -64,6 +68,19 @@ let package = Package(
         ),
         // The command line's server mode: the engine's operations as requests to `sluice serve`.
         .target(name: "SluiceClient", dependencies: ["SluiceCore"]),
+        // The web UI: server-rendered pages (Mustache templates compiled into the binary), sessions, CSRF.
+        .target(
+            name: "SluiceWeb",
+            dependencies: [
+                "SluiceCore",
+                "SluiceQuality",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The service: HTTP (Hummingbird) and its lifecycle. The engine's targets above never depend on it.
         .target(
             name: "SluiceServer",
@@ -72,6 +89,7 @@ let package = Package(
                 "SluiceStore",
                 "SluiceQuality",
                 "SluiceRunner",
+                "SluiceWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,10 +126,14 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport"),
+        // A project and store at scale (runs, datasets, audit events), for the UI's tests and benchmark.
+        .target(
+            name: "SluiceFixtures", dependencies: ["SluiceCore", "SluiceStore", "SluiceTestSupport"],
+            path: "Tests/SluiceFixtures"),
         .testTarget(
             name: "SluiceServerTests",
             dependencies: [
-                "SluiceServer", "SluiceCore", "SluiceStore", "SluiceTestSupport",
+                "SluiceServer", "SluiceWeb", "SluiceCore", "SluiceStore", "SluiceTestSupport", "SluiceFixtures",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceCore", "SluiceTestSupport"]),

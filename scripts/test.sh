@@ -8,10 +8,14 @@ need=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 command -v git >/dev/null 2>&1 || need+=(git)
+# The web UI's tests render every view in a real headless browser (Debian's Chromium, driven over a pipe).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+# The browser tests skip where there is no Chromium; here there must be one, so that they never skip in CI.
+command -v chromium >/dev/null 2>&1 || { echo "chromium did not install; the web UI's tests need it" >&2; exit 1; }
 
 echo "== build"
 build_log=$(mktemp)

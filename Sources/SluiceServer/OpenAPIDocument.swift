@@ -137,6 +137,14 @@ enum OpenAPIDocument {
                     "in": "query",
                     "schema": {"enum": ["running", "succeeded", "failed", "cancelled"]}
                   },
+                  {"name": "environment", "in": "query", "schema": {"type": "string"}},
+                  {"name": "principal", "in": "query", "schema": {"type": "string"}},
+                  {
+                    "name": "since",
+                    "in": "query",
+                    "description": "Runs started at or after this ISO 8601 time (e.g. 2026-11-28T00:00:00Z).",
+                    "schema": {"type": "string", "format": "date-time"}
+                  },
                   {"$ref": "#/components/parameters/limit"},
                   {"$ref": "#/components/parameters/after"}
                 ],

@@ -52,10 +52,21 @@ public struct ServerContext: Sendable {
         } catch is AccessDenied {
             throw Unauthenticated("the bearer token is unknown or revoked; ask an admin for a new one")
         }
-        return Workspace(
+        return workspace(identity: identity, policy: applied)
+    }
+
+    /// A workspace acting as an anonymous reader: it holds the grants of the project's `anonymous` role, if
+    /// it declares one, else none (for the web UI's visitors who have not signed in).
+    public func anonymousWorkspace() async throws -> Workspace {
+        let applied = try await PolicyLedger(metadata: metadata).inForce(project: project, git: git, now: .now())
+        let identity = try await IdentityResolver(policy: applied, metadata: metadata).resolve(token: nil, osUser: nil)
+        return workspace(identity: identity, policy: applied)
+    }
+
+    private func workspace(identity: Identity, policy: AppliedPolicy) -> Workspace {
+        Workspace(
             project: project, objects: objects, metadata: metadata, identity: identity, gate: ContractGate(), git: git,
-            files: files,
-            appliedPolicy: applied, logger: logger)
+            files: files, appliedPolicy: policy, logger: logger)
     }
 }
 

@@ -8,7 +8,16 @@ extension SluiceAPI {
     func addRunRoutes(_ v1: RouterGroup<BasicRequestContext>) {
         v1.get("runs") { request, _ in
             await handle(request) { workspace in
-                var filter = RunFilter(pipeline: request.uri.queryParameters.get("pipeline"))
+                let query = request.uri.queryParameters
+                var filter = RunFilter(
+                    pipeline: query.get("pipeline"), environment: query.get("environment"),
+                    principal: query.get("principal"))
+                if let since = query.get("since") {
+                    guard let time = Timestamp(iso8601: since) else {
+                        throw BadField(field: "since", message: "since must be a UTC time such as 2026-11-28T00:00:00Z")
+                    }
+                    filter.startedSince = time
+                }
                 if let status = request.uri.queryParameters.get("status") {
                     guard let parsed = RunStatus(rawValue: status) else {
                         throw BadField(

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import SluiceCore
 import SluiceStore
+import SluiceWeb
 
 /// The HTTP API, versioned under `/api/v1`, over the same engine calls as the command line. Every route but
 /// the health checks and the OpenAPI document needs a bearer token; what the token's principal may do is
@@ -20,6 +21,7 @@ public struct SluiceAPI: Sendable {
         addRunRoutes(v1)
         addDataRoutes(v1)
         addAdminRoutes(v1)
+        WebUI(backend: ServiceWebBackend(api: self), logger: context.logger).addRoutes(to: router)
         return router
     }
 

@@ -25,9 +25,17 @@ final class ServedProject: @unchecked Sendable {
     /// Serves `project` as it is.
     init(serving project: CLIProject) throws {
         self.project = project
-        let (process, out, _) = try project.sluice.start(["serve", "--port", "0"])
-        self.process = process
-        // The first line says where it listens.
+        (process, port) = try Self.serve(project.sluice)
+    }
+
+    /// Starts `sluice serve --port 0` in `binary`'s folder and reads the port from its first line.
+    static func serve(_ binary: SluiceBinary) throws -> (Process, Int) {
+        let (process, out, _) = try binary.start(["serve", "--port", "0"])
+        return (process, try port(from: out, process: process))
+    }
+
+    /// The port `sluice serve` says it listens on, in the first line it prints.
+    static func port(from out: Pipe, process: Process) throws -> Int {
         var text = ""
         let deadline = Date().addingTimeInterval(30)
         while !text.contains("\n"), Date() < deadline {
@@ -41,7 +49,7 @@ final class ServedProject: @unchecked Sendable {
             process.terminate()
             throw CLIError(message: "sluice serve did not say where it listens: \(text)")
         }
-        self.port = port
+        return port
     }
 
     deinit { if process.isRunning { process.terminate() } }

@@ -6,14 +6,17 @@ public enum TokenSecret {
     public static let prefix = "sluice_"
 
     /// A new random secret: `sluice_` and 43 characters of base64url (256 bits).
-    public static func generate() -> String {
+    public static func generate() -> String { prefix + random() }
+
+    /// 256 bits from the system's secure generator, as 43 characters of unpadded base64url (safe in a cookie,
+    /// a form and a URL).
+    public static func random() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let encoded = Data(bytes).base64EncodedString()
+        return Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
-        return prefix + encoded
     }
 
     public static func hash(_ secret: String) -> String {

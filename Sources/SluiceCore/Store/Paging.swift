@@ -48,14 +48,29 @@ extension Page: Decodable where Item: Decodable {}
 public struct RunFilter: Sendable, Hashable {
     public var pipeline: String?
     public var status: RunStatus?
+    /// The environment the run was started for.
+    public var environment: String?
+    /// Who started it.
+    public var principal: String?
+    /// Runs that started at or after this moment.
+    public var startedSince: Timestamp?
 
-    public init(pipeline: String? = nil, status: RunStatus? = nil) {
+    public init(
+        pipeline: String? = nil, status: RunStatus? = nil, environment: String? = nil, principal: String? = nil,
+        startedSince: Timestamp? = nil
+    ) {
         self.pipeline = pipeline
         self.status = status
+        self.environment = environment
+        self.principal = principal
+        self.startedSince = startedSince
     }
 
     public func matches(_ run: RunRecord) -> Bool {
         (pipeline == nil || run.pipeline == pipeline) && (status == nil || run.status == status)
+            && (environment == nil || run.environment == environment)
+            && (principal == nil || run.principal == principal)
+            && (startedSince.map { run.startedAt >= $0 } ?? true)
     }
 }
 

@@ -17,6 +17,13 @@ public struct AuditTrail: UseCase {
         if let event = newest.items.first, event.sequence > position { return }
         try await record("api", target: request, outcome: .denied, details: ["reason": denied.message])
     }
+
+    /// Records that this principal signed in to the web UI (`ui.signin`) or out (`ui.signout`); `client` is
+    /// the address the request came from.
+    public func recordSession(signedIn: Bool, client: String) async throws {
+        try await record(
+            signedIn ? "ui.signin" : "ui.signout", target: "session", outcome: .succeeded, details: ["client": client])
+    }
 }
 
 extension Workspace {

@@ -88,3 +88,47 @@ public struct LiveLogService: UseCase {
                 text: String(decoding: piece, as: UTF8.self)))
     }
 }
+
+/// What a running step has printed since a point, for pages that tail it.
+public struct LiveTail: Sendable, Codable, Hashable {
+    public var step: String
+    /// The attempt printing now (nil once the step no longer runs).
+    public var attempt: Int?
+    public var stdout: String
+    public var stderr: String
+    /// Where the next call starts, per stream (bytes).
+    public var stdoutEnd: Int
+    public var stderrEnd: Int
+    public var running: Bool
+}
+
+extension LiveLogService {
+    /// The bytes step `step` of run `id` printed in its running attempt after `stdoutFrom` and `stderrFrom`, at
+    /// most `limit` of each (cut after a line break when there is one). Reading needs the same grant as
+    /// `attemptLogs`.
+    public func liveTail(
+        run id: String, step: String, stdoutFrom: Int, stderrFrom: Int, limit: Int = 256 * 1024
+    ) async throws -> LiveTail {
+        let run = try await RunService(context: context).runRecord(id, step: step)
+        guard let stepRun = run.step(step), stepRun.status == .running, let folder = liveLogFolder(run: id) else {
+            return LiveTail(
+                step: step, attempt: nil, stdout: "", stderr: "", stdoutEnd: stdoutFrom, stderrEnd: stderrFrom,
+                running: false)
+        }
+        let number = stepRun.attempts.count + 1
+        func read(_ name: String, from offset: Int) -> (String, Int) {
+            let file = folder.appendingPathComponent("\(step).\(number).\(name)")
+            guard var fresh = files.contents(of: file, from: max(0, offset)) else { return ("", offset) }
+            if fresh.count > limit {
+                fresh = fresh.prefix(limit)
+                if let newline = fresh.lastIndex(of: UInt8(ascii: "\n")) { fresh = fresh[..<(newline + 1)] }
+            }
+            return (String(decoding: fresh, as: UTF8.self), max(0, offset) + fresh.count)
+        }
+        let (out, outEnd) = read("stdout", from: stdoutFrom)
+        let (err, errEnd) = read("stderr", from: stderrFrom)
+        return LiveTail(
+            step: step, attempt: number, stdout: out, stderr: err, stdoutEnd: outEnd, stderrEnd: errEnd,
+            running: true)
+    }
+}

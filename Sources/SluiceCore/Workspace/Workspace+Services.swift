@@ -53,6 +53,10 @@ extension Workspace {
         try await LineageService(context: context).openLineageEvents(root)
     }
     public func liveLogFolder(run id: String) -> URL? { LiveLogService(context: context).liveLogFolder(run: id) }
+    public func liveTail(run id: String, step: String, stdoutFrom: Int, stderrFrom: Int) async throws -> LiveTail {
+        try await LiveLogService(context: context).liveTail(
+            run: id, step: step, stdoutFrom: stdoutFrom, stderrFrom: stderrFrom)
+    }
     public func followLogs(run id: String, step: String?, emit: (LogChunk) async throws -> Void) async throws {
         try await LiveLogService(context: context).followLogs(run: id, step: step, emit: emit)
     }

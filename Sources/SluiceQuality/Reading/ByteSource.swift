@@ -180,3 +180,20 @@ final class MemoryByteSource: ByteSource {
         return count
     }
 }
+
+/// Bytes already in memory (a sample of a version, a test's data).
+public final class DataByteSource: ByteSource {
+    private let data: Data
+    public var size: Int { data.count }
+
+    public init(_ data: Data) { self.data = data }
+
+    public func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard offset < data.count else { return 0 }
+        let count = min(buffer.count, data.count - offset)
+        data.withUnsafeBytes { bytes in
+            buffer.baseAddress!.copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
+        }
+        return count
+    }
+}

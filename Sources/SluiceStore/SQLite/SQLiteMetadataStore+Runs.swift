@@ -8,10 +8,14 @@ extension SQLiteMetadataStore {
         try await writeImmediately { db in
             try db.execute(
                 sql: """
-                    INSERT INTO runs (id, pipeline, status, content) VALUES (?, ?, ?, ?)
+                    INSERT INTO runs (id, pipeline, status, content, environment, principal, started_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET status = excluded.status, content = excluded.content
                     """,
-                arguments: [run.id, run.pipeline, run.status.rawValue, content])
+                arguments: [
+                    run.id, run.pipeline, run.status.rawValue, content, run.environment, run.principal,
+                    run.startedAt.milliseconds,
+                ])
         }
     }
 
@@ -109,8 +113,14 @@ extension SQLiteMetadataStore {
             sql: """
                 SELECT seq, content, heartbeat_at FROM runs
                 WHERE seq < ?1 AND (?2 IS NULL OR pipeline = ?2) AND (?3 IS NULL OR status = ?3)
-                ORDER BY seq DESC LIMIT ?4
-                """, arguments: [filter.pipeline, filter.status?.rawValue], item: Self.runRecord(from:))
+                    AND (?4 IS NULL OR environment = ?4) AND (?5 IS NULL OR principal = ?5)
+                    AND (?6 IS NULL OR started_at >= ?6)
+                ORDER BY seq DESC LIMIT ?7
+                """,
+            arguments: [
+                filter.pipeline, filter.status?.rawValue, filter.environment, filter.principal,
+                filter.startedSince?.milliseconds,
+            ], item: Self.runRecord(from:))
     }
 
     /// One page of a list read newest first by `seq`: the statement takes the cursor as `?1`, then `arguments`,

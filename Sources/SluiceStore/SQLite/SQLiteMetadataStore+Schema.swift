@@ -160,6 +160,21 @@ extension SQLiteMetadataStore {
                     )
                     """)
         }
+        migrator.registerMigration("v10-run-filters") { db in
+            // Columns for the run list's filters, taken from the records already stored.
+            try db.execute(
+                sql: """
+                    ALTER TABLE runs ADD COLUMN environment TEXT;
+                    ALTER TABLE runs ADD COLUMN principal TEXT;
+                    ALTER TABLE runs ADD COLUMN started_at INTEGER;
+                    UPDATE runs SET
+                        environment = json_extract(CAST(content AS TEXT), '$.environment'),
+                        principal = json_extract(CAST(content AS TEXT), '$.principal'),
+                        started_at = json_extract(CAST(content AS TEXT), '$.startedAt');
+                    CREATE INDEX runs_environment ON runs (environment, seq);
+                    CREATE INDEX runs_principal ON runs (principal, seq);
+                    """)
+        }
         return migrator
     }
 }

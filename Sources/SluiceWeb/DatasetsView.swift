@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import SluiceCore
+
+/// The catalogue: every dataset the viewer may read somewhere, with its owner, classification, PII,
+/// lifecycle, the version each shown environment holds, and how fresh the default environment's is.
+struct DatasetsView: Sendable {
+    /// A version in one environment (the names differ from the row's: Mustache looks a missing value up in
+    /// the enclosing row).
+    struct Cell: Sendable {
+        var cellVersion: String?
+        var cellHref: String?
+    }
+
+    struct Row: Sendable {
+        var name: String
+        var href: String
+        var zone: String
+        var owner: String
+        var classification: String
+        var pii: String?
+        var lifecycle: String
+        var cells: [Cell]
+        var written: When?
+        var stale: Bool
+        var freshness: String?
+    }
+
+    var chrome: Chrome
+    var environments: [String]
+    var defaultEnvironment: String
+    var zones: [RunsView.Choice]
+    var search: String
+    var rows: Listing<Row>?
+    var count: String
+    var total: String
+
+    static func build(_ viewer: Viewer, request: Request) async throws -> DatasetsView {
+        let query = request.uri.queryParameters
+        let search = (query.get("q") ?? "").trimmingCharacters(in: .whitespaces)
+        let zone = query.get("zone") ?? ""
+        let project = viewer.project
+        let overview = Overview(viewer: viewer)
+        let shown = try await overview.environments().filter {
+            $0.protected || $0.name == project.defaultEnvironment
+        }
+        var heads: [String: Commit] = [:]
+        for environment in shown { heads[environment.name] = try await overview.head(of: environment) }
+        var versions: [ObjectID: DatasetVersion] = [:]
+        var rows: [Row] = []
+        for (name, dataset) in project.datasets.sorted(by: { $0.key < $1.key }) {
+            guard
+                shown.contains(where: { viewer.mayRead(name, in: $0.name) })
+                    || viewer.mayRead(name, in: project.defaultEnvironment),
+                search.isEmpty || name.description.localizedCaseInsensitiveContains(search)
+                    || (dataset.owner ?? "").localizedCaseInsensitiveContains(search),
+                zone.isEmpty || name.zone == zone
+            else { continue }
+            let cells = shown.map { environment -> Cell in
+                guard viewer.mayRead(name, in: environment.name), let id = heads[environment.name]?.version(of: name)
+                else { return Cell(cellVersion: nil, cellHref: nil) }
+                return Cell(
+                    cellVersion: id.short,
+                    cellHref: "/ui/datasets/\(Format.segment(name.description))?env=\(Format.query(environment.name))")
+            }
+            var written: When?
+            var stale = false
+            if viewer.mayRead(name, in: project.defaultEnvironment),
+                let id = heads[project.defaultEnvironment]?.version(of: name),
+                let version = try await overview.version(id, cache: &versions)
+            {
+                written = When(version.createdAt, now: viewer.now)
+                if let limit = dataset.freshnessLimit {
+                    stale = viewer.now.milliseconds - version.createdAt.milliseconds > limit.milliseconds
+                }
+            }
+            rows.append(
+                Row(
+                    name: name.description, href: "/ui/datasets/\(Format.segment(name.description))", zone: name.zone,
+                    owner: dataset.owner ?? "—", classification: dataset.classification?.rawValue ?? "—",
+                    pii: dataset.pii.isEmpty ? nil : dataset.pii.joined(separator: ", "),
+                    lifecycle: project.lifecycle(of: name)?.summary ?? "none", cells: cells, written: written,
+                    stale: stale, freshness: dataset.freshnessLimit?.description))
+        }
+        return DatasetsView(
+            chrome: Chrome(title: "Datasets", section: .datasets, viewer: viewer, here: request.uri.description),
+            environments: shown.map(\.name), defaultEnvironment: project.defaultEnvironment,
+            zones: [RunsView.Choice(value: "", label: "every zone", selected: zone.isEmpty)]
+                + project.zones.sorted { $0.order < $1.order }.map {
+                    RunsView.Choice(value: $0.name, label: $0.name, selected: $0.name == zone)
+                },
+            search: search, rows: .of(rows), count: Format.count(rows.count),
+            total: Format.count(project.datasets.count))
+    }
+}

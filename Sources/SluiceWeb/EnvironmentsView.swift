@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import SluiceCore
+
+/// Every environment the viewer may read: head, datasets, lifecycle, idle time and expiry, and a form to
+/// compare two of them.
+struct EnvironmentsView: Sendable {
+    struct Row: Sendable {
+        var name: String
+        var href: String
+        var protected: Bool
+        var head: String
+        var datasets: String
+        var lifecycle: String
+        var created: When?
+        var createdBy: String
+        var idle: String
+        var expires: When?
+    }
+
+    var chrome: Chrome
+    var rows: Listing<Row>?
+    var names: [RunsView.Choice]
+    var compareFrom: [RunsView.Choice]
+
+    static func build(_ viewer: Viewer, here: String) async throws -> EnvironmentsView {
+        let now = viewer.now
+        let environments = try await Overview(viewer: viewer).environments()
+        let rows = environments.map { summary in
+            Row(
+                name: summary.name, href: "/ui/environments/\(Format.segment(summary.name))",
+                protected: summary.protected, head: summary.head?.short ?? "empty", datasets: "\(summary.datasets)",
+                lifecycle: summary.lifecycle, created: summary.createdAt.map { When($0, now: now) },
+                createdBy: summary.createdBy ?? "—",
+                idle: summary.lastUsedAt.map { Format.span(seconds: (now.milliseconds - $0.milliseconds) / 1000) }
+                    ?? "—",
+                expires: summary.expiresAt.map { When($0, now: now) })
+        }
+        let project = viewer.project
+        let target = environments.first { $0.protected }?.name ?? project.defaultEnvironment
+        return EnvironmentsView(
+            chrome: Chrome(title: "Environments", section: .environments, viewer: viewer, here: here),
+            rows: .of(rows),
+            names: environments.map { RunsView.Choice(value: $0.name, label: $0.name, selected: $0.name == target) },
+            compareFrom: environments.map {
+                RunsView.Choice(value: $0.name, label: $0.name, selected: $0.name == project.defaultEnvironment)
+            })
+    }
+}
+
+/// One environment: its facts, the datasets its head holds, and its moves (who, when, which run).
+struct EnvironmentView: Sendable {
+    struct Move: Sendable {
+        var at: When
+        var actor: String
+        var reason: String
+        var from: String
+        var to: String
+        var run: String?
+        var runHref: String?
+    }
+
+    struct DatasetRow: Sendable {
+        var name: String
+        var href: String
+        var version: String
+    }
+
+    var chrome: Chrome
+    var name: String
+    var protected: Bool
+    var head: String
+    var lifecycle: String
+    var created: When?
+    var createdBy: String
+    var base: String?
+    var idle: String
+    var expires: When?
+    var datasets: Listing<DatasetRow>?
+    var moves: Listing<Move>?
+    var movesCut: Bool
+    var compareHref: String
+
+    static func build(_ viewer: Viewer, name: String, here: String) async throws -> EnvironmentView {
+        let now = viewer.now
+        guard viewer.mayRead(name) else {
+            throw AccessDenied(
+                identity: viewer.identity, message: "\(viewer.identity.name) may not read \(name)",
+                remedy: "a grant read:\(name)")
+        }
+        let environments = try await Overview(viewer: viewer).environments()
+        guard let summary = environments.first(where: { $0.name == name }) else {
+            throw UsageError.notFound(
+                "no environment \(NameRules.quoted(name))", hint: "the Environments page lists them")
+        }
+        let workspace = viewer.workspace
+        let head = try await summary.head.asyncFlatMap { try await workspace.metadata.commit($0) }
+        let datasets = (head?.content.datasets ?? [:]).sorted { $0.key < $1.key }.compactMap { dataset, version in
+            DatasetName(dataset).flatMap { viewer.mayRead($0, in: name) ? $0 : nil }.map { _ in
+                DatasetRow(
+                    name: dataset, href: "/ui/datasets/\(Format.segment(dataset))?env=\(Format.query(name))",
+                    version: version.short)
+            }
+        }
+        let history = try await workspace.metadata.environmentHistory(name).sorted { $0.at > $1.at }
+        var moves: [Move] = []
+        for move in history.prefix(50) {
+            let run = try await workspace.metadata.commit(move.to)?.content.runID
+            moves.append(
+                Move(
+                    at: When(move.at, now: now), actor: move.actor, reason: move.reason,
+                    from: move.from?.short ?? "empty",
+                    to: move.to.short, run: run, runHref: run.map { "/ui/runs/\(Format.segment($0))" }))
+        }
+        // Compared, by default, with where its data would go next: the first protected environment (or, from a
+        // protected one, the default environment).
+        let other =
+            summary.protected
+            ? viewer.project.defaultEnvironment : environments.first { $0.protected && $0.name != name }?.name ?? name
+        return EnvironmentView(
+            chrome: Chrome(title: name, section: .environments, viewer: viewer, here: here), name: name,
+            protected: summary.protected, head: summary.head?.short ?? "empty", lifecycle: summary.lifecycle,
+            created: summary.createdAt.map { When($0, now: now) }, createdBy: summary.createdBy ?? "—",
+            base: summary.base,
+            idle: summary.lastUsedAt.map { Format.span(seconds: (now.milliseconds - $0.milliseconds) / 1000) } ?? "—",
+            expires: summary.expiresAt.map { When($0, now: now) }, datasets: .of(datasets), moves: .of(moves),
+            movesCut: history.count > moves.count,
+            compareHref: "/ui/compare?from=\(Format.query(name))&to=\(Format.query(other))")
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import SluiceCore
+
+/// Reads for the overview pages, as the viewer may see them, without counting as a use of any environment
+/// (looking at the UI must not keep an idle sandbox alive).
+struct Overview: Sendable {
+    let viewer: Viewer
+
+    var workspace: Workspace { viewer.workspace }
+    var now: Timestamp { viewer.now }
+
+    /// The newest gate result of every dataset in every environment the viewer may read it in.
+    func latestChecks(limit: Int = PageRequest.maximumLimit) async throws -> [CheckRun] {
+        let page = try await workspace.metadata.checkRuns(
+            dataset: nil, environment: nil, page: PageRequest(limit: limit))
+        var seen = Set<String>()
+        return page.items.filter { run in
+            guard viewer.mayRead(run.dataset, in: run.environment) else { return false }
+            return seen.insert("\(run.environment)\u{0}\(run.dataset)").inserted
+        }
+    }
+
+    /// Quarantined batches the viewer may read, newest first.
+    func quarantines() async throws -> [QuarantineBatch] {
+        try await workspace.metadata.quarantines().filter { viewer.mayRead($0.dataset, in: $0.environment) }
+            .sorted { $0.at > $1.at }
+    }
+
+    /// Environments the viewer may read, with their lifecycle facts.
+    func environments() async throws -> [EnvironmentSummary] {
+        try await workspace.listEnvironments().filter { viewer.mayRead($0.name) }
+    }
+
+    /// Runs of `filter`, newest first, that started within `window` (nil: any time), at most `limit`.
+    func runs(_ filter: RunFilter, within window: Int64? = nil, limit: Int = 100) async throws -> [RunRecord] {
+        let page = try await workspace.runPage(filter, page: PageRequest(limit: limit))
+        guard let window else { return page.items }
+        return page.items.filter { now.milliseconds - $0.startedAt.milliseconds <= window }
+    }
+
+    /// Denials of the last `window` milliseconds; nil when the viewer may not read the audit log (it is shown to
+    /// signed-in principals only).
+    func denials(within window: Int64) async throws -> [AuditEvent]? {
+        guard viewer.session != nil else { return nil }
+        do {
+            let page = try await workspace.auditPage(
+                AuditFilter(outcome: .denied), page: PageRequest(limit: PageRequest.maximumLimit))
+            return page.items.filter { now.milliseconds - $0.draft.time.milliseconds <= window }
+        } catch is AccessDenied {
+            return nil
+        }
+    }
+
+    /// A dataset version, read once per page.
+    func version(_ id: ObjectID, cache: inout [ObjectID: DatasetVersion]) async throws -> DatasetVersion? {
+        if let known = cache[id] { return known }
+        let found = try await workspace.metadata.version(id)
+        cache[id] = found
+        return found
+    }
+
+    /// The head commit of an environment the viewer may read (nil when it holds nothing).
+    func head(of environment: EnvironmentSummary) async throws -> Commit? {
+        guard let head = environment.head else { return nil }
+        return try await workspace.metadata.commit(head)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Hummingbird
+import SluiceCore
+
+extension WebUI {
+    /// Quality, a quarantined batch, the audit log and the lifecycle plan.
+    func addGovernanceRoutes(_ ui: RouterGroup<BasicRequestContext>) {
+        ui.get("quality") { request, _ in
+            await page(request) { viewer in
+                renderer.page("quality", try await QualityView.build(viewer, here: request.uri.description))
+            }
+        }
+        ui.get("quality/quarantine/:id") { request, context in
+            await page(request) { viewer in
+                let id = context.parameters.get("id") ?? ""
+                return renderer.page(
+                    "quarantine", try await QuarantineView.build(viewer, id: id, here: request.uri.description))
+            }
+        }
+        ui.get("audit") { request, _ in
+            await page(request) { viewer in
+                let chain = try await chain.state(viewer)
+                return renderer.page("audit", try await AuditView.build(viewer, request: request, chain: chain))
+            }
+        }
+        ui.get("lifecycle") { request, _ in
+            await page(request) { viewer in
+                renderer.page("lifecycle", try await LifecycleView.build(viewer, here: request.uri.description))
+            }
+        }
+    }
+}
