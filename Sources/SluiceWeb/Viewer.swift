@@ -13,7 +13,12 @@ struct Viewer: Sendable {
     var identity: Identity { workspace.identity }
     var project: Project { workspace.project }
 
-    func mayRead(_ environment: String, zone: String? = nil) -> Bool {
+    /// Whether the viewer may read something in `environment` (the whole of it, or one of its zones).
+    func mayRead(_ environment: String) -> Bool {
+        project.zones.contains { mayRead(environment, zone: $0.name) } || mayRead(environment, zone: nil)
+    }
+
+    func mayRead(_ environment: String, zone: String?) -> Bool {
         (try? workspace.policy.require(.read, on: environment, zone: zone, by: identity)) != nil
     }
 

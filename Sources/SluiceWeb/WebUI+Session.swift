@@ -97,7 +97,8 @@ extension WebUI {
                         remedy: "sign in with your token first")
                 }
                 let form = try await Self.form(CSRFForm.self, from: request)
-                guard Self.sameOrigin(request), WebSessions.sameSecret(form.csrf, session.csrf) else {
+                guard Self.sameOrigin(request), let secret = form.csrf, WebSessions.sameSecret(secret, session.csrf)
+                else {
                     throw AccessDenied(
                         identity: viewer.identity,
                         message:
@@ -114,7 +115,7 @@ extension WebUI {
     }
 
     struct CSRFForm: Decodable {
-        var csrf: String
+        var csrf: String?
     }
 
     /// A URL-encoded form body (at most 16 KiB); a missing field is a 400 naming it.
