@@ -19,6 +19,8 @@ let package = Package(
                 .product(name: "SluiceStore", package: "Sluice"),
                 .product(name: "SluiceQuality", package: "Sluice"),
                 .product(name: "SluiceRunner", package: "Sluice"),
+                .product(name: "SluiceServer", package: "Sluice"),
+                .product(name: "SluiceFixtures", package: "Sluice"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

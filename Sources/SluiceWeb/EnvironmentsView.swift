@@ -77,6 +77,8 @@ struct EnvironmentView: Sendable {
     var idle: String
     var expires: When?
     var datasets: Listing<DatasetRow>?
+    var datasetCount: String
+    var fewDatasets: Bool
     var moves: Listing<Move>?
     var movesCut: Bool
     var compareHref: String
@@ -123,7 +125,8 @@ struct EnvironmentView: Sendable {
             created: summary.createdAt.map { When($0, now: now) }, createdBy: summary.createdBy ?? "—",
             base: summary.base,
             idle: summary.lastUsedAt.map { Format.span(seconds: (now.milliseconds - $0.milliseconds) / 1000) } ?? "—",
-            expires: summary.expiresAt.map { When($0, now: now) }, datasets: .of(datasets), moves: .of(moves),
+            expires: summary.expiresAt.map { When($0, now: now) }, datasets: .of(datasets),
+            datasetCount: Format.count(datasets.count), fewDatasets: datasets.count <= 20, moves: .of(moves),
             movesCut: history.count > moves.count,
             compareHref: "/ui/compare?from=\(Format.query(name))&to=\(Format.query(other))")
     }

@@ -118,8 +118,9 @@ struct AuditRow: Sendable {
         target = event.draft.target
         badge = Badge(event.draft.outcome)
         denied = event.draft.outcome == .denied
-        details = event.draft.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
-            separator: " ")
+        // Long values (an applied policy, a digest) are cut: `sluice audit --json` has them whole.
+        details = event.draft.details.sorted { $0.key < $1.key }.map { "\($0.key)=\(GraphPicture.clip($0.value, 72))" }
+            .joined(separator: " ")
     }
 }
 

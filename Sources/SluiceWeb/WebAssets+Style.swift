@@ -45,6 +45,7 @@ extension WebAssets {
         main:focus { outline: none; }
         .foot { color: var(--muted); font-size: .85rem; padding: 1rem 1.2rem; border-top: 1px solid var(--line); }
         .muted { color: var(--muted); }
+        time { white-space: nowrap; }
         .notice { background: var(--warn-bg); border-left: 4px solid var(--warn); padding: .5rem .8rem; }
         .problem { color: var(--bad); font-weight: 600; }
         .card { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: .9rem 1rem; }

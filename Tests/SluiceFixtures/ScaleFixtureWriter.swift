@@ -52,23 +52,21 @@ struct ScaleFixtureWriter {
                 versions[name, default: []].append(version.id)
             }
         }
+        try await lineage(versions)
         var head: ObjectID?
         var prodHead: ObjectID?
         let start = now - 30 * Self.day
         for number in 0..<fixture.commits {
             let time = start + Int64(number) * (30 * Self.day / Int64(fixture.commits))
             let content = CommitContent(
-                parents: head.map { [$0] } ?? [],
-                datasets: Dictionary(
-                    uniqueKeysWithValues: names.enumerated().map { index, name in
-                        (name, versions[name]![(index + number / 50) % 3 == 0 && number > 100 ? 1 : 0])
-                    }), actor: number % 4 == 0 ? "alice" : "ci", message: "commit \(number)", gitCommit: nil,
+                parents: head.map { [$0] } ?? [], datasets: datasets(names, versions: versions, commit: number),
+                actor: number % 4 == 0 ? "alice" : "ci", message: "commit \(number)", gitCommit: nil,
                 runID: number % 2 == 0 ? "r-fixture-\(number)" : nil, createdAt: at(time))
             let commit = try Commit(content)
             try await metadata.saveCommit(commit)
             try await move("dev", from: head, to: commit.id, at: time, by: content.actor)
             head = commit.id
-            if number % 10 == 9 {
+            if number % 10 == 3 {
                 try await move("prod", from: prodHead, to: commit.id, at: time + 60_000, by: "ci")
                 prodHead = commit.id
             }
@@ -83,6 +81,43 @@ struct ScaleFixtureWriter {
         }
         _ = random.next()
         return names
+    }
+
+    /// Each step output's versions were made from the same generation of the step's input.
+    private func lineage(_ versions: [String: [ObjectID]]) async throws {
+        for pipeline in 0..<fixture.pipelines {
+            for step in 0..<fixture.stepsPerPipeline {
+                let output = project.outputName(pipeline: pipeline, step: step)
+                let input =
+                    step == 0
+                    ? project.rawName(pipeline % fixture.rawDatasets)
+                    : project.outputName(pipeline: pipeline, step: (step - 1) / 2)
+                for generation in 0..<2 {
+                    try await metadata.saveLineage(
+                        LineageRecord(
+                            version: versions[output]![generation], dataset: DatasetName(output)!,
+                            pipeline: "pipeline_\(String(format: "%02d", pipeline))", runID: "r-fixture-\(generation)",
+                            step: "step_\(step)", environment: "dev", inputs: [input: versions[input]![generation]],
+                            cacheKey: "fixture", gitCommit: nil, startedAt: at(now - 20 * Self.day),
+                            endedAt: at(now - 20 * Self.day + 1_000)))
+                }
+            }
+        }
+    }
+
+    /// What commit `number` holds: every dataset at its first or second version (switching every 50 commits
+    /// after the first 100); in the last five commits, one dataset in seven flipped and one in fifty new, so
+    /// that dev runs ahead of prod.
+    private func datasets(_ names: [String], versions: [String: [ObjectID]], commit number: Int) -> [String: ObjectID] {
+        let last = number >= fixture.commits - 5
+        var held: [String: ObjectID] = [:]
+        for (index, name) in names.enumerated() {
+            if index % 50 == 49 && !last { continue }
+            var generation = (index + number / 50) % 3 == 0 && number > 100 ? 1 : 0
+            if last && index % 7 == 0 { generation = 1 - generation }
+            held[name] = versions[name]![generation]
+        }
+        return held
     }
 
     private func move(
@@ -101,13 +136,16 @@ struct ScaleFixtureWriter {
 
     private func version(_ name: String, generation: Int, seed: Int) async throws -> DatasetVersion {
         let raw = name.hasPrefix("raw.")
-        var text = raw ? "id,email,amount,at\n" : "id,at\n"
+        // The second version of a raw dataset gained a column, as real sources do.
+        let wide = raw && generation == 1
+        var text = raw ? (wide ? "id,email,amount,at,country\n" : "id,email,amount,at\n") : "id,at\n"
         for row in 0..<40 {
             let id = row + generation * 1000
             let stamp = "2026-11-\(String(format: "%02d", 1 + (row + seed) % 27))T10:00:00Z"
             text +=
                 raw
-                ? "\(id),user\(id)@example.com,\(Double(row * 7 + seed) / 4),\(stamp)\n" : "\(id),\(stamp)\n"
+                ? "\(id),user\(id)@example.com,\(Double(row * 7 + seed) / 4),\(stamp)\(wide ? ",GB" : "")\n"
+                : "\(id),\(stamp)\n"
         }
         let data = Data(text.utf8)
         let object = try await objects.put(data)
@@ -118,7 +156,7 @@ struct ScaleFixtureWriter {
                     ManifestFile(
                         name: "part-0.csv", chunks: [ChunkRef(object: object, bytes: Int64(data.count))], rows: 40)
                 ],
-                schema: raw ? ["id", "email", "amount", "at"] : ["id", "at"]),
+                schema: raw ? ["id", "email", "amount", "at"] + (wide ? ["country"] : []) : ["id", "at"]),
             createdAt: at(now - Int64(30 - generation * 20) * Self.day - Int64(seed) * 60_000), createdBy: "ci")
         try await metadata.saveVersion(version)
         return version

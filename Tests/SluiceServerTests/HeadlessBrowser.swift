@@ -86,6 +86,13 @@ final class HeadlessBrowser: @unchecked Sendable {
         return Loaded(html: html, text: text, errors: errors(after: mark))
     }
 
+    /// Emulates the system's dark (or light) appearance for the pages loaded after it.
+    func prefersDark(_ dark: Bool) throws {
+        _ = try call(
+            "Emulation.setEmulatedMedia",
+            ["features": [["name": "prefers-color-scheme", "value": dark ? "dark" : "light"]]])
+    }
+
     /// Runs `expression` in the page and returns its value as text.
     func evaluate(_ expression: String) throws -> String {
         let result = try call("Runtime.evaluate", ["expression": expression, "returnByValue": true])
@@ -104,9 +111,10 @@ final class HeadlessBrowser: @unchecked Sendable {
         _ = try wait(after: mark, timeout: 20) { $0["method"] as? String == "Page.loadEventFired" }
     }
 
-    /// A PNG of the whole page.
-    func screenshot(to file: URL) throws {
-        let shot = try call("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true])
+    /// A PNG of the whole page, or of what the window shows.
+    func screenshot(to file: URL, fullPage: Bool = true) throws {
+        if !fullPage { _ = try evaluate("window.scrollTo(0, 0); 1") }
+        let shot = try call("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": fullPage])
         guard let data = Data(base64Encoded: shot["data"] as? String ?? "") else { throw BrowserError("no screenshot") }
         try data.write(to: file)
     }

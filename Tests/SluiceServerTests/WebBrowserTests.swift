@@ -34,7 +34,8 @@ struct WebBrowserTests {
             View(path: "/ui/environments", expected: ["dev", "prod", "sandbox/user0"], name: "environments"),
             View(path: "/ui/environments/prod", expected: ["Moves", "promote from dev"], name: "environment"),
             View(
-                path: "/ui/compare?from=dev&to=prod", expected: ["Compare", "promoting dev into prod"], name: "compare"),
+                path: "/ui/compare?from=dev&to=prod",
+                expected: ["Compare", "promoting dev into prod", "changed", "added"], name: "compare"),
             View(
                 path: "/ui/quality", expected: ["Failing and warning checks", "Quarantined batches", "q-00039"],
                 name: "quality"),
@@ -62,7 +63,10 @@ struct WebBrowserTests {
             for text in view.expected {
                 #expect(page.text.contains(text), "\(view.path) lacks \(text)")
             }
-            if let shots { try browser.screenshot(to: shots.appendingPathComponent("\(view.name).png")) }
+            if let shots {
+                try browser.screenshot(to: shots.appendingPathComponent("\(view.name).png"))
+                try browser.screenshot(to: shots.appendingPathComponent("\(view.name)-window.png"), fullPage: false)
+            }
         }
     }
 
@@ -85,6 +89,17 @@ struct WebBrowserTests {
             _ = try browser.load(served.base + "/ui")
             try browser.screenshot(to: URL(fileURLWithPath: shots).appendingPathComponent("home-phone.png"))
         }
+        // The system's dark mode turns the page dark, and back.
+        try browser.prefersDark(true)
+        _ = try browser.load(served.base + "/ui/runs")
+        #expect(try browser.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(15, 20, 25)")
+        if let shots = ProcessInfo.processInfo.environment["SLUICE_SCREENSHOTS"] {
+            try browser.screenshot(
+                to: URL(fileURLWithPath: shots).appendingPathComponent("runs-dark.png"), fullPage: false)
+        }
+        try browser.prefersDark(false)
+        _ = try browser.load(served.base + "/ui/runs")
+        #expect(try browser.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)")
     }
 }
 

@@ -11,7 +11,9 @@ import Testing
 
     func run(_ index: Int) -> RunRecord {
         var record = RunRecord(
-            id: "r\(index)", pipeline: index % 3 == 0 ? "daily" : "hourly", environment: "dev", principal: "ci",
+            id: "r\(index)", pipeline: index % 3 == 0 ? "daily" : "hourly",
+            environment: index % 5 == 0 ? "prod" : "dev",
+            principal: index % 7 == 0 ? "alice" : "ci",
             traceID: "t\(index)", gitCommit: nil, baseCommit: nil, maxParallel: 1,
             startedAt: Timestamp(milliseconds: 1_790_000_000_000 + Int64(index)), steps: [])
         record.status = index % 4 == 0 ? .failed : .succeeded
@@ -42,7 +44,14 @@ import Testing
         updated.message = "again"
         try await store.saveRun(updated)
         let all = try await store.runs(pipeline: nil)
-        for filter in [RunFilter(), RunFilter(pipeline: "daily"), RunFilter(pipeline: "hourly", status: .failed)] {
+        let since = Timestamp(milliseconds: 1_790_000_000_000 + 200)
+        let filters = [
+            RunFilter(), RunFilter(pipeline: "daily"), RunFilter(pipeline: "hourly", status: .failed),
+            RunFilter(environment: "prod"), RunFilter(status: .failed, principal: "alice"),
+            RunFilter(startedSince: since),
+            RunFilter(pipeline: "daily", environment: "dev", principal: "ci", startedSince: since),
+        ]
+        for filter in filters {
             let expected = all.filter(filter.matches).map(\.id)
             for limit in [1, 7, 100, 1000] {
                 let paged = try await pages(limit: limit) { try await store.runs(filter, page: $0) }

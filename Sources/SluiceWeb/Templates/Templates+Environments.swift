@@ -29,17 +29,17 @@ extension Templates {
         </dl>
         <div><p><a href="{{compareHref}}">Compare with another environment</a></p></div>
         </div>
-        <h2>Datasets</h2>
-        {{#datasets}}<div class="table-wrap"><table><thead><tr><th>Dataset</th><th>Version</th></tr></thead><tbody>
-        {{#rows}}<tr><td><a href="{{href}}">{{name}}</a></td><td class="mono">{{version}}</td></tr>{{/rows}}
-        </tbody></table></div>{{/datasets}}
-        {{^datasets}}<p class="muted">It holds no data you may read.</p>{{/datasets}}
         <h2>Moves</h2>
         {{#moves}}<div class="table-wrap"><table><thead><tr><th>When</th><th>Who</th><th>Why</th><th>From → to</th><th>Run</th></tr></thead><tbody>
         {{#rows}}<tr><td>{{#at}}{{>when}}{{/at}}</td><td>{{actor}}</td><td>{{reason}}</td><td class="mono">{{from}} → {{to}}</td><td>{{#runHref}}<a href="{{runHref}}" class="mono">{{run}}</a>{{/runHref}}</td></tr>{{/rows}}
         </tbody></table></div>{{/moves}}
         {{^moves}}<p class="muted">It has not moved.</p>{{/moves}}
         {{#movesCut}}<p class="muted">Older moves: <code>sluice log --env {{name}}</code>.</p>{{/movesCut}}
+        <h2>Datasets <span class="muted">{{datasetCount}}</span></h2>
+        {{#datasets}}<details{{#fewDatasets}} open{{/fewDatasets}}><summary>The version of each dataset in its head</summary><div class="table-wrap"><table><thead><tr><th>Dataset</th><th>Version</th></tr></thead><tbody>
+        {{#rows}}<tr><td><a href="{{href}}">{{name}}</a></td><td class="mono">{{version}}</td></tr>{{/rows}}
+        </tbody></table></div></details>{{/datasets}}
+        {{^datasets}}<p class="muted">It holds no data you may read.</p>{{/datasets}}
         {{/content}}{{/layout}}
         """#
 
