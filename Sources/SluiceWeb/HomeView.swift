@@ -69,7 +69,8 @@ extension HomeView {
         let overview = Overview(viewer: viewer)
         let now = viewer.now
         let running = try await overview.runs(RunFilter(status: .running), limit: 50)
-        let failed = try await overview.runs(RunFilter(status: .failed), within: day, limit: 200)
+        let failed = try await overview.runs(
+            RunFilter(status: .failed, startedSince: Timestamp(milliseconds: now.milliseconds - day)), limit: 200)
         let failing = try await overview.latestChecks().filter { !$0.passed }
         let quarantined = try await overview.quarantines().filter { now.milliseconds - $0.at.milliseconds <= 7 * day }
         let environments = try await overview.environments()

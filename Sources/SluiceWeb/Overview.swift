@@ -31,11 +31,9 @@ struct Overview: Sendable {
         try await workspace.listEnvironments().filter { viewer.mayRead($0.name) }
     }
 
-    /// Runs of `filter`, newest first, that started within `window` (nil: any time), at most `limit`.
-    func runs(_ filter: RunFilter, within window: Int64? = nil, limit: Int = 100) async throws -> [RunRecord] {
-        let page = try await workspace.runPage(filter, page: PageRequest(limit: limit))
-        guard let window else { return page.items }
-        return page.items.filter { now.milliseconds - $0.startedAt.milliseconds <= window }
+    /// Runs of `filter` the viewer may read, newest first, at most `limit`.
+    func runs(_ filter: RunFilter, limit: Int = 100) async throws -> [RunRecord] {
+        try await workspace.runPage(filter, page: PageRequest(limit: limit)).items
     }
 
     /// Denials of the last `window` milliseconds; nil when the viewer may not read the audit log (it is shown to

@@ -3,7 +3,7 @@ extension WebAssets {
     /// blindnesses), and every status also carries a symbol and a word.
     static let style = #"""
         :root {
-          --bg: #ffffff; --fg: #1b1f24; --muted: #59636e; --line: #d8dee4; --panel: #f6f8fa; --accent: #0b5cad;
+          --bg: #ffffff; --fg: #1b1f24; --muted: #59636e; --line: #d8dee4; --panel: #f6f8fa; --accent: #0b5cad; --on-accent: #ffffff;
           --ok: #007a5a; --bad: #c0440a; --run: #0072b2; --warn: #a36800; --off: #6e7781;
           --ok-bg: #e3f4ee; --bad-bg: #fbe9e1; --run-bg: #e1eff8; --warn-bg: #fbf0d9; --off-bg: #eef1f4;
           --mono: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace;
@@ -11,7 +11,7 @@ extension WebAssets {
         }
         @media (prefers-color-scheme: dark) {
           :root {
-            --bg: #0f1419; --fg: #e6e9ec; --muted: #9aa5b1; --line: #2d3640; --panel: #161d24; --accent: #6cb6ff;
+            --bg: #0f1419; --fg: #e6e9ec; --muted: #9aa5b1; --line: #2d3640; --panel: #161d24; --accent: #6cb6ff; --on-accent: #0f1419;
             --ok: #3fc99a; --bad: #ff8a5c; --run: #56b4e9; --warn: #f0c050; --off: #8b949e;
             --ok-bg: #12302a; --bad-bg: #3a1d12; --run-bg: #10283a; --warn-bg: #332812; --off-bg: #1f262d;
           }
@@ -78,9 +78,9 @@ extension WebAssets {
         input, select, button { font: inherit; color: inherit; }
         input, select { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: .3rem .5rem; }
         input[type=password] { width: 100%; margin: .3rem 0 .6rem; }
-        button { background: var(--accent); color: #fff; border: 0; border-radius: 6px; padding: .35rem .9rem;
+        button { background: var(--accent); color: var(--on-accent); border: 0; border-radius: 6px; padding: .35rem .9rem;
           cursor: pointer; font-weight: 600; }
-        button.danger { background: var(--bad); }
+        button.danger { background: var(--bad); color: var(--on-accent); }
         button.link { background: none; color: var(--accent); padding: 0; font-weight: 400; text-decoration: underline; }
         .actions { display: flex; gap: .6rem; flex-wrap: wrap; margin: .6rem 0; }
         .actions form { margin: 0; }
