@@ -36,21 +36,8 @@ import Testing
 
     @Test(arguments: ["local", "server"])
     func followingPrintsWhatAStepPrintsWhileItRuns(mode: String) async throws {
-        let project = try CLIProject()
-        try project.makeTokens()
-        let drop = project.folder.appendingPathComponent("drop")
-        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
-        chmod(drop.path, 0o777)
-        let go = drop.appendingPathComponent("go").path
-        try project.edit("sluice.yaml") {
-            $0 + """
-                  chatty:
-                    steps:
-                      talk: { command: [sh, -c, 'echo first; while [ ! -e "$1" ]; do sleep 0.1; done; echo second >&2; echo third', sh, "\(go)"] }
-
-                """
-        }
-        try project.commit("a pipeline that talks")
+        let (project, go) = try ServedProject.talkingProject(
+            before: "echo first", after: "echo second >&2; echo third")
         let served = try ServedProject(serving: project)
         let started = try await served.post("/api/v1/runs", #"{"pipeline": "chatty", "environment": "dev"}"#, as: "ci")
         let id = try #require(started.object["id"] as? String, "\(started.object)")

@@ -54,6 +54,27 @@ final class ServedProject: @unchecked Sendable {
 
     deinit { if process.isRunning { process.terminate() } }
 
+    /// A project with a pipeline `chatty` whose one step `talk` runs the shell line `before`, waits until the
+    /// file `go` exists, then runs `after`: a run to look at while it goes on.
+    static func talkingProject(before: String, after: String) throws -> (CLIProject, go: String) {
+        let project = try CLIProject()
+        try project.makeTokens()
+        let drop = project.folder.appendingPathComponent("drop")
+        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
+        chmod(drop.path, 0o777)
+        let go = drop.appendingPathComponent("go").path
+        try project.edit("sluice.yaml") {
+            $0 + """
+                  chatty:
+                    steps:
+                      talk: { command: [sh, -c, '\(before); while [ ! -e "$1" ]; do sleep 0.1; done; \(after)', sh, "\(go)"] }
+
+                """
+        }
+        try project.commit("a pipeline that talks")
+        return (project, go)
+    }
+
     struct Answer {
         var status: Int
         var body: Data

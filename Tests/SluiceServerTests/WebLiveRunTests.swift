@@ -6,24 +6,8 @@ import Testing
 /// own script in Chromium), and Cancel stops it.
 @Suite("Web UI on a running run")
 struct WebLiveRunTests {
-    /// A project with a pipeline whose one step prints, then waits for a file before it prints again.
     static func talkingProject() throws -> (CLIProject, go: String) {
-        let project = try CLIProject()
-        try project.makeTokens()
-        let drop = project.folder.appendingPathComponent("drop")
-        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
-        chmod(drop.path, 0o777)
-        let go = drop.appendingPathComponent("go").path
-        try project.edit("sluice.yaml") {
-            $0 + """
-                  chatty:
-                    steps:
-                      talk: { command: [sh, -c, 'echo "first <b>line</b>"; while [ ! -e "$1" ]; do sleep 0.1; done; echo third', sh, "\(go)"] }
-
-                """
-        }
-        try project.commit("a pipeline that talks")
-        return (project, go)
+        try ServedProject.talkingProject(before: #"echo "first <b>line</b>""#, after: "echo third")
     }
 
     @Test("the run page tails a running step's output, and Cancel (with the session's secret) stops the run")
