@@ -44,7 +44,9 @@ struct CompareView: Sendable {
         {
             let left = try await overview.head(of: source)?.content.datasets ?? [:]
             let right = try await overview.head(of: target)?.content.datasets ?? [:]
-            var versions: [ObjectID: DatasetVersion] = [:]
+            let differing = Set(left.keys).union(right.keys).filter { left[$0] != right[$0] }
+            let versions = try await overview.workspace.metadata.versions(
+                differing.flatMap { [left[$0], right[$0]].compactMap { $0 } })
             for name in Set(left.keys).union(right.keys).sorted() {
                 guard let dataset = DatasetName(name), viewer.mayRead(dataset, in: from),
                     viewer.mayRead(dataset, in: to)
@@ -54,9 +56,8 @@ struct CompareView: Sendable {
                     same += 1
                     continue
                 }
-                let va = try await a.asyncFlatMap { try await overview.version($0, cache: &versions) }
-                let vb = try await b.asyncFlatMap { try await overview.version($0, cache: &versions) }
-                changes.append(change(name, from: va, to: vb, environment: from))
+                changes.append(
+                    change(name, from: a.flatMap { versions[$0] }, to: b.flatMap { versions[$0] }, environment: from))
             }
         } else if !environments.isEmpty {
             throw UsageError.notFound(

@@ -65,7 +65,8 @@ extension DatasetView {
         let project = viewer.project
         let environment = query.get("env") ?? project.defaultEnvironment
         let hops = min(6, max(1, Int(query.get("hops") ?? "") ?? 2))
-        let details = try await viewer.workspace.datasetDetails(name, in: environment)
+        // The versions of the last 200 commits (older ones: `sluice datasets show`).
+        let details = try await viewer.workspace.datasetDetails(name, in: environment, historyLimit: 200)
         guard let dataset = DatasetName(name) else {
             throw UsageError("\(NameRules.quoted(name)) is not a dataset name")
         }
@@ -113,7 +114,7 @@ extension DatasetView {
                     hops: hops, environment: environment),
             hops: hops, moreHops: "\(base)?env=\(Format.query(environment))&hops=\(hops + 1)#lineage",
             fewerHops: hops > 1 ? "\(base)?env=\(Format.query(environment))&hops=\(hops - 1)#lineage" : nil,
-            history: .of(history), historyCut: details.history.count > history.count)
+            history: .of(history), historyCut: true)
     }
 }
 

@@ -46,7 +46,9 @@ struct DatasetsView: Sendable {
         }
         var heads: [String: Commit] = [:]
         for environment in shown { heads[environment.name] = try await overview.head(of: environment) }
-        var versions: [ObjectID: DatasetVersion] = [:]
+        // The default environment's versions, read in one go, for when each was written.
+        let defaultHead = heads[project.defaultEnvironment]?.content.datasets ?? [:]
+        let versions = try await viewer.workspace.metadata.versions(Array(Set(defaultHead.values)))
         var rows: [Row] = []
         for (name, dataset) in project.datasets.sorted(by: { $0.key < $1.key }) {
             guard
@@ -65,9 +67,8 @@ struct DatasetsView: Sendable {
             }
             var written: When?
             var stale = false
-            if viewer.mayRead(name, in: project.defaultEnvironment),
-                let id = heads[project.defaultEnvironment]?.version(of: name),
-                let version = try await overview.version(id, cache: &versions)
+            if viewer.mayRead(name, in: project.defaultEnvironment), let id = defaultHead[name.description],
+                let version = versions[id]
             {
                 written = When(version.createdAt, now: viewer.now)
                 if let limit = dataset.freshnessLimit {

@@ -131,13 +131,16 @@ extension HomeView {
     static func staleDatasets(_ overview: Overview, environments: [EnvironmentSummary]) async throws -> [StaleRow] {
         let project = overview.viewer.project
         let watched = environments.filter { $0.protected || $0.name == project.defaultEnvironment }
-        var versions: [ObjectID: DatasetVersion] = [:]
         var rows: [StaleRow] = []
         for environment in watched {
             guard let commit = try await overview.head(of: environment) else { continue }
-            for (name, dataset) in project.datasets.sorted(by: { $0.key < $1.key }) {
-                guard let maxAge = dataset.freshnessLimit, overview.viewer.mayRead(name, in: environment.name),
-                    let id = commit.version(of: name), let version = try await overview.version(id, cache: &versions)
+            let watchedDatasets = project.datasets.filter {
+                $0.value.freshnessLimit != nil && overview.viewer.mayRead($0.key, in: environment.name)
+            }
+            let ids = watchedDatasets.keys.compactMap { commit.version(of: $0) }
+            let versions = try await overview.workspace.metadata.versions(ids)
+            for (name, dataset) in watchedDatasets.sorted(by: { $0.key < $1.key }) {
+                guard let maxAge = dataset.freshnessLimit, let id = commit.version(of: name), let version = versions[id]
                 else { continue }
                 let age = overview.now.milliseconds - version.createdAt.milliseconds
                 guard age > maxAge.milliseconds else { continue }

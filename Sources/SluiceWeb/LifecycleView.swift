@@ -22,6 +22,7 @@ struct LifecycleView: Sendable {
     var chrome: Chrome
     var upcoming: Listing<Expiry>?
     var planned: Bool
+    var planMade: When?
     var refusal: String?
     var environments: Listing<Expiry>?
     var versions: Listing<Retired>?
@@ -39,7 +40,9 @@ struct LifecycleView: Sendable {
 
     static let shown = 100
 
-    static func build(_ viewer: Viewer, here: String) async throws -> LifecycleView {
+    static func build(
+        _ viewer: Viewer, here: String, plans: KeptResult<GCReport>
+    ) async throws -> LifecycleView {
         let now = viewer.now
         let summaries = try await Overview(viewer: viewer).environments()
         let upcoming = summaries.compactMap { summary -> Expiry? in
@@ -51,7 +54,8 @@ struct LifecycleView: Sendable {
         var view = LifecycleView(
             chrome: Chrome(title: "Lifecycle", section: .lifecycle, viewer: viewer, here: here),
             upcoming: .of(upcoming),
-            planned: false, refusal: nil, environments: nil, versions: nil, versionsCut: false, runs: nil,
+            planned: false, planMade: nil, refusal: nil, environments: nil, versions: nil, versionsCut: false,
+            runs: nil,
             runsCut: false, quarantines: nil, objects: "0", bytes: "0 B", keptReferenced: "0", keptRecent: "0",
             staging: "0", grace: "1h", command: "sluice gc --dry-run")
         // Checked here first, so that looking at the page is not audited as a refused collection.
@@ -63,8 +67,12 @@ struct LifecycleView: Sendable {
                 "The plan of what gc deletes needs the grants gc needs (delete on every environment that can expire)."
             return view
         }
-        let report = try await viewer.workspace.collectGarbage(dryRun: true, grace: TimeSpan(seconds: 3_600))
+        let workspace = viewer.workspace
+        let (report, madeAt) = try await plans.value(now: now) {
+            try await workspace.collectGarbage(dryRun: true, grace: TimeSpan(seconds: 3_600))
+        }
         view.planned = true
+        view.planMade = When(madeAt, now: now)
         view.environments = .of(
             report.environments.map {
                 Expiry(

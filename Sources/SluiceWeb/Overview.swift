@@ -41,20 +41,13 @@ struct Overview: Sendable {
     func denials(within window: Int64) async throws -> [AuditEvent]? {
         guard viewer.session != nil else { return nil }
         do {
-            let page = try await workspace.auditPage(
-                AuditFilter(outcome: .denied), page: PageRequest(limit: PageRequest.maximumLimit))
-            return page.items.filter { now.milliseconds - $0.draft.time.milliseconds <= window }
+            let since = Timestamp(milliseconds: now.milliseconds - window)
+            return try await workspace.auditPage(
+                AuditFilter(outcome: .denied, since: since), page: PageRequest(limit: PageRequest.maximumLimit)
+            ).items
         } catch is AccessDenied {
             return nil
         }
-    }
-
-    /// A dataset version, read once per page.
-    func version(_ id: ObjectID, cache: inout [ObjectID: DatasetVersion]) async throws -> DatasetVersion? {
-        if let known = cache[id] { return known }
-        let found = try await workspace.metadata.version(id)
-        cache[id] = found
-        return found
     }
 
     /// The head commit of an environment the viewer may read (nil when it holds nothing).

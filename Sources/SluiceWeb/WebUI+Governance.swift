@@ -25,7 +25,8 @@ extension WebUI {
         }
         ui.get("lifecycle") { request, _ in
             await page(request) { viewer in
-                renderer.page("lifecycle", try await LifecycleView.build(viewer, here: request.uri.description))
+                renderer.page(
+                    "lifecycle", try await LifecycleView.build(viewer, here: request.uri.description, plans: plans))
             }
         }
     }

@@ -13,6 +13,7 @@ public struct WebUI: Sendable {
     let logger: Logger
     let renderer = PageRenderer.shared
     let chain = ChainWatch()
+    let plans = KeptResult<GCReport>()
 
     public init(backend: any WebBackend, sessions: WebSessions = WebSessions(), logger: Logger) {
         self.backend = backend

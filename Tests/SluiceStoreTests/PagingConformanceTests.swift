@@ -76,7 +76,7 @@ import Testing
         let all = try await store.auditEvents().reversed()
         let filters = [
             AuditFilter(), AuditFilter(action: "promote"), AuditFilter(principal: "alice", outcome: .denied),
-            AuditFilter(target: "prod"),
+            AuditFilter(target: "prod"), AuditFilter(outcome: .denied, since: Timestamp(milliseconds: 100)),
         ]
         for filter in filters {
             let expected = all.filter(filter.matches).map(\.sequence)
@@ -197,5 +197,53 @@ import Testing
                     "\(String(describing: dataset)) \(String(describing: environment)) by \(limit)")
             }
         }
+        // The newest of each dataset and environment: c119 (customers, dev), c118 (orders, dev), c117 (customers,
+        // prod), c114 (orders, prod); against the whole list, read plainly.
+        var seen = Set<String>()
+        let newest = try await store.checkRuns(dataset: nil, environment: nil).filter {
+            seen.insert("\($0.dataset) \($0.environment)").inserted
+        }
+        #expect(newest.map(\.id) == ["c119", "c118", "c117", "c114"])
+        #expect(try await store.latestCheckRuns().map(\.id) == newest.map(\.id))
+    }
+
+    /// Versions read in one go, and a dataset's history along first parents, on every backend.
+    @Test(arguments: Backend.allCases) func versionsAndDatasetHistory(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        let dataset = DatasetName("raw.orders")!
+        var versions: [DatasetVersion] = []
+        for index in 0..<3 {
+            let version = try DatasetVersion(
+                manifest: VersionManifest(
+                    dataset: dataset, format: .csv,
+                    files: [ManifestFile(name: "f\(index).csv", chunks: [], rows: Int64(index))], schema: ["id"]),
+                createdAt: Timestamp(milliseconds: Int64(index)), createdBy: "ci")
+            try await store.saveVersion(version)
+            versions.append(version)
+        }
+        let unknown = ObjectID(hex: String(repeating: "cd", count: 32))!
+        let found = try await store.versions([versions[0].id, versions[2].id, unknown])
+        #expect(Set(found.keys) == [versions[0].id, versions[2].id])
+        #expect(found[versions[2].id] == versions[2])
+        // Commit i holds version i / 4 of raw.orders, except every fifth, which holds none.
+        var chain: [Commit] = []
+        for index in 0..<12 {
+            let holds = index % 5 == 4 ? [:] : ["raw.orders": versions[index / 4].id]
+            let commit = try Commit(
+                CommitContent(
+                    parents: chain.last.map { [$0.id] } ?? [], datasets: holds, actor: "a\(index)",
+                    message: "c\(index)", gitCommit: nil, createdAt: Timestamp(milliseconds: Int64(index))))
+            try await store.saveCommit(commit)
+            chain.append(commit)
+        }
+        let history = try await store.datasetHistory(dataset, from: chain.last!.id, limit: 8)
+        let expected = chain.reversed().prefix(8).map {
+            DatasetAtCommit(
+                commit: $0.id, createdAt: $0.content.createdAt, actor: $0.content.actor,
+                version: $0.version(of: dataset))
+        }
+        #expect(history == Array(expected))
+        #expect(try await store.datasetHistory(dataset, from: chain.last!.id, limit: 100).count == 12)
     }
 }

@@ -55,9 +55,10 @@ struct UIBenchmark: AsyncParsableCommand {
             let timing = try await client.time(page, requests: requests)
             slowest = max(slowest, timing.p95)
             print(
-                String(
-                    format: "%-44@ %7.2f ms %7.2f ms %7.1f×", String(page.prefix(44)) as NSString, timing.median,
-                    timing.p95, timing.median / max(floor.median, 0.001)))
+                padded(String(page.prefix(44)))
+                    + String(
+                        format: " %7.2f ms %7.2f ms %7.1f×", timing.median, timing.p95,
+                        timing.median / max(floor.median, 0.001)))
         }
         print(
             String(format: "slowest page p95: %.2f ms (target < 100 ms: %@)", slowest, slowest < 100 ? "met" : "MISSED")

@@ -35,3 +35,19 @@ public struct Commit: Hashable, Sendable, Codable {
 
     public func version(of dataset: DatasetName) -> ObjectID? { content.datasets[dataset.description] }
 }
+
+/// A dataset as one commit of a history holds it.
+public struct DatasetAtCommit: Hashable, Sendable {
+    public var commit: ObjectID
+    public var createdAt: Timestamp
+    public var actor: String
+    /// `nil` when the commit holds no version of the dataset.
+    public var version: ObjectID?
+
+    public init(commit: ObjectID, createdAt: Timestamp, actor: String, version: ObjectID?) {
+        self.commit = commit
+        self.createdAt = createdAt
+        self.actor = actor
+        self.version = version
+    }
+}

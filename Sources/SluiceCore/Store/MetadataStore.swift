@@ -4,6 +4,8 @@ public protocol MetadataStore: Sendable {
     /// Saves a version; saving the same id again is a no-op.
     func saveVersion(_ version: DatasetVersion) async throws
     func version(_ id: ObjectID) async throws -> DatasetVersion?
+    /// The versions of `ids` that are stored, in one read.
+    func versions(_ ids: [ObjectID]) async throws -> [ObjectID: DatasetVersion]
     /// Versions whose id starts with `prefix`, optionally of one dataset.
     func versions(prefix: String, dataset: DatasetName?) async throws -> [DatasetVersion]
 
@@ -18,6 +20,9 @@ public protocol MetadataStore: Sendable {
     /// Commits from `head` back along first parents, newest first, a page at a time (the cursor is the
     /// distance from `head`); a commit missing from the chain is an error.
     func firstParentHistory(from head: ObjectID, page: PageRequest) async throws -> Page<Commit>
+    /// Along first parents from `head`, at most `limit` commits, newest first: each one's id, time, actor and
+    /// the version of `dataset` it holds. Read for display, without re-hashing the commits (`verify` does).
+    func datasetHistory(_ dataset: DatasetName, from head: ObjectID, limit: Int) async throws -> [DatasetAtCommit]
 
     func environment(_ name: String) async throws -> EnvironmentRecord?
     func environments() async throws -> [EnvironmentRecord]
@@ -65,6 +70,8 @@ public protocol MetadataStore: Sendable {
     func checkRun(forVersion version: ObjectID) async throws -> CheckRun?
     /// Gate results, newest first, a page at a time.
     func checkRuns(dataset: DatasetName?, environment: String?, page: PageRequest) async throws -> Page<CheckRun>
+    /// The newest gate result of every dataset in every environment, newest first.
+    func latestCheckRuns() async throws -> [CheckRun]
 
     /// Saves a run record, replacing the one with the same id.
     func saveRun(_ run: RunRecord) async throws

@@ -80,16 +80,23 @@ public struct AuditFilter: Sendable, Hashable {
     public var principal: String?
     public var outcome: AuditOutcome?
     public var target: String?
+    /// Events at or after this moment.
+    public var since: Timestamp?
 
-    public init(action: String? = nil, principal: String? = nil, outcome: AuditOutcome? = nil, target: String? = nil) {
+    public init(
+        action: String? = nil, principal: String? = nil, outcome: AuditOutcome? = nil, target: String? = nil,
+        since: Timestamp? = nil
+    ) {
         self.action = action
         self.principal = principal
         self.outcome = outcome
         self.target = target
+        self.since = since
     }
 
     public func matches(_ event: AuditEvent) -> Bool {
-        (action == nil || event.draft.action == action) && (principal == nil || event.draft.principal == principal)
+        (action == nil || event.draft.action == action) && (since.map { event.draft.time >= $0 } ?? true)
+            && (principal == nil || event.draft.principal == principal)
             && (outcome == nil || event.draft.outcome == outcome) && (target == nil || event.draft.target == target)
     }
 }

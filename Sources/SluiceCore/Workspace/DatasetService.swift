@@ -54,7 +54,12 @@ public struct DatasetService: UseCase {
         return entries
     }
 
-    public func datasetDetails(_ name: String, in environment: String?) async throws -> DatasetDetails {
+    /// A dataset in an environment, with its history: the whole of it, each commit checked against its id
+    /// (`historyLimit` nil, as `sluice datasets show` does), or, for display, the last `historyLimit` commits
+    /// read straight from the store.
+    public func datasetDetails(
+        _ name: String, in environment: String?, historyLimit: Int? = nil
+    ) async throws -> DatasetDetails {
         let dataset = try datasetName(name)
         let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
         try await requireRead(environment, dataset: dataset)
@@ -70,10 +75,10 @@ public struct DatasetService: UseCase {
         let version = try await versionID.asyncMap { try await metadata.version($0) } ?? nil
         // Walking back along first parents, a run of commits sharing a version ends at the commit that made it.
         var history: [DatasetDetails.HistoryEntry] = []
-        for commit in try await CommitGraph(metadata: metadata).firstParentHistory(from: record.head, limit: 10_000) {
-            guard let id = commit.version(of: dataset) else { continue }
+        for commit in try await historyCommits(of: dataset, from: record.head, limit: historyLimit) {
+            guard let id = commit.version else { continue }
             let entry = DatasetDetails.HistoryEntry(
-                version: id, commit: commit.id, at: commit.content.createdAt, actor: commit.content.actor)
+                version: id, commit: commit.commit, at: commit.createdAt, actor: commit.actor)
             if history.last?.version == id { history[history.count - 1] = entry } else { history.append(entry) }
         }
         let declared = project.datasets[dataset]
@@ -82,6 +87,18 @@ public struct DatasetService: UseCase {
             schema: version?.manifest.schema ?? [], files: version?.manifest.files ?? [], pii: declared?.pii ?? [],
             lifecycle: project.lifecycle(of: dataset)?.summary ?? "none", writer: project.writers()[dataset]?.first,
             contractColumns: declared?.columns.map { "\($0.name): \($0.type.rawValue)" } ?? [], history: history)
+    }
+
+    private func historyCommits(
+        of dataset: DatasetName, from head: ObjectID?, limit: Int?
+    ) async throws -> [DatasetAtCommit] {
+        guard let head else { return [] }
+        if let limit { return try await metadata.datasetHistory(dataset, from: head, limit: limit) }
+        return try await CommitGraph(metadata: metadata).firstParentHistory(from: head, limit: 10_000).map {
+            DatasetAtCommit(
+                commit: $0.id, createdAt: $0.content.createdAt, actor: $0.content.actor,
+                version: $0.version(of: dataset))
+        }
     }
 
     /// One page of an environment's commits, newest first, along first parents.

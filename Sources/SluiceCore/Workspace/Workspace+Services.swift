@@ -16,6 +16,11 @@ extension Workspace {
     public func datasetDetails(_ name: String, in environment: String?) async throws -> DatasetDetails {
         try await DatasetService(context: context).datasetDetails(name, in: environment)
     }
+    public func datasetDetails(
+        _ name: String, in environment: String?, historyLimit: Int?
+    ) async throws -> DatasetDetails {
+        try await DatasetService(context: context).datasetDetails(name, in: environment, historyLimit: historyLimit)
+    }
     public func logPage(of environment: String?, page: PageRequest) async throws -> Page<Commit> {
         try await DatasetService(context: context).logPage(of: environment, page: page)
     }

@@ -48,6 +48,10 @@ public actor InMemoryMetadataStore: MetadataStore {
     }
     public func version(_ id: ObjectID) -> DatasetVersion? { versionsByID[id] }
 
+    public func versions(_ ids: [ObjectID]) -> [ObjectID: DatasetVersion] {
+        Dictionary(uniqueKeysWithValues: Set(ids).compactMap { id in versionsByID[id].map { (id, $0) } })
+    }
+
     public func versions(prefix: String, dataset: DatasetName?) -> [DatasetVersion] {
         versionsByID.values.filter {
             $0.id.hex.hasPrefix(prefix.lowercased()) && (dataset == nil || $0.dataset == dataset)
@@ -170,6 +174,11 @@ public actor InMemoryMetadataStore: MetadataStore {
 
     public func checkRun(forVersion version: ObjectID) -> CheckRun? { runs.last { $0.version == version } }
 
+    public func latestCheckRuns() -> [CheckRun] {
+        var seen = Set<String>()
+        return runs.reversed().filter { seen.insert("\($0.dataset)\u{0}\($0.environment)").inserted }
+    }
+
     public func checkRuns(dataset: DatasetName?, environment: String?, page: PageRequest) throws -> Page<CheckRun> {
         let before = try page.position() ?? .max
         let candidates = runs.enumerated().reversed().lazy.map { (sequence: Int64($0.offset + 1), item: $0.element) }
@@ -179,6 +188,19 @@ public actor InMemoryMetadataStore: MetadataStore {
             }
             .prefix(page.limit + 1)
         return Page.of(Array(candidates), limit: page.limit)
+    }
+
+    public func datasetHistory(_ dataset: DatasetName, from head: ObjectID, limit: Int) throws -> [DatasetAtCommit] {
+        var found: [DatasetAtCommit] = []
+        var next: ObjectID? = head
+        while let id = next, found.count < limit, let commit = commitsByID[id] {
+            found.append(
+                DatasetAtCommit(
+                    commit: id, createdAt: commit.content.createdAt, actor: commit.content.actor,
+                    version: commit.version(of: dataset)))
+            next = commit.content.parents.first
+        }
+        return found
     }
 
     public func firstParentHistory(from head: ObjectID, page: PageRequest) throws -> Page<Commit> {

@@ -16,6 +16,18 @@ extension SQLiteMetadataStore {
         }
     }
 
+    public func latestCheckRuns() async throws -> [CheckRun] {
+        let blobs = try await pool.read { db in
+            try Data.fetchAll(
+                db,
+                sql: """
+                    SELECT content FROM check_runs
+                    WHERE seq IN (SELECT max(seq) FROM check_runs GROUP BY dataset, environment) ORDER BY seq DESC
+                    """)
+        }
+        return try blobs.map { try CanonicalJSON.decode(CheckRun.self, from: $0) }
+    }
+
     public func checkRuns(dataset: DatasetName?, environment: String?) async throws -> [CheckRun] {
         let blobs = try await pool.read { db in
             try Data.fetchAll(

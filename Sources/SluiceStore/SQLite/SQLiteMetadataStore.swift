@@ -85,6 +85,22 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    public func versions(_ ids: [ObjectID]) async throws -> [ObjectID: DatasetVersion] {
+        var found: [ObjectID: DatasetVersion] = [:]
+        // Placeholders only (never the ids themselves) in the statement, 500 at a time.
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let part = ids[start..<min(ids.count, start + 500)].map(\.hex)
+            let placeholders = Array(repeating: "?", count: part.count).joined(separator: ", ")
+            let versions = try await pool.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM versions WHERE id IN (\(placeholders))", arguments: StatementArguments(part)
+                ).map(Self.version(from:))
+            }
+            for version in versions { found[version.id] = version }
+        }
+        return found
+    }
+
     public func versions(prefix: String, dataset: DatasetName?) async throws -> [DatasetVersion] {
         let pattern = prefix.filter(\.isHexDigit).lowercased() + "%"
         return try await pool.read { db in
@@ -124,6 +140,39 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     /// One statement walks the chain (a recursive query over each commit's first parent), however long it is.
+    public func datasetHistory(
+        _ dataset: DatasetName, from head: ObjectID, limit: Int
+    ) async throws -> [DatasetAtCommit] {
+        // The dataset's path is bound as a value; a dataset name is `zone.name` of identifier characters.
+        let path = "$.datasets.\"\(dataset.description)\""
+        let rows = try await pool.read { db -> [(id: String, createdAt: Int64, fields: String?)] in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    WITH RECURSIVE chain(id, depth) AS (
+                        SELECT ?1, 0
+                        UNION ALL
+                        SELECT json_extract(CAST(commits.content AS TEXT), '$.parents[0]'), chain.depth + 1
+                        FROM chain JOIN commits ON commits.id = chain.id
+                        WHERE chain.depth + 1 < ?2
+                    )
+                    SELECT chain.id AS id, commits.created_at AS created_at,
+                        json_extract(CAST(commits.content AS TEXT), '$.actor', ?3) AS fields
+                    FROM chain JOIN commits ON commits.id = chain.id ORDER BY chain.depth
+                    """, arguments: [head.hex, limit, path]
+            ).map { (id: $0["id"], createdAt: $0["created_at"], fields: $0["fields"]) }
+        }
+        return try rows.map { row in
+            let fields = try JSONSerialization.jsonObject(with: Data((row.fields ?? "[]").utf8)) as? [Any]
+            guard let commit = ObjectID(hex: row.id) else {
+                throw InternalError("commit \(row.id.prefix(12)) has a bad id")
+            }
+            return DatasetAtCommit(
+                commit: commit, createdAt: Timestamp(milliseconds: row.createdAt),
+                actor: fields?.first as? String ?? "", version: (fields?.last as? String).flatMap(ObjectID.init(hex:)))
+        }
+    }
+
     public func firstParentHistory(from head: ObjectID, page: PageRequest) async throws -> Page<Commit> {
         let start = try page.position().map { $0 + 1 } ?? 0
         let commits = try await pool.read { db in
@@ -344,9 +393,12 @@ public final class SQLiteMetadataStore: MetadataStore {
             sql: """
                 SELECT * FROM audit
                 WHERE seq < ?1 AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR principal = ?3)
-                    AND (?4 IS NULL OR outcome = ?4) AND (?5 IS NULL OR target = ?5)
-                ORDER BY seq DESC LIMIT ?6
-                """, arguments: [filter.action, filter.principal, filter.outcome?.rawValue, filter.target],
+                    AND (?4 IS NULL OR outcome = ?4) AND (?5 IS NULL OR target = ?5) AND (?6 IS NULL OR time >= ?6)
+                ORDER BY seq DESC LIMIT ?7
+                """,
+            arguments: [
+                filter.action, filter.principal, filter.outcome?.rawValue, filter.target, filter.since?.milliseconds,
+            ],
             item: Self.auditEvent(from:))
     }
 

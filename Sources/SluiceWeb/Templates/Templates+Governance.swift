@@ -64,7 +64,7 @@ extension Templates {
         <h2>What gc would delete now</h2>
         {{#refusal}}<p class="notice">{{refusal}}</p>{{/refusal}}
         {{#planned}}
-        <p>A dry run of <code>{{command}}</code> (grace {{grace}}): {{objects}} unreferenced object(s), {{bytes}}; kept {{keptReferenced}} referenced and {{keptRecent}} too recent to judge; {{staging}} stale staging file(s).</p>
+        <p>A dry run of <code>{{command}}</code> (grace {{grace}}), made {{#planMade}}{{>when}}{{/planMade}} (every minute while the page is looked at): {{objects}} unreferenced object(s), {{bytes}}; kept {{keptReferenced}} referenced and {{keptRecent}} too recent to judge; {{staging}} stale staging file(s).</p>
         <h3>Environments</h3>
         {{#environments}}<div class="table-wrap"><table><thead><tr><th>Environment</th><th>Why</th><th>Last used</th></tr></thead><tbody>
         {{#rows}}<tr><td><a href="{{href}}">{{name}}</a></td><td>{{rule}}</td><td>{{#when}}{{>when}}{{/when}}</td></tr>{{/rows}}
