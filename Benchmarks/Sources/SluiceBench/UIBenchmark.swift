@@ -45,11 +45,9 @@ struct UIBenchmark: AsyncParsableCommand {
             "/ui/lifecycle",
         ]
         let floor = try await client.time("/healthz", requests: requests)
-        print(
-            String(
-                format: "%-44@ %9@ %9@ %8@", "page" as NSString, "median" as NSString, "p95" as NSString,
-                "× floor" as NSString))
-        print(String(format: "%-44@ %7.2f ms %7.2f ms", "/healthz (floor)" as NSString, floor.median, floor.p95))
+        func padded(_ text: String) -> String { text.padding(toLength: 44, withPad: " ", startingAt: 0) }
+        print("\(padded("page"))    median       p95   × floor")
+        print(padded("/healthz (floor)") + String(format: " %7.2f ms %7.2f ms", floor.median, floor.p95))
         var slowest = 0.0
         for page in pages {
             let timing = try await client.time(page, requests: requests)
