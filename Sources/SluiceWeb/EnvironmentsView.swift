@@ -106,7 +106,7 @@ struct EnvironmentView: Sendable {
         }
         let history = try await workspace.metadata.environmentHistory(name).sorted { $0.at > $1.at }
         var moves: [Move] = []
-        for move in history.prefix(50) {
+        for move in history.prefix(20) {
             let run = try await workspace.metadata.commit(move.to)?.content.runID
             moves.append(
                 Move(

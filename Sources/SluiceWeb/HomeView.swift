@@ -71,7 +71,7 @@ extension HomeView {
         let running = try await overview.runs(RunFilter(status: .running), limit: 50)
         let failed = try await overview.runs(
             RunFilter(status: .failed, startedSince: Timestamp(milliseconds: now.milliseconds - day)), limit: 200)
-        let failing = try await overview.latestChecks().filter { !$0.passed }
+        let failing = try await overview.latestChecks(failedOnly: true)
         let quarantined = try await overview.quarantines().filter { now.milliseconds - $0.at.milliseconds <= 7 * day }
         let environments = try await overview.environments()
         let expiring = environments.filter {
@@ -158,8 +158,9 @@ extension HomeView {
     static func pipelineRows(_ overview: Overview) async throws -> [PipelineRow] {
         let project = overview.viewer.project
         var rows: [PipelineRow] = []
+        let recentRuns = try await overview.recentRuns(perPipeline: 12)
         for pipeline in project.pipelines.values.sorted(by: { $0.name < $1.name }) {
-            let recent = try await overview.runs(RunFilter(pipeline: pipeline.name), limit: 12)
+            let recent = recentRuns[pipeline.name] ?? []
             let zone = TimeZone(identifier: pipeline.timeZone) ?? .gmt
             let next = pipeline.cron?.next(after: overview.now.date, in: zone).map { Timestamp($0) }
             rows.append(

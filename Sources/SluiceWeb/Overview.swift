@@ -9,15 +9,20 @@ struct Overview: Sendable {
     var workspace: Workspace { viewer.workspace }
     var now: Timestamp { viewer.now }
 
-    /// The newest gate result of every dataset in every environment the viewer may read it in.
-    func latestChecks(limit: Int = PageRequest.maximumLimit) async throws -> [CheckRun] {
-        let page = try await workspace.metadata.checkRuns(
-            dataset: nil, environment: nil, page: PageRequest(limit: limit))
-        var seen = Set<String>()
-        return page.items.filter { run in
-            guard viewer.mayRead(run.dataset, in: run.environment) else { return false }
-            return seen.insert("\(run.environment)\u{0}\(run.dataset)").inserted
+    /// The newest gate result of every dataset in every environment the viewer may read it in (only the failed
+    /// ones when `failedOnly`).
+    func latestChecks(failedOnly: Bool = false) async throws -> [CheckRun] {
+        try await workspace.metadata.latestCheckRuns(failedOnly: failedOnly).filter {
+            viewer.mayRead($0.dataset, in: $0.environment)
         }
+    }
+
+    /// The newest `count` runs of each pipeline that the viewer may read, by pipeline, newest first.
+    func recentRuns(perPipeline count: Int) async throws -> [String: [RunSummary]] {
+        let readable = try await workspace.metadata.recentRuns(perPipeline: count).filter {
+            (try? workspace.policy.require(.read, on: $0.environment, by: viewer.identity)) != nil
+        }
+        return Dictionary(grouping: readable, by: \.pipeline)
     }
 
     /// Quarantined batches the viewer may read, newest first.

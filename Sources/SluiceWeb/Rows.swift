@@ -36,7 +36,7 @@ struct RunDot: Sendable {
     var symbol: String
     var title: String
 
-    init(_ run: RunRecord) {
+    init(_ run: RunSummary) {
         let badge = Badge(run.status)
         href = "/ui/runs/\(Format.segment(run.id))"
         tone = badge.tone

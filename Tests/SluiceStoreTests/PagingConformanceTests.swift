@@ -60,6 +60,13 @@ import Testing
         }
         #expect(
             try await store.runs(RunFilter(), page: PageRequest(limit: 3)).items.map(\.id) == ["r229", "r228", "r227"])
+        // The newest four of each pipeline, as summaries, against the list read plainly.
+        var taken: [String: Int] = [:]
+        let recent = all.filter {
+            taken[$0.pipeline, default: 0] += 1
+            return taken[$0.pipeline]! <= 4
+        }
+        #expect(try await store.recentRuns(perPipeline: 4) == recent.map(RunSummary.init))
         await #expect(throws: UsageError.self) { _ = try await store.runs(RunFilter(), page: PageRequest(after: "x")) }
     }
 
@@ -204,7 +211,8 @@ import Testing
             seen.insert("\($0.dataset) \($0.environment)").inserted
         }
         #expect(newest.map(\.id) == ["c119", "c118", "c117", "c114"])
-        #expect(try await store.latestCheckRuns().map(\.id) == newest.map(\.id))
+        #expect(try await store.latestCheckRuns(failedOnly: false).map(\.id) == newest.map(\.id))
+        #expect(try await store.latestCheckRuns(failedOnly: true).isEmpty, "every result here passed")
     }
 
     /// Versions read in one go, and a dataset's history along first parents, on every backend.

@@ -156,3 +156,26 @@ public struct RunRecord: Sendable, Codable, Hashable {
         change(&steps[index])
     }
 }
+
+/// What a list of many runs shows of each: its id, pipeline, status, environment and start.
+public struct RunSummary: Hashable, Sendable {
+    public var id: String
+    public var pipeline: String
+    public var status: RunStatus
+    public var environment: String
+    public var startedAt: Timestamp
+
+    public init(id: String, pipeline: String, status: RunStatus, environment: String, startedAt: Timestamp) {
+        self.id = id
+        self.pipeline = pipeline
+        self.status = status
+        self.environment = environment
+        self.startedAt = startedAt
+    }
+
+    public init(_ run: RunRecord) {
+        self.init(
+            id: run.id, pipeline: run.pipeline, status: run.status, environment: run.environment,
+            startedAt: run.startedAt)
+    }
+}

@@ -70,8 +70,9 @@ public protocol MetadataStore: Sendable {
     func checkRun(forVersion version: ObjectID) async throws -> CheckRun?
     /// Gate results, newest first, a page at a time.
     func checkRuns(dataset: DatasetName?, environment: String?, page: PageRequest) async throws -> Page<CheckRun>
-    /// The newest gate result of every dataset in every environment, newest first.
-    func latestCheckRuns() async throws -> [CheckRun]
+    /// The newest gate result of every dataset in every environment, newest first; only those that failed
+    /// when `failedOnly`.
+    func latestCheckRuns(failedOnly: Bool) async throws -> [CheckRun]
 
     /// Saves a run record, replacing the one with the same id.
     func saveRun(_ run: RunRecord) async throws
@@ -89,6 +90,8 @@ public protocol MetadataStore: Sendable {
     func latestTick(pipeline: String, environment: String) async throws -> Timestamp?
     /// One page of runs that match, newest first.
     func runs(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord>
+    /// The newest `count` runs of every pipeline, newest first, as summaries (read without their records).
+    func recentRuns(perPipeline count: Int) async throws -> [RunSummary]
     /// Records that a running run's process is alive (only while the run is recorded as running).
     func beatRun(_ id: String, at time: Timestamp) async throws
     /// Deletes a run record (its lifecycle ran out); `false` when there was none.

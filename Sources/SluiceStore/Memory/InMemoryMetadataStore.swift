@@ -174,9 +174,10 @@ public actor InMemoryMetadataStore: MetadataStore {
 
     public func checkRun(forVersion version: ObjectID) -> CheckRun? { runs.last { $0.version == version } }
 
-    public func latestCheckRuns() -> [CheckRun] {
+    public func latestCheckRuns(failedOnly: Bool) -> [CheckRun] {
         var seen = Set<String>()
         return runs.reversed().filter { seen.insert("\($0.dataset)\u{0}\($0.environment)").inserted }
+            .filter { !failedOnly || !$0.passed }
     }
 
     public func checkRuns(dataset: DatasetName?, environment: String?, page: PageRequest) throws -> Page<CheckRun> {
@@ -248,6 +249,14 @@ public actor InMemoryMetadataStore: MetadataStore {
     }
     public func runs(pipeline: String?) -> [RunRecord] {
         runRecords.filter { pipeline == nil || $0.pipeline == pipeline }.reversed()
+    }
+
+    public func recentRuns(perPipeline count: Int) -> [RunSummary] {
+        var taken: [String: Int] = [:]
+        return runRecords.sorted { (runSequence[$0.id] ?? 0) > (runSequence[$1.id] ?? 0) }.filter {
+            taken[$0.pipeline, default: 0] += 1
+            return taken[$0.pipeline]! <= count
+        }.map(RunSummary.init)
     }
 
     public func runs(_ filter: RunFilter, page: PageRequest) throws -> Page<RunRecord> {

@@ -16,14 +16,16 @@ extension SQLiteMetadataStore {
         }
     }
 
-    public func latestCheckRuns() async throws -> [CheckRun] {
+    public func latestCheckRuns(failedOnly: Bool) async throws -> [CheckRun] {
         let blobs = try await pool.read { db in
             try Data.fetchAll(
                 db,
                 sql: """
                     SELECT content FROM check_runs
-                    WHERE seq IN (SELECT max(seq) FROM check_runs GROUP BY dataset, environment) ORDER BY seq DESC
-                    """)
+                    WHERE seq IN (SELECT max(seq) FROM check_runs GROUP BY dataset, environment)
+                        AND (?1 = 0 OR passed = 0)
+                    ORDER BY seq DESC
+                    """, arguments: [failedOnly])
         }
         return try blobs.map { try CanonicalJSON.decode(CheckRun.self, from: $0) }
     }

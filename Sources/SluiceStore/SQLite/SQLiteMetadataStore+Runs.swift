@@ -123,6 +123,29 @@ extension SQLiteMetadataStore {
             ], item: Self.runRecord(from:))
     }
 
+    public func recentRuns(perPipeline count: Int) async throws -> [RunSummary] {
+        let rows = try await pool.read { db -> [(String, String, String, String, Int64)] in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, pipeline, status, environment, started_at FROM (
+                        SELECT id, pipeline, status, environment, started_at, seq,
+                            ROW_NUMBER() OVER (PARTITION BY pipeline ORDER BY seq DESC) AS position
+                        FROM runs
+                    ) WHERE position <= ?1 ORDER BY seq DESC
+                    """, arguments: [count]
+            ).map { ($0["id"], $0["pipeline"], $0["status"], $0["environment"], $0["started_at"]) }
+        }
+        return try rows.map { id, pipeline, status, environment, started in
+            guard let status = RunStatus(rawValue: status) else {
+                throw TamperedRecord("run \(id) has the unknown status \(NameRules.quoted(status))")
+            }
+            return RunSummary(
+                id: id, pipeline: pipeline, status: status, environment: environment,
+                startedAt: Timestamp(milliseconds: started))
+        }
+    }
+
     /// One page of a list read newest first by `seq`: the statement takes the cursor as `?1`, then `arguments`,
     /// then the limit (one more than asked, to know whether a page follows).
     func page<Item: Sendable>(
