@@ -2,12 +2,14 @@ import ArgumentParser
 import Foundation
 import SluiceServer
 
-/// `sluice serve`: the team's service. Today it serves the HTTP API; the scheduler, the landing-folder watcher
-/// and lifecycle enforcement join it as issue 12 goes on.
+/// `sluice serve`: the team's service: the web UI, the HTTP API, the scheduler, the landing-folder watcher and
+/// lifecycle enforcement, in one process.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the HTTP API (/api/v1, /healthz, /readyz) until SIGTERM or SIGINT, then exit 0.")
+        abstract:
+            "Serve the web UI (/ui) and the HTTP API (/api/v1, /healthz, /readyz), run schedules, triggers and lifecycles, until SIGTERM or SIGINT; then exit 0."
+    )
 
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
@@ -30,7 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
         let host = self.host
         try await SluiceService(context: context, host: host, port: port, grace: .seconds(grace)).run { port in
             Terminal.line(
-                "sluice serves \(context.project.name) on http://\(host):\(port) (SIGTERM or Ctrl-C stops it)")
+                "sluice serves \(context.project.name) on http://\(host):\(port) (the web UI at /ui; SIGTERM or Ctrl-C stops it)"
+            )
         }
     }
 }

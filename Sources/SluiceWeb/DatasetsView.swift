@@ -40,12 +40,15 @@ struct DatasetsView: Sendable {
         let search = (query.get("q") ?? "").trimmingCharacters(in: .whitespaces)
         let zone = query.get("zone") ?? ""
         let project = viewer.project
-        let overview = Overview(viewer: viewer)
-        let shown = try await overview.environments().filter {
-            $0.protected || $0.name == project.defaultEnvironment
+        let shown = try await viewer.readableEnvironments().filter {
+            viewer.workspace.policy.isProtected($0.name) || $0.name == project.defaultEnvironment
         }
         var heads: [String: Commit] = [:]
-        for environment in shown { heads[environment.name] = try await overview.head(of: environment) }
+        for environment in shown {
+            heads[environment.name] = try await environment.head.asyncFlatMap {
+                try await viewer.workspace.metadata.commit($0)
+            }
+        }
         // The default environment's versions, read in one go, for when each was written.
         let defaultHead = heads[project.defaultEnvironment]?.content.datasets ?? [:]
         let versions = try await viewer.workspace.metadata.versions(Array(Set(defaultHead.values)))
