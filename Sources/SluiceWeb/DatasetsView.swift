@@ -40,14 +40,15 @@ struct DatasetsView: Sendable {
         let search = (query.get("q") ?? "").trimmingCharacters(in: .whitespaces)
         let zone = query.get("zone") ?? ""
         let project = viewer.project
-        let shown = try await viewer.readableEnvironments().filter {
-            viewer.workspace.policy.isProtected($0.name) || $0.name == project.defaultEnvironment
+        // Protected environments and the default one, declared or stored, that the viewer may read something in.
+        let stored = try await viewer.workspace.metadata.environments()
+        let declared = project.environments.filter(\.pattern.isConcrete).map(\.pattern.text)
+        let shown = Set(stored.map(\.name) + declared).sorted().filter {
+            (viewer.workspace.policy.isProtected($0) || $0 == project.defaultEnvironment) && viewer.mayRead($0)
         }
         var heads: [String: Commit] = [:]
-        for environment in shown {
-            heads[environment.name] = try await environment.head.asyncFlatMap {
-                try await viewer.workspace.metadata.commit($0)
-            }
+        for record in stored where shown.contains(record.name) {
+            heads[record.name] = try await record.head.asyncFlatMap { try await viewer.workspace.metadata.commit($0) }
         }
         // The default environment's versions, read in one go, for when each was written.
         let defaultHead = heads[project.defaultEnvironment]?.content.datasets ?? [:]
@@ -55,18 +56,18 @@ struct DatasetsView: Sendable {
         var rows: [Row] = []
         for (name, dataset) in project.datasets.sorted(by: { $0.key < $1.key }) {
             guard
-                shown.contains(where: { viewer.mayRead(name, in: $0.name) })
+                shown.contains(where: { viewer.mayRead(name, in: $0) })
                     || viewer.mayRead(name, in: project.defaultEnvironment),
                 search.isEmpty || name.description.localizedCaseInsensitiveContains(search)
                     || (dataset.owner ?? "").localizedCaseInsensitiveContains(search),
                 zone.isEmpty || name.zone == zone
             else { continue }
             let cells = shown.map { environment -> Cell in
-                guard viewer.mayRead(name, in: environment.name), let id = heads[environment.name]?.version(of: name)
+                guard viewer.mayRead(name, in: environment), let id = heads[environment]?.version(of: name)
                 else { return Cell(cellVersion: nil, cellHref: nil) }
                 return Cell(
                     cellVersion: id.short,
-                    cellHref: "/ui/datasets/\(Format.segment(name.description))?env=\(Format.query(environment.name))")
+                    cellHref: "/ui/datasets/\(Format.segment(name.description))?env=\(Format.query(environment))")
             }
             var written: When?
             var stale = false
@@ -88,7 +89,7 @@ struct DatasetsView: Sendable {
         }
         return DatasetsView(
             chrome: Chrome(title: "Datasets", section: .datasets, viewer: viewer, here: request.uri.description),
-            environments: shown.map(\.name), defaultEnvironment: project.defaultEnvironment,
+            environments: shown, defaultEnvironment: project.defaultEnvironment,
             zones: [RunsView.Choice(value: "", label: "every zone", selected: zone.isEmpty)]
                 + project.zones.sorted { $0.order < $1.order }.map {
                     RunsView.Choice(value: $0.name, label: $0.name, selected: $0.name == zone)
