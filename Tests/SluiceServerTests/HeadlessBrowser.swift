@@ -86,6 +86,17 @@ final class HeadlessBrowser: @unchecked Sendable {
         return Loaded(html: html, text: text, errors: errors(after: mark))
     }
 
+    /// Presses a key (`Tab`, `Enter`) as a person would, in the focused element.
+    func press(_ key: String, code: Int) throws {
+        for type in ["keyDown", "keyUp"] {
+            _ = try call(
+                "Input.dispatchKeyEvent",
+                ["type": type, "key": key, "code": key, "windowsVirtualKeyCode": code, "nativeVirtualKeyCode": code]
+                    .merging(type == "keyDown" && key == "Enter" ? ["text": "\r"] : [:]) { $1 })
+        }
+        Thread.sleep(forTimeInterval: 0.1)
+    }
+
     /// Emulates the system's dark (or light) appearance for the pages loaded after it.
     func prefersDark(_ dark: Bool) throws {
         _ = try call(

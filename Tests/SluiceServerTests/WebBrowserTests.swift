@@ -89,6 +89,17 @@ struct WebBrowserTests {
             _ = try browser.load(served.base + "/ui")
             try browser.screenshot(to: URL(fileURLWithPath: shots).appendingPathComponent("home-phone.png"))
         }
+        // From the keyboard: the first Tab reaches the skip link, Enter moves to the content, and the next Tabs
+        // walk the sections' links.
+        _ = try browser.load(served.base + "/ui/runs")
+        try browser.press("Tab", code: 9)
+        #expect(try browser.evaluate("document.activeElement.textContent") == "Skip to content")
+        try browser.press("Enter", code: 13)
+        #expect(try browser.evaluate("location.hash") == "#main")
+        _ = try browser.load(served.base + "/ui/runs")
+        // Skip link, the brand, Overview, Runs.
+        for _ in 0..<4 { try browser.press("Tab", code: 9) }
+        #expect(try browser.evaluate("document.activeElement.getAttribute('href')") == "/ui/runs")
         // The system's dark mode turns the page dark, and back.
         try browser.prefersDark(true)
         _ = try browser.load(served.base + "/ui/runs")
