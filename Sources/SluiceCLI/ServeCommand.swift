@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Metrics
 import SluiceServer
 
 /// `sluice serve`: the team's service: the web UI, the HTTP API, the scheduler, the landing-folder watcher and
@@ -28,7 +29,12 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try ServerContext.open(root: projectOptions.root())
+        var opened = try ServerContext.open(root: projectOptions.root())
+        // The one place metrics are bootstrapped: Prometheus, read at /metrics.
+        let metrics = PrometheusMetrics()
+        MetricsSystem.bootstrap(metrics)
+        opened.metrics = metrics
+        let context = opened
         let host = self.host
         try await SluiceService(context: context, host: host, port: port, grace: .seconds(grace)).run { port in
             Terminal.line(

@@ -157,6 +157,7 @@ public struct PipelineRunner: Sendable {
         log[metadataKey: "event.dataset"] = "sluice.run"
         try await save(run)
         log.info("run started", metadata: ["event.action": "run-started", "steps": "\(run.steps.count)"])
+        EngineMetrics.runStarted(run)
         try await workspace.recorder.touch(environment: environment)
         let directory = scratch.appendingPathComponent("sluice-run-\(runID)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -17,6 +17,8 @@ public struct ServerContext: Sendable {
     /// Where runs started through the API go, and the runs going on in the service (each can be stopped).
     public let launcher = RunLauncher()
     public let runs = InProcessRuns()
+    /// Where `/metrics` reads from: the Prometheus backend the process bootstrapped (nil: no `/metrics`).
+    public var metrics: PrometheusMetrics?
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, git: any GitInspector = GitWorkTree(),

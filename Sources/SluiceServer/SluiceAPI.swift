@@ -14,7 +14,18 @@ public struct SluiceAPI: Sendable {
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        // Requests by route template, method and status (a no-op until the process bootstraps metrics).
+        router.middlewares.add(MetricsMiddleware())
         router.get("healthz") { _, _ in try APIResponse.json(["status": "alive"]) }
+        if let metrics = context.metrics {
+            // For Prometheus, like the health checks without a token: names and counts, never data.
+            router.get("metrics") { _, _ in
+                let body = try await metrics.scrape(context)
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+            }
+        }
         router.get("readyz") { _, _ in await ready() }
         let v1 = router.group("api/v1")
         addProjectRoutes(v1)

@@ -59,6 +59,7 @@ public struct IdentityResolver: Sendable {
                 AuditDraft(
                     time: time, principal: denied.identity.name, authentication: denied.identity.authentication,
                     action: "authenticate", target: "token", outcome: .denied, details: ["reason": denied.message]))
+            EngineMetrics.audited(action: "authenticate", outcome: .denied)
             throw denied
         }
     }

@@ -50,7 +50,9 @@ public struct EngineContext: Sendable {
         let inline = InlineAudit(action: action, target: target, details: details)
         do {
             let (result, more) = try await InlineAudit.$current.withValue(inline) { try await body() }
-            if !inline.isWritten {
+            if inline.isWritten {
+                EngineMetrics.audited(action: action, outcome: .succeeded)
+            } else {
                 try await record(action, target: target, outcome: .succeeded, details: details.merging(more) { $1 })
             }
             return result
@@ -93,6 +95,7 @@ public struct EngineContext: Sendable {
             time: now(), principal: identity.name, authentication: identity.authentication, action: action,
             target: target, outcome: outcome, details: details)
         try await metadata.appendAudit(draft)
+        EngineMetrics.audited(action: action, outcome: outcome)
         logger.info(
             "\(action) \(target) \(outcome.rawValue)",
             metadata: ["principal": "\(identity.name)", "auth": "\(identity.authentication.rawValue)"])

@@ -116,6 +116,7 @@ public struct GateService: UseCase {
                 id: checkRun, dataset: source.into, environment: environment, version: nil, quarantine: batch.id,
                 origin: "ingest \(source.name)", passed: false, report: report, at: now(),
                 contractDigest: project.datasets[source.into]?.contractDigest, gitCommit: await recordedGitCommit()))
+        EngineMetrics.gateJudged(report, dataset: source.into, landedRows: nil)
         throw GateFailed(report: report, reason: reason, quarantineID: batch.id, checkRunID: checkRun)
     }
 

@@ -106,6 +106,7 @@ public struct IngestService: UseCase {
                 quarantine: quarantine, origin: "ingest \(source.name)", passed: true, report: verdict.report,
                 at: now(),
                 contractDigest: project.datasets[source.into]?.contractDigest, gitCommit: git))
+        EngineMetrics.gateJudged(verdict.report, dataset: source.into, landedRows: manifest.rows)
 
         if parent?.version(of: source.into) == version.id, let parent {
             try await metadata.touchEnvironment(environment, at: now())

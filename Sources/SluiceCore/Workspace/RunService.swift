@@ -71,6 +71,7 @@ public struct RunService: UseCase {
     /// Seals how a run ended in the audit chain, with the digest of its record as saved, so that
     /// `sluice audit verify` notices an edited run record.
     public func recordRunEnded(_ run: RunRecord) async throws {
+        EngineMetrics.runEnded(run)
         try await record(
             "run.finish", target: run.id, outcome: .succeeded,
             details: [

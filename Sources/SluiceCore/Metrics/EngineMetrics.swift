@@ -1,0 +1,73 @@
+import Foundation
+import Metrics
+
+/// Where the engine records what it measures (through swift-metrics: a no-op until the process bootstraps a
+/// backend, as `sluice serve` does with Prometheus).
+public enum EngineMetrics {
+    public static func runStarted(_ run: RunRecord) {
+        Metrics.Counter(
+            label: "sluice_runs_started_total",
+            dimensions: [("pipeline", run.pipeline), ("environment", run.environment)]
+        )
+        .increment()
+    }
+
+    /// A run that ended: its outcome and duration, and each step's attempts and time.
+    public static func runEnded(_ run: RunRecord) {
+        let outcome = run.status.rawValue
+        Metrics.Counter(
+            label: "sluice_runs_finished_total",
+            dimensions: [("pipeline", run.pipeline), ("environment", run.environment), ("outcome", outcome)]
+        ).increment()
+        if let end = run.endedAt {
+            Metrics.Timer(
+                label: "sluice_run_duration_seconds", dimensions: [("pipeline", run.pipeline), ("outcome", outcome)]
+            )
+            .recordMilliseconds(max(0, end.milliseconds - run.startedAt.milliseconds))
+        }
+        for step in run.steps where !step.attempts.isEmpty {
+            let labels = [("pipeline", run.pipeline), ("step", step.step)]
+            Metrics.Counter(label: "sluice_step_attempts_total", dimensions: labels).increment(by: step.attempts.count)
+            if step.attempts.count > 1 {
+                Metrics.Counter(label: "sluice_step_retries_total", dimensions: labels).increment(
+                    by: step.attempts.count - 1)
+            }
+            let took = step.attempts.reduce(Int64(0)) {
+                $0 + max(0, ($1.endedAt ?? $1.startedAt).milliseconds - $1.startedAt.milliseconds)
+            }
+            Metrics.Timer(
+                label: "sluice_step_duration_seconds", dimensions: labels + [("outcome", step.status.rawValue)]
+            )
+            .recordMilliseconds(took)
+        }
+    }
+
+    /// A batch through the gate: rows landed or held back, the batch refused, and each check's result.
+    public static func gateJudged(_ report: ValidationReport, dataset: DatasetName, landedRows: Int64?) {
+        let labels = [("dataset", dataset.description)]
+        if let landedRows {
+            Metrics.Counter(label: "sluice_rows_ingested_total", dimensions: labels).increment(by: Int(landedRows))
+        }
+        if report.invalidRows > 0, landedRows != nil {
+            Metrics.Counter(label: "sluice_rows_quarantined_total", dimensions: labels).increment(
+                by: Int(report.invalidRows))
+        }
+        if landedRows == nil { Metrics.Counter(label: "sluice_batches_rejected_total", dimensions: labels).increment() }
+        for check in report.checks {
+            Metrics.Counter(
+                label: "sluice_check_results_total",
+                dimensions: labels + [
+                    ("check", check.id), ("severity", check.severity.rawValue),
+                    ("outcome", check.success ? "passed" : "failed"),
+                ]
+            ).increment()
+        }
+    }
+
+    public static func audited(action: String, outcome: AuditOutcome) {
+        Metrics.Counter(
+            label: "sluice_audit_events_total", dimensions: [("action", action), ("outcome", outcome.rawValue)]
+        )
+        .increment()
+    }
+}
