@@ -39,18 +39,19 @@ struct SluiceCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let level =
             environment["SLUICE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? (format == .ecs ? .info : .warning)
-        LoggingSystem.bootstrap { label in
-            switch format {
-            case .ecs:
-                var handler = ECSLogHandler(label: label)
-                handler.logLevel = level
-                return handler
-            case .text:
-                var handler = StreamLogHandler(label: label, stream: TerminalErrorStream())
-                handler.logLevel = level
-                return handler
-            }
-        }
+        LoggingSystem.bootstrap(
+            { label, provider in
+                switch format {
+                case .ecs:
+                    var handler = ECSLogHandler(label: label, metadataProvider: provider)
+                    handler.logLevel = level
+                    return handler
+                case .text:
+                    var handler = StreamLogHandler(label: label, stream: TerminalErrorStream())
+                    handler.logLevel = level
+                    return handler
+                }
+            }, metadataProvider: LogTrace.metadataProvider)
         var command: any ParsableCommand
         do {
             command = try parseAsRoot(arguments)

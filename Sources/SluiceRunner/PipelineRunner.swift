@@ -91,6 +91,14 @@ public struct PipelineRunner: Sendable {
     }
 
     public func run(_ name: String, options: RunOptions) async throws -> RunRecord {
+        // Every log line written while the run goes on carries its trace id (the audit lines included).
+        let traceID = Self.newTraceID()
+        return try await LogTrace.$traceID.withValue(traceID) {
+            try await run(name, options: options, traceID: traceID)
+        }
+    }
+
+    private func run(_ name: String, options: RunOptions, traceID: String) async throws -> RunRecord {
         let project = workspace.project
         guard let pipeline = project.pipelines[name] else {
             throw UsageError.notFound(
@@ -141,7 +149,7 @@ public struct PipelineRunner: Sendable {
         let earlier = options.useCache ? try await workspace.recorder.earlierRuns(pipeline: name) : []
         var run = RunRecord(
             id: runID, pipeline: name, environment: target, principal: workspace.identity.name,
-            traceID: Self.newTraceID(), gitCommit: await workspace.recordedGitCommit(), baseCommit: head?.id,
+            traceID: traceID, gitCommit: await workspace.recordedGitCommit(), baseCommit: head?.id,
             maxParallel: options.maxParallel, startedAt: workspace.now(),
             steps: graph.order.filter { selected.contains($0) }.map { StepRun(step: graph.steps[$0].name) })
         run.resumedFrom = options.resume
@@ -155,6 +163,7 @@ public struct PipelineRunner: Sendable {
         log[metadataKey: "pipeline"] = "\(name)"
         log[metadataKey: "environment"] = "\(environment)"
         log[metadataKey: "event.dataset"] = "sluice.run"
+        log[metadataKey: "user.name"] = "\(run.principal)"
         try await save(run)
         log.info("run started", metadata: ["event.action": "run-started", "steps": "\(run.steps.count)"])
         EngineMetrics.runStarted(run)
@@ -276,7 +285,10 @@ public struct PipelineRunner: Sendable {
             try await finish(&run)
             log.warning(
                 "run cancelled",
-                metadata: ["event.action": "run-finished", "event.outcome": "failure", "reason": "\(why)"])
+                metadata: [
+                    "event.action": "run-finished", "event.outcome": "failure", "error.message": "\(why)",
+                    "error.type": "RunCancelled",
+                ])
             throw RunCancelled(run: run)
         }
         if run.steps.allSatisfy({ [.succeeded, .cached, .resumed].contains($0.status) }) {
@@ -290,7 +302,8 @@ public struct PipelineRunner: Sendable {
             log.error(
                 "run failed",
                 metadata: [
-                    "event.action": "run-finished", "event.outcome": "failure", "reason": "\(run.message ?? "")",
+                    "event.action": "run-finished", "event.outcome": "failure", "error.message": "\(run.message ?? "")",
+                    "error.type": "RunFailed",
                 ])
             throw RunFailed(run: run)
         }

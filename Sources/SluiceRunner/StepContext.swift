@@ -49,7 +49,8 @@ struct StepContext: Sendable {
                 log.error(
                     "step failed",
                     metadata: [
-                        "event.action": "step-finished", "event.outcome": "failure", "reason": "\(message ?? "")",
+                        "event.action": "step-finished", "event.outcome": "failure",
+                        "error.message": "\(message ?? "")", "error.type": "StepFailed",
                     ])
             } else {
                 log.info(
@@ -165,7 +166,10 @@ struct StepContext: Sendable {
             if let failure {
                 log.warning(
                     "attempt \(number) of \(attempts) failed",
-                    metadata: ["event.action": "attempt-finished", "event.outcome": "failure", "reason": "\(failure)"])
+                    metadata: [
+                        "event.action": "attempt-finished", "event.outcome": "failure", "error.message": "\(failure)",
+                        "error.type": "AttemptFailed",
+                    ])
                 if number < attempts {
                     onEvent(
                         StepEvent(

@@ -80,7 +80,8 @@ struct SchedulerService: Service {
         do {
             try await body()
         } catch {
-            logger.error("\(what): \(error)")
+            logger.error(
+                "\(what): \(error)", metadata: ["error.message": "\(error)", "error.type": "\(type(of: error))"])
         }
     }
 }

@@ -105,7 +105,11 @@ public struct SluiceAPI: Sendable {
         } catch let error as any SluiceError {
             return APIResponse.error(error)
         } catch {
-            context.logger.error("request failed: \(error)", metadata: ["url.path": "\(request.uri.path)"])
+            context.logger.error(
+                "request failed: \(error)",
+                metadata: [
+                    "url.path": "\(request.uri.path)", "error.message": "\(error)", "error.type": "\(type(of: error))",
+                ])
             return APIResponse.error(InternalError("the request failed inside the service; see its log"))
         }
     }

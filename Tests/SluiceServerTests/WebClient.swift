@@ -57,6 +57,13 @@ final class WebClient: @unchecked Sendable {
         return try await send(path, method: "POST", body: Data(body.utf8), headers: all)
     }
 
+    /// A request as an API client sends it: a JSON body, a bearer token.
+    func send(_ path: String, method: String, body: String?, token: String) async throws -> Answer {
+        try await send(
+            path, method: method, body: body.map { Data($0.utf8) },
+            headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"])
+    }
+
     /// Signs in with `token` as a person does: opens the sign-in page, then sends its form.
     @discardableResult
     func signIn(token: String, next: String = "/ui") async throws -> Answer {

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import SluiceCore
 import SluiceRunner
+import SluiceServer
 import SluiceStore
 
 /// The runner's own overhead: 1,000 `true` command steps (one root, 998 in parallel, one sink) and a
@@ -31,6 +33,7 @@ struct DAGBenchmark: AsyncParsableCommand {
         graphs.append(("wide", [("root", [])] + middle.map { ($0, ["root"]) } + [("sink", middle)]))
         graphs.append(("chain", chain.enumerated().map { index, name in (name, index == 0 ? [] : [chain[index - 1]]) }))
         print("dag benchmark: best of \(runs), --max-parallel 2 vs make -j2, 2 cores")
+        var bareTimes: [(name: String, project: BenchProject, seconds: Double)] = []
         for graph in graphs {
             // A project per graph, as a team's project would hold just its own pipeline.
             let project = try Self.project(in: base.appendingPathComponent(graph.name), graphs: [graph])
@@ -52,15 +55,30 @@ struct DAGBenchmark: AsyncParsableCommand {
                 "\(graph.name) (\(graph.edges.count) steps)", sluice: sluice, floor: make, floorName: "make -j2",
                 target: 1.5)
             if overhead {
-                let bare = try await Measure.best(runs: runs) {
-                    var logger = Logger(label: "sluice")
-                    logger.logLevel = .warning
-                    _ = try await PipelineRunner(
-                        workspace: try project.workspace(), executor: NoProcess(), scratch: base, logger: logger
-                    ).run(graph.name, options: RunOptions(environment: "dev", maxParallel: 2, useCache: false))
-                }
+                let bare = try await Self.bare(graph.name, project: project, scratch: base, runs: runs)
                 print("  without processes: \(Measure.format(bare)) s")
+                bareTimes.append((graph.name, project, bare))
             }
+        }
+        guard overhead else { return }
+        // The same runs again with the Prometheus backend `sluice serve` bootstraps: what metrics cost the runner.
+        MetricsSystem.bootstrap(PrometheusMetrics())
+        for (name, project, without) in bareTimes {
+            let with = try await Self.bare(name, project: project, scratch: base, runs: runs)
+            print(
+                "  \(name) without processes, with Prometheus metrics: \(Measure.format(with)) s against "
+                    + "\(Measure.format(without)) s without (\(String(format: "%.2f", with / without))×)")
+        }
+    }
+
+    /// The best time of the runner over `name` with an executor that starts no process.
+    static func bare(_ name: String, project: BenchProject, scratch: URL, runs: Int) async throws -> Double {
+        try await Measure.best(runs: runs) {
+            var logger = Logger(label: "sluice")
+            logger.logLevel = .warning
+            _ = try await PipelineRunner(
+                workspace: try project.workspace(), executor: NoProcess(), scratch: scratch, logger: logger
+            ).run(name, options: RunOptions(environment: "dev", maxParallel: 2, useCache: false))
         }
     }
 

@@ -3,20 +3,23 @@ import Logging
 
 /// Writes each log record as one line of Elastic Common Schema JSON, for the ELK stack: `@timestamp`,
 /// `log.level`, `message` and `ecs.version` first (as ecs-logging requires), then `service.name`,
-/// `log.logger`, the `event.*`, `error.*` and `trace.id` fields taken from the metadata, and every other metadata
-/// value under `labels`.
+/// `log.logger`, the `event.*`, `error.*`, `user.*`, `url.*`, `http.*` and `trace.id` fields taken from the
+/// metadata (and from the metadata provider: a run's trace id), and every other metadata value under `labels`.
 public struct ECSLogHandler: LogHandler {
     public static let ecsVersion = "8.11.0"
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
+    /// Metadata of the task writing the line (the trace id of a run going on).
+    public var metadataProvider: Logger.MetadataProvider?
     public let label: String
     private let service: String
     private let write: @Sendable (String) -> Void
 
     public init(
-        label: String, service: String = "sluice",
+        label: String, service: String = "sluice", metadataProvider: Logger.MetadataProvider? = nil,
         write: @escaping @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data(line.utf8)) }
     ) {
+        self.metadataProvider = metadataProvider
         self.label = label
         self.service = service
         self.write = write
@@ -29,6 +32,7 @@ public struct ECSLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         write(
             Self.line(level: event.level, message: "\(event.message)", metadata: merged, label: label, service: service)
@@ -47,7 +51,7 @@ public struct ECSLogHandler: LogHandler {
         ]
         var labels: [(String, String)] = []
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
-            if key.hasPrefix("event.") || key.hasPrefix("error.") || key == "trace.id" || key == "transaction.id"
+            if Self.fieldPrefixes.contains(where: key.hasPrefix) || key == "trace.id" || key == "transaction.id"
                 || key == "span.id"
             {
                 fields.append((key, quoted("\(value)")))
@@ -62,6 +66,9 @@ public struct ECSLogHandler: LogHandler {
         }
         return text + "}\n"
     }
+
+    /// Metadata written as ECS fields of their own rather than under `labels`.
+    static let fieldPrefixes = ["event.", "error.", "user.", "url.", "http."]
 
     /// A JSON string literal.
     static func quoted(_ text: String) -> String {

@@ -98,7 +98,11 @@ public struct EngineContext: Sendable {
         EngineMetrics.audited(action: action, outcome: outcome)
         logger.info(
             "\(action) \(target) \(outcome.rawValue)",
-            metadata: ["principal": "\(identity.name)", "auth": "\(identity.authentication.rawValue)"])
+            metadata: [
+                "user.name": "\(identity.name)", "auth": "\(identity.authentication.rawValue)",
+                "event.action": "\(action)", "event.kind": "event",
+                "event.outcome": "\(outcome == .succeeded ? "success" : "failure")",
+            ])
     }
 
     /// The success event of the operation running now, with the ref it moves, for the store to append in
