@@ -88,6 +88,7 @@ public struct PipelineScheduler: Sendable {
     public func run(_ claimed: Claimed) async -> RunRecord? {
         guard claimed.runs else { return nil }
         let claim = claimed.claim
+        EngineMetrics.scheduled(pipeline: claim.pipeline, lag: claim.claimedAt.milliseconds - claim.tick.milliseconds)
         do {
             let workspace = try await serviceWorkspace()
             return try await makeRunner(workspace).run(

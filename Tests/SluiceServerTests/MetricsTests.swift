@@ -42,7 +42,11 @@ struct MetricsTests {
     @Test("a scrape after a run holds the run, its steps and the requests, with help text, and promtool finds it clean")
     func scrapeAfterARun() async throws {
         let (served, id) = try await Self.servedAfterARun()
+        // A collection through the service is counted too (the second run's outputs replaced the first's).
+        let collected = try await served.post("/api/v1/gc", #"{"grace": "0s"}"#, as: "ci")
+        #expect(collected.status == 200, "\(collected.object)")
         let text = try await Self.scrape(served)
+        #expect(text.contains("# TYPE sluice_gc_bytes_freed_total counter"))
         #expect(text.contains(#"sluice_runs_started_total{pipeline="daily",environment="dev"} 1"#))
         #expect(text.contains(#"sluice_runs_finished_total{pipeline="daily",environment="dev",outcome="succeeded"} 1"#))
         #expect(text.contains(#"sluice_step_attempts_total{pipeline="daily",step="clean_orders"} 1"#))

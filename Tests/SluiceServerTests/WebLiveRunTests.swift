@@ -75,9 +75,10 @@ struct WebLiveRunTests {
         #expect(shown.contains("first <b>line</b>"), "the tail shows the text as text: \(shown)")
         #expect(try browser.evaluate("document.querySelectorAll('pre[data-tail] b').length") == "0")
         _ = FileManager.default.createFile(atPath: go, contents: nil)
-        // When the step ends, the page reloads itself with the kept output (in the attempt's folded details).
+        // When the step ends, the page reloads itself with the kept output (in the attempt's folded details);
+        // "third" may show in the tail first, so wait for the reloaded page, which says the run succeeded.
         var final = ""
-        for _ in 0..<100 where !final.contains("third") {
+        for _ in 0..<150 where !(final.contains("third") && final.contains("succeeded")) {
             final = try browser.evaluate("document.body.textContent")
             try await Task.sleep(for: .milliseconds(200))
         }

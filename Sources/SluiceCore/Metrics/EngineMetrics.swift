@@ -70,4 +70,23 @@ public enum EngineMetrics {
         )
         .increment()
     }
+
+    /// What a collection (not a dry run) deleted, by kind, and the bytes its objects held.
+    public static func collected(_ report: GCReport) {
+        let deleted = [
+            ("environment", report.environments.filter(\.deleted).count),
+            ("version", report.versions.count), ("run", report.runs.filter(\.deleted).count),
+            ("quarantine", report.quarantines.filter(\.deleted).count), ("object", report.objects.count),
+        ]
+        for (kind, count) in deleted where count > 0 {
+            Metrics.Counter(label: "sluice_gc_deleted_total", dimensions: [("kind", kind)]).increment(by: count)
+        }
+        Metrics.Counter(label: "sluice_gc_bytes_freed_total").increment(by: Int(report.bytes))
+    }
+
+    /// A scheduled tick that started: how long after its time it did.
+    public static func scheduled(pipeline: String, lag milliseconds: Int64) {
+        Metrics.Timer(label: "sluice_scheduler_lag_seconds", dimensions: [("pipeline", pipeline)])
+            .recordMilliseconds(max(0, milliseconds))
+    }
 }

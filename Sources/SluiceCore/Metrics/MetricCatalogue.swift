@@ -65,6 +65,17 @@ public enum MetricCatalogue {
             name: "sluice_store_version_bytes", help: "Bytes of the dataset versions held in the store, by zone.",
             kind: .gauge),
         Metric(name: "sluice_environments_expiring", help: "Environments that expire within 7 days.", kind: .gauge),
+        Metric(
+            name: "sluice_gc_deleted_total",
+            help: "What garbage collection deleted, by kind (environment, version, run, quarantine, object).",
+            kind: .counter),
+        Metric(
+            name: "sluice_gc_bytes_freed_total", help: "Bytes of the objects garbage collection deleted.",
+            kind: .counter),
+        Metric(
+            name: "sluice_scheduler_lag_seconds",
+            help: "How long after its scheduled time a tick's run started, by pipeline.",
+            kind: .seconds([0.1, 1, 5, 30, 120, 600])),
         Metric(name: "sluice_audit_events_total", help: "Audit events written, by action and outcome.", kind: .counter),
         Metric(
             name: "sluice_http_requests_total", help: "HTTP requests answered, by route, method and status.",

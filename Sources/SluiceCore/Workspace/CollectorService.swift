@@ -244,6 +244,7 @@ public struct CollectorService: UseCase {
         }
         report.objects = swept
         report.bytes = swept.reduce(0) { $0 + $1.bytes }
+        EngineMetrics.collected(report)
         return report
     }
 
