@@ -110,9 +110,6 @@ enum Format {
         return unit == 0 ? "\(value) B" : String(format: "%.1f %@", size, units[unit])
     }
 
-    /// A short id: the first 12 characters of a hex id.
-    static func short(_ id: String) -> String { String(id.prefix(12)) }
-
     /// `text` made safe for one path segment of a URL (a name with a slash stays one segment).
     static func segment(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics

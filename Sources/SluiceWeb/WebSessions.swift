@@ -56,8 +56,6 @@ public actor WebSessions {
         sessions[id] = nil
     }
 
-    public var count: Int { sessions.count }
-
     private func isLive(_ session: Session, now: Date) -> Bool {
         now.timeIntervalSince(session.lastSeen) < idleTimeout && now.timeIntervalSince(session.created) < maximumAge
     }
