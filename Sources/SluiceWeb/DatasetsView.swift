@@ -42,8 +42,7 @@ struct DatasetsView: Sendable {
         let project = viewer.project
         // Protected environments and the default one, declared or stored, that the viewer may read something in.
         let stored = try await viewer.workspace.metadata.environments()
-        let declared = project.environments.filter(\.pattern.isConcrete).map(\.pattern.text)
-        let shown = Set(stored.map(\.name) + declared).sorted().filter {
+        let shown = try await viewer.workspace.knownEnvironmentNames().filter {
             (viewer.workspace.policy.isProtected($0) || $0 == project.defaultEnvironment) && viewer.mayRead($0)
         }
         var heads: [String: Commit] = [:]
@@ -75,9 +74,7 @@ struct DatasetsView: Sendable {
                 let version = versions[id]
             {
                 written = When(version.createdAt, now: viewer.now)
-                if let limit = dataset.freshnessLimit {
-                    stale = viewer.now.milliseconds - version.createdAt.milliseconds > limit.milliseconds
-                }
+                stale = dataset.isStale(writtenAt: version.createdAt, now: viewer.now)
             }
             rows.append(
                 Row(

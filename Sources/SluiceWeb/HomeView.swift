@@ -142,8 +142,8 @@ extension HomeView {
             for (name, dataset) in watchedDatasets.sorted(by: { $0.key < $1.key }) {
                 guard let maxAge = dataset.freshnessLimit, let id = commit.version(of: name), let version = versions[id]
                 else { continue }
+                guard dataset.isStale(writtenAt: version.createdAt, now: overview.now) else { continue }
                 let age = overview.now.milliseconds - version.createdAt.milliseconds
-                guard age > maxAge.milliseconds else { continue }
                 rows.append(
                     StaleRow(
                         dataset: name.description,
@@ -183,5 +183,11 @@ extension Dataset {
             if case .freshness(_, let maxAge) = check.kind { return maxAge }
             return nil
         }.min()
+    }
+
+    /// Whether data written at `written` is older than the dataset's freshness limit allows (never, without one).
+    func isStale(writtenAt written: Timestamp, now: Timestamp) -> Bool {
+        guard let limit = freshnessLimit else { return false }
+        return now.milliseconds - written.milliseconds > limit.milliseconds
     }
 }

@@ -87,7 +87,7 @@ extension RunView {
         return RunView(
             chrome: Chrome(title: "Run \(run.id)", section: .runs, viewer: viewer, here: here), id: run.id,
             runID: run.id, idSegment: segment, badge: Badge(run.status), live: live,
-            watchURL: "/ui/runs/\(segment)/state", state: try state(of: run),
+            watchURL: "/ui/runs/\(segment)/state", state: state(of: run),
             pipeline: run.pipeline, pipelineHref: "/ui/runs?pipeline=\(Format.query(run.pipeline))",
             environment: run.environment, environmentHref: "/ui/environments/\(Format.segment(run.environment))",
             workEnvironment: run.workEnvironment == run.environment ? nil : run.workEnvironment,
@@ -105,7 +105,7 @@ extension RunView {
     }
 
     /// What the page's script compares to decide to reload: the run's and its steps' statuses and attempts.
-    static func state(of run: RunRecord) throws -> String {
+    static func state(of run: RunRecord) -> String {
         ([run.status.rawValue] + run.steps.map { "\($0.step):\($0.status.rawValue):\($0.attempts.count)" })
             .joined(separator: ",")
     }

@@ -17,7 +17,7 @@ extension WebUI {
         ui.get("runs/:id/state") { request, context in
             await page(request) { viewer in
                 let run = try await viewer.workspace.runRecord(context.parameters.get("id") ?? "")
-                return WebResponse.json(try JSONEncoder().encode(["state": try RunView.state(of: run)]))
+                return WebResponse.json(try JSONEncoder().encode(["state": RunView.state(of: run)]))
             }
         }
         ui.get("runs/:id/tail") { request, context in

@@ -7,10 +7,6 @@ import Testing
 /// service's metrics. No Grafana runs here: the JSON's structure is checked, and every panel's PromQL is
 /// checked by promtool as a recording rule.
 @Suite struct GrafanaExportTests {
-    static let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first {
-        FileManager.default.isExecutableFile(atPath: $0)
-    }
-
     @Test func theDashboardIsProvisionableAndEveryPanelsQueryParses() throws {
         let project = try CLIProject()
         let out = project.folder.appendingPathComponent("exported")
@@ -60,7 +56,7 @@ import Testing
         #expect(provider.contains(#"path: "/var/lib/grafana/dashboards/sluice""#))
 
         // Each query as a recording rule, Grafana's variables given values: promtool parses them all.
-        let promtool = try #require(Self.promtool, "promtool is installed by the test command")
+        let promtool = try #require(ExternalTool.promtool, "promtool is installed by the test command")
         var rules = "groups:\n  - name: sluice-dashboard\n    rules:\n"
         for (index, expression) in expressions.enumerated() {
             let concrete =
@@ -77,7 +73,7 @@ import Testing
         }
         let file = out.appendingPathComponent("panels.rules.yml")
         try Data(rules.utf8).write(to: file)
-        let checked = try Self.run(promtool, ["check", "rules", file.path])
+        let checked = try promtool.run(["check", "rules", file.path])
         #expect(checked.status == 0, "\(checked.output)")
         #expect(checked.output.contains("SUCCESS: \(expressions.count) rules found"), "\(checked.output)")
     }
@@ -91,18 +87,5 @@ import Testing
             let result = try project.sluice.run(["export", "grafana", "--out", "g"] + arguments)
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
         }
-    }
-
-    static func run(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
     }
 }

@@ -10,12 +10,6 @@ import Testing
 /// metrics` on a scrape taken after a run, and a real Prometheus that scrapes the service and answers a query.
 @Suite("Prometheus metrics", .serialized)
 struct MetricsTests {
-    static let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first {
-        FileManager.default.isExecutableFile(atPath: $0)
-    }
-    static let prometheus = ["/usr/bin/prometheus", "/usr/local/bin/prometheus"].first {
-        FileManager.default.isExecutableFile(atPath: $0)
-    }
 
     /// A served project after a run the service itself ran.
     static func servedAfterARun() async throws -> (ServedProject, runID: String) {
@@ -69,14 +63,17 @@ struct MetricsTests {
             let name = line.split(separator: " ")[2]
             #expect(text.contains("# HELP \(name) "), "\(name) has no help text")
         }
-        let promtool = try #require(Self.promtool, "promtool is installed by the test command (Debian's prometheus)")
-        let (status, output) = try Self.run(promtool, ["check", "metrics"], input: Data(text.utf8))
+        let promtool = try #require(
+            ExternalTool.promtool, "promtool is installed by the test command (Debian's prometheus)")
+        let (status, output) = try promtool.run(["check", "metrics"], input: Data(text.utf8))
         #expect(status == 0, "promtool check metrics: \(output)")
     }
 
     @Test("a real Prometheus scrapes the service and answers a query about it")
     func prometheusScrapesAndQueries() async throws {
-        let prometheusBinary = try #require(Self.prometheus, "Debian's prometheus is installed by the test command")
+        let prometheusBinary = try #require(
+            ExternalTool.prometheus, "Debian's prometheus is installed by the test command"
+        ).path
         let (served, _) = try await Self.servedAfterARun()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-prom-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -144,22 +141,5 @@ struct MetricsTests {
         }
         guard bound else { throw CLIError(message: "no free port") }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func run(_ path: String, _ arguments: [String], input: Data) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let stdin = Pipe()
-        let output = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
     }
 }

@@ -68,7 +68,8 @@ extension UseCase {
         try await context.environmentRecord(name)
     }
 
-    func knownEnvironmentNames() async throws -> [String] { try await context.knownEnvironmentNames() }
+    /// Every environment the store holds or the project declares by name, in name order.
+    public func knownEnvironmentNames() async throws -> [String] { try await context.knownEnvironmentNames() }
 
     public func validEnvironmentName(_ name: String) throws -> String { try context.validEnvironmentName(name) }
 

@@ -1,0 +1,35 @@
+import Foundation
+
+/// A tool from the machine's packages that a test checks Sluice's output with (promtool, Prometheus).
+public struct ExternalTool: Sendable {
+    public let path: String
+
+    /// The first of `candidates` that is an executable file; nil where the tool is not installed.
+    public init?(_ candidates: [String]) {
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            return nil
+        }
+        path = found
+    }
+
+    public static let promtool = ExternalTool(["/usr/bin/promtool", "/usr/local/bin/promtool"])
+    public static let prometheus = ExternalTool(["/usr/bin/prometheus", "/usr/local/bin/prometheus"])
+
+    /// Runs the tool to its end with `input` on standard input; its exit status and everything it printed.
+    public func run(_ arguments: [String], input: Data = Data()) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let stdin = Pipe()
+        let output = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+}
