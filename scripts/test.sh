@@ -12,6 +12,8 @@ command -v git >/dev/null 2>&1 || need+=(git)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # The metrics tests check /metrics with promtool and scrape it with a real Prometheus (Debian's prometheus).
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+# The alerting tests route alerts through a real Alertmanager (Debian's binary is prometheus-alertmanager).
+command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -19,8 +21,12 @@ fi
 # The browser tests skip where there is no Chromium; here there must be one, so that they never skip in CI.
 command -v chromium >/dev/null 2>&1 || { echo "chromium did not install; the web UI's tests need it" >&2; exit 1; }
 command -v promtool >/dev/null 2>&1 || { echo "prometheus did not install; the metrics tests need it" >&2; exit 1; }
+command -v prometheus-alertmanager >/dev/null 2>&1 || {
+    echo "prometheus-alertmanager did not install; the alerting tests need it" >&2
+    exit 1
+}
 # Debian starts the packaged Prometheus as a system service where it can; the tests start their own on loopback.
-if command -v systemctl >/dev/null 2>&1; then systemctl stop prometheus prometheus-node-exporter >/dev/null 2>&1 || true; fi
+if command -v systemctl >/dev/null 2>&1; then systemctl stop prometheus prometheus-node-exporter prometheus-alertmanager >/dev/null 2>&1 || true; fi
 
 echo "== build"
 build_log=$(mktemp)

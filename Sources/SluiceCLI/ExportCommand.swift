@@ -6,8 +6,35 @@ import SluiceStore
 /// `sluice export …`: files for the tools a team already runs, made from the project.
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write files for other tools from the project (Grafana).",
-        subcommands: [Grafana.self])
+        commandName: "export", abstract: "Write files for other tools from the project (Grafana, Prometheus).",
+        subcommands: [Grafana.self, PrometheusRulesExport.self])
+
+    struct PrometheusRulesExport: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "prometheus-rules",
+            abstract: "Write the project's alerts: as Prometheus alerting rules over sluice serve's /metrics.",
+            discussion: """
+                For a team whose own Prometheus and Alertmanager do the alerting: load the file with Prometheus's \
+                rule_files. Each rule judges what the service judges for the same alert. Writes to standard output \
+                unless --out names a file.
+                """)
+
+        @Option(help: "The file to write (default: standard output).")
+        var out: String?
+
+        @OptionGroup var projectOptions: ProjectOptions
+
+        func run() async throws {
+            let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: projectOptions.root()).project
+            let rules = PrometheusRules(project: project)
+            guard let out else {
+                print(rules.yaml(), terminator: "")
+                return
+            }
+            try Data(rules.yaml().utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            Terminal.warn("\(rules.rules.count) alerting rules written to \(out)")
+        }
+    }
 
     struct Grafana: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -21,11 +21,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds running steps may go on after SIGTERM before they are killed and their runs cancelled.")
     var grace = 30
 
+    @Option(
+        help: ArgumentHelp(
+            "The service's address as people reach it (behind a proxy), for links to the web UI in alerts.",
+            valueName: "url"))
+    var externalURL: String?
+
     @OptionGroup var projectOptions: ProjectOptions
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard grace >= 0 else { throw ValidationError("--grace must be 0 or more seconds") }
+        if let externalURL {
+            guard let url = URL(string: externalURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+                url.user == nil, url.query == nil
+            else {
+                throw ValidationError("--external-url must be an http or https URL such as https://sluice.example.com")
+            }
+        }
     }
 
     func run() async throws {
@@ -34,6 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = PrometheusMetrics()
         MetricsSystem.bootstrap(metrics)
         opened.metrics = metrics
+        opened.externalURL = externalURL
         let context = opened
         let host = self.host
         try await SluiceService(context: context, host: host, port: port, grace: .seconds(grace)).run { port in

@@ -19,6 +19,9 @@ public struct ServerContext: Sendable {
     public let runs = InProcessRuns()
     /// Where `/metrics` reads from: the Prometheus backend the process bootstrapped (nil: no `/metrics`).
     public var metrics: PrometheusMetrics?
+    /// The service's address as people reach it (`--external-url`), for links in alerts; `nil`: the address
+    /// it listens on.
+    public var externalURL: String?
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, git: any GitInspector = GitWorkTree(),

@@ -33,13 +33,19 @@ public struct SluiceService {
     /// Serves, and fires scheduled pipelines, until SIGTERM or SIGINT.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let runs = context.runs
+        let address = ServiceAddress(context.externalURL ?? "")
+        let host = self.host
         let scheduler = PipelineScheduler(
             project: context.project, objects: context.objects, metadata: context.metadata, gate: ContractGate(),
             git: context.git, files: context.files, logger: context.logger,
             makeRunner: { PipelineRunner(workspace: $0, inProcess: runs) })
         let services: [any Service] = [
-            application(onRunning: onRunning), context.launcher,
+            application(onRunning: { port in
+                address.listening(host: host, port: port)
+                await onRunning(port)
+            }), context.launcher,
             SchedulerService(scheduler: scheduler, logger: context.logger, runs: runs, grace: grace),
+            AlertService(context: context, address: address),
         ]
         let group = ServiceGroup(
             configuration: .init(

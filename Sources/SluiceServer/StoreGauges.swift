@@ -18,23 +18,19 @@ struct StoreGauges {
     func update() async throws {
         gauge("sluice_build_info", [("version", EngineVersion.current)]).set(to: 1.0)
         let metadata = context.metadata
-        let environments = try await metadata.environments()
-        var heads: [(String, [String: ObjectID])] = []
-        for record in environments {
-            guard let head = record.head, let commit = try await metadata.commit(head) else { continue }
-            heads.append((record.name, commit.content.datasets))
+        let workspace = try await context.anonymousWorkspace()
+        let now = Timestamp.now()
+        let facts = try await AlertFacts.read(
+            workspace, now: now, deniedSince: Timestamp(milliseconds: now.milliseconds - 86_400_000))
+        for head in facts.heads {
+            gauge(
+                "sluice_dataset_last_success_timestamp_seconds",
+                [("dataset", head.dataset.description), ("environment", head.environment)]
+            )
+            .set(to: Self.seconds(head.madeAt))
         }
-        let versions = try await metadata.versions(Array(Set(heads.flatMap { $0.1.values })))
-        for (environment, datasets) in heads {
-            for (dataset, id) in datasets {
-                guard let version = versions[id] else { continue }
-                gauge(
-                    "sluice_dataset_last_success_timestamp_seconds",
-                    [("dataset", dataset), ("environment", environment)]
-                )
-                .set(to: Double(version.createdAt.milliseconds) / 1000)
-            }
-        }
+        setAlertGauges(facts)
+        try await setQueueGauges()
         var held: [String: (count: Int, bytes: Int64)] = [:]
         for version in try await metadata.versions(prefix: "", dataset: nil) {
             let zone = version.dataset.zone
@@ -44,12 +40,45 @@ struct StoreGauges {
             gauge("sluice_store_versions", [("zone", zone)]).set(to: Double(held[zone]?.count ?? 0))
             gauge("sluice_store_version_bytes", [("zone", zone)]).set(to: Double(held[zone]?.bytes ?? 0))
         }
-        let workspace = try await context.anonymousWorkspace()
-        let now = Timestamp.now()
-        let expiring = environments.filter { record in
-            guard let at = CollectorService(context: workspace.context).expiry(of: record)?.at else { return false }
-            return at.milliseconds - now.milliseconds <= 7 * 86_400_000
-        }
+        let expiring = facts.expiries.filter { $0.at.milliseconds - now.milliseconds <= 7 * 86_400_000 }
         gauge("sluice_environments_expiring", []).set(to: Double(expiring.count))
+    }
+
+    static func seconds(_ time: Timestamp) -> Double { Double(time.milliseconds) / 1000 }
+
+    /// What the exported alerting rules judge: the same facts as the service's own alerts.
+    private func setAlertGauges(_ facts: AlertFacts) {
+        for runs in facts.pipelines {
+            let labels = [("pipeline", runs.pipeline), ("environment", runs.environment)]
+            gauge("sluice_pipeline_last_run_failed", labels).set(to: runs.latestFinished?.status == .failed ? 1 : 0)
+            gauge("sluice_pipeline_last_run_duration_seconds", labels).set(
+                to: Double(runs.latestDuration(at: facts.now).seconds))
+        }
+        for gate in facts.gates {
+            let labels = [("dataset", gate.dataset.description), ("environment", gate.environment)]
+            gauge("sluice_dataset_gate_failed", labels).set(to: gate.passed ? 0 : 1)
+            gauge("sluice_dataset_gate_warnings", labels).set(to: Double(gate.report.warnings.count))
+            gauge("sluice_dataset_quarantine_ratio", labels).set(to: AlertEvaluator.quarantineShare(gate))
+        }
+        gauge("sluice_gc_last_failed", []).set(to: facts.gcFailure == nil ? 0 : 1)
+        for expiry in facts.expiries {
+            gauge("sluice_environment_expiry_timestamp_seconds", [("environment", expiry.environment)]).set(
+                to: Self.seconds(expiry.at))
+        }
+        for (environment, event) in facts.protectedDenials {
+            gauge(
+                "sluice_protected_denial_last_timestamp_seconds",
+                [("environment", environment), ("action", event.draft.action)]
+            ).set(to: Self.seconds(event.draft.time))
+        }
+    }
+
+    private func setQueueGauges() async throws {
+        gauge("sluice_alerts_firing", []).set(to: Double(try await context.metadata.firingAlerts().count))
+        var pending: [String: Int] = ["alertmanager": 0, "webhook": 0, "openlineage": 0]
+        for message in try await context.metadata.pendingOutbox() { pending[message.channel, default: 0] += 1 }
+        for (channel, count) in pending {
+            gauge("sluice_outbox_pending", [("channel", channel)]).set(to: Double(count))
+        }
     }
 }

@@ -57,22 +57,30 @@ final class ServedProject: @unchecked Sendable {
     /// A project with a pipeline `chatty` whose one step `talk` runs the shell line `before`, waits until the
     /// file `go` exists, then runs `after`: a run to look at while it goes on.
     static func talkingProject(before: String, after: String) throws -> (CLIProject, go: String) {
+        try projectWatching("go", commit: "a pipeline that talks") { go in
+            """
+              chatty:
+                steps:
+                  talk: { command: [sh, -c, '\(before); while [ ! -e "$1" ]; do sleep 0.1; done; \(after)', sh, "\(go)"] }
+
+            """
+        }
+    }
+
+    /// A project with tokens whose `sluice.yaml` gets `addition` (given the path of the file `name` in a folder
+    /// every step may read), committed.
+    static func projectWatching(
+        _ name: String, commit message: String, _ addition: (String) -> String
+    ) throws -> (CLIProject, String) {
         let project = try CLIProject()
         try project.makeTokens()
         let drop = project.folder.appendingPathComponent("drop")
         try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
         chmod(drop.path, 0o777)
-        let go = drop.appendingPathComponent("go").path
-        try project.edit("sluice.yaml") {
-            $0 + """
-                  chatty:
-                    steps:
-                      talk: { command: [sh, -c, '\(before); while [ ! -e "$1" ]; do sleep 0.1; done; \(after)', sh, "\(go)"] }
-
-                """
-        }
-        try project.commit("a pipeline that talks")
-        return (project, go)
+        let path = drop.appendingPathComponent(name).path
+        try project.edit("sluice.yaml") { $0 + addition(path) }
+        try project.commit(message)
+        return (project, path)
     }
 
     struct Answer {

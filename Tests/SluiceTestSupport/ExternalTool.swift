@@ -1,6 +1,6 @@
 import Foundation
 
-/// A tool from the machine's packages that a test checks Sluice's output with (promtool, Prometheus).
+/// A tool from the machine's packages that a test checks Sluice's output with (promtool, Prometheus, Alertmanager).
 public struct ExternalTool: Sendable {
     public let path: String
 
@@ -14,6 +14,9 @@ public struct ExternalTool: Sendable {
 
     public static let promtool = ExternalTool(["/usr/bin/promtool", "/usr/local/bin/promtool"])
     public static let prometheus = ExternalTool(["/usr/bin/prometheus", "/usr/local/bin/prometheus"])
+    public static let alertmanager = ExternalTool([
+        "/usr/bin/prometheus-alertmanager", "/usr/local/bin/alertmanager", "/usr/bin/alertmanager",
+    ])
 
     /// Runs the tool to its end with `input` on standard input; its exit status and everything it printed.
     public func run(_ arguments: [String], input: Data = Data()) throws -> (status: Int32, output: String) {

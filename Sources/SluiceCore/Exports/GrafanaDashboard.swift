@@ -163,7 +163,7 @@ public struct GrafanaDashboard: Sendable {
     }
 
     /// A YAML scalar written as a JSON string (YAML reads JSON strings): whatever it holds stays one value.
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         let data =
             (try? JSONSerialization.data(withJSONObject: [text], options: .withoutEscapingSlashes))
             ?? Data("[\"\"]".utf8)

@@ -100,7 +100,7 @@ public struct ProjectLoader: Sendable {
 
     static let projectKeys = [
         "project", "description", "default_environment", "zones", "environments", "roles", "principals",
-        "sources", "datasets", "pipelines", "quarantine", "runs", "require_tests", "service",
+        "sources", "datasets", "pipelines", "quarantine", "runs", "require_tests", "service", "alerts",
     ]
 
     private func readProjectFile(_ top: YAMLValue, root: URL, sink: DiagnosticCollector) -> Project {
@@ -145,6 +145,7 @@ public struct ProjectLoader: Sendable {
         if let value = fields["pipelines"] { readPipelines(value, into: &project, sink: sink) }
         project.quarantineLifecycle = readLifecycleHolder(fields["quarantine"], what: "quarantine", sink: sink)
         project.runsLifecycle = readLifecycleHolder(fields["runs"], what: "runs", sink: sink)
+        if let value = fields["alerts"] { project.alerts = readAlerts(value, sink: sink) }
         if let service = fields["service"]?.fields("service", allowed: ["run_as", "gc"]) {
             if let value = service["gc"], let text = value.string("gc") {
                 do {

@@ -89,4 +89,29 @@ public enum EngineMetrics {
         Metrics.Timer(label: "sluice_scheduler_lag_seconds", dimensions: [("pipeline", pipeline)])
             .recordMilliseconds(max(0, milliseconds))
     }
+
+    /// An alert that started or stopped firing.
+    public static func alert(_ transition: AlertTransition) {
+        Metrics.Counter(
+            label: "sluice_alerts_total",
+            dimensions: [
+                ("alertname", transition.alert.labels["alertname"] ?? ""),
+                ("severity", transition.alert.labels["severity"] ?? ""), ("transition", transition.kind.rawValue),
+            ]
+        ).increment()
+    }
+
+    /// What became of one delivery attempt to another system.
+    public static func delivery(channel: String, _ settlement: OutboxSettlement) {
+        let outcome =
+            switch settlement {
+            case .delivered: "delivered"
+            case .retry: "retried"
+            case .dropped: "dropped"
+            }
+        Metrics.Counter(
+            label: "sluice_outbox_deliveries_total", dimensions: [("channel", channel), ("outcome", outcome)]
+        )
+        .increment()
+    }
 }

@@ -87,6 +87,40 @@ public enum MetricCatalogue {
             name: "sluice_http_request_duration_seconds",
             help: "How long HTTP requests took, by route, method and status.", kind: .seconds(requestSeconds)),
         Metric(name: "sluice_http_active_requests", help: "HTTP requests being answered now, by method.", kind: .gauge),
+        Metric(
+            name: "sluice_pipeline_last_run_failed",
+            help: "1 when the newest finished run of a pipeline in an environment failed, else 0.", kind: .gauge),
+        Metric(
+            name: "sluice_pipeline_last_run_duration_seconds",
+            help: "How long the newest run of a pipeline in an environment took, or has taken so far.", kind: .gauge),
+        Metric(
+            name: "sluice_dataset_gate_failed",
+            help: "1 when the newest gate result of a dataset in an environment failed, else 0.", kind: .gauge),
+        Metric(
+            name: "sluice_dataset_gate_warnings",
+            help: "Checks that warned in the newest gate result of a dataset in an environment.", kind: .gauge),
+        Metric(
+            name: "sluice_dataset_quarantine_ratio",
+            help: "Share of rows (0 to 1) the newest gate result of a dataset in an environment held back.",
+            kind: .gauge),
+        Metric(
+            name: "sluice_gc_last_failed", help: "1 when the newest garbage collection failed, else 0.", kind: .gauge),
+        Metric(
+            name: "sluice_environment_expiry_timestamp_seconds",
+            help: "When an environment expires under its lifecycle unless used (Unix seconds).", kind: .gauge),
+        Metric(
+            name: "sluice_protected_denial_last_timestamp_seconds",
+            help:
+                "When an operation on a protected environment was last denied, by environment and action (Unix seconds).",
+            kind: .gauge),
+        Metric(
+            name: "sluice_alerts_total", help: "Alerts that fired or resolved, by alert name, severity and transition.",
+            kind: .counter),
+        Metric(name: "sluice_alerts_firing", help: "Alerts firing now.", kind: .gauge),
+        Metric(
+            name: "sluice_outbox_deliveries_total",
+            help: "Deliveries to other systems, by channel and outcome (delivered, retried, dropped).", kind: .counter),
+        Metric(name: "sluice_outbox_pending", help: "Messages waiting for delivery, by channel.", kind: .gauge),
     ]
 
     public static let byName: [String: Metric] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

@@ -24,6 +24,8 @@ public struct Project: Sendable {
     public var serviceRunAs: String?
     /// When the service enforces lifecycles (`service: { gc: }`; hourly when absent).
     public var serviceGC: CronSchedule?
+    /// What the service alerts on and where it sends the alerts (`alerts:`).
+    public var alerts = AlertSettings()
     /// Location of the `project:` key, for project-wide messages.
     public var location: SourceLocation
 

@@ -108,4 +108,19 @@ public protocol MetadataStore: Sendable {
     func quarantines() async throws -> [QuarantineBatch]
     /// Deletes a quarantined batch's record (its lifecycle ran out); `false` when there was none.
     func deleteQuarantine(_ id: String) async throws -> Bool
+
+    /// Queues messages for delivery (see `OutboxMessage.replaces`).
+    func enqueue(_ messages: [OutboxMessage]) async throws
+    /// Takes, for delivery, the oldest message of each destination if it is due at `now` (at most `limit`),
+    /// and puts each off until `now + lease` so that no other taker sends it meanwhile.
+    func claimOutbox(now: Timestamp, lease: TimeSpan, limit: Int) async throws -> [OutboxMessage]
+    /// Records what became of a delivery attempt.
+    func settleOutbox(_ id: Int64, _ settlement: OutboxSettlement) async throws
+    /// The messages waiting, oldest first.
+    func pendingOutbox() async throws -> [OutboxMessage]
+
+    /// The alerts firing now.
+    func firingAlerts() async throws -> [AlertRecord]
+    /// Applies each transition that still is one and queues its messages, atomically; returns those applied.
+    func applyAlertTransitions(_ transitions: [AlertTransition]) async throws -> [AlertTransition]
 }

@@ -16,6 +16,34 @@ struct ProjectValidator {
         checkWriters()
         checkCycles()
         checkSchedules()
+        checkAlerts()
+    }
+
+    /// Alert rules name pipelines and datasets that exist, and only those their condition is about.
+    private func checkAlerts() {
+        for rule in project.alerts.rules {
+            for pipeline in rule.pipelines where project.pipelines[pipeline] == nil {
+                sink.error(
+                    rule.location, "alert rule \(rule.name) names the unknown pipeline \(NameRules.quoted(pipeline))")
+            }
+            for dataset in rule.datasets where project.datasets[dataset] == nil {
+                sink.error(rule.location, "alert rule \(rule.name) names the unknown dataset \(dataset)")
+            }
+            let subject: String
+            switch rule.condition {
+            case .runFailed, .runSlow: subject = "pipelines"
+            case .gateFailed, .gateWarned, .quarantineShare, .freshness: subject = "datasets"
+            case .gcFailed, .environmentExpiring, .protectedDenial: subject = "environments"
+            }
+            if subject != "pipelines" && !rule.pipelines.isEmpty || subject != "datasets" && !rule.datasets.isEmpty
+                || rule.condition == .gcFailed && !rule.environments.isEmpty
+            {
+                sink.error(
+                    rule.location,
+                    "alert rule \(rule.name) (when: \(rule.condition.keyword)) can only be narrowed by \(rule.condition == .gcFailed ? "nothing" : subject == "environments" ? "environments" : "\(subject) and environments")"
+                )
+            }
+        }
     }
 
     /// A schedule fires only when the service knows whom to run it as.

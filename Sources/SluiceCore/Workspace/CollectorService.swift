@@ -86,7 +86,29 @@ public struct CollectorService: UseCase {
     /// objects that nothing marked and that were written before `markedAt - grace` are deleted. Each
     /// deletion is audited. Safe to interrupt and to run again: it only ever deletes what nothing kept
     /// refers to, and what it left undone the next collection finds again.
+    /// A collection (not a dry run) is audited as a whole too, `gc` succeeded or failed, so that a failing
+    /// one can be alerted on.
     public func collectGarbage(dryRun: Bool, grace: TimeSpan = TimeSpan(seconds: 3_600)) async throws -> GCReport {
+        do {
+            let report = try await collect(dryRun: dryRun, grace: grace)
+            if !dryRun {
+                try await record(
+                    "gc", target: "store", outcome: .succeeded,
+                    details: ["objects": "\(report.objects.count)", "bytes": "\(report.bytes)"])
+            }
+            return report
+        } catch let error as AccessDenied {
+            throw error
+        } catch {
+            if !dryRun {
+                let reason = (error as? any SluiceError)?.auditReason ?? "\(error)"
+                try? await record("gc", target: "store", outcome: .failed, details: ["reason": reason])
+            }
+            throw error
+        }
+    }
+
+    private func collect(dryRun: Bool, grace: TimeSpan) async throws -> GCReport {
         let environments = try await metadata.environments()
         do {
             // Protected environments never expire, so deleting needs a grant on the others only.

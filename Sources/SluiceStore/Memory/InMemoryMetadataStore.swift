@@ -41,6 +41,28 @@ public actor InMemoryMetadataStore: MetadataStore {
     private var collected: [ObjectID: Timestamp] = [:]
     private var batches: [QuarantineBatch] = []
 
+    /// Messages to other systems, oldest first, and the alerts firing now.
+    private(set) var outbox: [OutboxMessage] = []
+    private var outboxSequence: Int64 = 0
+    var alerts: [String: AlertRecord] = [:]
+
+    func queue(_ message: OutboxMessage) {
+        if let key = message.replaces {
+            outbox.removeAll { $0.replaces == key && $0.destination == message.destination && $0.attempts == 0 }
+        }
+        outboxSequence += 1
+        var message = message
+        message.id = outboxSequence
+        outbox.append(message)
+    }
+
+    func update(_ id: Int64, _ change: (inout OutboxMessage) -> Void) {
+        guard let index = outbox.firstIndex(where: { $0.id == id }) else { return }
+        change(&outbox[index])
+    }
+
+    func removeOutbox(where matches: (OutboxMessage) -> Bool) { outbox.removeAll(where: matches) }
+
     public init() {}
 
     public func saveVersion(_ version: DatasetVersion) {

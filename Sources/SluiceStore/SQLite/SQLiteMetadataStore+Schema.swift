@@ -175,6 +175,29 @@ extension SQLiteMetadataStore {
                     CREATE INDEX runs_principal ON runs (principal, seq);
                     """)
         }
+        migrator.registerMigration("v11-outbox") { db in
+            // Messages to other systems until they are delivered, and the alerts firing now.
+            try db.execute(
+                sql: """
+                    CREATE TABLE outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        channel TEXT NOT NULL,
+                        destination TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        next_attempt_at INTEGER NOT NULL,
+                        last_error TEXT,
+                        replaces TEXT
+                    );
+                    CREATE INDEX outbox_destination ON outbox (destination, id);
+                    CREATE TABLE alerts (
+                        fingerprint TEXT PRIMARY KEY,
+                        starts_at INTEGER NOT NULL,
+                        content BLOB NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

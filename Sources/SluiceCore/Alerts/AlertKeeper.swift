@@ -1,0 +1,52 @@
+import Foundation
+
+/// One round of alerting: judges the rules on the facts, and records each alert that started or stopped
+/// firing, with the messages that announce it, in one transaction (so a restart neither loses nor repeats
+/// an announcement). Firing alerts are sent to Alertmanager again every `resend_every`, so that it keeps them.
+public struct AlertKeeper: Sendable {
+    public let evaluator: AlertEvaluator
+    public let notice: AlertNotice
+    public let metadata: any MetadataStore
+
+    public init(project: Project, externalURL: String, metadata: any MetadataStore) {
+        self.evaluator = AlertEvaluator(project: project, externalURL: externalURL)
+        self.notice = AlertNotice(settings: project.alerts, externalURL: externalURL)
+        self.metadata = metadata
+    }
+
+    /// What a round changed.
+    public struct Round: Sendable {
+        public var fired: [AlertRecord]
+        public var resolved: [AlertRecord]
+        public var firing: Int
+    }
+
+    public func evaluate(_ facts: AlertFacts) async throws -> Round {
+        let now = facts.now
+        let current = evaluator.firing(facts)
+        let stored = try await metadata.firingAlerts()
+        let storedKeys = Set(stored.map(\.fingerprint))
+        let currentKeys = Set(current.map(\.fingerprint))
+        var transitions: [AlertTransition] = []
+        var seen = Set<String>()
+        for alert in current where !storedKeys.contains(alert.fingerprint) && seen.insert(alert.fingerprint).inserted {
+            transitions.append(
+                AlertTransition(kind: .fired, alert: alert, messages: notice.messages(.fired, alert, now: now)))
+        }
+        for alert in stored where !currentKeys.contains(alert.fingerprint) {
+            // Resent with the labels and annotations it fired with.
+            transitions.append(
+                AlertTransition(kind: .resolved, alert: alert, messages: notice.messages(.resolved, alert, now: now)))
+        }
+        let applied = try await metadata.applyAlertTransitions(transitions)
+        for transition in applied { EngineMetrics.alert(transition) }
+        return Round(
+            fired: applied.filter { $0.kind == .fired }.map(\.alert),
+            resolved: applied.filter { $0.kind == .resolved }.map(\.alert), firing: currentKeys.count)
+    }
+
+    /// Queues the periodic resend of every firing alert to Alertmanager.
+    public func resend(now: Timestamp) async throws {
+        try await metadata.enqueue(notice.resend(try await metadata.firingAlerts(), now: now))
+    }
+}
