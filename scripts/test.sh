@@ -14,6 +14,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # The alerting tests route alerts through a real Alertmanager (Debian's binary is prometheus-alertmanager).
 command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+# The OpenLineage tests check events with Python's jsonschema, in a virtual environment of their own.
+dpkg -s python3-venv >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -27,6 +29,14 @@ command -v prometheus-alertmanager >/dev/null 2>&1 || {
 }
 # Debian starts the packaged Prometheus as a system service where it can; the tests start their own on loopback.
 if command -v systemctl >/dev/null 2>&1; then systemctl stop prometheus prometheus-node-exporter prometheus-alertmanager >/dev/null 2>&1 || true; fi
+
+venv=.build/openlineage-venv
+if ! "$venv/bin/python3" -c "import jsonschema, rfc3339_validator, rfc3987" >/dev/null 2>&1; then
+    echo "installing jsonschema in $venv"
+    rm -rf "$venv"
+    /usr/bin/python3 -m venv "$venv"
+    "$venv/bin/pip" install -q jsonschema rfc3339-validator rfc3987
+fi
 
 echo "== build"
 build_log=$(mktemp)

@@ -101,8 +101,27 @@ struct RunCommand: AsyncParsableCommand {
         let interruption = RunInterruption()
         let traps = SignalTrap.install { name in interruption.interrupt(because: "received \(name)") }
         defer { traps.forEach { $0.cancel() } }
-        return try await PipelineRunner(workspace: workspace, interruption: interruption, onEvent: onEvent).run(
-            pipeline, options: options)
+        do {
+            let record = try await PipelineRunner(
+                workspace: workspace, interruption: interruption, onEvent: onEvent
+            ).run(pipeline, options: options)
+            await deliverLineage(workspace)
+            return record
+        } catch {
+            await deliverLineage(workspace)
+            throw error
+        }
+    }
+
+    /// Sends the run's OpenLineage events (queued in the store as they happened) for a few seconds at most;
+    /// what the endpoint does not take by then stays queued for the next run or `sluice serve`.
+    private func deliverLineage(_ workspace: Workspace) async {
+        guard workspace.project.openLineage != nil else { return }
+        var dispatcher = OutboxDispatcher(
+            metadata: workspace.metadata, transport: URLSessionPoster(), logger: workspace.logger)
+        dispatcher.timeout = .seconds(3)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline, (try? await dispatcher.deliverDue()) ?? 0 > 0 {}
     }
 }
 

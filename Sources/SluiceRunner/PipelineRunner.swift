@@ -69,6 +69,8 @@ public struct PipelineRunner: Sendable {
     /// Set in the service: the run registers there, so that it can be cancelled on its own, and is recorded
     /// as running inside the service (whose process a cancellation must not signal).
     public let inProcess: InProcessRuns?
+    /// Queues the OpenLineage events of runs as they happen, when the project names an endpoint.
+    let lineage: RunLineageEmitter?
 
     public init(
         workspace: Workspace, executor: any StepExecutor = LocalStepExecutor(),
@@ -88,6 +90,7 @@ public struct PipelineRunner: Sendable {
         self.random = random
         self.logger = logger ?? workspace.logger
         self.onChange = onChange
+        self.lineage = RunLineageEmitter(workspace: workspace, logger: logger ?? workspace.logger)
     }
 
     public func run(_ name: String, options: RunOptions) async throws -> RunRecord {
@@ -373,6 +376,7 @@ public struct PipelineRunner: Sendable {
         run.heartbeatAt = workspace.now()
         try await workspace.recorder.save(run)
         onChange(run)
+        await lineage?.observe(run)
         try await workspace.recordRunEnded(run)
     }
 
@@ -381,6 +385,7 @@ public struct PipelineRunner: Sendable {
         run.heartbeatAt = workspace.now()
         try await workspace.recorder.save(run)
         onChange(run)
+        await lineage?.observe(run)
     }
 
     /// Sortable by time and unique: `r` + UTC time + 6 random hex digits.

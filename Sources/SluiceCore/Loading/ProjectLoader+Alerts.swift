@@ -43,9 +43,39 @@ extension ProjectLoader {
         return settings
     }
 
-    private func readReceivers(_ value: YAMLValue?, what: String, sink: DiagnosticCollector) -> [URL] {
+    /// Reads `openlineage: { url, endpoint }`.
+    func readOpenLineage(_ value: YAMLValue, sink: DiagnosticCollector) -> OpenLineageSettings? {
+        guard let fields = value.fields("openlineage", allowed: ["url", "endpoint"]) else { return nil }
+        guard let urlValue = fields["url"] else {
+            sink.error(value.location, "openlineage needs url: the OpenLineage server (e.g. http://marquez:5000)")
+            return nil
+        }
+        guard let url = readReceivers(urlValue, what: "openlineage url", sink: sink, single: true).first else {
+            return nil
+        }
+        var settings = OpenLineageSettings(url: url)
+        if let endpoint = fields["endpoint"], let text = endpoint.string("endpoint") {
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+            let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+            if !text.isEmpty && !text.hasPrefix("/")
+                && parts.allSatisfy({ part in
+                    !part.isEmpty && part != "." && part != ".." && part.unicodeScalars.allSatisfy(safe.contains)
+                })
+            {
+                settings.endpoint = text
+            } else {
+                sink.error(endpoint.location, "endpoint must be a relative path such as api/v1/lineage")
+            }
+        }
+        return settings
+    }
+
+    private func readReceivers(
+        _ value: YAMLValue?, what: String, sink: DiagnosticCollector, single: Bool = false
+    ) -> [URL] {
         guard let value else { return [] }
-        return (value.stringList("alerts \(what)") ?? []).compactMap { text, location in
+        let texts = single ? value.string(what).map { [($0, value.location)] } : value.stringList("alerts \(what)")
+        return (texts ?? []).compactMap { text, location in
             if let url = URL(string: text), url.user != nil || url.password != nil {
                 // A project lives in git: a password in it is a leaked password (and is not repeated here).
                 sink.error(location, "a \(what) entry holds credentials; keep them out of the project")

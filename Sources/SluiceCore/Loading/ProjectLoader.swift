@@ -101,6 +101,7 @@ public struct ProjectLoader: Sendable {
     static let projectKeys = [
         "project", "description", "default_environment", "zones", "environments", "roles", "principals",
         "sources", "datasets", "pipelines", "quarantine", "runs", "require_tests", "service", "alerts",
+        "openlineage",
     ]
 
     private func readProjectFile(_ top: YAMLValue, root: URL, sink: DiagnosticCollector) -> Project {
@@ -146,6 +147,7 @@ public struct ProjectLoader: Sendable {
         project.quarantineLifecycle = readLifecycleHolder(fields["quarantine"], what: "quarantine", sink: sink)
         project.runsLifecycle = readLifecycleHolder(fields["runs"], what: "runs", sink: sink)
         if let value = fields["alerts"] { project.alerts = readAlerts(value, sink: sink) }
+        if let value = fields["openlineage"] { project.openLineage = readOpenLineage(value, sink: sink) }
         if let service = fields["service"]?.fields("service", allowed: ["run_as", "gc"]) {
             if let value = service["gc"], let text = value.string("gc") {
                 do {

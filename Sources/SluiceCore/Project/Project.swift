@@ -26,6 +26,8 @@ public struct Project: Sendable {
     public var serviceGC: CronSchedule?
     /// What the service alerts on and where it sends the alerts (`alerts:`).
     public var alerts = AlertSettings()
+    /// Where runs send OpenLineage events as they happen (`openlineage:`); `nil`: nowhere.
+    public var openLineage: OpenLineageSettings?
     /// Location of the `project:` key, for project-wide messages.
     public var location: SourceLocation
 

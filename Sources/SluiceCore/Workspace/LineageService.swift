@@ -110,15 +110,14 @@ public struct LineageService: UseCase {
                     "run": ["runId": runID, "facets": runFacets], "job": job,
                     "inputs": inputs, "outputs": outputs,
                     "producer": Self.producer,
-                    "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+                    "schemaURL": Self.runEventSchema,
                 ])
             }
         }
         return events
     }
 
-    private func openLineageDataset(_ name: String, _ version: ObjectID, assertions: Bool) async throws -> [String: Any]
-    {
+    func openLineageDataset(_ name: String, _ version: ObjectID, assertions: Bool) async throws -> [String: Any] {
         var facets: [String: Any] = [
             "version": Self.facet("DatasetVersionDatasetFacet", ["datasetVersion": version.hex])
         ]
@@ -169,12 +168,16 @@ public struct LineageService: UseCase {
 
     /// The spec versions of the standard facets used; Sluice's own facet names its own schema.
     private static let facetVersions = [
-        "DatasetVersionDatasetFacet": "1-0-1", "SchemaDatasetFacet": "1-1-1",
-        "DataQualityAssertionsDatasetFacet": "1-0-1", "DataQualityMetricsInputDatasetFacet": "1-0-2",
+        "DatasetVersionDatasetFacet": "1-0-1", "SchemaDatasetFacet": "1-2-0",
+        "DataQualityAssertionsDatasetFacet": "1-1-0", "DataQualityMetricsInputDatasetFacet": "1-0-3",
         "OutputStatisticsOutputDatasetFacet": "1-0-2", "ProcessingEngineRunFacet": "1-1-1",
+        "ParentRunFacet": "1-2-0", "SQLJobFacet": "1-1-0", "JobTypeJobFacet": "2-0-4",
+        "ErrorMessageRunFacet": "1-0-1",
     ]
 
-    private static func facet(_ name: String, _ fields: [String: Any]) -> [String: Any] {
+    static let runEventSchema = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"
+
+    static func facet(_ name: String, _ fields: [String: Any]) -> [String: Any] {
         var facet = fields
         facet["_producer"] = producer
         facet["_schemaURL"] =
