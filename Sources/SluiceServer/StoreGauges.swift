@@ -17,7 +17,6 @@ struct StoreGauges {
 
     func update() async throws {
         gauge("sluice_build_info", [("version", EngineVersion.current)]).set(to: 1.0)
-        let metadata = context.metadata
         let workspace = try await context.anonymousWorkspace()
         let now = Timestamp.now()
         let facts = try await AlertFacts.read(
@@ -31,17 +30,30 @@ struct StoreGauges {
         }
         setAlertGauges(facts)
         try await setQueueGauges()
-        var held: [String: (count: Int, bytes: Int64)] = [:]
-        for version in try await metadata.versions(prefix: "", dataset: nil) {
-            let zone = version.dataset.zone
-            held[zone] = ((held[zone]?.count ?? 0) + 1, (held[zone]?.bytes ?? 0) + version.manifest.bytes)
-        }
-        for zone in context.project.zones.map(\.name) {
-            gauge("sluice_store_versions", [("zone", zone)]).set(to: Double(held[zone]?.count ?? 0))
-            gauge("sluice_store_version_bytes", [("zone", zone)]).set(to: Double(held[zone]?.bytes ?? 0))
-        }
+        try await setStoreGauges()
         let expiring = facts.expiries.filter { $0.at.milliseconds - now.milliseconds <= 7 * 86_400_000 }
         gauge("sluice_environments_expiring", []).set(to: Double(expiring.count))
+    }
+
+    /// Versions and the objects (chunks) they hold, by zone: an object is counted once in a zone however many
+    /// versions share it (and in each zone that holds it).
+    private func setStoreGauges() async throws {
+        var versions: [String: (count: Int, bytes: Int64)] = [:]
+        var objects: [String: [ObjectID: Int64]] = [:]
+        for version in try await context.metadata.versions(prefix: "", dataset: nil) {
+            let zone = version.dataset.zone
+            versions[zone] = ((versions[zone]?.count ?? 0) + 1, (versions[zone]?.bytes ?? 0) + version.manifest.bytes)
+            for chunk in version.manifest.files.flatMap(\.chunks) {
+                objects[zone, default: [:]][chunk.object] = chunk.bytes
+            }
+        }
+        for zone in context.project.zones.map(\.name) {
+            let labels = [("zone", zone)]
+            gauge("sluice_store_versions", labels).set(to: Double(versions[zone]?.count ?? 0))
+            gauge("sluice_store_version_bytes", labels).set(to: Double(versions[zone]?.bytes ?? 0))
+            gauge("sluice_store_objects", labels).set(to: Double(objects[zone]?.count ?? 0))
+            gauge("sluice_store_object_bytes", labels).set(to: Double(objects[zone]?.values.reduce(0, +) ?? 0))
+        }
     }
 
     static func seconds(_ time: Timestamp) -> Double { Double(time.milliseconds) / 1000 }

@@ -51,6 +51,9 @@ struct MetricsTests {
                 ))
         }
         #expect(text.contains(#"sluice_build_info{version=""#))
+        #expect(text.contains(#"sluice_store_objects{zone="raw"}"#))
+        #expect(!text.contains(#"sluice_store_object_bytes{zone="raw"} 0.0"#), "the raw zone holds data")
+        #expect(text.contains(#"sluice_pipeline_last_run_failed{pipeline="daily",environment="dev"} 0.0"#))
         #expect(
             text.contains(#"sluice_dataset_last_success_timestamp_seconds{dataset="raw.orders",environment="dev"}"#))
         #expect(text.contains(#"sluice_http_requests_total{route="/api/v1/runs",method="POST",status="202"} 1"#))

@@ -64,6 +64,13 @@ public enum MetricCatalogue {
         Metric(
             name: "sluice_store_version_bytes", help: "Bytes of the dataset versions held in the store, by zone.",
             kind: .gauge),
+        Metric(
+            name: "sluice_store_objects",
+            help: "Objects (content-addressed chunks) the dataset versions of a zone hold, each counted once.",
+            kind: .gauge),
+        Metric(
+            name: "sluice_store_object_bytes", help: "Bytes of the objects the dataset versions of a zone hold.",
+            kind: .gauge),
         Metric(name: "sluice_environments_expiring", help: "Environments that expire within 7 days.", kind: .gauge),
         Metric(
             name: "sluice_gc_deleted_total",
