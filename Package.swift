@@ -144,7 +144,10 @@ let package = Package(
             ],
             // The official OpenLineage schemas and the script that checks events against them.
             exclude: ["OpenLineageSchema"]),
-        .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceCore", "SluiceTestSupport"]),
+        .testTarget(
+            name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceCore", "SluiceTestSupport"],
+            // The golden files the diagram tests compare with.
+            exclude: ["Golden"]),
         // Tests that try to break every guarantee the README states; see its README for how to add one.
         .testTarget(
             name: "SluiceAdversarialTests",

@@ -14,6 +14,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # The alerting tests route alerts through a real Alertmanager (Debian's binary is prometheus-alertmanager).
 command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+# The diagram tests have Graphviz read the DOT that sluice diagram writes (Sluice draws its SVG itself).
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
 # The OpenLineage tests check events with Python's jsonschema, in a virtual environment of their own.
 dpkg -s python3-venv >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
