@@ -17,12 +17,14 @@ struct Chrome: Sendable {
         case quality = "Quality"
         case audit = "Audit"
         case lifecycle = "Lifecycle"
+        case flow = "Data flow"
         case signIn = "Sign in"
 
         var href: String {
             switch self {
             case .home: "/ui"
             case .signIn: "/ui/signin"
+            case .flow: "/ui/flow"
             default: "/ui/\(rawValue.lowercased())"
             }
         }

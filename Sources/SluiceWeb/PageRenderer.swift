@@ -41,7 +41,7 @@ enum Templates {
         "runs": runs, "run": run, "graph": graph, "timeline": timeline, "chart": chart,
         "datasets": datasets, "dataset": dataset,
         "environments": environments, "environment": environment, "compare": compare,
-        "quality": quality, "quarantine": quarantine, "audit": audit, "lifecycle": lifecycle,
+        "quality": quality, "quarantine": quarantine, "audit": audit, "lifecycle": lifecycle, "flow": flow,
         "retiredtable": retiredTable,
     ]
 }

@@ -63,6 +63,9 @@ extension WebAssets {
         .badge.run { color: var(--run); background: var(--run-bg); } .badge.warn { color: var(--warn); background: var(--warn-bg); }
         .badge.off { color: var(--off); background: var(--off-bg); }
         .table-wrap { overflow-x: auto; }
+        .flow img { max-width: none; display: block; border: 1px solid var(--line, #d0d7de); border-radius: 6px; }
+        details.findings { margin: .4rem 0; } details.findings summary { cursor: pointer; }
+        details.findings li { margin: .25rem 0; }
         table { border-collapse: collapse; width: 100%; font-size: .93rem; }
         th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { color: var(--muted); font-weight: 600; font-size: .85rem; white-space: nowrap; }

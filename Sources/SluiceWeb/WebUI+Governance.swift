@@ -3,7 +3,7 @@ import Hummingbird
 import SluiceCore
 
 extension WebUI {
-    /// Quality, a quarantined batch, the audit log and the lifecycle plan.
+    /// Quality, a quarantined batch, the audit log, the data flow with its policies and the lifecycle plan.
     func addGovernanceRoutes(_ ui: RouterGroup<BasicRequestContext>) {
         ui.get("quality") { request, _ in
             await page(request) { viewer in
@@ -22,6 +22,12 @@ extension WebUI {
                 let chain = try await chain.state(viewer)
                 return renderer.page("audit", try await AuditView.build(viewer, request: request, chain: chain))
             }
+        }
+        ui.get("flow") { request, _ in
+            await page(request) { viewer in renderer.page("flow", try DiagramView.build(viewer, request: request)) }
+        }
+        ui.get("flow.svg") { request, _ in
+            await page(request) { viewer in try DiagramView.image(viewer, request: request) }
         }
         ui.get("lifecycle") { request, _ in
             await page(request) { viewer in

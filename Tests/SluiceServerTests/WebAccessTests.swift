@@ -49,6 +49,24 @@ struct WebAccessTests {
         #expect(audit.status == 403)
         #expect(audit.body.contains("signed-in principals only"))
         #expect(!(try await visitor.get("/ui").body.contains("Denied in the last 24 hours")))
+        #expect(try await visitor.get("/ui/flow").status == 403, "who may touch what is for signed-in principals")
+        #expect(try await visitor.get("/ui/flow.svg").status == 403)
+    }
+
+    @Test("the data flow page shows the diagram of the environment asked for, as an image with its own style only")
+    func dataFlowPage() async throws {
+        let (_, ops) = try await signedIn("ops")
+        let page = try await ops.get("/ui/flow?env=prod")
+        #expect(page.status == 200)
+        #expect(page.body.contains(#"<img src="/ui/flow.svg?env=prod""#))
+        #expect(page.body.contains("output-without-contract"), "the demo's outputs have no contracts")
+        let image = try await ops.get("/ui/flow.svg?env=prod")
+        #expect(image.status == 200)
+        #expect(image.header("Content-Type") == "image/svg+xml; charset=utf-8")
+        #expect(image.header("Content-Security-Policy") == "default-src 'none'; style-src 'unsafe-inline'")
+        #expect(image.body.hasPrefix("<svg") && !image.body.contains("<script"))
+        #expect(image.body.contains("staged.orders"))
+        #expect(try await ops.get("/ui/flow?env=%3Cscript%3E").status == 400)
     }
 
     @Test("PII is masked in a dataset's sample for a principal without an unmask grant")
@@ -69,7 +87,7 @@ struct WebAccessTests {
         let paths = [
             "/ui", "/ui/runs", "/ui/runs/\(run)", "/ui/datasets", "/ui/datasets/staged.orders?env=dev",
             "/ui/environments", "/ui/environments/dev", "/ui/compare?from=dev&to=prod", "/ui/quality", "/ui/audit",
-            "/ui/lifecycle", "/ui/signin",
+            "/ui/lifecycle", "/ui/signin", "/ui/flow?env=dev",
         ]
         for path in paths {
             let page = try await ops.get(path)

@@ -47,6 +47,7 @@ struct WebBrowserTests {
             View(
                 path: "/ui/lifecycle",
                 expected: ["Environments that expire", "What gc would delete now", "sandbox/user2"], name: "lifecycle"),
+            View(path: "/ui/flow", expected: ["Data flow", "Policy findings", "Access in"], name: "flow"),
         ]
     }
 

@@ -42,7 +42,7 @@ struct UIBenchmark: AsyncParsableCommand {
             "/ui/datasets/curated.p03_s6?env=dev", "/ui/datasets/raw.source_001?env=prod", "/ui/environments",
             "/ui/environments/dev", "/ui/compare?from=dev&to=prod", "/ui/quality",
             "/ui/quality/quarantine/\(made.quarantineIDs[0])", "/ui/audit", "/ui/audit?outcome=denied",
-            "/ui/lifecycle",
+            "/ui/lifecycle", "/ui/flow?env=prod", "/ui/flow.svg?env=prod",
         ]
         let floor = try await client.time("/healthz", requests: requests)
         func padded(_ text: String) -> String { text.padding(toLength: 44, withPad: " ", startingAt: 0) }

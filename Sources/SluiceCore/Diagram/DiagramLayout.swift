@@ -53,19 +53,60 @@ public struct DiagramLayout: Sendable {
         place(model)
     }
 
-    /// Sources; then per zone its steps (when any) and its datasets, quarantine last.
+    /// Sources; then per zone, in rank order, the steps writing that rank and the datasets of that rank
+    /// (quarantine below the first). A dataset's rank within its zone is 0 unless a step makes it from
+    /// datasets of the same zone: then one more than the highest of those, so that a flow within a zone runs
+    /// left to right too.
     static func columns(of model: DataFlowModel) -> [[String]] {
         var columns: [[String]] = [model.nodes.filter { $0.kind == .source }.map(\.id)]
+        let ranks = ranks(of: model)
         for zone in model.zones {
-            let steps = model.nodes.filter {
-                $0.kind == .step && ($0.zone ?? model.zones.last) == zone
-            }.map(\.id)
-            if !steps.isEmpty { columns.append(steps) }
-            let held = model.nodes.filter { $0.kind == .dataset && $0.zone == zone }.map(\.id)
-            let quarantine = model.nodes.filter { $0.kind == .quarantine && $0.zone == zone }.map(\.id)
-            columns.append(held + quarantine)
+            let held = model.nodes.filter { ($0.kind == .dataset || $0.kind == .step) && zoneOf($0, model) == zone }
+            let top = held.map { ranks[$0.id] ?? 0 }.max() ?? 0
+            for rank in 0...top {
+                let steps = held.filter { $0.kind == .step && ranks[$0.id] ?? 0 == rank }.map(\.id)
+                if !steps.isEmpty { columns.append(steps) }
+                var data = held.filter { $0.kind == .dataset && ranks[$0.id] ?? 0 == rank }.map(\.id)
+                if rank == 0 {
+                    data += model.nodes.filter { $0.kind == .quarantine && $0.zone == zone }.map(\.id)
+                }
+                columns.append(data)
+            }
         }
         return columns.filter { !$0.isEmpty }
+    }
+
+    /// The zone a node is drawn in: a step's is the zone it writes (the last zone when it writes none).
+    static func zoneOf(_ node: DataFlowModel.Node, _ model: DataFlowModel) -> String? {
+        node.kind == .step ? node.zone ?? model.zones.last : node.zone
+    }
+
+    static func ranks(of model: DataFlowModel) -> [String: Int] {
+        let nodes = Dictionary(model.nodes.map { ($0.id, $0) }) { first, _ in first }
+        var inputs: [String: [DataFlowModel.Node]] = [:]
+        for edge in model.edges where edge.kind == .read {
+            if let input = nodes[edge.from] { inputs[edge.to, default: []].append(input) }
+        }
+        var rank: [String: Int] = [:]
+        // Relaxed as many times as there are nodes at most (the validator refuses cycles; this still ends).
+        for _ in 0..<max(1, model.nodes.count) {
+            var changed = false
+            for edge in model.edges where edge.kind == .write {
+                guard let step = nodes[edge.from], let output = nodes[edge.to] else { continue }
+                let local =
+                    (inputs[step.id] ?? []).filter { $0.zone == output.zone }.map { (rank[$0.id] ?? 0) + 1 }.max() ?? 0
+                if rank[output.id] ?? 0 < local {
+                    rank[output.id] = local
+                    changed = true
+                }
+                if zoneOf(step, model) == output.zone, rank[step.id] ?? 0 < rank[output.id] ?? 0 {
+                    rank[step.id] = rank[output.id]
+                    changed = true
+                }
+            }
+            if !changed { break }
+        }
+        return rank
     }
 
     private mutating func addWaypoints(_ model: DataFlowModel) {
@@ -156,13 +197,19 @@ public struct DiagramLayout: Sendable {
                 y += height + Self.gap
             }
             bottom = max(bottom, y)
-            let first = ids.lazy.compactMap { nodes[$0] }.first
-            if let first, first.kind != .step {
+            if let first = ids.lazy.compactMap({ nodes[$0] }).first, first.kind != .step {
                 let title = first.kind == .source ? "sources" : "zone \(first.zone ?? "")"
                 let end = quarantineTop.map { $0 - Self.gap / 2 } ?? y
-                bands.append(
-                    Band(title: title, x: x, y: Self.margin, width: width, height: end - Self.margin, quarantine: false)
-                )
+                if let index = bands.lastIndex(where: { $0.title == title }) {
+                    // The next rank of the same zone: its band grows to cover it (and the steps between).
+                    bands[index].width = x + width - bands[index].x
+                    bands[index].height = max(bands[index].height, end - Self.margin)
+                } else {
+                    bands.append(
+                        Band(
+                            title: title, x: x, y: Self.margin, width: width, height: end - Self.margin,
+                            quarantine: false))
+                }
                 if let top = quarantineTop {
                     bands.append(
                         Band(title: "quarantine", x: x, y: top, width: width, height: y - top, quarantine: true))

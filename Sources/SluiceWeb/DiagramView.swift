@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import SluiceCore
+
+/// The data flow diagram with the access policies of one environment, and the policy findings (as
+/// `sluice diagram` draws them), for signed-in principals.
+struct DiagramView: Sendable {
+    /// The findings of one kind: the first few shown, the rest behind a disclosure.
+    struct FindingGroup: Sendable {
+        var kind: String
+        var count: Int
+        var messages: [String]
+    }
+
+    var chrome: Chrome
+    var environments: [RunsView.Choice]
+    var environment: String
+    var image: String
+    var findings: Listing<FindingGroup>?
+    var total: Int
+
+    static func model(_ viewer: Viewer, request: Request) throws -> DataFlowModel {
+        guard viewer.session != nil else {
+            throw AccessDenied(
+                identity: viewer.identity, message: "the data flow and its policies are shown to signed-in principals",
+                remedy: "sign in with your token")
+        }
+        let project = viewer.project
+        let environment =
+            request.uri.queryParameters.get("env").flatMap { $0.isEmpty ? nil : $0 }
+            ?? project.environments.first { $0.protected && $0.pattern.isConcrete }?.pattern.text
+            ?? project.defaultEnvironment
+        guard NameRules.isEnvironmentPattern(environment) else {
+            throw UsageError("\(NameRules.quoted(environment)) is not an environment name")
+        }
+        return DataFlowModel(project: project, environment: environment)
+    }
+
+    static func build(_ viewer: Viewer, request: Request) throws -> DiagramView {
+        let model = try model(viewer, request: request)
+        let names = viewer.project.environments.map(\.pattern.text).sorted()
+        return DiagramView(
+            chrome: Chrome(title: "Data flow", section: .flow, viewer: viewer, here: request.uri.description),
+            environments: names.map { RunsView.Choice(value: $0, label: $0, selected: $0 == model.environment) },
+            environment: model.environment, image: "/ui/flow.svg?env=\(Format.query(model.environment))",
+            findings: .of(
+                PolicyFinding.Kind.allCases.compactMap { kind in
+                    let messages = model.findings.filter { $0.kind == kind }.map(\.message)
+                    return messages.isEmpty
+                        ? nil : FindingGroup(kind: kind.rawValue, count: messages.count, messages: messages)
+                }), total: model.findings.count)
+    }
+
+    /// The SVG itself: an image with its own style sheet inline (and nothing else allowed).
+    static func image(_ viewer: Viewer, request: Request) throws -> Response {
+        let svg = SVGDiagram(model: try model(viewer, request: request)).render()
+        var response = Response(
+            status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: svg)))
+        WebResponse.secure(&response.headers)
+        response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'"
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+}
