@@ -273,6 +273,8 @@ public struct RemoteEngine: Engine {
         return try await send("POST", "gc", ["grace": grace.description])
     }
 
-    public func planPolicy() async throws -> PolicyPlan { try await get("policy/plan") }
+    public func planPolicy(against: String?) async throws -> PolicyPlan {
+        try await get("policy/plan", ["against": against])
+    }
     public func applyPolicy() async throws -> PolicyPlan { try await send("POST", "policy/apply") }
 }

@@ -511,9 +511,14 @@ enum OpenAPIDocument {
             },
             "/api/v1/policy/plan": {
               "get": {
-                "summary": "How the access policy in sluice.yaml differs from the one in force.",
+                "summary": "How the access policy in sluice.yaml differs from the one in force, and the policy review of the project's files against a git revision.",
+                "parameters": [{
+                  "name": "against", "in": "query", "required": false,
+                  "description": "the git revision to review against (default: the commit the policy in force was applied from, else HEAD)",
+                  "schema": {"type": "string"}
+                }],
                 "responses": {
-                  "200": {"description": "The plan", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "200": {"description": "The plan (changes) and the review (review.changes with kind, risk and message)", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
                   "403": {"$ref": "#/components/responses/Denied"}
                 }

@@ -19,7 +19,8 @@ extension SluiceAPI {
             }
         }
         v1.get("policy/plan") { request, _ in
-            await handle(request) { try APIResponse.json(try await $0.planPolicy()) }
+            let against = request.uri.queryParameters.get("against")
+            return await handle(request) { try APIResponse.json(try await $0.planPolicy(against: against)) }
         }
         v1.post("policy/apply") { request, _ in
             await handle(request) { try APIResponse.json(try await $0.applyPolicy()) }

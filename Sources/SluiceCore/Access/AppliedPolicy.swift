@@ -91,6 +91,12 @@ public struct PolicyPlan: Sendable, Codable {
     public var changes: [String]
     /// Whether no policy was applied to the store yet.
     public var bootstrap: Bool
+    /// The git commit the policy in force was applied from, when the store recorded one.
+    public var appliedCommit: String?
+    /// The project's files reviewed against a git revision (`--against`, else the applied commit, else HEAD).
+    public var review: PolicyReview?
+    /// Why there is no review, when a baseline could not be read.
+    public var reviewProblem: String?
 
     public init(from old: AppliedPolicy?, to new: AppliedPolicy) {
         bootstrap = old == nil

@@ -21,4 +21,13 @@ public struct GitState: Hashable, Sendable, Codable {
 /// Reads the project's git state (the engine's one seam to git).
 public protocol GitInspector: Sendable {
     func state(of folder: URL) async -> GitState
+    /// The project files of the project at `folder` as they were at git revision `revision`, unpacked in a
+    /// new private temporary folder (which the caller removes): the project's folder there, and the commit.
+    func projectFiles(at revision: String, of folder: URL) throws -> (root: URL, commit: String)
+}
+
+extension GitInspector {
+    public func projectFiles(at revision: String, of folder: URL) throws -> (root: URL, commit: String) {
+        throw UsageError("earlier revisions of the project cannot be read here")
+    }
 }

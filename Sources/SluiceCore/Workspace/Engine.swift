@@ -52,7 +52,7 @@ public protocol Engine: Sendable {
     func verifyAudit() async throws -> AuditVerification
     func verifyStore() async throws -> StoreVerification
     func collectGarbage(dryRun: Bool, grace: TimeSpan) async throws -> GCReport
-    func planPolicy() async throws -> PolicyPlan
+    func planPolicy(against: String?) async throws -> PolicyPlan
     func applyPolicy() async throws -> PolicyPlan
 }
 

@@ -1,13 +1,43 @@
+import Foundation
+
 /// The access policy in force: planned against sluice.yaml, applied by an admin from a committed tree.
 public struct PolicyService: UseCase {
     public let context: EngineContext
 
     public init(context: EngineContext) { self.context = context }
 
-    /// What `applyPolicy` would change: the project's declared policy against the one in force.
-    public func planPolicy() async throws -> PolicyPlan {
-        let current = try await PolicyLedger(metadata: metadata).current()?.policy
-        return PolicyPlan(from: current, to: AppliedPolicy(project: project))
+    /// What `applyPolicy` would change: the project's declared policy against the one in force; and the
+    /// review of the project's files against git revision `against` (default: the commit the policy in force
+    /// was applied from, else HEAD). A baseline that cannot be read fails only when it was asked for.
+    public func planPolicy(against: String? = nil) async throws -> PolicyPlan {
+        let current = try await PolicyLedger(metadata: metadata).current()
+        var plan = PolicyPlan(from: current?.policy, to: AppliedPolicy(project: project))
+        plan.appliedCommit = current?.event.draft.details["git_commit"]
+        let revision = against ?? plan.appliedCommit ?? "HEAD"
+        let described =
+            against.map { "git revision \($0)" }
+            ?? plan.appliedCommit.map { "the policy in force (applied from commit \($0.prefix(12)))" }
+            ?? "HEAD (no policy applied yet)"
+        do {
+            let (folder, _) = try git.projectFiles(at: revision, of: project.root)
+            defer { try? FileManager.default.removeItem(at: Self.unpacked(folder)) }
+            guard let before = try ProjectLoader(files: files).load(root: folder).0 else {
+                throw UsageError("the \(ProjectLoader.projectFileName) of \(revision) cannot be read")
+            }
+            plan.review = PolicyReview(before: before, after: project, against: described)
+        } catch let error as UsageError where against == nil {
+            plan.reviewProblem = error.message
+        }
+        return plan
+    }
+
+    /// The temporary folder a revision was unpacked into (the project may sit in a subfolder of it).
+    static func unpacked(_ folder: URL) -> URL {
+        var url = folder
+        while !url.lastPathComponent.hasPrefix("sluice-rev-") && url.pathComponents.count > 2 {
+            url.deleteLastPathComponent()
+        }
+        return url
     }
 
     /// Makes the project's declared policy (environments' protection, roles, grants, principals) the one in

@@ -65,7 +65,9 @@ extension Workspace {
     public func followLogs(run id: String, step: String?, emit: (LogChunk) async throws -> Void) async throws {
         try await LiveLogService(context: context).followLogs(run: id, step: step, emit: emit)
     }
-    public func planPolicy() async throws -> PolicyPlan { try await PolicyService(context: context).planPolicy() }
+    public func planPolicy(against: String? = nil) async throws -> PolicyPlan {
+        try await PolicyService(context: context).planPolicy(against: against)
+    }
     public func applyPolicy() async throws -> PolicyPlan { try await PolicyService(context: context).applyPolicy() }
     public func promote(from source: String, to target: String) async throws -> PromotionResult {
         try await PromotionService(context: context).promote(from: source, to: target)

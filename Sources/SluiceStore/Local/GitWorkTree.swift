@@ -21,19 +21,19 @@ public struct GitWorkTree: GitInspector {
         return GitState(commit: commit, changes: changes)
     }
 
-    private func run(_ arguments: [String], in folder: URL) -> String? {
+    func run(_ arguments: [String], in folder: URL, to file: FileHandle? = nil) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", folder.path] + arguments
         let output = Pipe()
-        process.standardOutput = output
+        process.standardOutput = file ?? output
         process.standardError = FileHandle.nullDevice
         do {
             try process.run()
         } catch {
             return nil
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = file == nil ? output.fileHandleForReading.readDataToEndOfFile() : Data()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { return nil }
         return String(decoding: data, as: UTF8.self)
