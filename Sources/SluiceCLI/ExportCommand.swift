@@ -6,8 +6,36 @@ import SluiceStore
 /// `sluice export …`: files for the tools a team already runs, made from the project.
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write files for other tools from the project (Grafana, Prometheus).",
-        subcommands: [Grafana.self, PrometheusRulesExport.self])
+        commandName: "export",
+        abstract: "Write files for other tools from the project (Grafana, Prometheus, Terraform).",
+        subcommands: [Grafana.self, PrometheusRulesExport.self, TerraformExportCommand.self])
+
+    struct TerraformExportCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "terraform",
+            abstract: "Write the buckets and IAM roles that mirror the project's environments, lifecycles and grants.",
+            discussion: """
+                Writes OUT/sluice.tf.json (Terraform's JSON syntax): a versioned, encrypted, private S3 bucket per \
+                environment (per pattern for sandbox/*-style ones) with lifecycle rules from the zones and \
+                environments, an IAM role per project role whose policy mirrors its grants, and on protected \
+                environments a bucket policy refusing writes from anyone but the pipeline's role. Set \
+                trusted_principals (who may assume the roles) when you plan.
+                """)
+
+        @Option(help: "The folder to write into.")
+        var out = "terraform"
+
+        @OptionGroup var projectOptions: ProjectOptions
+
+        func run() async throws {
+            let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: projectOptions.root()).project
+            let folder = URL(fileURLWithPath: out)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let file = folder.appendingPathComponent("sluice.tf.json")
+            try TerraformExport(project: project).json().write(to: file, options: .atomic)
+            print(file.path)
+        }
+    }
 
     struct PrometheusRulesExport: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -19,10 +19,15 @@ public struct ExternalTool: Sendable {
     ])
 
     /// Runs the tool to its end with `input` on standard input; its exit status and everything it printed.
-    public func run(_ arguments: [String], input: Data = Data()) throws -> (status: Int32, output: String) {
+    public func run(
+        _ arguments: [String], input: Data = Data(), environment: [String: String] = [:]
+    ) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let stdin = Pipe()
         let output = Pipe()
         process.standardInput = stdin
