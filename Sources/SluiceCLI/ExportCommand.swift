@@ -8,7 +8,56 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write files for other tools from the project (Grafana, Prometheus, Terraform).",
-        subcommands: [Grafana.self, PrometheusRulesExport.self, TerraformExportCommand.self])
+        subcommands: [
+            Grafana.self, PrometheusRulesExport.self, TerraformExportCommand.self, KubernetesExportCommand.self,
+        ])
+
+    struct KubernetesExportCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "kubernetes",
+            abstract: "Write Kubernetes manifests that run sluice serve for the project.",
+            discussion: """
+                Writes OUT/sluice.yaml: a ServiceAccount without an API token, the project's files in a ConfigMap \
+                (unpacked into a clean git tree by an init container), the service's Deployment (probes on \
+                /healthz and /readyz, non-root, read-only root, no capabilities) and Service, a workers Deployment, \
+                a volume for the store, credentials from the Secret NAME-credentials (optional), and \
+                NetworkPolicies.
+                """)
+
+        @Option(help: "The folder to write into.")
+        var out = "kubernetes"
+
+        @Option(help: "The container image that holds sluice (see sluice export container).")
+        var image = "sluice:latest"
+
+        @Option(help: "The namespace to deploy into.")
+        var namespace = "sluice"
+
+        @OptionGroup var projectOptions: ProjectOptions
+
+        func validate() throws {
+            guard !image.isEmpty, !image.contains(where: { $0.isWhitespace }) else {
+                throw ValidationError("--image must be an image reference such as registry.example.com/sluice:1.0")
+            }
+            guard NameRules.isIdentifier(namespace), namespace.count <= 63 else {
+                throw ValidationError("--namespace must be lower-case letters, digits and -")
+            }
+        }
+
+        func run() async throws {
+            let root = projectOptions.root()
+            let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: root).project
+            let files = try ProjectFiles.read(root)
+            let commit = await GitWorkTree().state(of: root).recorded
+            let export = KubernetesExport(
+                project: project, files: files, image: image, namespace: namespace, commit: commit)
+            let folder = URL(fileURLWithPath: out)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let file = folder.appendingPathComponent("sluice.yaml")
+            try Data(try export.yaml().utf8).write(to: file, options: .atomic)
+            print(file.path)
+        }
+    }
 
     struct TerraformExportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

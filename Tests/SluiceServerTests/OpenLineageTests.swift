@@ -11,16 +11,10 @@ struct OpenLineageTests {
     static let schemaFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("OpenLineageSchema")
 
-    /// The virtual environment the test command makes with `jsonschema` in it.
-    static var python: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/openlineage-venv/bin/python3").path
-    }
-
     /// Runs `validate.py` on `events`; its verdict and report.
     static func validate(_ events: [Data]) throws -> (Bool, String) {
         let tool = try #require(
-            ExternalTool([python]), "the test command makes .build/openlineage-venv with jsonschema in it")
+            ExternalTool.venv("python3"), "the test command makes .build/test-venv with jsonschema in it")
         let input = events.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
         let (status, output) = try tool.run(
             [schemaFolder.appendingPathComponent("validate.py").path], input: Data(input.utf8))

@@ -14,6 +14,13 @@ public struct ExternalTool: Sendable {
 
     public static let promtool = ExternalTool(["/usr/bin/promtool", "/usr/local/bin/promtool"])
     public static let prometheus = ExternalTool(["/usr/bin/prometheus", "/usr/local/bin/prometheus"])
+    /// A program of the virtual environment the test command makes (`.build/test-venv`): the Python validators.
+    public static func venv(_ program: String) -> ExternalTool? {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return ExternalTool([root.appendingPathComponent(".build/test-venv/bin/\(program)").path])
+    }
+
     public static let alertmanager = ExternalTool([
         "/usr/bin/prometheus-alertmanager", "/usr/local/bin/alertmanager", "/usr/bin/alertmanager",
     ])
