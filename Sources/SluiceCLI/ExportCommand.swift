@@ -7,82 +7,22 @@ import SluiceStore
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write files for other tools from the project (Grafana, Prometheus, Terraform).",
+        abstract:
+            "Write files for other tools from the project (Grafana, Prometheus, Terraform, Kubernetes, CI, container).",
         subcommands: [
             Grafana.self, PrometheusRulesExport.self, TerraformExportCommand.self, KubernetesExportCommand.self,
+            CIExportCommand.self, ContainerExportCommand.self,
         ])
 
-    struct KubernetesExportCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "kubernetes",
-            abstract: "Write Kubernetes manifests that run sluice serve for the project.",
-            discussion: """
-                Writes OUT/sluice.yaml: a ServiceAccount without an API token, the project's files in a ConfigMap \
-                (unpacked into a clean git tree by an init container), the service's Deployment (probes on \
-                /healthz and /readyz, non-root, read-only root, no capabilities) and Service, a workers Deployment, \
-                a volume for the store, credentials from the Secret NAME-credentials (optional), and \
-                NetworkPolicies.
-                """)
-
-        @Option(help: "The folder to write into.")
-        var out = "kubernetes"
-
-        @Option(help: "The container image that holds sluice (see sluice export container).")
-        var image = "sluice:latest"
-
-        @Option(help: "The namespace to deploy into.")
-        var namespace = "sluice"
-
-        @OptionGroup var projectOptions: ProjectOptions
-
-        func validate() throws {
-            guard !image.isEmpty, !image.contains(where: { $0.isWhitespace }) else {
-                throw ValidationError("--image must be an image reference such as registry.example.com/sluice:1.0")
-            }
-            guard NameRules.isIdentifier(namespace), namespace.count <= 63 else {
-                throw ValidationError("--namespace must be lower-case letters, digits and -")
-            }
-        }
-
-        func run() async throws {
-            let root = projectOptions.root()
-            let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: root).project
-            let files = try ProjectFiles.read(root)
-            let commit = await GitWorkTree().state(of: root).recorded
-            let export = KubernetesExport(
-                project: project, files: files, image: image, namespace: namespace, commit: commit)
-            let folder = URL(fileURLWithPath: out)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let file = folder.appendingPathComponent("sluice.yaml")
-            try Data(try export.yaml().utf8).write(to: file, options: .atomic)
-            print(file.path)
-        }
-    }
-
-    struct TerraformExportCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "terraform",
-            abstract: "Write the buckets and IAM roles that mirror the project's environments, lifecycles and grants.",
-            discussion: """
-                Writes OUT/sluice.tf.json (Terraform's JSON syntax): a versioned, encrypted, private S3 bucket per \
-                environment (per pattern for sandbox/*-style ones) with lifecycle rules from the zones and \
-                environments, an IAM role per project role whose policy mirrors its grants, and on protected \
-                environments a bucket policy refusing writes from anyone but the pipeline's role. Set \
-                trusted_principals (who may assume the roles) when you plan.
-                """)
-
-        @Option(help: "The folder to write into.")
-        var out = "terraform"
-
-        @OptionGroup var projectOptions: ProjectOptions
-
-        func run() async throws {
-            let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: projectOptions.root()).project
-            let folder = URL(fileURLWithPath: out)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let file = folder.appendingPathComponent("sluice.tf.json")
-            try TerraformExport(project: project).json().write(to: file, options: .atomic)
-            print(file.path)
+    /// Writes `files` (name → contents) into `folder` (made if need be), printing each path.
+    static func write(_ files: [(String, Data)], into folder: String) throws {
+        let base = URL(fileURLWithPath: folder)
+        for (name, data) in files {
+            let url = base.appendingPathComponent(name)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url, options: .atomic)
+            print(url.path)
         }
     }
 
@@ -146,7 +86,6 @@ struct ExportCommand: AsyncParsableCommand {
             // The project's files only: the store is not opened.
             let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: projectOptions.root()).project
             let dashboard = GrafanaDashboard(project: project.name)
-            let folder = URL(fileURLWithPath: out)
             let (dashboards, datasource) = dashboard.provisioning(
                 prometheusURL: prometheusURL, dashboardsFolder: dashboardsPath)
             let files: [(String, Data)] = [
@@ -154,13 +93,7 @@ struct ExportCommand: AsyncParsableCommand {
                 ("provisioning/dashboards/sluice.yaml", Data(dashboards.utf8)),
                 ("provisioning/datasources/sluice.yaml", Data(datasource.utf8)),
             ]
-            for (path, data) in files {
-                let url = folder.appendingPathComponent(path)
-                try FileManager.default.createDirectory(
-                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try data.write(to: url, options: .atomic)
-                print(url.path)
-            }
+            try ExportCommand.write(files, into: out)
             Terminal.warn("dashboard \(dashboard.uid) over the metrics of sluice serve (GET /metrics)")
         }
     }

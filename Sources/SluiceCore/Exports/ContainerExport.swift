@@ -1,0 +1,60 @@
+import Foundation
+
+/// A Dockerfile that builds `sluice` from its sources with the Swift toolchain image (the Swift runtime linked
+/// in) and runs it on a slim Debian base as a non-root user, with a health check on `/healthz`: the image the
+/// Kubernetes export runs (`sluice serve`; any other command, such as `sluice run`, as its arguments).
+public struct ContainerExport: Sendable {
+    public let swiftImage: String
+    public let baseImage: String
+
+    public init(swiftImage: String = "swift:6.2-bookworm", baseImage: String = "debian:bookworm-slim") {
+        self.swiftImage = swiftImage
+        self.baseImage = baseImage
+    }
+
+    public func dockerfile() -> String {
+        """
+        # syntax=docker/dockerfile:1
+        # Written by sluice export container. Build it in a checkout of Sluice's sources:
+        #   docker build -t sluice:\(EngineVersion.current) .
+        # It runs `sluice serve` on port 8080 for the project in /project (mount it, or see sluice export kubernetes).
+
+        FROM \(swiftImage) AS build
+        # hadolint ignore=DL3008
+        RUN apt-get update \\
+            && apt-get install -y --no-install-recommends libsqlite3-dev \\
+            && rm -rf /var/lib/apt/lists/*
+        WORKDIR /src
+        COPY Package.swift ./
+        COPY Sources ./Sources
+        COPY Tests/SluiceTestSupport ./Tests/SluiceTestSupport
+        COPY Tests/SluiceFixtures ./Tests/SluiceFixtures
+        RUN swift build -c release --product sluice --static-swift-stdlib \\
+            && install -m 0755 "$(swift build -c release --show-bin-path)/sluice" /usr/local/bin/sluice
+
+        FROM \(baseImage)
+        # git: the project is a git tree (Sluice records the commit of the policy in force); curl: the health check.
+        # hadolint ignore=DL3008
+        RUN apt-get update \\
+            && apt-get install -y --no-install-recommends ca-certificates curl git libsqlite3-0 tini \\
+            && rm -rf /var/lib/apt/lists/* \\
+            && groupadd --gid 10001 sluice \\
+            && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /project --shell /usr/sbin/nologin sluice \\
+            && mkdir -p /project && chown sluice:sluice /project
+        COPY --from=build /usr/local/bin/sluice /usr/local/bin/sluice
+        USER 10001:10001
+        WORKDIR /project
+        EXPOSE 8080
+        HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \\
+            CMD ["curl", "-fsS", "http://127.0.0.1:8080/healthz"]
+        ENTRYPOINT ["tini", "--", "sluice"]
+        CMD ["serve", "--host", "0.0.0.0", "--port", "8080", "--project", "/project"]
+
+        """
+    }
+
+    /// What the build does not need to see.
+    public func dockerignore() -> String {
+        ".build\n.git\n*.sqlite\n.sluice\nBenchmarks/.build\n"
+    }
+}
