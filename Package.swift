@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
     ],
     targets: [
         .target(
@@ -69,8 +71,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The command line's server mode: the engine's operations as requests to `sluice serve`.
-        .target(name: "SluiceClient", dependencies: ["SluiceCore"]),
+        // HTTP out: the command line's server mode (the engine's operations as requests to `sluice serve`) and
+        // the outbox's deliveries, over AsyncHTTPClient (no libcurl: the binary links statically).
+        .target(
+            name: "SluiceClient",
+            dependencies: [
+                "SluiceCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]),
         // The web UI: server-rendered pages (Mustache templates compiled into the binary), sessions, CSRF.
         .target(
             name: "SluiceWeb",
@@ -93,6 +104,7 @@ let package = Package(
                 "SluiceQuality",
                 "SluiceRunner",
                 "SluiceWeb",
+                "SluiceClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -118,7 +118,7 @@ struct RunCommand: AsyncParsableCommand {
     private func deliverLineage(_ workspace: Workspace) async {
         guard workspace.project.openLineage != nil else { return }
         var dispatcher = OutboxDispatcher(
-            metadata: workspace.metadata, transport: URLSessionPoster(), logger: workspace.logger)
+            metadata: workspace.metadata, transport: HTTPPoster(), logger: workspace.logger)
         dispatcher.timeout = .seconds(3)
         let deadline = ContinuousClock.now + .seconds(5)
         while ContinuousClock.now < deadline, (try? await dispatcher.deliverDue()) ?? 0 > 0 {}

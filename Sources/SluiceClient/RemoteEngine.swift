@@ -1,10 +1,6 @@
 import Foundation
 import SluiceCore
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// The engine of server mode: every operation is a request to `sluice serve` (`/api/v1`) with the caller's
 /// token, decoded into the same values `Workspace` returns. Nothing here opens the store or reads the project.
 public struct RemoteEngine: Engine {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import SluiceClient
 import SluiceCore
 import SluiceRunner
 
@@ -12,7 +13,7 @@ struct AlertService: Service {
     let context: ServerContext
     /// The service's address as people reach it, for links in alerts (known once it listens).
     let address: ServiceAddress
-    var transport: any OutboxTransport = URLSessionPoster()
+    var transport: any OutboxTransport = HTTPPoster()
     var deliverEvery: Duration = .seconds(1)
 
     func run() async throws {

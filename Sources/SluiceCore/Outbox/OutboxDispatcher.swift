@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// Posts JSON to a URL and tells the HTTP status (the service's is `URLSessionPoster`; tests use their own).
+/// Posts JSON to a URL and tells the HTTP status (the service's is `HTTPPoster`; tests use their own).
 public protocol OutboxTransport: Sendable {
     func post(_ body: Data, to url: URL, timeout: Duration) async throws -> Int
 }
