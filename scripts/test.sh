@@ -80,3 +80,8 @@ if ! swift build --package-path Benchmarks >"$bench_log" 2>&1; then
     exit 1
 fi
 grep -E "^Build complete" "$bench_log" || true
+
+# One binary that runs anywhere: the release build, copied alone into a minimal Debian root (no Swift, no
+# SQLite), runs the demo there.
+echo "== one binary"
+scripts/prove-static.sh

@@ -45,7 +45,7 @@ import Testing
         let dockerfile = out.appendingPathComponent("Dockerfile")
         let text = try String(contentsOf: dockerfile, encoding: .utf8)
         for expected in [
-            "AS build", "--static-swift-stdlib", "FROM debian:bookworm-slim", "USER 10001:10001", "HEALTHCHECK",
+            "AS build", "scripts/build-release.sh", "FROM debian:bookworm-slim", "USER 10001:10001", "HEALTHCHECK",
             "/healthz", #"ENTRYPOINT ["tini", "--", "sluice"]"#,
         ] {
             #expect(text.contains(expected), "the Dockerfile lacks \(expected)")

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A Dockerfile that builds `sluice` from its sources with the Swift toolchain image (the Swift runtime linked
-/// in) and runs it on a slim Debian base as a non-root user, with a health check on `/healthz`: the image the
+/// A Dockerfile that builds the one `sluice` binary from its sources with the Swift toolchain image
+/// (`scripts/build-release.sh`: the Swift runtime and SQLite linked in) and runs it on a slim Debian base as a non-root user, with a health check on `/healthz`: the image the
 /// Kubernetes export runs (`sluice serve`; any other command, such as `sluice run`, as its arguments).
 public struct ContainerExport: Sendable {
     public let swiftImage: String
@@ -29,14 +29,17 @@ public struct ContainerExport: Sendable {
         COPY Sources ./Sources
         COPY Tests/SluiceTestSupport ./Tests/SluiceTestSupport
         COPY Tests/SluiceFixtures ./Tests/SluiceFixtures
-        RUN swift build -c release --product sluice --static-swift-stdlib \\
+        COPY scripts/build-release.sh ./scripts/
+        # The one binary: the Swift runtime, Foundation and SQLite linked in.
+        RUN scripts/build-release.sh \\
             && install -m 0755 "$(swift build -c release --show-bin-path)/sluice" /usr/local/bin/sluice
 
         FROM \(baseImage)
-        # git: the project is a git tree (Sluice records the commit of the policy in force); curl: the health check.
+        # The binary needs no Swift and no SQLite here. git: the project is a git tree (Sluice records the commit of
+        # the policy in force); curl: the health check; tini: signals reach sluice, zombies are reaped.
         # hadolint ignore=DL3008
         RUN apt-get update \\
-            && apt-get install -y --no-install-recommends ca-certificates curl git libsqlite3-0 tini \\
+            && apt-get install -y --no-install-recommends ca-certificates curl git tini \\
             && rm -rf /var/lib/apt/lists/* \\
             && groupadd --gid 10001 sluice \\
             && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /project --shell /usr/sbin/nologin sluice \\
