@@ -22,7 +22,11 @@ public struct HTTPPoster: OutboxTransport {
     }
 
     /// A client of its own: the shared one follows redirects, and a webhook's redirect is not followed.
-    static let client = HTTPClient(
-        eventLoopGroupProvider: .singleton,
-        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+    /// It fails at once when the receiver cannot be reached: the outbox retries later, with backoff.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: HTTPClient.Configuration.Timeout(connect: .seconds(5)))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 }

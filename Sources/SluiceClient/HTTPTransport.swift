@@ -30,6 +30,15 @@ struct HTTPTransport: Sendable {
         }
     }
 
+    /// A client that fails at once when the service cannot be reached (the shared one would keep trying to
+    /// connect until the request's deadline, an hour).
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10)))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     /// How long one request may take (a run through the service can take long).
     static let timeout = TimeAmount.hours(1)
     /// The most of an answer held in memory at once (downloads and streams are handed on in pieces instead).
@@ -114,7 +123,7 @@ struct HTTPTransport: Sendable {
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.replaceOrAdd(name: name, value: value) }
         do {
-            return try await HTTPClient.shared.execute(outgoing, timeout: Self.timeout)
+            return try await Self.client.execute(outgoing, timeout: Self.timeout)
         } catch {
             throw RemoteError(
                 code: .unavailable,
