@@ -32,13 +32,14 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard grace >= 0 else { throw ValidationError("--grace must be 0 or more seconds") }
-        if let externalURL {
-            guard let url = URL(string: externalURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
-                url.user == nil, url.query == nil
-            else {
-                throw ValidationError("--external-url must be an http or https URL such as https://sluice.example.com")
-            }
-        }
+        if let externalURL { try Self.checkExternalURL(externalURL) }
+    }
+
+    /// An http or https URL without credentials or a query.
+    static func checkExternalURL(_ text: String) throws {
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+            url.user == nil, url.query == nil
+        else { throw ValidationError("--external-url must be an http or https URL such as https://sluice.example.com") }
     }
 
     func run() async throws {

@@ -25,7 +25,7 @@ struct SluiceCommand: AsyncParsableCommand {
             CheckCommand.self, ChecksCommand.self, QuarantineCommand.self, TokenCommand.self, AuditCommand.self,
             VerifyCommand.self, RunCommand.self, RunsCommand.self, LogsCommand.self, LineageCommand.self,
             ReproduceCommand.self, TestCommand.self, GCCommand.self, PlanCommand.self, ApplyCommand.self,
-            ServeCommand.self, ExportCommand.self, DiagramCommand.self,
+            ServeCommand.self, WorkerCommand.self, ExportCommand.self, DiagramCommand.self,
         ]
     )
 

@@ -32,21 +32,37 @@ public struct SluiceService {
 
     /// Serves, and fires scheduled pipelines, until SIGTERM or SIGINT.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let runs = context.runs
         let address = ServiceAddress(context.externalURL ?? "")
         let host = self.host
+        let http = application(onRunning: { port in
+            address.listening(host: host, port: port)
+            await onRunning(port)
+        })
+        try await Self.runGroup([http, context.launcher] + work(address: address), context: context)
+    }
+
+    /// `sluice worker`: the service's own work without its HTTP API: schedules, landing triggers, lifecycles,
+    /// alerts and deliveries. Several workers (and services) share a store: each tick, landing file and
+    /// lifecycle pass is claimed in it once.
+    public func runWorker(onRunning: @escaping @Sendable () async -> Void = {}) async throws {
+        let address = ServiceAddress(context.externalURL ?? "")
+        await onRunning()
+        try await Self.runGroup(work(address: address), context: context)
+    }
+
+    private func work(address: ServiceAddress) -> [any Service] {
+        let runs = context.runs
         let scheduler = PipelineScheduler(
             project: context.project, objects: context.objects, metadata: context.metadata, gate: ContractGate(),
             git: context.git, files: context.files, logger: context.logger,
             makeRunner: { PipelineRunner(workspace: $0, inProcess: runs) })
-        let services: [any Service] = [
-            application(onRunning: { port in
-                address.listening(host: host, port: port)
-                await onRunning(port)
-            }), context.launcher,
+        return [
             SchedulerService(scheduler: scheduler, logger: context.logger, runs: runs, grace: grace),
             AlertService(context: context, address: address),
         ]
+    }
+
+    private static func runGroup(_ services: [any Service], context: ServerContext) async throws {
         let group = ServiceGroup(
             configuration: .init(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: context.logger))

@@ -17,7 +17,8 @@ public struct ContainerExport: Sendable {
         # syntax=docker/dockerfile:1
         # Written by sluice export container. Build it in a checkout of Sluice's sources:
         #   docker build -t sluice:\(EngineVersion.current) .
-        # It runs `sluice serve` on port 8080 for the project in /project (mount it, or see sluice export kubernetes).
+        # It runs `sluice serve` on port 8080 for the project in /project (mount it, or see sluice export kubernetes);
+        # `docker run IMAGE worker --project /project` runs a worker instead.
 
         FROM \(swiftImage) AS build
         # hadolint ignore=DL3008

@@ -82,8 +82,9 @@ public struct KubernetesExport: Sendable {
     private func deployment(_ suffix: String, component: String, replicas: Int, serving: Bool) -> [String: Any] {
         var container: [String: Any] = [
             "name": "sluice", "image": image, "imagePullPolicy": "IfNotPresent",
-            "args": ["serve", "--host", "0.0.0.0", "--port", "8080", "--project", "/project"],
-            "ports": [["name": "http", "containerPort": 8080, "protocol": "TCP"]],
+            "args": serving
+                ? ["serve", "--host", "0.0.0.0", "--port", "8080", "--project", "/project"]
+                : ["worker", "--project", "/project"],
             "envFrom": [["secretRef": ["name": "\(name)-credentials", "optional": true]]],
             "env": [["name": "SLUICE_STEP_USER", "value": "nobody"]],
             "volumeMounts": [
@@ -100,6 +101,7 @@ public struct KubernetesExport: Sendable {
             ],
         ]
         if serving {
+            container["ports"] = [["name": "http", "containerPort": 8080, "protocol": "TCP"]]
             container["livenessProbe"] = ["httpGet": ["path": "/healthz", "port": "http"], "periodSeconds": 10]
             container["readinessProbe"] = ["httpGet": ["path": "/readyz", "port": "http"], "periodSeconds": 5]
         }
