@@ -60,10 +60,21 @@ swift format lint --strict -r Sources Tests Package.swift Benchmarks/Sources Ben
 
 echo "== test"
 log=$(mktemp)
-set +e
-swift test --skip-build --parallel 2>&1 | tee "$log" | grep -E "^✘|error:|recorded an issue|Expectation failed"
-status=${PIPESTATUS[0]}
-set -e
+# The tests run in a process group of their own, ended when they end: whatever a test left running (a fixture
+# shared by a whole suite lives as long as the test process; a browser or a service a crashed test started) goes
+# with it, by PID, also when this script is interrupted.
+setsid bash -c 'swift test --skip-build --parallel > "$0" 2>&1; echo $? > "$0.status"' "$log" &
+tests=$!
+stop_tests() {
+    kill -TERM -- "-$tests" 2>/dev/null || true
+    sleep 2
+    kill -KILL -- "-$tests" 2>/dev/null || true
+}
+trap stop_tests EXIT
+wait "$tests" || true
+stop_tests
+grep -E "^✘|error:|recorded an issue|Expectation failed" "$log" || true
+status=$(cat "$log.status" 2>/dev/null || echo 1)
 passed=$(grep -E "^✔ Test .* passed" "$log" | grep -vc "^✔ Test run with" || true)
 failed=$(grep -E "^✘ Test .* failed" "$log" | grep -vc "^✘ Test run with" || true)
 grep -E "^(✔|✘) Test run with" "$log" | tail -1

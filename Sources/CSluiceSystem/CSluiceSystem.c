@@ -1,7 +1,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -48,11 +48,13 @@ int sluice_start_writeback(int fd) {
 #endif
 }
 
-/// The child side of a spawn as another user: async-signal-safe calls only, raw system calls for the
-/// credentials (they change this one thread, which after fork is the whole process). Reports the errno of
-/// whatever failed on `report` and exits 127.
+/// The child side of a spawn: async-signal-safe calls only, raw system calls for the credentials (they change
+/// this one task). With `uid` -1 the credentials stay. The child dies with its parent (PR_SET_PDEATHSIG, set
+/// after the credentials change, which would clear it): the parent is the spawner thread, which lives as long
+/// as the process, so a step never outlives a killed `sluice`. Reports the errno of whatever failed on
+/// `report` and exits 127.
 static void become_and_exec(const char *path, char *const argv[], char *const envp[], const char *directory,
-                            int out, int err, int report, uid_t uid, gid_t gid) {
+                            int out, int err, int report, int uid, int gid, pid_t parent) {
     sigset_t none;
     sigemptyset(&none);
     for (int number = 1; number < NSIG; number++) signal(number, SIG_DFL);
@@ -61,12 +63,20 @@ static void become_and_exec(const char *path, char *const argv[], char *const en
     int input = open("/dev/null", O_RDONLY);
     if (setpgid(0, 0) != 0 || input < 0 || dup2(input, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) failure = errno;
     if (failure == 0 && directory != NULL && chdir(directory) != 0) failure = errno;
+    if (uid >= 0) {
 #if defined(__linux__)
-    if (failure == 0 && syscall(SYS_setgroups, 0, NULL) != 0) failure = errno;
-    if (failure == 0 && syscall(SYS_setresgid, gid, gid, gid) != 0) failure = errno;
-    if (failure == 0 && syscall(SYS_setresuid, uid, uid, uid) != 0) failure = errno;
+        if (failure == 0 && syscall(SYS_setgroups, 0, NULL) != 0) failure = errno;
+        if (failure == 0 && syscall(SYS_setresgid, (gid_t)gid, (gid_t)gid, (gid_t)gid) != 0) failure = errno;
+        if (failure == 0 && syscall(SYS_setresuid, (uid_t)uid, (uid_t)uid, (uid_t)uid) != 0) failure = errno;
 #else
-    if (failure == 0 && (setgid(gid) != 0 || setuid(uid) != 0)) failure = errno;
+        if (failure == 0 && (setgid((gid_t)gid) != 0 || setuid((uid_t)uid) != 0)) failure = errno;
+#endif
+    }
+#if defined(__linux__)
+    if (failure == 0 && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) failure = errno;
+    if (failure == 0 && getppid() != parent) failure = ESRCH;  // the parent died before the line above
+#else
+    (void)parent;
 #endif
     if (failure == 0) {
         if (strchr(path, '/') != NULL) {
@@ -80,19 +90,21 @@ static void become_and_exec(const char *path, char *const argv[], char *const en
     _exit(127);
 }
 
-/// fork, then become `uid`/`gid` and exec; an exec failure comes back through a close-on-exec pipe.
-static int spawn_as(const char *path, char *const argv[], char *const envp[], const char *directory, int out[2],
-                    int err[2], uid_t uid, gid_t gid, pid_t *pid) {
+/// vfork (the child borrows this process's memory until it execs: no copy of it), then set the child up and
+/// exec; an exec failure comes back through a close-on-exec pipe.
+static int spawn_child(const char *path, char *const argv[], char *const envp[], const char *directory, int out[2],
+                       int err[2], int uid, int gid, pid_t *pid) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return errno;
-    pid_t child = fork();
+    pid_t parent = getpid();
+    pid_t child = vfork();
     if (child < 0) {
         int saved = errno;
         close(report[0]);
         close(report[1]);
         return saved;
     }
-    if (child == 0) become_and_exec(path, argv, envp, directory, out[1], err[1], report[1], uid, gid);
+    if (child == 0) become_and_exec(path, argv, envp, directory, out[1], err[1], report[1], uid, gid, parent);
     close(report[1]);
     int failure = 0;
     ssize_t count;
@@ -109,8 +121,80 @@ static int spawn_as(const char *path, char *const argv[], char *const envp[], co
     return 0;
 }
 
-static int spawn_here(const char *path, char *const argv[], char *const envp[], const char *directory, int out[2],
-                      int err[2], pid_t *pid);
+/// One spawn asked of the spawner thread; the asker waits until `done`.
+struct spawn_job {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    const char *directory;
+    int *out;
+    int *err;
+    int uid;
+    int gid;
+    pid_t *pid;
+    int status;
+    int done;
+    struct spawn_job *next;
+};
+
+static pthread_mutex_t spawner_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t spawner_wake = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t spawner_finished = PTHREAD_COND_INITIALIZER;
+static struct spawn_job *spawner_head = NULL;
+static struct spawn_job *spawner_tail = NULL;
+static pthread_once_t spawner_once = PTHREAD_ONCE_INIT;
+static int spawner_running = 0;
+
+/// Every child is spawned by this one thread, which never ends: a child's parent-death signal (sent when the
+/// thread that made it ends, not the process) then comes only when the whole process is gone.
+static void *spawner_main(void *unused) {
+    (void)unused;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    pthread_mutex_lock(&spawner_mutex);
+    for (;;) {
+        while (spawner_head == NULL) pthread_cond_wait(&spawner_wake, &spawner_mutex);
+        struct spawn_job *job = spawner_head;
+        spawner_head = job->next;
+        if (spawner_head == NULL) spawner_tail = NULL;
+        pthread_mutex_unlock(&spawner_mutex);
+        job->status = spawn_child(job->path, job->argv, job->envp, job->directory, job->out, job->err, job->uid,
+                                  job->gid, job->pid);
+        pthread_mutex_lock(&spawner_mutex);
+        job->done = 1;
+        pthread_cond_broadcast(&spawner_finished);
+    }
+    return NULL;
+}
+
+static void start_spawner(void) {
+    pthread_attr_t attributes;
+    pthread_t thread;
+    if (pthread_attr_init(&attributes) != 0) return;
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    spawner_running = pthread_create(&thread, &attributes, spawner_main, NULL) == 0;
+    pthread_attr_destroy(&attributes);
+}
+
+/// Hands the spawn to the spawner thread and waits for it (spawns in place if that thread could not start).
+static int spawn_on_spawner(const char *path, char *const argv[], char *const envp[], const char *directory,
+                            int out[2], int err[2], int uid, int gid, pid_t *pid) {
+    pthread_once(&spawner_once, start_spawner);
+    if (!spawner_running) return spawn_child(path, argv, envp, directory, out, err, uid, gid, pid);
+    struct spawn_job job = {path, argv, envp, directory, out, err, uid, gid, pid, 0, 0, NULL};
+    pthread_mutex_lock(&spawner_mutex);
+    if (spawner_tail != NULL) {
+        spawner_tail->next = &job;
+    } else {
+        spawner_head = &job;
+    }
+    spawner_tail = &job;
+    pthread_cond_signal(&spawner_wake);
+    while (!job.done) pthread_cond_wait(&spawner_finished, &spawner_mutex);
+    pthread_mutex_unlock(&spawner_mutex);
+    return job.status;
+}
 
 int sluice_spawn(const char *path, char *const argv[], char *const envp[], const char *directory, int as_uid,
                  int as_gid, int *out_fd, int *err_fd, pid_t *pid) {
@@ -122,9 +206,7 @@ int sluice_spawn(const char *path, char *const argv[], char *const envp[], const
         close(out[1]);
         return saved;
     }
-    int status = as_uid >= 0
-                     ? spawn_as(path, argv, envp, directory, out, err, (uid_t)as_uid, (gid_t)as_gid, pid)
-                     : spawn_here(path, argv, envp, directory, out, err, pid);
+    int status = spawn_on_spawner(path, argv, envp, directory, out, err, as_uid, as_gid, pid);
     // The child holds its own copies of the write ends; ours close, and the read ends go to the caller.
     close(out[1]);
     close(err[1]);
@@ -136,37 +218,6 @@ int sluice_spawn(const char *path, char *const argv[], char *const envp[], const
     *out_fd = out[0];
     *err_fd = err[0];
     return 0;
-}
-
-/// posix_spawn into a process group of its own, with default signal handling and the pipes as output.
-static int spawn_here(const char *path, char *const argv[], char *const envp[], const char *directory, int out[2],
-                      int err[2], pid_t *pid) {
-    posix_spawnattr_t attributes;
-    posix_spawn_file_actions_t actions;
-    int status = posix_spawnattr_init(&attributes);
-    if (status == 0) status = posix_spawn_file_actions_init(&actions);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    short flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-    if (status == 0) status = posix_spawnattr_setflags(&attributes, flags);
-    if (status == 0) status = posix_spawnattr_setpgroup(&attributes, 0);
-    if (status == 0) status = posix_spawnattr_setsigmask(&attributes, &none);
-    if (status == 0) status = posix_spawnattr_setsigdefault(&attributes, &all);
-    if (status == 0) status = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    // dup2 clears close-on-exec on the child's copies; the originals close at exec.
-    if (status == 0) status = posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    if (status == 0) status = posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-#if defined(__linux__)
-    if (status == 0 && directory != NULL) status = posix_spawn_file_actions_addchdir_np(&actions, directory);
-#endif
-    if (status == 0) {
-        status = strchr(path, '/') != NULL ? posix_spawn(pid, path, &actions, &attributes, argv, envp)
-                                           : posix_spawnp(pid, path, &actions, &attributes, argv, envp);
-    }
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-    return status;
 }
 
 int sluice_pidfd_open(pid_t pid) {

@@ -62,7 +62,9 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the hash chain; exit 1 naming the first event that was changed, removed or reordered.")
+            abstract:
+                "Recompute the hash chain and the records it vouches for; exit 1 naming every event that was changed, removed or reordered and every record that disagrees."
+        )
 
         @OptionGroup var projectOptions: ProjectOptions
         @OptionGroup var output: OutputOptions
@@ -71,8 +73,11 @@ struct AuditCommand: AsyncParsableCommand {
             let result = try await projectOptions.engine().verifyAudit()
             if output.json {
                 try Terminal.json(result)
-            } else if let problem = result.problem {
-                print("audit chain BROKEN at event \(result.firstBadSequence ?? 0): \(problem)")
+            } else if !result.ok {
+                let at =
+                    result.firstBadSequence.map { "chain BROKEN at event \($0)" } ?? "chain intact, records disagree"
+                print("audit \(at): \(result.problems.count) problem(s)")
+                for problem in result.problems { print("  - \(problem)") }
             } else {
                 print("audit chain intact: \(result.events) events")
             }

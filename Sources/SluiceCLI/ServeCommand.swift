@@ -27,9 +27,37 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "url"))
     var externalURL: String?
 
+    @Option(
+        name: .customLong("allow-host"),
+        help: ArgumentHelp(
+            "A host name the service answers to besides IP addresses, localhost and --external-url's host (repeatable); requests naming any other Host get 400, against DNS rebinding.",
+            valueName: "name"))
+    var allowedHosts: [String] = []
+
+    @Option(help: "The largest upload (ingest or check body) the service spools, in MiB; larger ones get 413.")
+    var maxUploadMib = 1024
+
+    @Option(help: "Runs one principal may have going on at once through the API and the web UI; more get 429.")
+    var maxRunsPerPrincipal = 8
+
+    @Option(help: "Connections the service holds at once; further ones wait until one closes.")
+    var maxConnections = 512
+
+    @Option(help: "Connections one client address may hold at once (raise it behind a reverse proxy).")
+    var maxConnectionsPerClient = 64
+
     @OptionGroup var projectOptions: ProjectOptions
 
     func validate() throws {
+        guard maxUploadMib >= 1 else { throw ValidationError("--max-upload-mib must be at least 1") }
+        guard maxRunsPerPrincipal >= 1 else { throw ValidationError("--max-runs-per-principal must be at least 1") }
+        guard (1...1_000_000).contains(maxConnections), (1...maxConnections).contains(maxConnectionsPerClient) else {
+            throw ValidationError(
+                "--max-connections must be from 1 to 1000000 and --max-connections-per-client from 1 to it")
+        }
+        for name in allowedHosts where !ServerContext.isHostName(name) {
+            throw ValidationError("--allow-host \(name) is not a host name such as sluice.example.com")
+        }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard grace >= 0 else { throw ValidationError("--grace must be 0 or more seconds") }
         if let externalURL { try Self.checkExternalURL(externalURL) }
@@ -49,6 +77,11 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(metrics)
         opened.metrics = metrics
         opened.externalURL = externalURL
+        opened.allowedHosts = Set(allowedHosts.map { $0.lowercased() })
+        opened.uploads = UploadSpool(maxUploadBytes: Int64(maxUploadMib) << 20)
+        opened.runQuota = RunQuota(maximumPerPrincipal: maxRunsPerPrincipal)
+        opened.connections.maximum = maxConnections
+        opened.connections.maximumPerClient = maxConnectionsPerClient
         let context = opened
         let host = self.host
         try await SluiceService(context: context, host: host, port: port, grace: .seconds(grace)).run { port in

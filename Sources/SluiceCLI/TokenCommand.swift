@@ -34,28 +34,12 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let tokens = try await projectOptions.engine().listTokens()
-            if output.json { return try Terminal.json(tokens.map { TokenView(record: $0) }) }
+            if output.json { return try Terminal.json(tokens) }
             Terminal.table(
                 ["ID", "PRINCIPAL", "CREATED", "BY", "REVOKED"],
                 tokens.map {
                     [$0.id, $0.principal, Terminal.time($0.createdAt), $0.createdBy, Terminal.time($0.revokedAt)]
                 })
-        }
-
-        struct TokenView: Encodable {
-            var id: String
-            var principal: String
-            var createdAt: Timestamp
-            var createdBy: String
-            var revokedAt: Timestamp?
-
-            init(record: TokenRecord) {
-                id = record.id
-                principal = record.principal
-                createdAt = record.createdAt
-                createdBy = record.createdBy
-                revokedAt = record.revokedAt
-            }
         }
     }
 

@@ -246,7 +246,7 @@ public struct RemoteEngine: Engine {
         try await send("POST", "tokens", ["principal": principal])
     }
 
-    public func listTokens() async throws -> [TokenRecord] { try await all("tokens") }
+    public func listTokens() async throws -> [TokenSummary] { try await all("tokens") }
 
     public func revokeToken(id: String) async throws {
         let _: [String: String] = try await send("DELETE", "tokens/\(Self.segment(id))")

@@ -30,7 +30,11 @@ enum APIResponse {
                 code: error.code.rawValue, message: message, hint: hint, field: field,
                 report: (error as? GateFailed)?.report))
         let status = HTTPResponse.Status(code: error.code.httpStatus)
-        return (try? json(problem, status: status)) ?? Response(status: status)
+        var response = (try? json(problem, status: status)) ?? Response(status: status)
+        if let busy = error as? ServiceBusy, let seconds = busy.retryAfter {
+            response.headers[.retryAfter] = "\(seconds)"
+        }
+        return response
     }
 }
 

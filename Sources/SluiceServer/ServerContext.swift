@@ -17,11 +17,26 @@ public struct ServerContext: Sendable {
     /// Where runs started through the API go, and the runs going on in the service (each can be stopped).
     public let launcher = RunLauncher()
     public let runs = InProcessRuns()
+    /// Failed sign-ins by client address: counted, audited a window at a time, limited.
+    public let signIns: SignInLimiter
+    /// Caps on uploads spooled before the engine reads them (`--max-upload-mib`).
+    public var uploads = UploadSpool()
+    /// Runs each principal may have going on at once through the API (`--max-runs-per-principal`).
+    public var runQuota = RunQuota()
+    /// Connection limits and timeouts of the HTTP server.
+    public var connections = ConnectionSettings()
     /// Where `/metrics` reads from: the Prometheus backend the process bootstrapped (nil: no `/metrics`).
     public var metrics: PrometheusMetrics?
     /// The service's address as people reach it (`--external-url`), for links in alerts; `nil`: the address
     /// it listens on.
-    public var externalURL: String?
+    public var externalURL: String? {
+        didSet {
+            if let host = externalURL.flatMap({ URL(string: $0)?.host?.lowercased() }) { allowedHosts.insert(host) }
+        }
+    }
+    /// Host names the service answers to besides IP addresses and `localhost` (`--allow-host`, and the host
+    /// of `--external-url`).
+    public var allowedHosts: Set<String> = []
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, git: any GitInspector = GitWorkTree(),
@@ -34,6 +49,19 @@ public struct ServerContext: Sendable {
         self.git = git
         self.files = files
         self.logger = logger
+        self.signIns = SignInLimiter(metadata: metadata, logger: logger)
+    }
+
+    /// A DNS host name: dot-separated labels of letters, digits and `-`.
+    public static func isHostName(_ text: String) -> Bool {
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        return !text.isEmpty && text.utf8.count <= 253
+            && labels.allSatisfy { label in
+                (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
+                    && label.unicodeScalars.allSatisfy {
+                        $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-")
+                    }
+            }
     }
 
     /// Opens the store of the project at `root` (validated first).
@@ -44,17 +72,32 @@ public struct ServerContext: Sendable {
     }
 
     /// A workspace acting as the owner of `token`. A request without a token, or with one that is unknown or
-    /// revoked, is `unauthenticated` (HTTP 401); a refused token is audited.
+    /// revoked, is `unauthenticated` (HTTP 401); refused tokens are counted by client address and audited a
+    /// minute at a time (`SignInLimiter`), and a client over its limit gets 429 before its token is looked up.
     public func workspace(token: String?) async throws -> Workspace {
+        let client = RequestClient.address
         guard let token, !token.isEmpty else {
             throw Unauthenticated("this request needs a token: send Authorization: Bearer TOKEN")
+        }
+        if let seconds = signIns.retryAfter(client) {
+            throw ServiceBusy.rateLimited(
+                "too many requests with unknown or revoked tokens from \(client); wait a minute", retryAfter: seconds)
         }
         let applied = try await PolicyLedger(metadata: metadata).inForce(project: project, git: git, now: .now())
         let identity: Identity
         do {
-            identity = try await IdentityResolver(policy: applied, metadata: metadata).resolveAudited(
-                token: token, osUser: nil, at: .now())
-        } catch is AccessDenied {
+            identity = try await IdentityResolver(policy: applied, metadata: metadata).resolve(
+                token: token, osUser: nil)
+        } catch let denied as AccessDenied {
+            if denied.identity.principal == nil {
+                signIns.failed(client)
+            } else {
+                // A real token of a principal the policy dropped: rare and worth its own event.
+                _ = try await metadata.appendAudit(
+                    AuditDraft(
+                        time: .now(), principal: denied.identity.name, authentication: .token,
+                        action: "authenticate", target: "token", outcome: .denied, details: ["reason": denied.message]))
+            }
             throw Unauthenticated("the bearer token is unknown or revoked; ask an admin for a new one")
         }
         return workspace(identity: identity, policy: applied)
@@ -82,4 +125,21 @@ public struct Unauthenticated: SluiceError {
     public var status: ExitStatus { .denied }
     public var code: ErrorCode { .unauthenticated }
     public var description: String { message }
+}
+
+/// How many connections the service holds at once, and how long it waits for slow or silent clients.
+public struct ConnectionSettings: Sendable {
+    /// Connections held at once; further ones wait in the kernel's queue until one closes.
+    public var maximum = 512
+    /// Connections one client address holds at once; more are closed as they open. Behind a reverse proxy
+    /// every client has the proxy's address: raise it there (`--max-connections-per-client`).
+    public var maximumPerClient = 64
+    /// Seconds for a request's head to arrive whole.
+    public var headerTimeoutSeconds: Int64 = 10
+    /// Seconds a request body may stall between two chunks.
+    public var bodyStallTimeoutSeconds: Int64 = 30
+    /// Seconds a connection may stay silent both ways before it is closed.
+    public var idleTimeoutSeconds: Int64 = 60
+
+    public init() {}
 }

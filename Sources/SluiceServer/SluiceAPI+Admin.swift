@@ -1,15 +1,22 @@
 import Foundation
 import Hummingbird
 import SluiceCore
+import SluiceWeb
 
 extension SluiceAPI {
     /// The project, verification, the access policy and garbage collection.
-    func addAdminRoutes(_ v1: RouterGroup<BasicRequestContext>) {
+    func addAdminRoutes(_ v1: RouterGroup<SluiceRequestContext>) {
         v1.get("project") { request, _ in
-            await handle(request) { try APIResponse.json(try await $0.project()) }
+            await handle(request) { workspace in
+                try workspace.policy.requireSomeGrant(by: workspace.identity, for: "read the project's outline")
+                return try APIResponse.json(try await workspace.project())
+            }
         }
         v1.get("audit/verify") { request, _ in
-            await handle(request) { try APIResponse.json(try await $0.verifyAudit(authority: true)) }
+            await handle(request) { workspace in
+                try workspace.policy.requireAdmin(by: workspace.identity, for: "verify the audit chain")
+                return try APIResponse.json(try await workspace.verifyAudit(authority: true))
+            }
         }
         v1.get("store/verify") { request, _ in
             // Rehashing every object is the service's heaviest read: an admin's to ask for.
@@ -20,7 +27,11 @@ extension SluiceAPI {
         }
         v1.get("policy/plan") { request, _ in
             let against = request.uri.queryParameters.get("against")
-            return await handle(request) { try APIResponse.json(try await $0.planPolicy(against: against)) }
+            // The service plans what is committed at HEAD, read from git (never its copy loaded at start).
+            return await handle(request) { workspace in
+                try workspace.policy.requireAdmin(by: workspace.identity, for: "review the access policy")
+                return try APIResponse.json(try await workspace.planPolicy(against: against, committed: true))
+            }
         }
         v1.post("policy/apply") { request, _ in
             await handle(request) { try APIResponse.json(try await $0.applyPolicy()) }

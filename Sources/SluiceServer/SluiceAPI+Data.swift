@@ -1,10 +1,11 @@
 import Foundation
 import Hummingbird
 import SluiceCore
+import SluiceWeb
 
 extension SluiceAPI {
     /// Environments, datasets, lineage, quarantine and promotion.
-    func addDataRoutes(_ v1: RouterGroup<BasicRequestContext>) {
+    func addDataRoutes(_ v1: RouterGroup<SluiceRequestContext>) {
         v1.get("environments") { request, _ in
             await handle(request) { try Self.paged(try await $0.listEnvironments(), request) }
         }
@@ -101,12 +102,12 @@ extension SluiceAPI {
         }
         v1.post("datasets/:name/check") { request, context in
             await handle(request) { workspace in
-                try await Self.check(request, dataset: context.parameters.get("name") ?? "", workspace: workspace)
+                try await check(request, dataset: context.parameters.get("name") ?? "", workspace: workspace)
             }
         }
         v1.post("sources/:name/ingest") { request, context in
             await handle(request) { workspace in
-                try await Self.ingest(request, source: Self.name(context), workspace: workspace)
+                try await ingest(request, source: Self.name(context), workspace: workspace)
             }
         }
         v1.get("quarantine/:id") { request, context in
@@ -161,44 +162,60 @@ extension SluiceAPI {
     }
 
     /// Ingests the request's body as one file named `filename` (none: the source's landing path on the
-    /// service's host), through the same gate as the command line.
-    static func ingest(_ request: Request, source: String, workspace: Workspace) async throws -> Response {
+    /// service's host), through the same gate as the command line. Access is decided before the body is read.
+    func ingest(_ request: Request, source: String, workspace: Workspace) async throws -> Response {
         let query = request.uri.queryParameters
         let environment = query.get("environment")
         guard let name = query.get("filename") else {
             return try APIResponse.json(
                 try await workspace.ingest(source: source, environment: environment, upload: nil), status: .created)
         }
-        return try await spooled(request, named: name) { upload in
+        try await workspace.authorizeIngest(source: source, environment: environment)
+        return try await spooled(request, named: name, by: workspace.identity.name) { upload in
             try APIResponse.json(
                 try await workspace.ingest(source: source, environment: environment, upload: upload), status: .created)
         }
     }
 
     /// Checks the request's body, as one file named `filename`, against a dataset's contract; changes nothing.
-    static func check(_ request: Request, dataset: String, workspace: Workspace) async throws -> Response {
+    /// Access is decided before the body is read.
+    func check(_ request: Request, dataset: String, workspace: Workspace) async throws -> Response {
         let query = request.uri.queryParameters
-        return try await spooled(request, named: query.get("filename") ?? "upload.csv") { upload in
+        try await workspace.authorizeCheck(against: dataset, in: query.get("environment"))
+        return try await spooled(request, named: query.get("filename") ?? "upload.csv", by: workspace.identity.name) {
+            upload in
             try APIResponse.json(
                 try await workspace.check(file: upload, against: dataset, in: query.get("environment")))
         }
     }
 
     /// The request's body written to a private file named `name` (a plain file name), for `body`; removed after.
-    static func spooled(
-        _ request: Request, named name: String, _ body: (URL) async throws -> Response
+    /// The upload's size and the principal's spool space are capped (`UploadSpool`): a declared length over
+    /// the cap is refused before a byte is read, an undeclared one as soon as it passes the cap.
+    func spooled(
+        _ request: Request, named name: String, by principal: String, _ body: (URL) async throws -> Response
     ) async throws -> Response {
-        guard !name.isEmpty, !name.contains("/"), name != ".", name != "..", !name.hasPrefix(".") else {
+        guard (1...255).contains(name.utf8.count), !name.contains("/"), !name.hasPrefix(".") else {
             throw BadField(field: "filename", message: "filename must be a plain file name such as orders.csv")
         }
+        let spool = context.uploads
+        try spool.admit(declaredLength: request.headers[.contentLength].flatMap { Int64($0) })
         let folder = try PrivateFile(folder: true)
-        defer { folder.remove() }
+        var reserved: Int64 = 0
+        defer {
+            folder.remove()
+            spool.release(reserved, for: principal)
+        }
         let upload = folder.url.appendingPathComponent(name)
         guard FileManager.default.createFile(atPath: upload.path, contents: nil, attributes: [.posixPermissions: 0o600])
-        else { throw InternalError("cannot create \(upload.path) for an upload") }
+        else { throw InternalError("cannot create a spool file for an upload") }
         let handle = try FileHandle(forWritingTo: upload)
         do {
-            for try await buffer in request.body { try handle.write(contentsOf: Data(buffer.readableBytesView)) }
+            for try await buffer in request.body {
+                try spool.reserve(Int64(buffer.readableBytes), soFar: reserved, for: principal)
+                reserved += Int64(buffer.readableBytes)
+                try handle.write(contentsOf: Data(buffer.readableBytesView))
+            }
             try handle.close()
         } catch {
             try? handle.close()
@@ -214,7 +231,7 @@ extension SluiceAPI {
     }
 
     /// The `name` path parameter: environment names hold `/` (`sandbox/alice`), sent as `%2F`.
-    static func name(_ context: BasicRequestContext) -> String {
+    static func name(_ context: SluiceRequestContext) -> String {
         let raw = context.parameters.get("name") ?? ""
         return raw.removingPercentEncoding ?? raw
     }

@@ -1,10 +1,11 @@
 import Foundation
 import Hummingbird
 import SluiceCore
+import SluiceWeb
 
 extension SluiceAPI {
     /// The document, the status, tokens and the audit log.
-    func addProjectRoutes(_ v1: RouterGroup<BasicRequestContext>) {
+    func addProjectRoutes(_ v1: RouterGroup<SluiceRequestContext>) {
         v1.get("openapi.json") { _, _ in APIResponse.body(Data(OpenAPIDocument.json.utf8)) }
         v1.get("status") { request, _ in
             await handle(request) { try APIResponse.json(try await $0.status()) }
@@ -27,6 +28,7 @@ extension SluiceAPI {
         }
         v1.get("audit") { request, _ in
             await handle(request) { workspace in
+                try workspace.policy.requireAdmin(by: workspace.identity, for: "read the audit log")
                 let query = request.uri.queryParameters
                 var filter = AuditFilter(
                     action: query.get("action"), principal: query.get("principal"), target: query.get("target"))

@@ -2,10 +2,11 @@ import Foundation
 import Hummingbird
 import SluiceCore
 import SluiceRunner
+import SluiceWeb
 
 extension SluiceAPI {
     /// Runs: the paged list, one run, its logs, cancelling it.
-    func addRunRoutes(_ v1: RouterGroup<BasicRequestContext>) {
+    func addRunRoutes(_ v1: RouterGroup<SluiceRequestContext>) {
         v1.get("runs") { request, _ in
             await handle(request) { workspace in
                 let query = request.uri.queryParameters
@@ -82,7 +83,7 @@ extension SluiceAPI {
     /// The run's output as its steps print it, one JSON `LogChunk` per line (NDJSON), until the run ends. A
     /// run or step that does not exist, or may not be read, is refused before the stream starts.
     static func follow(run id: String, step: String?, workspace: Workspace) async throws -> Response {
-        _ = try await workspace.runRecord(id, step: step)
+        try await workspace.requireLogs(run: id, step: step)
         let body = ResponseBody { writer in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -143,14 +144,22 @@ extension SluiceAPI {
         let runner = PipelineRunner(
             workspace: workspace, onChange: { _ in recorded.settle(nil) }, inProcess: context.runs)
         let logger = context.logger
-        context.launcher.submit { [options] in
-            do {
-                _ = try await runner.run(pipeline.name, options: options)
-            } catch {
-                recorded.settle(error)
-                logger.warning("run \(id) of \(pipeline.name) ended: \(error)", metadata: ["run.id": "\(id)"])
+        let (quota, principal) = (context.runQuota, workspace.identity.name)
+        try quota.reserve(for: principal)
+        do {
+            try context.launcher.submit { [options] in
+                defer { quota.release(for: principal) }
+                do {
+                    _ = try await runner.run(pipeline.name, options: options)
+                } catch {
+                    recorded.settle(error)
+                    logger.warning("run \(id) of \(pipeline.name) ended: \(error)", metadata: ["run.id": "\(id)"])
+                }
+                recorded.settle(nil)
             }
-            recorded.settle(nil)
+        } catch {
+            quota.release(for: principal)
+            throw error
         }
         try await recorded.wait()
         return id

@@ -12,10 +12,11 @@ public struct SluiceAPI: Sendable {
 
     public init(context: ServerContext) { self.context = context }
 
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<SluiceRequestContext> {
+        let router = Router(context: SluiceRequestContext.self)
         // Requests by route template, method and status (a no-op until the process bootstraps metrics).
         router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(EdgeMiddleware(allowedHosts: context.allowedHosts, launcher: context.launcher))
         router.get("healthz") { _, _ in try APIResponse.json(["status": "alive"]) }
         if let metrics = context.metrics {
             // For Prometheus, like the health checks without a token: names and counts, never data.
@@ -44,9 +45,23 @@ public struct SluiceAPI: Sendable {
     /// A JSON body (at most 1 MiB), its missing or mistyped field named in the 400.
     static func decode<Body: Decodable>(_ type: Body.Type, from request: Request) async throws -> Body {
         var request = request
-        let buffer = try await request.collectBody(upTo: 1 << 20)
+        let limit = 1 << 20
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw ServiceBusy.tooLarge("the request body", limit: Int64(limit))
+        }
+        let buffer: ByteBuffer
         do {
-            return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
+            buffer = try await request.collectBody(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw ServiceBusy.tooLarge("the request body", limit: Int64(limit))
+        }
+        let data = Data(buffer.readableBytesView)
+        if let field = controlCharacterField(inJSON: data) {
+            throw BadField(
+                field: field, message: "\(field) holds a control character; names and values are printable text")
+        }
+        do {
+            return try JSONDecoder().decode(type, from: data)
         } catch DecodingError.keyNotFound(let key, _) {
             throw BadField(field: key.stringValue, message: "the body needs \(key.stringValue)")
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
@@ -55,6 +70,29 @@ public struct SluiceAPI: Sendable {
         } catch {
             throw BadField(field: "body", message: "the body is not the JSON object this route takes")
         }
+    }
+
+    /// The first field of a JSON body whose text (key or value, at any depth) holds a control character.
+    static func controlCharacterField(inJSON data: Data) -> String? {
+        guard let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            return nil
+        }
+        func find(_ value: Any, _ path: String) -> String? {
+            switch value {
+            case let text as String: return EdgeMiddleware.hasControl(text) ? path : nil
+            case let object as [String: Any]:
+                for (key, item) in object {
+                    let field = path == "body" ? key : "\(path).\(key)"
+                    if EdgeMiddleware.hasControl(key) { return path }
+                    if let found = find(item, field) { return found }
+                }
+                return nil
+            case let array as [Any]:
+                return array.enumerated().lazy.compactMap { find($0.element, "\(path)[\($0.offset)]") }.first
+            default: return nil
+            }
+        }
+        return find(value, "body")
     }
 
     /// A list the engine returns whole, served a page at a time like the others: the cursor counts down from

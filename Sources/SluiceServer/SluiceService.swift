@@ -23,22 +23,45 @@ public struct SluiceService {
 
     /// The application; `onRunning` is told the port it listens on (useful with port 0).
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(
+        let limits = context.connections
+        let logger = context.logger
+        let byClient = ConnectionsByClient(maximum: limits.maximumPerClient)
+        return Application(
             router: SluiceAPI(context: context).router(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [
+                        ClientConnectionGate(connections: byClient, logger: logger),
+                        RequestTimeoutHandler(
+                            headerTimeout: .seconds(limits.headerTimeoutSeconds),
+                            bodyStallTimeout: .seconds(limits.bodyStallTimeoutSeconds), logger: logger),
+                    ],
+                    idleTimeout: .seconds(limits.idleTimeoutSeconds))),
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: "sluice",
+                availableConnectionsDelegate: ConnectionLimit(maximum: limits.maximum, logger: logger)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: context.logger)
     }
 
     /// Serves, and fires scheduled pipelines, until SIGTERM or SIGINT.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let swept = PrivateFile.sweepLeftovers()
+        if !swept.isEmpty {
+            context.logger.notice(
+                "removed \(swept.count) spooled transfers a stopped service left behind",
+                metadata: ["event.action": "spool.swept"])
+        }
         let address = ServiceAddress(context.externalURL ?? "")
         let host = self.host
         let http = application(onRunning: { port in
             address.listening(host: host, port: port)
             await onRunning(port)
         })
-        try await Self.runGroup([http, context.launcher] + work(address: address), context: context)
+        // Last, so that it hears of a shutdown first: from then on new work is refused with 503.
+        let drain = DrainOnShutdown(launcher: context.launcher)
+        try await Self.runGroup(
+            [http, context.launcher, context.signIns] + work(address: address) + [drain], context: context)
     }
 
     /// `sluice worker`: the service's own work without its HTTP API: schedules, landing triggers, lifecycles,

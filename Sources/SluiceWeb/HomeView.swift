@@ -53,7 +53,7 @@ struct HomeView: Sendable {
 }
 
 extension WebUI {
-    func addOverviewRoutes(_ ui: RouterGroup<BasicRequestContext>) {
+    func addOverviewRoutes(_ ui: RouterGroup<SluiceRequestContext>) {
         ui.get { request, _ in
             await page(request) { viewer in
                 renderer.page("home", try await HomeView.build(viewer, here: request.uri.description))

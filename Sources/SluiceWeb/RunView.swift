@@ -21,6 +21,7 @@ struct RunView: Sendable {
         var stderr: String
         var cut: Bool
         var open: Bool
+        var hidden: Bool
     }
 
     struct StepBlock: Sendable {
@@ -34,6 +35,8 @@ struct RunView: Sendable {
         var versions: Listing<VersionRow>?
         var attempts: [AttemptBlock]
         var tailURL: String?
+        /// Why this viewer may not read the step's logs (nil: it may).
+        var logsHidden: String?
     }
 
     var chrome: Chrome
@@ -161,9 +164,10 @@ extension RunView {
                 version: version.short)
         }
         var attempts: [AttemptBlock] = []
+        let hidden = viewer.workspace.logsHidden(of: run, step: step.step)
         for attempt in step.attempts {
-            let (stdout, cutOut) = try await text(attempt.stdout, viewer: viewer)
-            let (stderr, cutErr) = try await text(attempt.stderr, viewer: viewer)
+            let (stdout, cutOut) = hidden == nil ? try await text(attempt.stdout, viewer: viewer) : ("", false)
+            let (stderr, cutErr) = hidden == nil ? try await text(attempt.stderr, viewer: viewer) : ("", false)
             let end = attempt.endedAt ?? now
             attempts.append(
                 AttemptBlock(
@@ -172,7 +176,7 @@ extension RunView {
                     exitCode: attempt.exitCode.map(String.init),
                     took: Format.duration(milliseconds: end.milliseconds - attempt.startedAt.milliseconds),
                     stdout: stdout, stderr: stderr, cut: cutOut || cutErr,
-                    open: !attempt.succeeded && attempt.number == step.attempts.count))
+                    open: !attempt.succeeded && attempt.number == step.attempts.count, hidden: hidden != nil))
         }
         let running = step.status == .running
         let duration = step.startedAt.map {
@@ -183,8 +187,9 @@ extension RunView {
             stepMessage: step.message, reusedFrom: step.reusedFrom,
             reusedFromHref: step.reusedFrom.map { "/ui/runs/\(Format.segment($0))" }, versions: .of(rows),
             attempts: attempts,
-            tailURL: running
-                ? "/ui/runs/\(Format.segment(run.id))/tail?step=\(Format.query(step.step))" : nil)
+            tailURL: running && hidden == nil
+                ? "/ui/runs/\(Format.segment(run.id))/tail?step=\(Format.query(step.step))" : nil,
+            logsHidden: hidden)
     }
 
     /// An attempt's kept output: the last `logLimit` bytes, and whether some were left out.

@@ -20,17 +20,29 @@ public actor WebSessions {
     public let idleTimeout: TimeInterval
     public let maximumAge: TimeInterval
     public let limit: Int
+    /// Sessions one principal may hold; its oldest makes room for a new one, so that no token holder can
+    /// fill the table and sign everyone else out.
+    public let limitPerPrincipal: Int
     private var sessions: [String: Session] = [:]
 
-    public init(idleTimeout: TimeInterval = 2 * 3600, maximumAge: TimeInterval = 12 * 3600, limit: Int = 10_000) {
+    public init(
+        idleTimeout: TimeInterval = 2 * 3600, maximumAge: TimeInterval = 12 * 3600, limit: Int = 10_000,
+        limitPerPrincipal: Int = 10
+    ) {
         self.idleTimeout = idleTimeout
         self.maximumAge = maximumAge
         self.limit = limit
+        self.limitPerPrincipal = limitPerPrincipal
     }
 
-    /// A new session for `token`; the oldest sessions make room when the limit is reached.
+    /// A new session for `token`; the principal's oldest session makes room when it holds its limit, and the
+    /// oldest of all when the table is full.
     public func create(token: String, principal: String, now: Date = Date()) -> Session {
         sweep(now: now)
+        var own = sessions.values.filter { $0.principal == principal }.sorted { $0.lastSeen < $1.lastSeen }
+        while own.count >= limitPerPrincipal {
+            sessions[own.removeFirst().id] = nil
+        }
         while sessions.count >= limit, let oldest = sessions.values.min(by: { $0.lastSeen < $1.lastSeen }) {
             sessions[oldest.id] = nil
         }

@@ -4,7 +4,7 @@ import SluiceCore
 
 extension WebUI {
     /// The dataset catalogue and a dataset's page.
-    func addDataRoutes(_ ui: RouterGroup<BasicRequestContext>) {
+    func addDataRoutes(_ ui: RouterGroup<SluiceRequestContext>) {
         ui.get("datasets") { request, _ in
             await page(request) { viewer in
                 renderer.page("datasets", try await DatasetsView.build(viewer, request: request))

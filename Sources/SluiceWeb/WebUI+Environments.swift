@@ -4,7 +4,7 @@ import SluiceCore
 
 extension WebUI {
     /// Environments, one environment (a name with a slash is one %2F-encoded segment), and the compare view.
-    func addEnvironmentRoutes(_ ui: RouterGroup<BasicRequestContext>) {
+    func addEnvironmentRoutes(_ ui: RouterGroup<SluiceRequestContext>) {
         ui.get("environments") { request, _ in
             await page(request) { viewer in
                 renderer.page("environments", try await EnvironmentsView.build(viewer, here: request.uri.description))

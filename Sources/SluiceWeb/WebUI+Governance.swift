@@ -4,7 +4,7 @@ import SluiceCore
 
 extension WebUI {
     /// Quality, a quarantined batch, the audit log, the data flow with its policies and the lifecycle plan.
-    func addGovernanceRoutes(_ ui: RouterGroup<BasicRequestContext>) {
+    func addGovernanceRoutes(_ ui: RouterGroup<SluiceRequestContext>) {
         ui.get("quality") { request, _ in
             await page(request) { viewer in
                 renderer.page("quality", try await QualityView.build(viewer, here: request.uri.description))

@@ -4,7 +4,7 @@ import SluiceCore
 
 extension WebUI {
     /// The run list, one run, its state and live output for the page's script, and cancel and resume.
-    func addRunRoutes(_ ui: RouterGroup<BasicRequestContext>) {
+    func addRunRoutes(_ ui: RouterGroup<SluiceRequestContext>) {
         ui.get("runs") { request, _ in
             await page(request) { viewer in renderer.page("runs", try await RunsView.build(viewer, request: request)) }
         }

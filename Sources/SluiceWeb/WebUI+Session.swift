@@ -6,7 +6,7 @@ import SluiceCore
 extension WebUI {
     /// Sign-in and sign-out. A token entered once becomes a session cookie (HttpOnly, SameSite=Strict, Secure
     /// behind TLS, expiring); the sign-in form itself is protected by a one-time cookie of its own.
-    func addSessionRoutes(_ ui: RouterGroup<BasicRequestContext>) {
+    func addSessionRoutes(_ ui: RouterGroup<SluiceRequestContext>) {
         ui.get("signin") { request, _ in
             await page(request) { viewer in
                 signInPage(viewer, request: request, next: request.uri.queryParameters.get("next"), failed: nil)

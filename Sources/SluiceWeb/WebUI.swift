@@ -24,7 +24,7 @@ public struct WebUI: Sendable {
     static let sessionCookie = "sluice_session"
     static let signInCookie = "sluice_signin"
 
-    public func addRoutes(to router: Router<BasicRequestContext>) {
+    public func addRoutes(to router: Router<SluiceRequestContext>) {
         router.get("/") { _, _ in WebResponse.redirect("/ui") }
         router.get("favicon.ico") { request, _ in WebAssets.response(for: "icon.svg", request: request) }
         router.get("ui/assets/:file") { request, context in

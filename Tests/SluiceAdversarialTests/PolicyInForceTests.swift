@@ -87,3 +87,20 @@ import Testing
         #expect(validated.stdout.contains("admin:*") || validated.stderr.contains("admin:*"))
     }
 }
+
+/// Issue 21 item 12: the first commands on a new store race to apply the committed policy; exactly one does.
+@Suite struct BootstrapRaceTests {
+    @Test func eightFirstCommandsApplyThePolicyOnce() async throws {
+        let project = try CLIProject()
+        let started = try (0..<8).map { _ in try project.sluice.start(["status", "--json"]) }
+        for (process, out, err) in started {
+            _ = out.fileHandleForReading.readDataToEndOfFile()
+            _ = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+        let applied = try project.sqlite("SELECT count(*) FROM audit WHERE action = 'policy.apply'")
+        #expect(applied.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(applied) bootstrap events")
+        #expect(try project.run(["audit", "verify"]).status == 0)
+    }
+}

@@ -103,3 +103,22 @@ import Testing
         #expect(verify.stdout.contains("run"), "\(verify.stdout)")
     }
 }
+
+/// Issue 21 item 2: one broken link must not hide tampering after it, and no stored text can disagree with
+/// what its event's hash covers.
+@Suite struct AuditChainPastABreakTests {
+    /// An event edited early in the chain, then an engineer's token re-pointed to the pipeline principal: the
+    /// verifier names both, not only the first.
+    @Test func aBrokenLinkDoesNotHideLaterTampering() throws {
+        let project = try TamperTests.project()
+        _ = try project.sqlite("UPDATE audit SET target = 'nothing happened' WHERE seq = 2;")
+        _ = try project.sqlite("UPDATE tokens SET principal = 'ci' WHERE principal = 'alice';")
+        let verify = try project.run(["audit", "verify"])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("event 2 was changed"), "\(verify.stdout)")
+        #expect(verify.stdout.contains("belongs to ci in the store, but was created for alice"), "\(verify.stdout)")
+        let json = try project.run(["audit", "verify", "--json"])
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((result["problems"] as? [String])?.count ?? 0 >= 2, "\(json.stdout)")
+    }
+}

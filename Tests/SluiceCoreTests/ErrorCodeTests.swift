@@ -12,7 +12,8 @@ import Testing
         (.conflict, "conflict", 4, 409), (.failed, "failed", 1, 422), (.gateFailed, "gate_failed", 1, 422),
         (.runFailed, "run_failed", 1, 422), (.runCancelled, "run_cancelled", 1, 409),
         (.storageFull, "storage_full", 1, 507), (.tampered, "tampered", 1, 500), (.internal, "internal", 70, 500),
-        (.unavailable, "unavailable", 69, 503),
+        (.unavailable, "unavailable", 69, 503), (.tooLarge, "too_large", 2, 413),
+        (.rateLimited, "rate_limited", 69, 429),
     ]
 
     @Test func theMappingIsStable() {

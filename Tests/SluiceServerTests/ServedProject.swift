@@ -22,15 +22,15 @@ final class ServedProject: @unchecked Sendable {
         try self.init(serving: project)
     }
 
-    /// Serves `project` as it is.
-    init(serving project: CLIProject) throws {
+    /// Serves `project` as it is, with `sluice serve`'s further `arguments`.
+    init(serving project: CLIProject, arguments: [String] = []) throws {
         self.project = project
-        (process, port) = try Self.serve(project.sluice)
+        (process, port) = try Self.serve(project.sluice, arguments: arguments)
     }
 
     /// Starts `sluice serve --port 0` in `binary`'s folder and reads the port from its first line.
-    static func serve(_ binary: SluiceBinary) throws -> (Process, Int) {
-        let (process, out, _) = try binary.start(["serve", "--port", "0"])
+    static func serve(_ binary: SluiceBinary, arguments: [String] = []) throws -> (Process, Int) {
+        let (process, out, _) = try binary.start(["serve", "--port", "0"] + arguments)
         return (process, try port(from: out, process: process))
     }
 

@@ -44,6 +44,48 @@ import Testing
         EnvironmentRecord(name: name, head: nil, createdAt: Self.time, createdBy: "t")
     }
 
+    /// Issue 21 item 2: text with a NUL (which SQLite's text columns cut at) is sealed as it is stored, so
+    /// every event read back hashes to what its chain says, and the events after it too.
+    @Test(arguments: Backend.allCases) func auditTextIsSealedExactlyAsStored(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        let hostile = AuditDraft(
+            time: Self.time, principal: "eve\u{0}ci", authentication: .token, action: "token.create",
+            target: "\u{0}", outcome: .denied, details: ["reason\u{0}": "a\u{0}b", "ok": "line\nbreak"])
+        _ = try await store.appendAudit(hostile)
+        _ = try await store.appendAudit(
+            AuditDraft(
+                time: Self.time, principal: "ops", authentication: .token, action: "x", target: "y", outcome: .succeeded
+            ))
+        let events = try await store.auditEvents()
+        #expect(events.count == 2)
+        var previous = AuditEvent.genesisHash
+        for event in events {
+            #expect(event.previousHash == previous)
+            let hash = try AuditEvent.computeHash(
+                sequence: event.sequence, draft: event.draft, previousHash: event.previousHash)
+            #expect(hash == event.hash, "event \(event.sequence) read back differs from what was sealed")
+            previous = event.hash
+        }
+        #expect(events[0].draft.target == "\u{FFFD}" && events[0].draft.principal == "eve\u{FFFD}ci")
+        #expect(events[0].draft.details["ok"] == "line\nbreak")
+    }
+
+    /// Issue 21 item 12: however many first commands race to apply the bootstrap policy, one event lands.
+    @Test(arguments: Backend.allCases) func theFirstAuditOfAnActionIsAppendedOnce(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        let draft = AuditDraft(
+            time: Self.time, principal: "sluice", authentication: .anonymous, action: "policy.apply",
+            target: "policy", outcome: .succeeded)
+        let appended = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 { group.addTask { try await store.appendFirstAudit(draft) != nil } }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(appended == 1)
+        #expect(try await store.auditEvents().filter { $0.draft.action == "policy.apply" }.count == 1)
+    }
+
     @Test(arguments: Backend.allCases) func refsMoveOnlyByCompareAndSwap(_ backend: Backend) async throws {
         let (store, folder) = try backend.make()
         _ = folder

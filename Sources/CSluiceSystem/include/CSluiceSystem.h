@@ -15,9 +15,10 @@ static inline void sluice_prefetch(const void *address) { __builtin_prefetch(add
 
 /// Starts `path` (an absolute path, or a name looked up on PATH) with `argv` and `envp` in its own
 /// process group, in `directory`, with standard input from /dev/null and standard output and error
-/// into two pipes whose read ends (close-on-exec) come back in `out_fd` and `err_fd`. With `as_uid` -1,
-/// posix_spawn (no copy of this process's memory); otherwise fork, drop every supplementary group, and
-/// become `as_uid`/`as_gid` before exec. Returns 0 and the child's pid, or an errno value (exec failures
+/// into two pipes whose read ends (close-on-exec) come back in `out_fd` and `err_fd`. One thread of this
+/// process, made for it, spawns every child with vfork (no copy of this process's memory); with `as_uid` other
+/// than -1 the child drops every supplementary group and becomes `as_uid`/`as_gid` before exec. The child gets
+/// SIGKILL when this process dies (Linux). Returns 0 and the child's pid, or an errno value (exec failures
 /// included).
 int sluice_spawn(const char *path, char *const argv[], char *const envp[], const char *directory, int as_uid,
                  int as_gid, int *out_fd, int *err_fd, pid_t *pid);

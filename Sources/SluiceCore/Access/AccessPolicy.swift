@@ -51,6 +51,20 @@ public struct AccessPolicy: Sendable {
         }
     }
 
+    /// Throws `AccessDenied` unless `identity` may read every dataset in `datasets`, each at its classification:
+    /// what a step's logs may show, since a step can print any value it reads or writes.
+    public func requireLogs(touching datasets: Set<DatasetName>, in environment: String, by identity: Identity) throws {
+        for dataset in datasets.sorted() {
+            do {
+                try requireRead(dataset, in: environment, by: identity)
+            } catch let denied as AccessDenied {
+                throw AccessDenied(
+                    identity: identity,
+                    message: "the step reads or writes \(dataset), and \(denied.message)", remedy: denied.remedy)
+            }
+        }
+    }
+
     /// What a read of `dataset` by `identity` shows masked: nothing with an `unmask` grant covering it;
     /// otherwise every value of a restricted dataset, and the values of its PII columns.
     public func mask(for dataset: DatasetName, in environment: String, by identity: Identity) -> DataMask {
@@ -80,6 +94,15 @@ public struct AccessPolicy: Sendable {
                 identity: identity, message: "\(what) needs a token-authenticated admin, not a claimed identity",
                 remedy: "set SLUICE_TOKEN to the admin's token")
         }
+    }
+
+    /// Throws `AccessDenied` unless `identity` holds at least one grant: the project's outline (pipelines,
+    /// steps) is for its members, not for any holder of a token whose role grants nothing.
+    public func requireSomeGrant(by identity: Identity, for what: String) throws {
+        guard identity.grants.isEmpty else { return }
+        throw AccessDenied(
+            identity: identity, message: "\(identity.name) may not \(what): its role grants nothing",
+            remedy: "a role with at least one grant, e.g. read:\(applied.environments.first?.pattern ?? "dev")")
     }
 
     /// Whether a principal (by its applied role) holds the store-wide `admin:*`.

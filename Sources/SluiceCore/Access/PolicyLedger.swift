@@ -35,10 +35,16 @@ public struct PolicyLedger: Sendable {
             )
         }
         let policy = AppliedPolicy(project: project)
-        try await metadata.appendAudit(
-            try Self.draft(
-                policy, time: now, principal: "sluice", authentication: .anonymous, gitCommit: commit,
-                extra: ["bootstrap": "true"]))
+        let draft = try Self.draft(
+            policy, time: now, principal: "sluice", authentication: .anonymous, gitCommit: commit,
+            extra: ["bootstrap": "true"])
+        // However many first commands race here, one applies the bootstrap; the others take what it applied.
+        guard try await metadata.appendFirstAudit(draft) != nil else {
+            guard let (applied, _) = try await current() else {
+                throw InternalError("the bootstrap policy was applied by another command but cannot be read")
+            }
+            return applied
+        }
         return policy
     }
 

@@ -30,16 +30,20 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case `internal`
     /// The service (`--server`, `SLUICE_SERVER`) does not answer, or answers with something that is not Sluice.
     case unavailable
+    /// A request body, upload or value larger than the service accepts; nothing was kept.
+    case tooLarge = "too_large"
+    /// Too many requests, failed sign-ins or concurrent runs from one caller; retrying later is safe.
+    case rateLimited = "rate_limited"
 
     /// The command line's exit status for it.
     public var exitStatus: ExitStatus {
         switch self {
-        case .usage, .notFound, .invalidProject: return .usage
+        case .usage, .notFound, .invalidProject, .tooLarge: return .usage
         case .unauthenticated, .accessDenied: return .denied
         case .conflict: return .conflict
         case .failed, .gateFailed, .runFailed, .runCancelled, .storageFull, .tampered: return .failed
         case .internal: return .internal
-        case .unavailable: return .unavailable
+        case .unavailable, .rateLimited: return .unavailable
         }
     }
 
@@ -55,6 +59,8 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
         case .storageFull: return 507
         case .tampered, .internal: return 500
         case .unavailable: return 503
+        case .tooLarge: return 413
+        case .rateLimited: return 429
         }
     }
 

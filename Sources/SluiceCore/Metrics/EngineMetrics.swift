@@ -64,6 +64,12 @@ public enum EngineMetrics {
         }
     }
 
+    /// A request whose credentials named nobody: `refused` after checking, `limited` unchecked.
+    public static func authenticationFailed(limited: Bool) {
+        Metrics.Counter(label: "sluice_auth_failures_total", dimensions: [("outcome", limited ? "limited" : "refused")])
+            .increment()
+    }
+
     public static func audited(action: String, outcome: AuditOutcome) {
         Metrics.Counter(
             label: "sluice_audit_events_total", dimensions: [("action", action), ("outcome", outcome.rawValue)]

@@ -85,6 +85,11 @@ public enum MetricCatalogue {
             kind: .seconds([0.1, 1, 5, 30, 120, 600])),
         Metric(name: "sluice_audit_events_total", help: "Audit events written, by action and outcome.", kind: .counter),
         Metric(
+            name: "sluice_auth_failures_total",
+            help:
+                "Requests whose credentials named nobody, by outcome (refused: checked and refused; limited: refused unchecked, the client being over its limit).",
+            kind: .counter),
+        Metric(
             name: "sluice_http_requests_total", help: "HTTP requests answered, by route, method and status.",
             kind: .counter),
         Metric(

@@ -45,6 +45,22 @@ public struct AuditDraft: Hashable, Sendable, Codable {
     }
 }
 
+extension AuditDraft {
+    /// The draft as stores keep it: NUL characters replaced by U+FFFD in every text field.
+    var storable: AuditDraft {
+        func clean(_ text: String) -> String {
+            text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
+        }
+        var copy = self
+        copy.principal = clean(principal)
+        copy.action = clean(action)
+        copy.target = clean(target)
+        copy.details = Dictionary(
+            details.map { (clean($0.key), clean($0.value)) }, uniquingKeysWith: { first, _ in first })
+        return copy
+    }
+}
+
 /// A sealed audit event: its hash covers its own fields, its sequence number and the previous event's hash,
 /// so changing, removing or reordering any event breaks the chain from there on.
 public struct AuditEvent: Hashable, Sendable, Codable {
@@ -62,10 +78,13 @@ public struct AuditEvent: Hashable, Sendable, Codable {
 
     public static let genesisHash = String(repeating: "0", count: 64)
 
-    /// Seals `draft` as the event after `previous` (or as the first event).
+    /// Seals `draft` as the event after `previous` (or as the first event). What is hashed is what every
+    /// store keeps and gives back byte for byte: text with a NUL (which SQLite's text columns cut) is sealed
+    /// with U+FFFD in its place, so no hostile value can make a stored event disagree with its hash.
     public static func seal(_ draft: AuditDraft, after previous: AuditEvent?) throws -> AuditEvent {
         let sequence = (previous?.sequence ?? 0) + 1
         let previousHash = previous?.hash ?? genesisHash
+        let draft = draft.storable
         return AuditEvent(
             sequence: sequence, draft: draft, previousHash: previousHash,
             hash: try computeHash(sequence: sequence, draft: draft, previousHash: previousHash))

@@ -45,6 +45,9 @@ public protocol MetadataStore: Sendable {
     /// Appends an event to the hash chain and returns it sealed.
     @discardableResult
     func appendAudit(_ draft: AuditDraft) async throws -> AuditEvent
+    /// Appends `draft` only when no event of its action succeeded before, atomically (the bootstrap policy:
+    /// however many first commands race, one applies it); nil when one did.
+    func appendFirstAudit(_ draft: AuditDraft) async throws -> AuditEvent?
     /// Every audit event in sequence order.
     func auditEvents() async throws -> [AuditEvent]
     func auditHead() async throws -> AuditHead?

@@ -22,3 +22,20 @@ public struct TokenRecord: Hashable, Sendable, Codable {
 
     public var isActive: Bool { revokedAt == nil }
 }
+
+/// A token as listings show it: who holds it and when it was made or revoked, never its hash.
+public struct TokenSummary: Hashable, Sendable, Codable {
+    public var id: String
+    public var principal: String
+    public var createdAt: Timestamp
+    public var createdBy: String
+    public var revokedAt: Timestamp?
+
+    public init(_ record: TokenRecord) {
+        id = record.id
+        principal = record.principal
+        createdAt = record.createdAt
+        createdBy = record.createdBy
+        revokedAt = record.revokedAt
+    }
+}

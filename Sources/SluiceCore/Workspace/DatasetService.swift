@@ -125,13 +125,13 @@ public struct DatasetService: UseCase {
     public func cat(
         _ reference: String, in environment: String?, to sink: (UnsafeRawBufferPointer) throws -> Void
     ) async throws {
-        let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
-        let dataset = try datasetName(parts[0])
+        let reference = try DatasetReference(parsing: reference)
+        let dataset = reference.dataset
         let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
         try await requireRead(environment, dataset: dataset)
         let mask = policy.mask(for: dataset, in: environment, by: identity)
         let record = try await environmentRecord(environment)
-        let version = try await resolveVersion(dataset, prefix: parts.count > 1 ? parts[1] : nil, in: record)
+        let version = try await resolveVersion(dataset, prefix: reference.versionPrefix, in: record)
         if mask != .none && version.manifest.format != .csv {
             throw AccessDenied(
                 identity: identity,

@@ -45,7 +45,7 @@ public protocol Engine: Sendable {
     func cancelRun(_ id: String) async throws -> Workspace.CancelOutcome
 
     func createToken(for principal: String) async throws -> CreatedToken
-    func listTokens() async throws -> [TokenRecord]
+    func listTokens() async throws -> [TokenSummary]
     func revokeToken(id: String) async throws
 
     func auditPage(_ filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEvent>
@@ -109,4 +109,7 @@ extension Workspace: Engine {
     }
 
     public func verifyAudit() async throws -> AuditVerification { try await verifyAudit(authority: true) }
+    public func planPolicy(against: String?) async throws -> PolicyPlan {
+        try await planPolicy(against: against, committed: false)
+    }
 }

@@ -30,28 +30,51 @@ public struct IngestService: UseCase {
     /// `environment` by compare-and-swap. Objects are durable before any metadata names them, and the
     /// environment moves last, so a killed ingest leaves nothing half-visible.
     public func ingest(source name: String, environment: String?, files: [URL] = []) async throws -> IngestResult {
-        guard let source = project.sources[name] else {
-            throw UsageError.notFound(
-                "no source \(NameRules.quoted(name)) in the project",
-                hint: "sources: \(project.sources.keys.sorted().joined(separator: ", "))")
-        }
-        let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
+        let (source, environment) = try target(source: name, environment: environment)
         let dataset = source.into
         return try await audited("ingest", target: "\(environment):\(dataset)", details: ["source": name]) {
-            try policy.require(.write, on: environment, zone: dataset.zone, by: identity)
-            if policy.isProtected(environment) {
-                throw AccessDenied(
-                    identity: identity, message: "\(environment) is protected; no command writes it directly",
-                    remedy:
-                        "ingest into a working environment (e.g. \(project.defaultEnvironment)) and move it with sluice promote"
-                )
-            }
+            try permit(source, into: environment)
             let result = try await ingestUnchecked(source, environment: environment, files: files)
             let details = [
                 "version": result.version.hex, "commit": result.commit.hex, "rows": "\(result.rows)",
                 "bytes": "\(result.bytes)", "check_run": result.checkRun ?? "", "passed": "true",
             ]
             return (result, details)
+        }
+    }
+
+    /// Decides whether the caller may ingest source `name` into `environment` without reading anything, so
+    /// that the service can refuse an upload from its headers, before a byte of its body is kept. A refusal
+    /// is audited as the ingest's own would be, and thrown.
+    public func authorize(source name: String, environment: String?) async throws {
+        let (source, environment) = try target(source: name, environment: environment)
+        do {
+            try permit(source, into: environment)
+        } catch let denied as AccessDenied {
+            try await record(
+                "ingest", target: "\(environment):\(source.into)", outcome: .denied,
+                details: ["source": name, "reason": denied.message])
+            throw denied
+        }
+    }
+
+    private func target(source name: String, environment: String?) throws -> (Source, String) {
+        guard let source = project.sources[name] else {
+            throw UsageError.notFound(
+                "no source \(NameRules.quoted(name)) in the project",
+                hint: "sources: \(project.sources.keys.sorted().joined(separator: ", "))")
+        }
+        return (source, try validEnvironmentName(environment ?? project.defaultEnvironment))
+    }
+
+    private func permit(_ source: Source, into environment: String) throws {
+        try policy.require(.write, on: environment, zone: source.into.zone, by: identity)
+        if policy.isProtected(environment) {
+            throw AccessDenied(
+                identity: identity, message: "\(environment) is protected; no command writes it directly",
+                remedy:
+                    "ingest into a working environment (e.g. \(project.defaultEnvironment)) and move it with sluice promote"
+            )
         }
     }
 

@@ -31,12 +31,12 @@ public struct LineageService: UseCase {
     public func lineage(
         _ reference: String, in environment: String?, directions: LineageDirections
     ) async throws -> LineageNode {
-        let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
-        let dataset = try datasetName(parts[0])
+        let reference = try DatasetReference(parsing: reference)
+        let dataset = reference.dataset
         let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
         try await requireRead(environment, dataset: dataset)
         let record = try await environmentRecord(environment)
-        let version = try await resolveVersion(dataset, prefix: parts.count > 1 ? parts[1] : nil, in: record)
+        let version = try await resolveVersion(dataset, prefix: reference.versionPrefix, in: record)
         try await touch(record)
         var budget = 10_000  // a bound on nodes, whatever the store holds
         return try await node(dataset, version.id, directions: directions, budget: &budget)

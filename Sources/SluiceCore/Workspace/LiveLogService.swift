@@ -36,8 +36,10 @@ public struct LiveLogService: UseCase {
         var sent: [Stream: Int] = [:]
         var finished = Set<Stream>()
         while true {
-            let run = try await RunService(context: context).runRecord(id, step: step)
+            let runs = RunService(context: context)
+            let run = try await runs.runRecord(id, step: step)
             for stepRun in run.steps where step == nil || stepRun.step == step {
+                try runs.requireLogs(of: run, step: stepRun.step)
                 for attempt in stepRun.attempts {
                     for (name, object) in [("stdout", attempt.stdout), ("stderr", attempt.stderr)] {
                         let stream = Stream(step: stepRun.step, attempt: attempt.number, name: name)
@@ -109,7 +111,9 @@ extension LiveLogService {
     public func liveTail(
         run id: String, step: String, stdoutFrom: Int, stderrFrom: Int, limit: Int = 256 * 1024
     ) async throws -> LiveTail {
-        let run = try await RunService(context: context).runRecord(id, step: step)
+        let runs = RunService(context: context)
+        let run = try await runs.runRecord(id, step: step)
+        try runs.requireLogs(of: run, step: step)
         guard let stepRun = run.step(step), stepRun.status == .running, let folder = liveLogFolder(run: id) else {
             return LiveTail(
                 step: step, attempt: nil, stdout: "", stderr: "", stdoutEnd: stdoutFrom, stderrEnd: stderrFrom,

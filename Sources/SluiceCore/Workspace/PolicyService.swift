@@ -9,7 +9,11 @@ public struct PolicyService: UseCase {
     /// What `applyPolicy` would change: the project's declared policy against the one in force; and the
     /// review of the project's files against git revision `against` (default: the commit the policy in force
     /// was applied from, else HEAD). A baseline that cannot be read fails only when it was asked for.
-    public func planPolicy(against: String? = nil) async throws -> PolicyPlan {
+    /// With `committed` (the service's way), the project planned is the one committed at HEAD, read from
+    /// git, never the copy loaded earlier or the work tree; without it (the command line's), the project as
+    /// the work tree holds it, so a change can be reviewed before it is committed.
+    public func planPolicy(against: String? = nil, committed: Bool = false) async throws -> PolicyPlan {
+        let project = committed ? try committedProject(at: "HEAD").project : self.project
         let current = try await PolicyLedger(metadata: metadata).current()
         var plan = PolicyPlan(from: current?.policy, to: AppliedPolicy(project: project))
         plan.appliedCommit = current?.event.draft.details["git_commit"]
@@ -19,16 +23,39 @@ public struct PolicyService: UseCase {
             ?? plan.appliedCommit.map { "the policy in force (applied from commit \($0.prefix(12)))" }
             ?? "HEAD (no policy applied yet)"
         do {
-            let (folder, _) = try git.projectFiles(at: revision, of: project.root)
-            defer { try? FileManager.default.removeItem(at: Self.unpacked(folder)) }
-            guard let before = try ProjectLoader(files: files).load(root: folder).0 else {
-                throw UsageError("the \(ProjectLoader.projectFileName) of \(revision) cannot be read")
-            }
+            let before = try revisionProject(revision, validated: false).project
             plan.review = PolicyReview(before: before, after: project, against: described)
         } catch let error as UsageError where against == nil {
             plan.reviewProblem = error.message
         }
         return plan
+    }
+
+    /// The project exactly as committed at `revision`, read from git and validated: what a policy is applied
+    /// from, whatever the work tree or a copy loaded earlier says.
+    func committedProject(at revision: String) throws -> (project: Project, commit: String) {
+        try revisionProject(revision, validated: true)
+    }
+
+    /// The project's files at `revision`, unpacked into a private temporary folder that is removed after
+    /// loading.
+    private func revisionProject(_ revision: String, validated: Bool) throws -> (project: Project, commit: String) {
+        let (folder, commit) = try git.projectFiles(at: revision, of: self.project.root)
+        defer { try? FileManager.default.removeItem(at: Self.unpacked(folder)) }
+        let loader = ProjectLoader(files: files)
+        if validated {
+            do {
+                return (try loader.loadValidated(root: folder).project, commit)
+            } catch let error as ProjectError {
+                throw UsageError(
+                    "the project committed at \(commit.prefix(12)) is not valid, so its policy cannot be applied:\n\(error)",
+                    hint: "sluice validate in a checkout of that commit shows where")
+            }
+        }
+        guard let project = try loader.load(root: folder).0 else {
+            throw UsageError("the \(ProjectLoader.projectFileName) of \(revision) cannot be read")
+        }
+        return (project, commit)
     }
 
     /// The temporary folder a revision was unpacked into (the project may sit in a subfolder of it).
@@ -53,11 +80,17 @@ public struct PolicyService: UseCase {
                     "the project's git work tree has uncommitted changes (or no commit); only a committed policy is applied",
                     hint: "commit it first; changes: \(state.changes.prefix(5).joined(separator: ", "))")
             }
-            let plan = try await planPolicy()
+            // The policy applied is the one committed at that commit, read from git: never the copy of the
+            // project loaded earlier (a service's) nor the work tree.
+            let committed = try committedProject(at: commit).project
+            let current = try await PolicyLedger(metadata: metadata).current()
+            let applied = AppliedPolicy(project: committed)
+            var plan = PolicyPlan(from: current?.policy, to: applied)
+            plan.appliedCommit = current?.event.draft.details["git_commit"]
             guard !plan.changes.isEmpty else { return plan }
             try await metadata.appendAudit(
                 try PolicyLedger.draft(
-                    AppliedPolicy(project: project), time: now(), principal: identity.name,
+                    applied, time: now(), principal: identity.name,
                     authentication: identity.authentication, gitCommit: commit))
             return plan
         } catch let error as AccessDenied {

@@ -84,16 +84,10 @@ public struct QualityService: UseCase {
     /// Validates a file against a dataset's contract with the same engine as ingestion; changes nothing.
     /// References resolve against `environment`'s current data.
     public func check(file: URL, against name: String, in environment: String?) async throws -> ValidationReport {
-        let dataset = try datasetName(name)
-        guard let declared = project.datasets[dataset] else {
-            throw UsageError.notFound(
-                "no dataset \(dataset) in the project", hint: "datasets are declared under datasets: in sluice.yaml")
-        }
+        let (declared, environment) = try await authorizeCheck(against: name, in: environment)
         guard let gate else { throw InternalError("this engine has no quality gate configured") }
-        let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
-        try await requireRead(environment)
         guard (try? files.snapshot(of: file)) != nil else { throw UsageError("cannot read \(file.path)") }
-        let source = project.sources.values.first { $0.into == dataset }
+        let source = project.sources.values.first { $0.into == declared.name }
         let format = source?.format ?? (file.pathExtension == "jsonl" || file.pathExtension == "ndjson" ? .jsonl : .csv)
         let head = try await headCommit(of: try await environmentRecord(environment))
         let references = try await GateService(context: context).referenceValues(for: declared, head: head, gate: gate)
@@ -105,5 +99,19 @@ public struct QualityService: UseCase {
                 onHeader: { _, _ in },
                 onRow: { _ in })
         }
+    }
+
+    /// Decides whether the caller may check a file against `name`'s contract in `environment`, before the
+    /// file is read (the service refuses an upload from its headers).
+    @discardableResult
+    public func authorizeCheck(against name: String, in environment: String?) async throws -> (Dataset, String) {
+        let dataset = try datasetName(name)
+        guard let declared = project.datasets[dataset] else {
+            throw UsageError.notFound(
+                "no dataset \(dataset) in the project", hint: "datasets are declared under datasets: in sluice.yaml")
+        }
+        let environment = try validEnvironmentName(environment ?? project.defaultEnvironment)
+        try await requireRead(environment)
+        return (declared, environment)
     }
 }

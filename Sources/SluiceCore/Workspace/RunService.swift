@@ -14,6 +14,45 @@ public struct RunService: UseCase {
 
     public init(context: EngineContext) { self.context = context }
 
+    /// Throws `AccessDenied` unless the caller may read the logs of `step` of `run`: every dataset the step
+    /// read or wrote in the run, or declares, at its classification and unmasked. The run's own record and the
+    /// project's declaration are joined, so a step still running (outputs not yet recorded) is covered too.
+    public func requireLogs(of run: RunRecord, step: String) throws {
+        var datasets = Set<DatasetName>()
+        if let recorded = run.step(step) {
+            for name in Array(recorded.inputs.keys) + Array(recorded.outputs.keys) {
+                if let dataset = DatasetName(name) { datasets.insert(dataset) }
+            }
+        }
+        if let declared = project.pipelines[run.pipeline]?.steps.first(where: { $0.name == step }) {
+            datasets.formUnion(declared.inputs)
+            datasets.formUnion(declared.outputs)
+        }
+        try policy.requireLogs(touching: datasets, in: run.environment, by: identity)
+    }
+
+    /// The run, once the caller may read the logs of its step `step` (of every step when nil).
+    @discardableResult
+    public func requireLogs(run id: String, step: String?) async throws -> RunRecord {
+        let run = try await runRecord(id, step: step)
+        for stepRun in run.steps where step == nil || stepRun.step == step {
+            try requireLogs(of: run, step: stepRun.step)
+        }
+        return run
+    }
+
+    /// Why the caller may not read the logs of `step` of `run`, or nil when it may (for pages that say so).
+    public func logsHidden(of run: RunRecord, step: String) -> String? {
+        do {
+            try requireLogs(of: run, step: step)
+            return nil
+        } catch let denied as AccessDenied {
+            return denied.message
+        } catch {
+            return "\(error)"
+        }
+    }
+
     /// Run records the principal may read, newest first.
     public func runRecords(pipeline: String? = nil) async throws -> [RunRecord] {
         try await metadata.runs(pipeline: pipeline).filter {
@@ -50,8 +89,10 @@ public struct RunService: UseCase {
     }
 
     /// Every attempt's captured output, of one step or of all, in run order.
+    /// A step's logs need a read of every dataset it reads or writes, unmasked (`requireLogs`): asking for
+    /// all of a run's logs needs that for each of its steps.
     public func attemptLogs(run id: String, step: String?) async throws -> [AttemptLog] {
-        let run = try await runRecord(id, step: step)
+        let run = try await requireLogs(run: id, step: step)
         var logs: [AttemptLog] = []
         for stepRun in run.steps where step == nil || stepRun.step == step {
             for attempt in stepRun.attempts {

@@ -18,6 +18,11 @@ public struct TokenService: UseCase {
     /// event in one transaction that fails if any token exists, so two racing bootstraps make one token and
     /// revoking tokens never reopens it.
     public func createToken(for principal: String) async throws -> CreatedToken {
+        guard NameRules.isIdentifier(principal) else {
+            throw UsageError(
+                "\(NameRules.quoted(principal)) is not a principal name",
+                hint: "principals are named with lower-case letters, digits, _ and -, as in sluice.yaml")
+        }
         let secret = TokenSecret.generate()
         let hash = TokenSecret.hash(secret)
         let record = TokenRecord(
@@ -69,13 +74,13 @@ public struct TokenService: UseCase {
         }
     }
 
-    public func listTokens() async throws -> [TokenRecord] {
+    public func listTokens() async throws -> [TokenSummary] {
         do {
             try policy.requireAdmin(by: identity, for: "list tokens")
         } catch let error as AccessDenied {
             try await record("token.list", target: "tokens", outcome: .denied, details: ["reason": error.message])
             throw error
         }
-        return try await metadata.tokens()
+        return try await metadata.tokens().map(TokenSummary.init)
     }
 }

@@ -1,9 +1,20 @@
-/// The result of checking the audit chain.
+/// The result of checking the audit chain: every problem found, in chain order, not only the first, so that
+/// one broken link cannot hide tampering after it.
 public struct AuditVerification: Sendable, Codable {
     public var events: Int
-    /// The first event that does not fit the chain, `nil` when the chain is intact.
+    /// The first event that does not fit the chain, `nil` when the chain itself is intact.
     public var firstBadSequence: Int64?
+    /// The first problem (the chain's, else a record's), `nil` when everything checks.
     public var problem: String?
+    /// Every problem found: broken links and changed events, then records that disagree with the chain.
+    public var problems: [String]
+
+    public init(events: Int, firstBadSequence: Int64?, problems: [String]) {
+        self.events = events
+        self.firstBadSequence = firstBadSequence
+        self.problem = problems.first
+        self.problems = problems
+    }
 
     public var ok: Bool { problem == nil }
 }
@@ -39,58 +50,70 @@ public struct VerificationService: UseCase {
     /// authority (refs, tokens, gate results, ended runs), which reads every run; `status` checks the chain only.
     public func verifyAudit(authority: Bool = true) async throws -> AuditVerification {
         let events = try await metadata.auditEvents()
+        var broken = try Self.chainProblems(events)
+        if let problem = Self.headProblem(try await metadata.auditHead(), last: events.last, count: events.count) {
+            broken.append(problem)
+        }
+        let records = authority ? try await authorityProblems(events) : []
+        return AuditVerification(
+            events: events.count, firstBadSequence: broken.first?.sequence,
+            problems: broken.map(\.message) + records)
+    }
+
+    /// Every event that does not follow, chain to or hash to what it claims. The check goes on past a broken
+    /// link (judging each event against the one stored before it), so later edits are named too.
+    static func chainProblems(_ events: [AuditEvent]) throws -> [(sequence: Int64, message: String)] {
+        var problems: [(sequence: Int64, message: String)] = []
         var previous: AuditEvent?
         for event in events {
             let expectedSequence = (previous?.sequence ?? 0) + 1
             if event.sequence != expectedSequence {
-                return AuditVerification(
-                    events: events.count, firstBadSequence: event.sequence,
-                    problem:
+                problems.append(
+                    (
+                        event.sequence,
                         "event \(event.sequence) follows event \(previous?.sequence ?? 0): event \(expectedSequence) was removed or the events were reordered"
-                )
-            }
-            if event.previousHash != (previous?.hash ?? AuditEvent.genesisHash) {
-                return AuditVerification(
-                    events: events.count, firstBadSequence: event.sequence,
-                    problem:
+                    ))
+            } else if event.previousHash != (previous?.hash ?? AuditEvent.genesisHash) {
+                problems.append(
+                    (
+                        event.sequence,
                         "event \(event.sequence) does not chain to event \(expectedSequence - 1): an event before it was changed, removed or reordered"
-                )
+                    ))
             }
             let recomputed = try AuditEvent.computeHash(
                 sequence: event.sequence, draft: event.draft, previousHash: event.previousHash)
             if recomputed != event.hash {
-                return AuditVerification(
-                    events: events.count, firstBadSequence: event.sequence,
-                    problem:
+                problems.append(
+                    (
+                        event.sequence,
                         "event \(event.sequence) was changed after it was written (its content no longer matches its hash)"
-                )
+                    ))
             }
             previous = event
         }
-        let head = try await metadata.auditHead()
-        if let head,
-            head.sequence != (previous?.sequence ?? 0) || head.hash != (previous?.hash ?? AuditEvent.genesisHash)
-        {
-            return AuditVerification(
-                events: events.count, firstBadSequence: (previous?.sequence ?? 0) + 1,
-                problem:
-                    "the chain ends at event \(previous?.sequence ?? 0) but \(head.sequence) events were written: events were removed from the end"
-            )
+        return problems
+    }
+
+    /// The stored head must name the last event, so that cutting events off the end is caught.
+    static func headProblem(_ head: AuditHead?, last: AuditEvent?, count: Int) -> (sequence: Int64, message: String)? {
+        guard let head else {
+            return count == 0 ? nil : (1, "the chain's head record is missing")
         }
-        if head == nil && !events.isEmpty {
-            return AuditVerification(
-                events: events.count, firstBadSequence: 1, problem: "the chain's head record is missing")
+        guard head.sequence != (last?.sequence ?? 0) || head.hash != (last?.hash ?? AuditEvent.genesisHash) else {
+            return nil
         }
-        let problem = authority ? try await authorityProblem(events) : nil
-        return AuditVerification(events: events.count, firstBadSequence: nil, problem: problem)
+        return (
+            (last?.sequence ?? 0) + 1,
+            "the chain ends at event \(last?.sequence ?? 0) but \(head.sequence) events were written: events were removed from the end"
+        )
     }
 
     /// What carries authority, recomputed from the chain and compared with the tables: every environment's
     /// head must be where its last audited change put it (and that move in its history), every token must
     /// have been created (and, if revoked, revoked) for the same principal by an audited event, every gate
     /// result an event names must say what the event says, and every ended run's record must be the one its
-    /// `run.finish` event sealed. Returns the first disagreement.
-    func authorityProblem(_ events: [AuditEvent]) async throws -> String? {
+    /// `run.finish` event sealed. Returns every disagreement.
+    func authorityProblems(_ events: [AuditEvent]) async throws -> [String] {
         var heads: [String: String] = [:]
         var created: [String: String] = [:]
         var revoked = Set<String>()
@@ -108,44 +131,56 @@ public struct VerificationService: UseCase {
             default: break
             }
         }
-        if let problem = try await refProblem(heads) { return problem }
-        if let problem = try await tokenProblem(created: created, revoked: revoked) { return problem }
+        var problems = try await refProblems(heads)
+        problems += try await tokenProblems(created: created, revoked: revoked)
         for run in try await metadata.checkRuns(dataset: nil, environment: nil) {
             if let passed = gates[run.id], passed != "\(run.passed)" {
-                return
+                problems.append(
                     "gate result \(run.id) of \(run.dataset) says passed: \(run.passed), but its audit event says \(passed)"
+                )
             }
         }
         for run in try await metadata.runs(pipeline: nil) where run.status != .running {
-            guard let digest = finished[run.id] else {
-                return "run \(run.id) is recorded as \(run.status.rawValue), but no audit event sealed how it ended"
-            }
-            guard digest == (try run.auditDigest()) else {
-                return "run \(run.id)'s record was changed after it ended (it no longer matches its run.finish event)"
+            if let digest = finished[run.id] {
+                if digest != (try run.auditDigest()) {
+                    problems.append(
+                        "run \(run.id)'s record was changed after it ended (it no longer matches its run.finish event)")
+                }
+            } else {
+                problems.append(
+                    "run \(run.id) is recorded as \(run.status.rawValue), but no audit event sealed how it ended")
             }
         }
-        return nil
+        return problems
     }
 
-    private func refProblem(_ heads: [String: String]) async throws -> String? {
+    private func refProblems(_ heads: [String: String]) async throws -> [String] {
+        var problems: [String] = []
         for environment in try await metadata.environments() {
             guard let head = environment.head else { continue }
-            guard let audited = heads[environment.name] else {
-                return "environment \(environment.name) is at \(head.short), but no audit event ever moved it there"
+            if let problem = try await refProblem(environment.name, head: head, audited: heads[environment.name]) {
+                problems.append(problem)
             }
-            guard audited == head.hex else {
-                return
-                    "environment \(environment.name) is at \(head.short), but its last audited change put it at \(audited.prefix(12))"
-            }
-            guard try await metadata.environmentHistory(environment.name).contains(where: { $0.to == head }) else {
-                return "environment \(environment.name)'s history lacks the move to its head \(head.short)"
-            }
+        }
+        return problems
+    }
+
+    private func refProblem(_ name: String, head: ObjectID, audited: String?) async throws -> String? {
+        guard let audited else {
+            return "environment \(name) is at \(head.short), but no audit event ever moved it there"
+        }
+        guard audited == head.hex else {
+            return
+                "environment \(name) is at \(head.short), but its last audited change put it at \(audited.prefix(12))"
+        }
+        guard try await metadata.environmentHistory(name).contains(where: { $0.to == head }) else {
+            return "environment \(name)'s history lacks the move to its head \(head.short)"
         }
         return nil
     }
 
-    private func tokenProblem(created: [String: String], revoked: Set<String>) async throws -> String? {
-        for token in try await metadata.tokens() {
+    private func tokenProblems(created: [String: String], revoked: Set<String>) async throws -> [String] {
+        try await metadata.tokens().compactMap { token in
             guard let principal = created[token.id] else {
                 return "token \(token.id) of \(token.principal) was never created by an audited event"
             }
@@ -155,8 +190,8 @@ public struct VerificationService: UseCase {
             if token.revokedAt == nil && revoked.contains(token.id) {
                 return "token \(token.id) was revoked, but the store holds it as active"
             }
+            return nil
         }
-        return nil
     }
 
     /// Rehashes every object and checks that every environment's commit, and every version and file it

@@ -44,6 +44,9 @@ extension Workspace {
     public func ingest(source name: String, environment: String?, files: [URL] = []) async throws -> IngestResult {
         try await IngestService(context: context).ingest(source: name, environment: environment, files: files)
     }
+    public func authorizeIngest(source name: String, environment: String?) async throws {
+        try await IngestService(context: context).authorize(source: name, environment: environment)
+    }
     public func checkLanding(
         _ outputs: [DatasetName: (version: ObjectID, reused: Bool)], landing: [String: ObjectID], runID: String
     ) async throws -> [DatasetName: String] {
@@ -65,8 +68,8 @@ extension Workspace {
     public func followLogs(run id: String, step: String?, emit: (LogChunk) async throws -> Void) async throws {
         try await LiveLogService(context: context).followLogs(run: id, step: step, emit: emit)
     }
-    public func planPolicy(against: String? = nil) async throws -> PolicyPlan {
-        try await PolicyService(context: context).planPolicy(against: against)
+    public func planPolicy(against: String?, committed: Bool) async throws -> PolicyPlan {
+        try await PolicyService(context: context).planPolicy(against: against, committed: committed)
     }
     public func applyPolicy() async throws -> PolicyPlan { try await PolicyService(context: context).applyPolicy() }
     public func promote(from source: String, to target: String) async throws -> PromotionResult {
@@ -92,11 +95,22 @@ extension Workspace {
     public func check(file: URL, against name: String, in environment: String?) async throws -> ValidationReport {
         try await QualityService(context: context).check(file: file, against: name, in: environment)
     }
+    public func authorizeCheck(against name: String, in environment: String?) async throws {
+        try await QualityService(context: context).authorizeCheck(against: name, in: environment)
+    }
     public func runRecords(pipeline: String? = nil) async throws -> [RunRecord] {
         try await RunService(context: context).runRecords(pipeline: pipeline)
     }
     public func runPage(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord> {
         try await RunService(context: context).runPage(filter, page: page)
+    }
+    /// Throws unless the caller may read the logs of step `step` of run `id` (of all its steps when nil).
+    public func requireLogs(run id: String, step: String?) async throws {
+        try await RunService(context: context).requireLogs(run: id, step: step)
+    }
+    /// Why the caller may not read the logs of `step` of `run`, or nil when it may.
+    public func logsHidden(of run: RunRecord, step: String) -> String? {
+        RunService(context: context).logsHidden(of: run, step: step)
     }
     public func runRecord(_ id: String, step: String?) async throws -> RunRecord {
         try await RunService(context: context).runRecord(id, step: step)
@@ -150,7 +164,7 @@ extension Workspace {
         try await TokenService(context: context).createToken(for: principal)
     }
     public func revokeToken(id: String) async throws { try await TokenService(context: context).revokeToken(id: id) }
-    public func listTokens() async throws -> [TokenRecord] { try await TokenService(context: context).listTokens() }
+    public func listTokens() async throws -> [TokenSummary] { try await TokenService(context: context).listTokens() }
     public func auditEvents() async throws -> [AuditEvent] {
         try await VerificationService(context: context).auditEvents()
     }

@@ -18,9 +18,10 @@ extension GitWorkTree {
                 hint: "name a branch, a tag or a commit, e.g. --against origin/main")
         }
         let prefix = run(["rev-parse", "--show-prefix"], in: folder)?.trimmingCharacters(in: .whitespacesAndNewlines)
-        let paths = ["sluice.yaml", "datasets", "pipelines", "models"].map { (prefix ?? "") + $0 }.filter {
-            run(["cat-file", "-e", "\(commit):\($0)"], in: folder) != nil
-        }
+        let paths = ["sluice.yaml", "datasets", "pipelines", "models", "tests", "scripts"].map { (prefix ?? "") + $0 }
+            .filter {
+                run(["cat-file", "-e", "\(commit):\($0)"], in: folder) != nil
+            }
         guard paths.contains((prefix ?? "") + "sluice.yaml") else {
             throw UsageError("commit \(commit.prefix(12)) has no \(ProjectLoader.projectFileName) for this project")
         }

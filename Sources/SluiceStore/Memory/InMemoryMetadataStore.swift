@@ -153,6 +153,13 @@ public actor InMemoryMetadataStore: MetadataStore {
         return event
     }
 
+    public func appendFirstAudit(_ draft: AuditDraft) throws -> AuditEvent? {
+        guard !events.contains(where: { $0.draft.action == draft.action && $0.draft.outcome == .succeeded }) else {
+            return nil
+        }
+        return try appendAudit(draft)
+    }
+
     public func auditEvents() -> [AuditEvent] { events }
     public func auditHead() -> AuditHead? { head }
 

@@ -18,7 +18,10 @@ public final class SQLiteMetadataStore: MetadataStore {
         configuration.label = "sluice.metadata"
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
-            if try !pool.read({ try Self.migrator.hasCompletedMigrations($0) }) { try Self.migrator.migrate(pool) }
+            if try !pool.read({ try Self.migrator.hasCompletedMigrations($0) }) {
+                // Processes opening a new store at once take turns, so each migration runs once.
+                try Self.exclusively(lockFile: path + ".migrating") { try Self.migrator.migrate(pool) }
+            }
             self.pool = pool
             readOnlyBecause = nil
         } catch let error as DatabaseError where Self.isOutOfSpace(error, path: path) {
@@ -32,6 +35,24 @@ public final class SQLiteMetadataStore: MetadataStore {
         } catch let error as DatabaseError {
             throw InternalError("cannot open the metadata database \(path): \(error.message ?? "\(error.resultCode)")")
         }
+    }
+
+    /// Runs `body` holding an exclusive `flock` on `lockFile` (made private to the store's user if missing).
+    static func exclusively(lockFile: String, _ body: () throws -> Void) throws {
+        let descriptor = open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw InternalError(
+                "cannot open \(lockFile) to migrate the metadata database: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                throw InternalError(
+                    "cannot lock \(lockFile) to migrate the metadata database: \(String(cString: strerror(errno)))")
+            }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        try body()
     }
 
     /// Whether a failure came from a full disk: SQLite's own code, or an I/O error with no room left.
@@ -350,11 +371,26 @@ public final class SQLiteMetadataStore: MetadataStore {
         return try await writeImmediately { db in try Self.append(draft, details: details, in: db) }
     }
 
+    public func appendFirstAudit(_ draft: AuditDraft) async throws -> AuditEvent? {
+        let details = try CanonicalJSON.encode(draft.details)
+        return try await writeImmediately { db in
+            let earlier = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM audit WHERE action = ? AND outcome = ?)",
+                arguments: [draft.action, AuditOutcome.succeeded.rawValue])
+            guard earlier != true else { return nil }
+            return try Self.append(draft, details: details, in: db)
+        }
+    }
+
     /// Seals and appends an event inside the caller's transaction, so a change and its event land together.
     static func append(_ draft: AuditDraft, details: Data, in db: Database) throws -> AuditEvent {
         let previous = try Row.fetchOne(db, sql: "SELECT * FROM audit ORDER BY rowid DESC LIMIT 1").map(
             Self.auditEvent(from:))
         let event = try AuditEvent.seal(draft, after: previous)
+        // Stored as sealed, so the bytes kept are the bytes hashed.
+        let sealed = event.draft
+        let details = sealed.details == draft.details ? details : try CanonicalJSON.encode(sealed.details)
+        let draft = sealed
         try db.execute(
             sql: """
                 INSERT INTO audit (seq, time, principal, authentication, action, target, outcome, details, previous_hash, hash)
