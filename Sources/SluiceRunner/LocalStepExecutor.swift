@@ -52,13 +52,16 @@ public struct LocalStepExecutor: StepExecutor {
         variables["TMPDIR"] = job.directory.path
         for (key, value) in job.variables { variables[key] = value }
         let started: Spawn.Started
+        let user = stepUser?.forRun(job.runID)
         do {
-            if let stepUser {
-                try stepUser.own([job.directory] + Set(job.outputs.values.map { $0.deletingLastPathComponent() }))
+            if let user {
+                // The run's folder (mode 0700) goes to the run's own user: no other run's step can enter it.
+                try user.own(
+                    [job.runDirectory, job.directory] + Set(job.outputs.values.map { $0.deletingLastPathComponent() }))
             }
             started = try Spawn.start(
                 program, arguments: [arguments[0]] + rest, environment: variables, directory: job.directory.path,
-                user: stepUser)
+                user: user)
         } catch let error as SpawnError {
             return StepExecution(exitCode: nil, failure: "could not start \(arguments[0]): \(error.message)")
         }

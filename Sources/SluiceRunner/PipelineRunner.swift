@@ -171,8 +171,11 @@ public struct PipelineRunner: Sendable {
         log.info("run started", metadata: ["event.action": "run-started", "steps": "\(run.steps.count)"])
         EngineMetrics.runStarted(run)
         try await workspace.recorder.touch(environment: environment)
+        // Private to the run: its inputs are nobody else's to read (a command step's user gets it for the run).
         let directory = scratch.appendingPathComponent("sluice-run-\(runID)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: directory) }
         // What attempts print, as they print it, for `logs --follow`; gone when the run ends (its attempts
         // keep their output as objects).

@@ -136,7 +136,8 @@ struct StepContext: Sendable {
             for (dataset, url) in inputFiles { variables["SLUICE_INPUT_\(Self.variableName(dataset))"] = url.path }
             for (dataset, url) in outputFiles { variables["SLUICE_OUTPUT_\(Self.variableName(dataset))"] = url.path }
             let job = StepJob(
-                step: step, projectRoot: workspace.project.root, directory: work, inputs: inputFiles,
+                step: step, projectRoot: workspace.project.root, runID: runID, runDirectory: directory,
+                directory: work, inputs: inputFiles,
                 outputs: outputFiles, contracts: contracts, timeout: step.timeout.map { .seconds($0.seconds) },
                 variables: variables,
                 liveOutput: workspace.liveLogFolder(run: runID)?.appendingPathComponent(attemptName),

@@ -5,6 +5,9 @@ import SluiceCore
 public struct StepJob: Sendable {
     public var step: Step
     public var projectRoot: URL
+    /// The run this attempt belongs to, and the run's private folder, which holds the attempt's directory.
+    public var runID: String
+    public var runDirectory: URL
     /// The attempt's own working directory (temporary).
     public var directory: URL
     public var inputs: [DatasetName: URL]

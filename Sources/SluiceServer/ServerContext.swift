@@ -88,6 +88,16 @@ public struct ServerContext: Sendable {
         do {
             identity = try await IdentityResolver(policy: applied, metadata: metadata).resolve(
                 token: token, osUser: nil)
+        } catch let tampered as TamperedRecord {
+            // Said to the operator, never to the caller, who is told only that the token does not work.
+            logger.error(
+                "a request's token matches a tampered token record: \(tampered.what)",
+                metadata: ["event.action": "authenticate", "error.type": "tampered"])
+            _ = try? await metadata.appendAudit(
+                AuditDraft(
+                    time: .now(), principal: "anonymous", authentication: .anonymous, action: "authenticate",
+                    target: "token", outcome: .denied, details: ["reason": tampered.what]))
+            throw Unauthenticated("the bearer token is unknown or revoked; ask an admin for a new one")
         } catch let denied as AccessDenied {
             if denied.identity.principal == nil {
                 signIns.failed(client)

@@ -27,7 +27,7 @@ public actor WebSessions {
 
     public init(
         idleTimeout: TimeInterval = 2 * 3600, maximumAge: TimeInterval = 12 * 3600, limit: Int = 10_000,
-        limitPerPrincipal: Int = 10
+        limitPerPrincipal: Int = 100
     ) {
         self.idleTimeout = idleTimeout
         self.maximumAge = maximumAge

@@ -92,15 +92,22 @@ import Testing
 @Suite struct BootstrapRaceTests {
     @Test func eightFirstCommandsApplyThePolicyOnce() async throws {
         let project = try CLIProject()
-        let started = try (0..<8).map { _ in try project.sluice.start(["status", "--json"]) }
-        for (process, out, err) in started {
-            _ = out.fileHandleForReading.readDataToEndOfFile()
-            _ = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
+        let statuses = Statuses()
+        let sluice = project.sluice
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            statuses.add((try? sluice.run(["status", "--json"]).status) ?? -1)
         }
+        #expect(statuses.all == Array(repeating: 0, count: 8))
         let applied = try project.sqlite("SELECT count(*) FROM audit WHERE action = 'policy.apply'")
         #expect(applied.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(applied) bootstrap events")
         #expect(try project.run(["audit", "verify"]).status == 0)
     }
+}
+
+/// Exit statuses gathered from threads.
+final class Statuses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int32] = []
+    func add(_ value: Int32) { lock.withLock { values.append(value) } }
+    var all: [Int32] { lock.withLock { values } }
 }

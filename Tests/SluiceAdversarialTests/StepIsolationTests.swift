@@ -49,3 +49,73 @@ import Testing
         return String(rest[..<(rest.range(of: "\n== ")?.lowerBound ?? rest.endIndex)])
     }
 }
+
+/// Issue 21 item 4: a run's folder is its own. Run as root, each run's command steps run as a user of that run
+/// alone, its folder is mode 0700 and theirs, and it is gone when the run ends: a step of another run (another
+/// principal's, reading the same dataset masked or not at all) cannot read its inputs, even knowing their path.
+@Suite struct RunFolderTests {
+    @Test func aStepCannotReadAnotherRunsInputs() async throws {
+        try #require(geteuid() == 0, "runs as another user only when Sluice runs as root")
+        let project = try CLIProject()
+        let drop = project.folder.appendingPathComponent("drop")
+        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
+        chmod(drop.path, 0o777)
+        let path = drop.appendingPathComponent("path").path
+        let stolen = drop.appendingPathComponent("stolen").path
+        let go = drop.appendingPathComponent("go").path
+        try project.write(
+            "pipelines/two.yaml",
+            """
+            holder:
+              steps:
+                hold: { command: [sh, -c, 'echo "$SLUICE_INPUT_RAW_CUSTOMERS" > "$1"; for i in $(seq 600); do [ -e "$2" ] && break; sleep 0.1; done', sh, "\(path)", "\(go)"], inputs: [raw.customers] }
+            thief:
+              steps:
+                steal: { command: [sh, -c, 'cat "$(cat "$1")" > "$2" 2>&1; ls -la "$(dirname "$(cat "$1")")" >> "$2" 2>&1; true', sh, "\(path)", "\(stolen)"] }
+
+            """)
+        try project.commit("two runs")
+        try project.makeTokens()
+        try project.ingestCustomers()
+        let holder = BackgroundRun(
+            project.sluice, ["run", "holder", "--env", "dev"], environment: ["SLUICE_TOKEN": project.tokens["ci"]!])
+        for _ in 0..<100 where (try? String(contentsOfFile: path, encoding: .utf8))?.isEmpty ?? true {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let inputPath = try #require(try? String(contentsOfFile: path, encoding: .utf8)).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        #expect(!inputPath.isEmpty)
+        let folder = URL(fileURLWithPath: inputPath).deletingLastPathComponent().deletingLastPathComponent().path
+        let mode = (try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int) ?? 0
+        #expect(mode & 0o077 == 0, "the run's folder \(folder) is open to others: \(String(mode, radix: 8))")
+        let thief = try project.run(as: "ci", ["run", "thief", "--env", "dev"])
+        #expect(thief.status == 0, "\(thief.stderr)")
+        let taken = (try? String(contentsOfFile: stolen, encoding: .utf8)) ?? ""
+        #expect(!taken.contains("@example.com"), "another run read the inputs: \(taken)")
+        #expect(taken.contains("Permission denied"), "\(taken)")
+        _ = FileManager.default.createFile(atPath: go, contents: Data())
+        #expect(await holder.status() == 0)
+        #expect(!FileManager.default.fileExists(atPath: folder), "the run's folder outlived the run")
+    }
+}
+
+/// A command of the built binary run on a thread of its own (never on the threads async tests share), whose
+/// exit status is awaited later.
+final class BackgroundRun: @unchecked Sendable {
+    private let done = DispatchGroup()
+    private var exit: Int32 = -1
+
+    init(_ sluice: SluiceBinary, _ arguments: [String], environment: [String: String]) {
+        done.enter()
+        DispatchQueue.global().async {
+            self.exit = (try? sluice.run(arguments, environment: environment).status) ?? -1
+            self.done.leave()
+        }
+    }
+
+    func status() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            done.notify(queue: .global()) { continuation.resume(returning: self.exit) }
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import SluiceTestSupport
 import Testing
 
@@ -120,5 +121,43 @@ import Testing
         let json = try project.run(["audit", "verify", "--json"])
         let result = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((result["problems"] as? [String])?.count ?? 0 >= 2, "\(json.stdout)")
+    }
+}
+
+/// Issue 21 item 10: the operations that rely on a record that grants or deletes check it against the audit
+/// chain before acting, so an edit of `.sluice/` cannot make an attacker's secret act as ci, nor make a routine
+/// collection delete what prod holds.
+@Suite struct AuthorityRecordTests {
+    @Test func aSwappedTokenHashActsAsNobody() throws {
+        let project = try TamperTests.project()
+        let secret = "sluice_an-attackers-own-secret"
+        let hash = TokenSecret.hash(secret)
+        for edit in [
+            "UPDATE tokens SET secret_hash = '\(hash)' WHERE principal = 'ci';",
+            "UPDATE tokens SET id = '\(hash.prefix(12))' WHERE principal = 'ci';",
+        ] {
+            _ = try project.sqlite(edit)
+            let promote = try project.sluice.run(
+                ["promote", "--from", "dev", "--to", "prod"], environment: ["SLUICE_TOKEN": secret])
+            #expect(promote.status != 0, "\(edit)")
+            #expect(promote.stderr.contains("changed outside Sluice"), "\(promote.stderr)")
+        }
+        #expect(try project.run(as: "alice", ["env", "list"]).status == 0, "untouched tokens still work")
+        let verify = try project.run(["audit", "verify"])
+        #expect(verify.status == 1 && verify.stdout.contains("never created"), "\(verify.stdout)")
+    }
+
+    @Test func anInsertedCollectedRowStopsTheCollectionBeforeItDeletesAnything() throws {
+        let project = try TamperTests.project()
+        let datasets = try project.run(as: "ci", ["datasets", "--env", "prod", "--json"]).stdout
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(datasets.utf8)) as? [[String: Any]])
+        let version = try #require(items.first { $0["name"] as? String == "raw.orders" }?["version"] as? String)
+        _ = try project.sqlite("INSERT INTO collected_versions (version, at) VALUES ('\(version)', 0);")
+        let gc = try project.run(as: "ci", ["gc", "--grace", "0s"])
+        #expect(gc.status == 1, "\(gc.stdout)\(gc.stderr)")
+        #expect(gc.stderr.contains("no audited collection let it go"), "\(gc.stderr)")
+        #expect(try project.run(["verify"]).status == 0, "gc deleted objects of a version prod holds")
+        let verify = try project.run(["audit", "verify"])
+        #expect(verify.status == 1 && verify.stdout.contains("recorded as let go"), "\(verify.stdout)")
     }
 }

@@ -102,11 +102,7 @@ import Testing
         environment["SLUICE_TOKEN"] = project.tokens["ci"]
         environment["TERM"] = "xterm"
         script.environment = environment
-        let output = Pipe()
-        script.standardOutput = output
-        try script.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        script.waitUntilExit()
+        let text = String(decoding: try ProcessCapture.run(script).stdout, as: UTF8.self)
         #expect(script.terminationStatus == 0, "\(text)")
         #expect(text.contains("first") && text.contains("running"), "\(text.debugDescription)")
         #expect(text.contains("] 0/2 steps") && text.contains("] 1/2 steps"), "\(text.debugDescription)")

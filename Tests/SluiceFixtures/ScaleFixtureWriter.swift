@@ -32,10 +32,16 @@ struct ScaleFixtureWriter {
         var made: [String: String] = [:]
         for principal in ["ops", "ci", "alice", "bob"] {
             let secret = TokenSecret.generate()
-            try await metadata.saveToken(
-                TokenRecord(
-                    id: "t-\(principal)", principal: principal, secretHash: TokenSecret.hash(secret),
-                    createdAt: at(now - 40 * Self.day), createdBy: "ops"))
+            let hash = TokenSecret.hash(secret)
+            // As `sluice token create` makes them: the id is the hash's prefix, and the chain records it.
+            let record = TokenRecord(
+                id: String(hash.prefix(12)), principal: principal, secretHash: hash,
+                createdAt: at(now - 40 * Self.day), createdBy: "ops")
+            try await metadata.saveToken(record)
+            try await metadata.appendAudit(
+                AuditDraft(
+                    time: record.createdAt, principal: "ops", authentication: .token, action: "token.create",
+                    target: principal, outcome: .succeeded, details: ["token": record.id, "bootstrap": "false"]))
             made[principal] = secret
         }
         return made

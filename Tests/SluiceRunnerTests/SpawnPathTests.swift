@@ -22,6 +22,8 @@ import Testing
         let logs = try await harness.workspace().attemptLogs(run: run.id, step: "say")
         #expect(logs.first?.stdout.hasPrefix("say in /") == true, "\(logs)")
         let uid = logs.first?.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(uid == "\(user?.uid ?? getuid())", "the step ran as \(uid ?? "?")")
+        // As root, each run's steps run as a user of that run alone (issue 21 item 4).
+        #expect(uid == "\(user?.forRun(run.id).uid ?? getuid())", "the step ran as \(uid ?? "?")")
+        if let user { #expect(user.forRun(run.id).uid >= 1 << 30 && user.forRun(run.id) != user.forRun("other")) }
     }
 }

@@ -67,6 +67,17 @@ final class RawConnection: @unchecked Sendable {
         return (String(decoding: data, as: UTF8.self), false)
     }
 
+    /// Sends `text` and waits for the response's status line, timing both on the blocking thread.
+    func request(_ text: String, seconds: Double) async -> (status: Int?, seconds: Double) {
+        (try? await Blocking.run { () -> (Int?, Double) in
+            let start = Date()
+            try self.send(text)
+            let answer = self.receiveNow(seconds: seconds, until: "\r\n\r\n").text
+            let status = answer.hasPrefix("HTTP/1.1 ") ? Int(answer.dropFirst(9).prefix(3)) : nil
+            return (status, Date().timeIntervalSince(start))
+        }) ?? (nil, seconds)
+    }
+
     /// The status code of the first response line received within `seconds`, or nil.
     func status(seconds: Double) async -> Int? {
         let text = await receive(seconds: seconds, until: "\r\n\r\n").text

@@ -32,11 +32,7 @@ public struct SluiceBinary: Sendable {
         process.executableURL = Self.url
         process.arguments = arguments
         process.currentDirectoryURL = folder
-        var merged = ProcessInfo.processInfo.environment
-        merged.removeValue(forKey: "SLUICE_TOKEN")
-        merged["SLUICE_QUIET_WARNINGS"] = "1"
-        merged.merge(environment) { $1 }
-        process.environment = merged
+        process.environment = Self.environment(environment)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -52,33 +48,24 @@ public struct SluiceBinary: Sendable {
 
     @discardableResult
     public func run(_ arguments: [String], environment: [String: String] = [:], input: Data? = nil) throws -> Result {
-        let (process, out, err) = try start(arguments, environment: environment)
-        // Drain both pipes while the process runs so a large output cannot block it.
-        let collected = Collected()
-        let group = DispatchGroup()
-        for (pipe, keyPath) in [(out, \Collected.stdout), (err, \Collected.stderr)] {
-            group.enter()
-            DispatchQueue.global().async {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                collected.set(keyPath, data)
-                group.leave()
-            }
-        }
-        process.waitUntilExit()
-        group.wait()
+        let process = Process()
+        process.executableURL = Self.url
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = Self.environment(environment)
+        let captured = try ProcessCapture.run(process, input: input ?? Data())
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: collected.stdout, as: UTF8.self),
-            stderr: String(decoding: collected.stderr, as: UTF8.self))
+            status: captured.status, stdout: String(decoding: captured.stdout, as: UTF8.self),
+            stderr: String(decoding: captured.stderr, as: UTF8.self))
     }
 
-    final class Collected: @unchecked Sendable {
-        private let lock = NSLock()
-        var stdout = Data()
-        var stderr = Data()
-
-        func set(_ keyPath: ReferenceWritableKeyPath<Collected, Data>, _ data: Data) {
-            lock.withLock { self[keyPath: keyPath] = data }
-        }
+    /// This process's environment without a token, quiet about warnings, with `extra` on top.
+    static func environment(_ extra: [String: String]) -> [String: String] {
+        var merged = ProcessInfo.processInfo.environment
+        merged.removeValue(forKey: "SLUICE_TOKEN")
+        merged["SLUICE_QUIET_WARNINGS"] = "1"
+        merged.merge(extra) { $1 }
+        return merged
     }
 }
 
@@ -173,12 +160,7 @@ public final class CLIProject {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["sqlite3", database, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: try ProcessCapture.run(process).stdout, as: UTF8.self)
     }
 }
 

@@ -72,6 +72,7 @@ public struct IdentityResolver: Sendable {
                     message: "SLUICE_TOKEN holds a token that is unknown or revoked",
                     remedy: "ask an admin for a new token (sluice token create PRINCIPAL), or unset SLUICE_TOKEN")
             }
+            try await requireAudited(record)
             guard let role = policy.role(ofPrincipal: record.principal) else {
                 throw AccessDenied(
                     identity: Identity(
@@ -87,5 +88,31 @@ public struct IdentityResolver: Sendable {
             return Identity(principal: osUser, role: role, authentication: .claimed)
         }
         return Identity(principal: nil, role: anonymousRole, authentication: .anonymous)
+    }
+
+    /// A stored token is trusted only as the audit chain made it: its id is its hash's prefix, an audited
+    /// `token.create` made that id for that principal, and no audited `token.revoke` ended it. A row edited
+    /// behind Sluice's back (a swapped hash, another principal, a revocation undone) acts as nobody.
+    func requireAudited(_ record: TokenRecord) async throws {
+        guard record.id == String(record.secretHash.prefix(record.id.count)), record.id.count >= 12 else {
+            throw TamperedRecord("token \(record.id)'s stored hash is not the one it was created with")
+        }
+        let filter = AuditFilter(action: "token.create", outcome: .succeeded, target: record.principal)
+        var page = PageRequest(limit: PageRequest.maximumLimit)
+        var found = false
+        while !found {
+            let created = try await metadata.auditEvents(filter, page: page)
+            found = created.items.contains { $0.draft.details["token"] == record.id }
+            guard let next = created.next else { break }
+            page = PageRequest(limit: PageRequest.maximumLimit, after: next)
+        }
+        guard found else {
+            throw TamperedRecord("token \(record.id) of \(record.principal) was never created for \(record.principal)")
+        }
+        let revoked = try await metadata.auditEvents(
+            AuditFilter(action: "token.revoke", outcome: .succeeded, target: record.id), page: PageRequest(limit: 1))
+        guard revoked.items.isEmpty else {
+            throw TamperedRecord("token \(record.id) was revoked, but the store holds it as active")
+        }
     }
 }

@@ -200,12 +200,14 @@ public struct CollectorService: UseCase {
             excluding: dryRun ? expiring : [], runs: dryRun ? Set(report.runs.map(\.id)) : [])
         report.versions = try await retiredVersions(reach, now: now)
         if !dryRun && !report.versions.isEmpty {
-            try await metadata.markCollected(report.versions.map(\.version), at: now)
+            // Audited first: a version is recorded as let go only once its event is in the chain, which every
+            // later collection checks each such record against.
             for version in report.versions {
                 try await record(
                     "gc.retire", target: "\(version.dataset)@\(version.version.hex)", outcome: .succeeded,
                     details: ["rule": version.rule, "created": version.createdAt.iso8601])
             }
+            try await metadata.markCollected(report.versions.map(\.version), at: now)
         }
         await checkpoint("gc.mark")
         // Mark. Marking starts after the expiries, from the store as it now is.
@@ -372,7 +374,7 @@ public struct CollectorService: UseCase {
         async throws -> Set<ObjectID>
     {
         var marked = reach.runLogs
-        let gone = Set(try await metadata.collectedVersions().keys).union(retired)
+        let gone = try await auditedCollected(reach).union(retired)
         let versions = reach.history.values.reduce(into: reach.runVersions) { $0.formUnion($1) }
         for version in versions.subtracting(gone) {
             marked.insert(version)  // the manifest object is stored under the version id
@@ -383,5 +385,35 @@ public struct CollectorService: UseCase {
             for file in batch.files { for chunk in file.chunks { marked.insert(chunk.object) } }
         }
         return marked
+    }
+
+    /// The versions earlier collections let go, each checked against the chain before any object goes: a
+    /// record without its `gc.retire` event, or naming a version an environment holds now or a protected one
+    /// ever held, was written behind Sluice's back, and the collection stops before deleting anything.
+    private func auditedCollected(_ reach: Reach) async throws -> Set<ObjectID> {
+        let collected = Set(try await metadata.collectedVersions().keys)
+        guard !collected.isEmpty else { return [] }
+        var audited = Set<String>()
+        var page = PageRequest(limit: PageRequest.maximumLimit)
+        while true {
+            let events = try await metadata.auditEvents(
+                AuditFilter(action: "gc.retire", outcome: .succeeded), page: page)
+            for event in events.items {
+                if let at = event.draft.target.lastIndex(of: "@") {
+                    audited.insert(String(event.draft.target[event.draft.target.index(after: at)...]))
+                }
+            }
+            guard let next = events.next else { break }
+            page = PageRequest(limit: PageRequest.maximumLimit, after: next)
+        }
+        for id in collected.sorted(by: { $0.hex < $1.hex }) {
+            guard audited.contains(id.hex) else {
+                throw TamperedRecord("version \(id.short) is recorded as let go, but no audited collection let it go")
+            }
+            guard !reach.current.contains(id), !reach.protected.contains(id) else {
+                throw TamperedRecord("version \(id.short) is recorded as let go, but an environment still holds it")
+            }
+        }
+        return collected
     }
 }

@@ -119,6 +119,7 @@ public struct VerificationService: UseCase {
         var revoked = Set<String>()
         var gates: [String: String] = [:]
         var finished: [String: String] = [:]
+        var retired = Set<String>()
         for event in events {
             let details = event.draft.details
             if let run = details["check_run"], let passed = details["passed"], !run.isEmpty { gates[run] = passed }
@@ -128,11 +129,19 @@ public struct VerificationService: UseCase {
             case "token.create": if let token = details["token"] { created[token] = event.draft.target }
             case "token.revoke": revoked.insert(event.draft.target)
             case "run.finish": finished[event.draft.target] = details["digest"]
+            case "gc.retire":
+                if let at = event.draft.target.lastIndex(of: "@") {
+                    retired.insert(String(event.draft.target[event.draft.target.index(after: at)...]))
+                }
             default: break
             }
         }
         var problems = try await refProblems(heads)
         problems += try await tokenProblems(created: created, revoked: revoked)
+        for id in try await metadata.collectedVersions().keys.sorted(by: { $0.hex < $1.hex })
+        where !retired.contains(id.hex) {
+            problems.append("version \(id.short) is recorded as let go, but no audited collection let it go")
+        }
         for run in try await metadata.checkRuns(dataset: nil, environment: nil) {
             if let passed = gates[run.id], passed != "\(run.passed)" {
                 problems.append(

@@ -93,16 +93,8 @@ struct DifferentialSQLTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: SQLite3.path!)
         process.arguments = [":memory:"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data((commands.joined(separator: "\n") + "\n").utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let input = Data((commands.joined(separator: "\n") + "\n").utf8)
+        return String(decoding: try ProcessCapture.run(process, input: input).stdout, as: UTF8.self)
     }
 }
 
