@@ -58,7 +58,7 @@ extension Templates {
         {{#versions}}<div class="table-wrap"><table><thead><tr><th>Read or wrote</th><th>Dataset</th><th>Version</th></tr></thead><tbody>
         {{#rows}}<tr><td>{{direction}}</td><td><a href="{{href}}">{{dataset}}</a></td><td class="mono">{{version}}</td></tr>{{/rows}}
         </tbody></table></div>{{/versions}}
-        {{#logsHidden}}<p class="muted" role="note">Logs hidden: {{logsHidden}}. A step's output can show any value it read or wrote, so it is shown only to those who may read all of them unmasked.</p>{{/logsHidden}}
+        {{#logsHidden}}<p class="muted" role="note">Logs hidden: {{logsHidden}}. A step's output can show any value it read or wrote, so it is shown only to those who may read all of them.</p>{{/logsHidden}}
         {{#attempts}}
         <details{{#open}} open{{/open}}><summary>Attempt {{number}}: {{outcome}}{{#exitCode}}, exit {{exitCode}}{{/exitCode}}, {{took}}</summary>
         {{#stdout}}<h4>stdout</h4><pre>{{stdout}}</pre>{{/stdout}}{{#stderr}}<h4>stderr</h4><pre>{{stderr}}</pre>{{/stderr}}
