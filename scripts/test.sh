@@ -60,15 +60,32 @@ swift format lint --strict -r Sources Tests Package.swift Benchmarks/Sources Ben
 
 echo "== test"
 log=$(mktemp)
-# The tests run in a process group of their own, ended when they end: whatever a test left running (a fixture
-# shared by a whole suite lives as long as the test process; a browser or a service a crashed test started) goes
-# with it, by PID, also when this script is interrupted.
+# The tests run in a session of their own, ended when they end: whatever a test left running (a fixture shared by a
+# whole suite lives as long as the test process; a browser or a service a crashed test started) goes with it, by PID,
+# also when this script is interrupted. (Each child of a test has a process group of its own; the session is theirs.)
 setsid bash -c 'swift test --skip-build --parallel > "$0" 2>&1; echo $? > "$0.status"' "$log" &
 tests=$!
+session_pids() {
+    local stat fields
+    for stat in /proc/[0-9]*/stat; do
+        fields=$(sed -E 's/.*\) //' "$stat" 2>/dev/null) || continue
+        # After the command: state, parent, process group, session.
+        set -- $fields
+        if [ "${4:-}" = "$tests" ]; then
+            stat=${stat#/proc/}
+            echo "${stat%/stat}"
+        fi
+    done
+}
 stop_tests() {
-    kill -TERM -- "-$tests" 2>/dev/null || true
-    sleep 2
-    kill -KILL -- "-$tests" 2>/dev/null || true
+    local signal pids
+    for signal in TERM KILL; do
+        pids=$(session_pids)
+        [ -n "$pids" ] || return 0
+        # shellcheck disable=SC2086
+        kill -"$signal" $pids 2>/dev/null || true
+        sleep 2
+    done
 }
 trap stop_tests EXIT
 wait "$tests" || true
