@@ -420,13 +420,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: live) }
         kill(served.process.processIdentifier, SIGKILL)
         served.process.waitUntilExit()
-        var gone = false
-        for _ in 0..<50 where !gone {
-            let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ")
-            gone = state == nil || state?[2] == "Z"
-            if !gone { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        #expect(gone, "the step outlived the killed service")
+        #expect(await processEnds(pid), "the step outlived the killed service")
         let again = try ServedProject(serving: project)
         #expect(try await again.get("/healthz").status == 200)
         #expect(!FileManager.default.fileExists(atPath: dead.path), "the killed service's spool file stayed")

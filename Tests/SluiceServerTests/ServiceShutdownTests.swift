@@ -46,17 +46,22 @@ import Testing
         process.terminate()  // SIGTERM
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        var gone = false
-        for _ in 0..<50 where !gone {
-            let state = (try? String(contentsOfFile: "/proc/\(step)/stat", encoding: .utf8))?.split(separator: " ")
-            gone = state == nil || state?[2] == "Z"
-            if !gone { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        #expect(gone, "the step's process outlived the service")
+        #expect(await processEnds(step), "the step's process outlived the service")
         let runs = try project.run(as: "ops", ["runs", "--pipeline", "slow", "--json"])
         let records = try #require(try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [[String: Any]])
         #expect(records.first?["status"] as? String == "cancelled", "\(runs.stdout)")
         let audit = try project.run(as: "ops", ["audit", "--action", "run.finish", "--json"]).stdout
         #expect(audit.contains("cancelled"), "\(audit)")
+    }
+}
+
+/// Whether process `pid` is gone (or a zombie) within `seconds`.
+func processEnds(_ pid: Int32, within seconds: Double = 5) async -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while true {
+        let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ")
+        if state == nil || state?[2] == "Z" { return true }
+        if Date() >= deadline { return false }
+        try? await Task.sleep(for: .milliseconds(100))
     }
 }
