@@ -42,6 +42,11 @@ enum APIResponse {
 struct BadField: SluiceError {
     var field: String
     var message: String
+
+    /// A path, query or body value holding a control character (refused wherever it comes in).
+    static func controlCharacter(in field: String) -> BadField {
+        BadField(field: field, message: "\(field) holds a control character; names and values are printable text")
+    }
     var status: ExitStatus { .usage }
     var code: ErrorCode { .usage }
     var description: String { message }

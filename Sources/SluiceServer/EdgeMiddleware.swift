@@ -31,10 +31,7 @@ struct EdgeMiddleware: RouterMiddleware {
                 ), field: "Host")
         }
         if let field = Self.controlCharacterField(in: request.uri) {
-            return APIResponse.error(
-                BadField(
-                    field: field, message: "\(field) holds a control character; names and values are printable text"),
-                field: field)
+            return APIResponse.error(BadField.controlCharacter(in: field), field: field)
         }
         if launcher.isDraining, request.method != .get, request.method != .head {
             return APIResponse.error(ServiceBusy.draining("\(request.method.rawValue) \(request.uri.path)"))

@@ -56,10 +56,7 @@ public struct SluiceAPI: Sendable {
             throw ServiceBusy.tooLarge("the request body", limit: Int64(limit))
         }
         let data = Data(buffer.readableBytesView)
-        if let field = controlCharacterField(inJSON: data) {
-            throw BadField(
-                field: field, message: "\(field) holds a control character; names and values are printable text")
-        }
+        if let field = controlCharacterField(inJSON: data) { throw BadField.controlCharacter(in: field) }
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch DecodingError.keyNotFound(let key, _) {

@@ -398,11 +398,7 @@ public struct CollectorService: UseCase {
         while true {
             let events = try await metadata.auditEvents(
                 AuditFilter(action: "gc.retire", outcome: .succeeded), page: page)
-            for event in events.items {
-                if let at = event.draft.target.lastIndex(of: "@") {
-                    audited.insert(String(event.draft.target[event.draft.target.index(after: at)...]))
-                }
-            }
+            audited.formUnion(events.items.compactMap(Self.retiredVersion))
             guard let next = events.next else { break }
             page = PageRequest(limit: PageRequest.maximumLimit, after: next)
         }
@@ -415,5 +411,10 @@ public struct CollectorService: UseCase {
             }
         }
         return collected
+    }
+
+    /// The version (hex) a `gc.retire` event let go: its target is `DATASET@VERSION`.
+    static func retiredVersion(_ event: AuditEvent) -> String? {
+        event.draft.target.lastIndex(of: "@").map { String(event.draft.target[event.draft.target.index(after: $0)...]) }
     }
 }

@@ -14,9 +14,7 @@ public struct PolicyService: UseCase {
     /// the work tree holds it, so a change can be reviewed before it is committed.
     public func planPolicy(against: String? = nil, committed: Bool = false) async throws -> PolicyPlan {
         let project = committed ? try committedProject(at: "HEAD").project : self.project
-        let current = try await PolicyLedger(metadata: metadata).current()
-        var plan = PolicyPlan(from: current?.policy, to: AppliedPolicy(project: project))
-        plan.appliedCommit = current?.event.draft.details["git_commit"]
+        var plan = try await changes(to: AppliedPolicy(project: project))
         let revision = against ?? plan.appliedCommit ?? "HEAD"
         let described =
             against.map { "git revision \($0)" }
@@ -28,6 +26,14 @@ public struct PolicyService: UseCase {
         } catch let error as UsageError where against == nil {
             plan.reviewProblem = error.message
         }
+        return plan
+    }
+
+    /// What making `policy` the one in force would change, against the policy in force and its commit.
+    private func changes(to policy: AppliedPolicy) async throws -> PolicyPlan {
+        let current = try await PolicyLedger(metadata: metadata).current()
+        var plan = PolicyPlan(from: current?.policy, to: policy)
+        plan.appliedCommit = current?.event.draft.details["git_commit"]
         return plan
     }
 
@@ -82,11 +88,8 @@ public struct PolicyService: UseCase {
             }
             // The policy applied is the one committed at that commit, read from git: never the copy of the
             // project loaded earlier (a service's) nor the work tree.
-            let committed = try committedProject(at: commit).project
-            let current = try await PolicyLedger(metadata: metadata).current()
-            let applied = AppliedPolicy(project: committed)
-            var plan = PolicyPlan(from: current?.policy, to: applied)
-            plan.appliedCommit = current?.event.draft.details["git_commit"]
+            let applied = AppliedPolicy(project: try committedProject(at: commit).project)
+            let plan = try await changes(to: applied)
             guard !plan.changes.isEmpty else { return plan }
             try await metadata.appendAudit(
                 try PolicyLedger.draft(

@@ -129,10 +129,7 @@ public struct VerificationService: UseCase {
             case "token.create": if let token = details["token"] { created[token] = event.draft.target }
             case "token.revoke": revoked.insert(event.draft.target)
             case "run.finish": finished[event.draft.target] = details["digest"]
-            case "gc.retire":
-                if let at = event.draft.target.lastIndex(of: "@") {
-                    retired.insert(String(event.draft.target[event.draft.target.index(after: at)...]))
-                }
+            case "gc.retire": if let version = CollectorService.retiredVersion(event) { retired.insert(version) }
             default: break
             }
         }
