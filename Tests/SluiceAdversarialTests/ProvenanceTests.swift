@@ -7,7 +7,9 @@ import Testing
 @Suite struct ProvenanceTests {
     static let orders = "order_id,customer_id,amount,status,ordered_at\n1,1,10.50,paid,2026-11-24T10:00:00Z\n"
 
-    @Test func aContractLoosenedLocallyCannotCertifyDataForProd() throws {
+    /// Orders that fail the committed contract, ingested into dev under a contract loosened in the work tree
+    /// (which is then put back).
+    static func devDataFailingTheCommittedContract() throws -> CLIProject {
         let project = try CLIProject(
             ordersCSV: Self.orders + "2,1,-500,stolen,2026-11-24T11:00:00Z\n")
         try project.makeTokens()
@@ -22,6 +24,11 @@ import Testing
         let ingest = try project.run(as: "alice", ["ingest", "orders_drop"])
         #expect(ingest.status == 0, "\(ingest.stderr)")
         try project.write("sluice.yaml", original)
+        return project
+    }
+
+    @Test func aContractLoosenedLocallyCannotCertifyDataForProd() throws {
+        let project = try Self.devDataFailingTheCommittedContract()
         let prodBefore = try project.sqlite("SELECT head FROM environments WHERE name = 'prod'")
         let promote = try project.run(as: "ci", ["promote", "--from", "dev", "--to", "prod"])
         #expect(promote.status == 1, "\(promote.stdout)")

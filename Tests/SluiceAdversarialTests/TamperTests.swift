@@ -147,6 +147,33 @@ import Testing
         #expect(verify.status == 1 && verify.stdout.contains("never created"), "\(verify.stdout)")
     }
 
+    /// Data that fails the committed contract waits in dev; a forged passing gate row (a copy of the refusal,
+    /// flipped) must not carry it into prod.
+    @Test func aForgedGateRowDoesNotPromote() throws {
+        let project = try ProvenanceTests.devDataFailingTheCommittedContract()
+        #expect(try project.run(as: "ci", ["promote", "--from", "dev", "--to", "prod"]).status == 1)
+        let datasets = try project.run(as: "ci", ["datasets", "--env", "dev", "--json"]).stdout
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(datasets.utf8)) as? [[String: Any]])
+        let version = try #require(items.first { $0["name"] as? String == "raw.orders" }?["version"] as? String)
+        _ = try project.sqlite(
+            """
+            INSERT INTO check_runs (id, dataset, environment, version, passed, content, at)
+            SELECT 'forged', dataset, environment, '\(version)', 1,
+                CAST(json_set(CAST(content AS TEXT), '$.id', 'forged', '$.passed', json('true'), '$.version', '\(version)')
+                    AS BLOB), at
+            FROM check_runs WHERE dataset = 'raw.orders' ORDER BY seq DESC LIMIT 1;
+            """)
+        let prodBefore = try project.sqlite("SELECT head FROM environments WHERE name = 'prod'")
+        let promote = try project.run(as: "ci", ["promote", "--from", "dev", "--to", "prod"])
+        #expect(promote.status == 1, "\(promote.stdout)")
+        #expect(
+            promote.stderr.contains("gate result forged") && promote.stderr.contains("outside Sluice"),
+            "\(promote.stderr)")
+        #expect(try project.sqlite("SELECT head FROM environments WHERE name = 'prod'") == prodBefore)
+        let verify = try project.run(["audit", "verify"])
+        #expect(verify.status == 1 && verify.stdout.contains("gate result forged"), "\(verify.stdout)")
+    }
+
     @Test func anInsertedCollectedRowStopsTheCollectionBeforeItDeletesAnything() throws {
         let project = try TamperTests.project()
         let datasets = try project.run(as: "ci", ["datasets", "--env", "prod", "--json"]).stdout

@@ -12,7 +12,7 @@ import Testing
         _ = try await alice.createEnvironment("sandbox/a", from: "dev", ttl: nil)
         _ = try? await alice.promote(from: "dev", to: "prod")
         _ = try await harness.workspace("ci").promote(from: "dev", to: "prod")
-        #expect(await harness.metadata.auditEvents().count == 4)
+        #expect(await harness.metadata.auditEvents().count == 5, "ingest and its gate judgement, env create, promote")
         #expect(try await harness.workspace("ops").verifyAudit().ok)
         return harness
     }

@@ -114,11 +114,13 @@ import Testing
             dataset: "staged.orders", files: [], rows: 0, validRows: 0, invalidRows: 0,
             batchProblems: ["row_count: found 0 rows"],
             checks: [], checkedAt: harness.now())
-        await harness.metadata.saveCheckRun(
-            CheckRun(
-                id: "r", dataset: DatasetName("staged.orders")!, environment: "dev", version: ungated.id,
-                quarantine: nil,
-                origin: "test", passed: false, report: report, at: harness.now()))
+        let recorded = CheckRun(
+            id: "r", dataset: DatasetName("staged.orders")!, environment: "dev", version: ungated.id,
+            quarantine: nil, origin: "test", passed: false, report: report, at: harness.now())
+        try await harness.metadata.saveCheckRun(
+            recorded,
+            audit: try recorded.auditDraft(
+                by: Identity(principal: "ci", role: nil, authentication: .token), at: harness.now()))
         await #expect(throws: FailureError.self) {
             _ = try await harness.workspace("ci").promote(from: "dev", to: "prod")
         }

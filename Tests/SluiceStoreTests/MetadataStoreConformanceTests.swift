@@ -86,6 +86,30 @@ import Testing
         #expect(try await store.auditEvents().filter { $0.draft.action == "policy.apply" }.count == 1)
     }
 
+    /// A gate result lands with the event that vouches for it, and that event is found by its target.
+    @Test(arguments: Backend.allCases) func aGateResultIsKeptWithItsJudgement(_ backend: Backend) async throws {
+        let (store, folder) = try backend.make()
+        _ = folder
+        let report = ValidationReport(
+            dataset: "raw.orders", files: [], rows: 1, validRows: 1, invalidRows: 0, batchProblems: [], checks: [],
+            checkedAt: Self.time)
+        let identity = Identity(principal: "ci", role: nil, authentication: .token)
+        for id in ["a", "b"] {
+            let run = CheckRun(
+                id: id, dataset: DatasetName("raw.orders")!, environment: "dev", version: nil, quarantine: nil,
+                origin: "test", passed: id == "a", report: report, at: Self.time)
+            try await store.saveCheckRun(run, audit: try run.auditDraft(by: identity, at: Self.time))
+        }
+        let judged = try await store.auditEvents(action: CheckRun.auditAction, target: "b")
+        #expect(judged.map(\.draft.outcome) == [.failed])
+        let kept = try #require(try await store.checkRuns(dataset: nil, environment: nil).first { $0.id == "b" })
+        #expect(try kept.unvouched(by: judged) == nil)
+        #expect(try kept.unvouched(by: []) != nil)
+        var edited = kept
+        edited.passed = true
+        #expect(try edited.unvouched(by: judged)?.contains("changed after it was judged") == true)
+    }
+
     @Test(arguments: Backend.allCases) func refsMoveOnlyByCompareAndSwap(_ backend: Backend) async throws {
         let (store, folder) = try backend.make()
         _ = folder

@@ -185,11 +185,14 @@ import Testing
             let report = ValidationReport(
                 dataset: dataset.description, files: [], rows: 0, validRows: 0, invalidRows: 0, batchProblems: [],
                 checks: [], checkedAt: Timestamp(milliseconds: Int64(index)))
+            let run = CheckRun(
+                id: "c\(index)", dataset: dataset, environment: index % 3 == 0 ? "prod" : "dev", version: nil,
+                quarantine: nil, origin: "test", passed: true, report: report,
+                at: Timestamp(milliseconds: Int64(index)))
             try await store.saveCheckRun(
-                CheckRun(
-                    id: "c\(index)", dataset: dataset, environment: index % 3 == 0 ? "prod" : "dev", version: nil,
-                    quarantine: nil, origin: "test", passed: true, report: report,
-                    at: Timestamp(milliseconds: Int64(index))))
+                run,
+                audit: try run.auditDraft(
+                    by: Identity(principal: "ci", role: nil, authentication: .token), at: run.at))
         }
         for (dataset, environment) in [(nil, nil), ("raw.orders", nil), (nil, "prod"), ("raw.customers", "dev")] {
             let name = dataset.flatMap(DatasetName.init)

@@ -94,24 +94,16 @@ public struct IdentityResolver: Sendable {
     /// `token.create` made that id for that principal, and no audited `token.revoke` ended it. A row edited
     /// behind Sluice's back (a swapped hash, another principal, a revocation undone) acts as nobody.
     func requireAudited(_ record: TokenRecord) async throws {
-        guard record.id == String(record.secretHash.prefix(record.id.count)), record.id.count >= 12 else {
+        guard record.hashMatchesID else {
             throw TamperedRecord("token \(record.id)'s stored hash is not the one it was created with")
         }
-        let filter = AuditFilter(action: "token.create", outcome: .succeeded, target: record.principal)
-        var page = PageRequest(limit: PageRequest.maximumLimit)
-        var found = false
-        while !found {
-            let created = try await metadata.auditEvents(filter, page: page)
-            found = created.items.contains { $0.draft.details["token"] == record.id }
-            guard let next = created.next else { break }
-            page = PageRequest(limit: PageRequest.maximumLimit, after: next)
-        }
-        guard found else {
+        let created = try await metadata.auditEvents(action: "token.create", target: record.principal)
+        guard created.contains(where: { $0.draft.outcome == .succeeded && $0.draft.details["token"] == record.id })
+        else {
             throw TamperedRecord("token \(record.id) of \(record.principal) was never created for \(record.principal)")
         }
-        let revoked = try await metadata.auditEvents(
-            AuditFilter(action: "token.revoke", outcome: .succeeded, target: record.id), page: PageRequest(limit: 1))
-        guard revoked.items.isEmpty else {
+        let revoked = try await metadata.auditEvents(action: "token.revoke", target: record.id)
+        guard !revoked.contains(where: { $0.draft.outcome == .succeeded }) else {
             throw TamperedRecord("token \(record.id) was revoked, but the store holds it as active")
         }
     }

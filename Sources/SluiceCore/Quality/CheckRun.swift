@@ -36,6 +36,39 @@ public struct CheckRun: Hashable, Sendable, Codable {
     }
 }
 
+extension CheckRun {
+    /// The audit action that vouches for a gate result, written with it in one transaction.
+    public static let auditAction = "gate.judge"
+
+    /// The hash of the result as kept, which its `gate.judge` event seals.
+    public func auditDigest() throws -> String { ObjectID.hashing(try CanonicalJSON.encode(self)).hex }
+
+    /// The `gate.judge` event that vouches for this result.
+    public func auditDraft(by identity: Identity, at time: Timestamp) throws -> AuditDraft {
+        var details = [
+            "dataset": dataset.description, "environment": environment, "passed": "\(passed)",
+            "digest": try auditDigest(),
+        ]
+        details["version"] = version?.hex
+        return AuditDraft(
+            time: time, principal: identity.name, authentication: identity.authentication, action: Self.auditAction,
+            target: id, outcome: passed ? .succeeded : .failed, details: details)
+    }
+
+    /// Why the chain does not vouch for this result as kept, or `nil`: `events` are the `gate.judge`
+    /// events naming it.
+    public func unvouched(by events: [AuditEvent]) throws -> String? {
+        guard let event = events.last else {
+            return "gate result \(id) of \(dataset) was never recorded by an audited judgement"
+        }
+        guard event.draft.details["digest"] == (try auditDigest()) else {
+            return
+                "gate result \(id) of \(dataset) was changed after it was judged (it no longer matches its audit event)"
+        }
+        return nil
+    }
+}
+
 /// Data held back by a gate: a whole rejected batch, or the invalid rows of an accepted one. Lives in the
 /// store outside every environment, with its own lifecycle.
 public struct QuarantineBatch: Hashable, Sendable, Codable {

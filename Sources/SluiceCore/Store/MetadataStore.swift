@@ -55,6 +55,9 @@ public protocol MetadataStore: Sendable {
     func auditEvents(_ filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEvent>
     /// The newest event with this action and outcome (the applied policy is one).
     func latestAudit(action: String, outcome: AuditOutcome) async throws -> AuditEvent?
+    /// Every event of `action` about `target`, oldest first (an indexed lookup, for the records an
+    /// operation checks against the chain before it relies on them).
+    func auditEvents(action: String, target: String) async throws -> [AuditEvent]
 
     func saveToken(_ token: TokenRecord) async throws
     /// The bootstrap: saves `token` and appends `audit` in one transaction, only while the store has never
@@ -65,8 +68,8 @@ public protocol MetadataStore: Sendable {
     /// Revokes a token; returns `false` when no active token has that id.
     func revokeToken(id: String, at time: Timestamp) async throws -> Bool
 
-    /// Keeps a gate result.
-    func saveCheckRun(_ run: CheckRun) async throws
+    /// Keeps a gate result and appends `audit` (the event that vouches for it) in one transaction.
+    func saveCheckRun(_ run: CheckRun, audit: AuditDraft) async throws
     /// Gate results, newest first, optionally of one dataset and environment.
     func checkRuns(dataset: DatasetName?, environment: String?) async throws -> [CheckRun]
     /// The newest gate result that judged exactly this version.

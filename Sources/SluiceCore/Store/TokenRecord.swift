@@ -21,6 +21,9 @@ public struct TokenRecord: Hashable, Sendable, Codable {
     }
 
     public var isActive: Bool { revokedAt == nil }
+
+    /// Whether the id is still its hash's prefix, as creation made it (a swapped hash is not).
+    public var hashMatchesID: Bool { id.count >= 12 && secretHash.hasPrefix(id) }
 }
 
 /// A token as listings show it: who holds it and when it was made or revoked, never its hash.

@@ -90,6 +90,24 @@ public struct EngineContext: Sendable {
         }
     }
 
+    /// Keeps a gate result with the `gate.judge` event that vouches for it, in one transaction.
+    func saveCheckRun(_ run: CheckRun) async throws {
+        try await metadata.saveCheckRun(run, audit: try run.auditDraft(by: identity, at: now()))
+        EngineMetrics.audited(action: CheckRun.auditAction, outcome: run.passed ? .succeeded : .failed)
+    }
+
+    /// The newest gate result of `version`, once the audit chain vouches for it as kept; throws
+    /// `TamperedRecord` when it does not (a row added or edited outside Sluice).
+    func vouchedCheckRun(forVersion version: ObjectID) async throws -> CheckRun? {
+        guard let run = try await metadata.checkRun(forVersion: version) else { return nil }
+        if let problem = try run.unvouched(
+            by: try await metadata.auditEvents(action: CheckRun.auditAction, target: run.id))
+        {
+            throw TamperedRecord(problem)
+        }
+        return run
+    }
+
     func record(_ action: String, target: String, outcome: AuditOutcome, details: [String: String]) async throws {
         let draft = AuditDraft(
             time: now(), principal: identity.name, authentication: identity.authentication, action: action,

@@ -111,7 +111,7 @@ public struct GateService: UseCase {
             by: identity.name)
         try await metadata.saveQuarantine(batch)
         let checkRun = UUID().uuidString.lowercased()
-        try await metadata.saveCheckRun(
+        try await saveCheckRun(
             CheckRun(
                 id: checkRun, dataset: source.into, environment: environment, version: nil, quarantine: batch.id,
                 origin: "ingest \(source.name)", passed: false, report: report, at: now(),

@@ -123,7 +123,7 @@ public struct IngestService: UseCase {
         let quarantine = try await GateService(context: context).keepInvalidRows(
             verdict, source: source, environment: environment)
         let checkRun = UUID().uuidString.lowercased()
-        try await metadata.saveCheckRun(
+        try await saveCheckRun(
             CheckRun(
                 id: checkRun, dataset: source.into, environment: environment, version: version.id,
                 quarantine: quarantine, origin: "ingest \(source.name)", passed: true, report: verdict.report,

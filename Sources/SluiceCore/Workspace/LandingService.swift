@@ -31,7 +31,7 @@ public struct LandingService: UseCase {
                 references: try await GateService(context: context).referenceValues(
                     for: contract, in: landing, gate: gate), gate: gate)
             let passed = report.batchProblems.isEmpty && report.invalidRows == 0
-            try await metadata.saveCheckRun(
+            try await saveCheckRun(
                 CheckRun(
                     id: UUID().uuidString.lowercased(), dataset: name, environment: "run \(runID)",
                     version: passed ? output.version : nil, quarantine: nil,

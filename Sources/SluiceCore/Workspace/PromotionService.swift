@@ -81,7 +81,7 @@ public struct PromotionService: UseCase {
     ) async throws {
         var problems: [String] = []
         for (name, version) in commit.content.datasets.sorted(by: { $0.key < $1.key }) {
-            guard let run = try await metadata.checkRun(forVersion: version) else {
+            guard let run = try await vouchedCheckRun(forVersion: version) else {
                 problems.append("\(name) @ \(version.short): no quality gate result")
                 continue
             }
@@ -116,6 +116,7 @@ public struct PromotionService: UseCase {
     private func provenanceProblem(_ dataset: DatasetName, version: ObjectID, gitCommit: String) async throws -> String?
     {
         guard let lineage = try await metadata.lineage(of: version) else { return nil }  // ingested
+        try await requireSealed(lineage)
         let made =
             "made by step \(lineage.pipeline).\(lineage.step) in run \(lineage.runID) at git \(lineage.gitCommit ?? "unknown")"
         guard let step = project.pipelines[lineage.pipeline]?.steps.first(where: { $0.name == lineage.step }) else {
@@ -126,13 +127,44 @@ public struct PromotionService: UseCase {
         if key == lineage.cacheKey { return nil }
         for run in try await metadata.runs(pipeline: lineage.pipeline) {
             guard let made = run.step(lineage.step), made.status == .succeeded,
-                made.outputs[dataset.description] == version, let recorded = made.cacheKey
+                made.outputs[dataset.description] == version, let recorded = made.cacheKey,
+                try await isSealed(run)
             else { continue }
             let key = try? CacheKey.compute(
                 step: step, root: project.root, inputs: CacheKey.datasetInputs(made.inputs), files: files)
             if recorded == key { return nil }
         }
         return "\(made), by code that differs from git commit \(gitCommit.prefix(12))"
+    }
+
+    /// Trusts a lineage record only as its run's sealed record tells it (a run retention removed
+    /// cannot be asked; its lineage stands; a run still publishing is asked unsealed); throws
+    /// `TamperedRecord` otherwise.
+    private func requireSealed(_ lineage: LineageRecord) async throws {
+        guard let run = try await metadata.run(lineage.runID) else {
+            if try await metadata.auditEvents(action: "gc.expire-run", target: lineage.runID).isEmpty {
+                throw TamperedRecord("run \(lineage.runID), which made version \(lineage.version.short), is gone")
+            }
+            return
+        }
+        // A run publishing its own outputs has not ended yet: its record is not sealed until it does.
+        let trusted: Bool
+        if run.status == .running, try await metadata.auditEvents(action: "run.finish", target: run.id).isEmpty {
+            trusted = true
+        } else {
+            trusted = try await isSealed(run)
+        }
+        guard trusted, LineageClaim.all(of: run).contains(LineageClaim(lineage)) else {
+            throw TamperedRecord(
+                "the lineage of version \(lineage.version.short) does not match the sealed record of run \(lineage.runID)"
+            )
+        }
+    }
+
+    /// Whether a run record is the one its `run.finish` event sealed.
+    private func isSealed(_ run: RunRecord) async throws -> Bool {
+        let digest = try await metadata.auditEvents(action: "run.finish", target: run.id).last?.draft.details["digest"]
+        return digest == (try run.auditDigest())
     }
 
     /// Checks a stored version again against the contract of the commit being promoted (its references
@@ -155,7 +187,7 @@ public struct PromotionService: UseCase {
                 gate: gate)
         }
         let passed = report.batchProblems.isEmpty && report.invalidRows == 0
-        try await metadata.saveCheckRun(
+        try await saveCheckRun(
             CheckRun(
                 id: UUID().uuidString.lowercased(), dataset: dataset, environment: target, version: passed ? id : nil,
                 quarantine: nil, origin: "promote: checked again against git commit \(gitCommit.prefix(12))",

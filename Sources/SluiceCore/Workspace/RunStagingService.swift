@@ -114,7 +114,7 @@ public struct RunStagingService: UseCase {
         if let failure {
             // Nothing is stored for a refused output; the gate result is kept.
             await objects.discard(snapshot.staged)
-            try await metadata.saveCheckRun(
+            try await saveCheckRun(
                 CheckRun(
                     id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: nil,
                     quarantine: nil, origin: origin, passed: false, report: report, at: now(),
@@ -122,7 +122,7 @@ public struct RunStagingService: UseCase {
             throw GateFailed(report: report, reason: failure, quarantineID: nil)
         }
         let version = try await storeVersion(name, snapshot: snapshot)
-        try await metadata.saveCheckRun(
+        try await saveCheckRun(
             CheckRun(
                 id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: version.id,
                 quarantine: nil, origin: origin, passed: true, report: report, at: now(),

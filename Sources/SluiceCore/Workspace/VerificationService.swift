@@ -109,60 +109,113 @@ public struct VerificationService: UseCase {
     }
 
     /// What carries authority, recomputed from the chain and compared with the tables: every environment's
-    /// head must be where its last audited change put it (and that move in its history), every token must
-    /// have been created (and, if revoked, revoked) for the same principal by an audited event, every gate
-    /// result an event names must say what the event says, and every ended run's record must be the one its
-    /// `run.finish` event sealed. Returns every disagreement.
+    /// head must be where its last audited change put it (and that move in its history), and none may be
+    /// gone that no audited change deleted; every token must have been created (and, if revoked, revoked)
+    /// for the same principal by an audited event; every gate result must be the one its `gate.judge` event
+    /// sealed; every ended run's record must be the one its `run.finish` event sealed, and present unless
+    /// retention removed it; every version recorded as let go must have been let go by an audited
+    /// collection. Returns every disagreement.
     func authorityProblems(_ events: [AuditEvent]) async throws -> [String] {
-        var heads: [String: String] = [:]
-        var created: [String: String] = [:]
-        var revoked = Set<String>()
-        var gates: [String: String] = [:]
-        var finished: [String: String] = [:]
-        var retired = Set<String>()
-        for event in events {
-            let details = event.draft.details
-            if let run = details["check_run"], let passed = details["passed"], !run.isEmpty { gates[run] = passed }
-            guard event.draft.outcome == .succeeded else { continue }
-            if let ref = details["ref"], let head = details["head"] { heads[ref] = head }
-            switch event.draft.action {
-            case "token.create": if let token = details["token"] { created[token] = event.draft.target }
-            case "token.revoke": revoked.insert(event.draft.target)
-            case "run.finish": finished[event.draft.target] = details["digest"]
-            case "gc.retire": if let version = CollectorService.retiredVersion(event) { retired.insert(version) }
-            default: break
-            }
-        }
-        var problems = try await refProblems(heads)
-        problems += try await tokenProblems(created: created, revoked: revoked)
+        let ledger = AuthorityLedger(events)
+        var problems = try await refProblems(ledger.heads, ttls: ledger.ttls)
+        problems += try await tokenProblems(created: ledger.created, revoked: ledger.revoked)
         for id in try await metadata.collectedVersions().keys.sorted(by: { $0.hex < $1.hex })
-        where !retired.contains(id.hex) {
+        where !ledger.retired.contains(id.hex) {
             problems.append("version \(id.short) is recorded as let go, but no audited collection let it go")
         }
+        return problems + (try await gateProblems(ledger)) + (try await runProblems(ledger))
+    }
+
+    /// Every gate result as its judgement sealed it, none gone, and every batch one held back still kept
+    /// unless retention removed it.
+    private func gateProblems(_ ledger: AuthorityLedger) async throws -> [String] {
+        var problems: [String] = []
+        var kept = Set<String>()
+        let batches = Set(try await metadata.quarantines().map(\.id))
         for run in try await metadata.checkRuns(dataset: nil, environment: nil) {
-            if let passed = gates[run.id], passed != "\(run.passed)" {
+            kept.insert(run.id)
+            if let problem = try run.unvouched(by: ledger.judged[run.id] ?? []) {
+                problems.append(problem)
+            } else if let batch = run.quarantine, !batches.contains(batch), !ledger.expiredQuarantines.contains(batch) {
                 problems.append(
-                    "gate result \(run.id) of \(run.dataset) says passed: \(run.passed), but its audit event says \(passed)"
-                )
+                    "quarantined batch \(batch) of \(run.dataset) is gone, but no audited lifecycle removed it")
             }
         }
-        for run in try await metadata.runs(pipeline: nil) where run.status != .running {
-            if let digest = finished[run.id] {
+        for id in ledger.judged.keys.sorted() where !kept.contains(id) {
+            problems.append("gate result \(id) is gone, but its judgement is in the audit chain")
+        }
+        return problems
+    }
+
+    private func runProblems(_ ledger: AuthorityLedger) async throws -> [String] {
+        var problems: [String] = []
+        var present = Set<String>()
+        var made: [ObjectID: [LineageClaim]] = [:]
+        for run in try await metadata.runs(pipeline: nil) {
+            present.insert(run.id)
+            guard run.status != .running else {
+                if ledger.finished[run.id] != nil {
+                    problems.append("run \(run.id) is recorded as running, but its run.finish event says it ended")
+                }
+                continue
+            }
+            if let digest = ledger.finished[run.id] {
                 if digest != (try run.auditDigest()) {
                     problems.append(
                         "run \(run.id)'s record was changed after it ended (it no longer matches its run.finish event)")
+                } else {
+                    for claim in LineageClaim.all(of: run) { made[claim.version, default: []].append(claim) }
                 }
             } else {
                 problems.append(
                     "run \(run.id) is recorded as \(run.status.rawValue), but no audit event sealed how it ended")
             }
         }
+        for id in ledger.finished.keys.sorted() where !present.contains(id) && !ledger.expiredRuns.contains(id) {
+            problems.append("run \(id)'s record is gone, but no audited lifecycle removed it")
+        }
+        return problems + (try await lineageProblems(made, expiredRuns: ledger.expiredRuns))
+    }
+
+    /// Every version a sealed run record says a step made has the lineage of one of the runs that made it
+    /// (or of a run retention removed since).
+    private func lineageProblems(
+        _ made: [ObjectID: [LineageClaim]], expiredRuns: Set<String>
+    ) async throws
+        -> [String]
+    {
+        var problems: [String] = []
+        for (version, claims) in made.sorted(by: { $0.key.hex < $1.key.hex }) {
+            guard let lineage = try await metadata.lineage(of: version) else {
+                problems.append(
+                    "version \(version.short) was made by step \(claims[0].step) in run \(claims[0].runID), but its lineage is gone"
+                )
+                continue
+            }
+            if !expiredRuns.contains(lineage.runID) && !claims.contains(LineageClaim(lineage)) {
+                problems.append(
+                    "the lineage of version \(version.short) does not match the sealed record of run \(lineage.runID)")
+            }
+        }
         return problems
     }
 
-    private func refProblems(_ heads: [String: String]) async throws -> [String] {
+    private func refProblems(_ heads: [String: String], ttls: [String: String]) async throws -> [String] {
         var problems: [String] = []
-        for environment in try await metadata.environments() {
+        let stored = try await metadata.environments()
+        let names = Set(stored.map(\.name))
+        for (name, head) in heads.sorted(by: { $0.key < $1.key }) where !names.contains(name) {
+            problems.append(
+                "environment \(name) is gone, but no audited change deleted it (its last one put it at \(head.prefix(12)))"
+            )
+        }
+        for environment in stored {
+            let ttl = environment.ttl?.description ?? "declared"
+            if ttl != ttls[environment.name] ?? "declared" {
+                problems.append(
+                    "environment \(environment.name) expires after \(ttl) idle, but it was created with \(ttls[environment.name] ?? "the declared lifecycle")"
+                )
+            }
             guard let head = environment.head else { continue }
             if let problem = try await refProblem(environment.name, head: head, audited: heads[environment.name]) {
                 problems.append(problem)
@@ -187,6 +240,9 @@ public struct VerificationService: UseCase {
 
     private func tokenProblems(created: [String: String], revoked: Set<String>) async throws -> [String] {
         try await metadata.tokens().compactMap { token in
+            guard token.hashMatchesID else {
+                return "token \(token.id) of \(token.principal) holds a hash it was not created with"
+            }
             guard let principal = created[token.id] else {
                 return "token \(token.id) of \(token.principal) was never created by an audited event"
             }

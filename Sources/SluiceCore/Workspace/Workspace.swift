@@ -60,6 +60,12 @@ extension UseCase {
         try await context.record(action, target: target, outcome: outcome, details: details)
     }
 
+    func saveCheckRun(_ run: CheckRun) async throws { try await context.saveCheckRun(run) }
+
+    func vouchedCheckRun(forVersion version: ObjectID) async throws -> CheckRun? {
+        try await context.vouchedCheckRun(forVersion: version)
+    }
+
     func inlineAudit(ref: String, head: ObjectID?, _ more: [String: String] = [:]) -> AuditDraft? {
         context.inlineAudit(ref: ref, head: head, more)
     }

@@ -174,6 +174,10 @@ public actor InMemoryMetadataStore: MetadataStore {
         events.last { $0.draft.action == action && $0.draft.outcome == outcome }
     }
 
+    public func auditEvents(action: String, target: String) -> [AuditEvent] {
+        events.filter { $0.draft.action == action && $0.draft.target == target }
+    }
+
     /// Replaces the stored events as they are, to test tamper detection.
     public func replaceAuditEvents(_ replacement: [AuditEvent]) { events = replacement }
 
@@ -193,7 +197,10 @@ public actor InMemoryMetadataStore: MetadataStore {
         return true
     }
 
-    public func saveCheckRun(_ run: CheckRun) { runs.append(run) }
+    public func saveCheckRun(_ run: CheckRun, audit: AuditDraft) throws {
+        runs.append(run)
+        _ = try appendAudit(audit)
+    }
 
     public func checkRuns(dataset: DatasetName?, environment: String?) -> [CheckRun] {
         runs.filter {

@@ -3,8 +3,9 @@ import GRDB
 import SluiceCore
 
 extension SQLiteMetadataStore {
-    public func saveCheckRun(_ run: CheckRun) async throws {
+    public func saveCheckRun(_ run: CheckRun, audit: AuditDraft) async throws {
         let content = try CanonicalJSON.encode(run)
+        let details = try CanonicalJSON.encode(audit.details)
         try await writeImmediately { db in
             try db.execute(
                 sql:
@@ -13,6 +14,7 @@ extension SQLiteMetadataStore {
                     run.id, run.dataset.description, run.environment, run.version?.hex, run.passed, content,
                     run.at.milliseconds,
                 ])
+            _ = try Self.append(audit, details: details, in: db)
         }
     }
 

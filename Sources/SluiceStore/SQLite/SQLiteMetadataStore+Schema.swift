@@ -198,6 +198,10 @@ extension SQLiteMetadataStore {
                     );
                     """)
         }
+        // The records an operation checks against the chain before relying on them are found by target.
+        migrator.registerMigration("v12-audit-target") { db in
+            try db.execute(sql: "CREATE INDEX audit_target ON audit (target, action)")
+        }
         return migrator
     }
 }

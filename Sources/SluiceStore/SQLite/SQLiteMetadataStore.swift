@@ -417,6 +417,15 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    public func auditEvents(action: String, target: String) async throws -> [AuditEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM audit WHERE target = ? AND action = ? ORDER BY rowid",
+                arguments: [target, action]
+            ).map(Self.auditEvent(from:))
+        }
+    }
+
     public func auditEvents() async throws -> [AuditEvent] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY rowid").map(Self.auditEvent(from:))
