@@ -30,7 +30,7 @@ struct RemoteRun {
             switch run.status {
             case .running: try await Task.sleep(for: pollInterval)
             case .succeeded: return run
-            case .failed: throw RunFailed(run: run)
+            case .failed, .abandoned: throw RunFailed(run: run)
             case .cancelled: throw RunCancelled(run: run)
             }
         }

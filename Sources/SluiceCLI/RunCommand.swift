@@ -170,7 +170,7 @@ struct RunsCommand: AsyncParsableCommand {
             if let status {
                 guard let parsed = RunStatus(rawValue: status) else {
                     throw UsageError(
-                        "--status \(NameRules.quoted(status)) is not running, succeeded, failed or cancelled")
+                        "--status \(NameRules.quoted(status)) is not running, abandoned, succeeded, failed or cancelled")
                 }
                 filter.status = parsed
             }
@@ -185,7 +185,7 @@ struct RunsCommand: AsyncParsableCommand {
                     let done = run.steps.filter { [.succeeded, .cached, .resumed].contains($0.status) }.count
                     return [
                         run.id, run.pipeline, run.environment,
-                        run.isAbandoned(at: .now()) ? "abandoned" : run.status.rawValue, Terminal.time(run.startedAt),
+                        run.status.rawValue, Terminal.time(run.startedAt),
                         "\(done)/\(run.steps.count)", run.principal,
                     ]
                 })
@@ -205,7 +205,7 @@ struct RunsCommand: AsyncParsableCommand {
             let run = try await projectOptions.engine().runRecord(id)
             if output.json { return try Terminal.json(run) }
             let status =
-                run.isAbandoned(at: .now())
+                run.status == .abandoned
                 ? "abandoned (running, but its process stopped beating)" : run.status.rawValue
             print("run \(run.id) of \(run.pipeline) in \(run.environment): \(status)")
             print("by \(run.principal), started \(Terminal.time(run.startedAt)), trace \(run.traceID)")

@@ -17,7 +17,7 @@ public enum ScratchSweeper {
         var swept: [URL] = []
         for name in names where name.hasPrefix(prefix) {
             guard let run = byID[String(name.dropFirst(prefix.count))],
-                run.status != .running || run.isAbandoned(at: now)
+                run.status != .running || run.isAbandoned(at: now) || processIsGone(run)
             else { continue }
             let folder = scratch.appendingPathComponent(name)
             let modified = (try? FileManager.default.attributesOfItem(atPath: folder.path)[.modificationDate]) as? Date
@@ -45,6 +45,21 @@ public enum ScratchSweeper {
             swept += sweep(scratch: live, prefix: "", runs: runs, now: now, before: cutoff, dryRun: dryRun)
         }
         return swept
+    }
+
+    /// At a service's start: the folders of runs whose process on this host is gone (a service or command
+    /// killed outright; its steps died with it), at once, without waiting for them to count as abandoned.
+    public static func sweepGone(runs: [RunRecord], now: Timestamp) -> [URL] {
+        sweep(runs: runs.filter(processIsGone), now: now, before: now, dryRun: false)
+    }
+
+    /// Whether the process that ran `run` on this host is gone (a pid no process has; one of another user
+    /// answers, and counts as alive).
+    public static func processIsGone(_ run: RunRecord) -> Bool {
+        guard run.status == .running, run.host == ProcessInfo.processInfo.hostName, let pid = run.pid, pid > 0 else {
+            return false
+        }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     /// Inputs are handed to steps read-only; their folders must be writable again to be removed.

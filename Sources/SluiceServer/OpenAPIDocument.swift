@@ -135,7 +135,7 @@ enum OpenAPIDocument {
                   {
                     "name": "status",
                     "in": "query",
-                    "schema": {"enum": ["running", "succeeded", "failed", "cancelled"]}
+                    "schema": {"enum": ["running", "abandoned", "succeeded", "failed", "cancelled"]}
                   },
                   {"name": "environment", "in": "query", "schema": {"type": "string"}},
                   {"name": "principal", "in": "query", "schema": {"type": "string"}},

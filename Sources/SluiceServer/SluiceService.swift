@@ -52,6 +52,12 @@ public struct SluiceService {
                 "removed \(swept.count) spooled transfers a stopped service left behind",
                 metadata: ["event.action": "spool.swept"])
         }
+        let folders = ScratchSweeper.sweepGone(runs: try await context.metadata.runs(pipeline: nil), now: .now())
+        if !folders.isEmpty {
+            context.logger.notice(
+                "removed the working folders of \(folders.count) runs whose process was killed",
+                metadata: ["event.action": "run-folders.swept"])
+        }
         let address = ServiceAddress(context.externalURL ?? "")
         let host = self.host
         let http = application(onRunning: { port in

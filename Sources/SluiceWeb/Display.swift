@@ -19,6 +19,7 @@ struct Badge: Sendable {
         case .succeeded: self.init(label: "succeeded", symbol: "✓", tone: "ok")
         case .failed: self.init(label: "failed", symbol: "✗", tone: "bad")
         case .cancelled: self.init(label: "cancelled", symbol: "⊘", tone: "off")
+        case .abandoned: self.init(label: "abandoned", symbol: "◌", tone: "bad")
         }
     }
 

@@ -32,7 +32,7 @@ struct RunsView: Sendable {
         if let status = value("status") {
             guard let parsed = RunStatus(rawValue: status) else {
                 throw UsageError(
-                    "status must be running, succeeded, failed or cancelled, not \(NameRules.quoted(status))")
+                    "status must be running, abandoned, succeeded, failed or cancelled, not \(NameRules.quoted(status))")
             }
             filter.status = parsed
         }
@@ -55,7 +55,7 @@ struct RunsView: Sendable {
             environments: [Choice(value: "", label: "any environment", selected: filter.environment == nil)]
                 + environments.map { Choice(value: $0, label: $0, selected: $0 == filter.environment) },
             statuses: [Choice(value: "", label: "any status", selected: filter.status == nil)]
-                + ["running", "succeeded", "failed", "cancelled"].map {
+                + ["running", "abandoned", "succeeded", "failed", "cancelled"].map {
                     Choice(value: $0, label: $0, selected: $0 == filter.status?.rawValue)
                 },
             windows: windows.map { Choice(value: $0.0, label: $0.1, selected: $0.0 == (value("since") ?? "")) },

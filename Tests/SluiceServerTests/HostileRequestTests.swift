@@ -388,9 +388,10 @@ import Testing
         #expect(answered == 202, "alice may run again once hers ended")
     }
 
-    /// Item 11: after a kill -9 of the service its steps do not go on, and the next start removes the spool
-    /// files it left.
-    @Test func stepsDieWithAKilledServiceAndItsSpoolIsSwept() async throws {
+    /// Items 11, 4 and 12: after a kill -9 of the service its steps do not go on; the next start removes the
+    /// spool files and the run's private folder it left; and once its heartbeat is old the run reads as
+    /// abandoned, not running, in the API (and filters by that).
+    @Test func stepsDieWithAKilledServiceAndItsLeftoversAreSwept() async throws {
         let (project, pidFile) = try ServedProject.projectWatching("pid", commit: "a step that waits") { pid in
             """
               waits:
@@ -403,6 +404,8 @@ import Testing
         let served = try ServedProject(serving: project)
         let started = try await served.post("/api/v1/runs", #"{"pipeline":"waits","environment":"dev"}"#, as: "ci")
         #expect(started.status == 202, "\(started.object)")
+        let run = try #require(started.object["id"] as? String)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-run-\(run)")
         var step: Int32?
         for _ in 0..<150 where step == nil {
             try await Task.sleep(for: .milliseconds(200))
@@ -425,6 +428,21 @@ import Testing
         #expect(try await again.get("/healthz").status == 200)
         #expect(!FileManager.default.fileExists(atPath: dead.path), "the killed service's spool file stayed")
         #expect(FileManager.default.fileExists(atPath: live.path), "a live process's spool file was removed")
+        #expect(!FileManager.default.fileExists(atPath: folder.path), "the killed run's folder stayed")
+        #expect(try await again.get("/api/v1/runs/\(run)", as: "ci").object["status"] as? String == "running")
+        _ = try project.sqlite(  // more than a minute without a beat
+            """
+            UPDATE runs SET heartbeat_at = 0,
+                content = CAST(json_set(CAST(content AS TEXT), '$.heartbeatAt', 0) AS BLOB) WHERE id = '\(run)'
+            """)
+        #expect(try await again.get("/api/v1/runs/\(run)", as: "ci").object["status"] as? String == "abandoned")
+        let abandoned =
+            try await again.get("/api/v1/runs?status=abandoned", as: "ci").object["items"] as? [[String: Any]]
+        #expect(abandoned?.map { $0["id"] as? String } == [run])
+        let running = try await again.get("/api/v1/runs?status=running", as: "ci").object["items"] as? [[String: Any]]
+        #expect(running?.isEmpty == true)
+        let listed = try project.run(as: "ci", ["runs", "--json"]).stdout
+        #expect(listed.contains(#""status":"abandoned""#) || listed.contains(#""status" : "abandoned""#), "\(listed)")
     }
 
     /// The pid of a process that ran and ended (so no process has it now, barring reuse).

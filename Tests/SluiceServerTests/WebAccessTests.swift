@@ -36,6 +36,10 @@ struct WebAccessTests {
         #expect(try await bob.get("/ui/datasets/raw.customers?env=dev").status == 403)
         // The lifecycle plan needs gc's grants: the page says so instead of running it.
         #expect(try await bob.get("/ui/lifecycle").body.contains("needs the grants gc needs"))
+        // The audit log (who did what, to which data) is an admin's, in the UI as in the API (issue 21 item 12).
+        let audit = try await bob.get("/ui/audit")
+        #expect(audit.status == 403 && audit.body.contains("may not read the audit log"), "\(audit.status)")
+        #expect(!(try await bob.get("/ui").body.contains("Denied in the last 24 hours")))
     }
 
     @Test("an anonymous visitor sees internal data only, and no audit log")

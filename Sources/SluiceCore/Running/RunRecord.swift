@@ -5,6 +5,9 @@ public enum RunStatus: String, Sendable, Codable {
     case failed
     /// Stopped by a signal or by `sluice runs cancel`; its steps were killed and nothing landed.
     case cancelled
+    /// Shown, never stored: a run recorded as running whose process stopped beating (`isAbandoned`). The
+    /// lifecycle pass, or `sluice runs cancel`, ends it as cancelled.
+    case abandoned
 }
 
 /// What became of one step in a run.
@@ -107,6 +110,14 @@ public struct RunRecord: Sendable, Codable, Hashable {
     public func isAbandoned(at now: Timestamp) -> Bool {
         status == .running
             && (heartbeatAt ?? startedAt).adding(Self.abandonedAfter).milliseconds < now.milliseconds
+    }
+
+    /// The run as readers see it at `now`: an abandoned one says so in its status.
+    public func presented(at now: Timestamp) -> RunRecord {
+        guard isAbandoned(at: now) else { return self }
+        var shown = self
+        shown.status = .abandoned
+        return shown
     }
 
     public init(

@@ -55,16 +55,24 @@ public struct RunService: UseCase {
 
     /// Run records the principal may read, newest first.
     public func runRecords(pipeline: String? = nil) async throws -> [RunRecord] {
-        try await metadata.runs(pipeline: pipeline).filter {
+        let now = now()
+        return try await metadata.runs(pipeline: pipeline).filter {
             (try? policy.require(.read, on: $0.environment, by: identity)) != nil
-        }
+        }.map { $0.presented(at: now) }
     }
 
     /// One page of runs, newest first, without those in environments the caller may not read (so a page may
     /// hold fewer than its limit; `next` still goes on from where it ended).
+    /// Abandoned runs are stored as running: either status is looked up as running, then told apart.
     public func runPage(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord> {
-        var found = try await metadata.runs(filter, page: page)
-        found.items.removeAll { (try? policy.require(.read, on: $0.environment, by: identity)) == nil }
+        var stored = filter
+        if filter.status == .abandoned { stored.status = .running }
+        var found = try await metadata.runs(stored, page: page)
+        let now = now()
+        found.items = found.items.map { $0.presented(at: now) }.filter {
+            (filter.status == nil || $0.status == filter.status)
+                && (try? policy.require(.read, on: $0.environment, by: identity)) != nil
+        }
         return found
     }
 
@@ -85,7 +93,7 @@ public struct RunService: UseCase {
             throw UsageError.notFound("no run \(NameRules.quoted(id))", hint: "sluice runs lists them")
         }
         try await requireRead(run.environment)
-        return run
+        return run.presented(at: now())
     }
 
     /// Every attempt's captured output, of one step or of all, in run order.
