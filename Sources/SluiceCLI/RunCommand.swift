@@ -170,7 +170,8 @@ struct RunsCommand: AsyncParsableCommand {
             if let status {
                 guard let parsed = RunStatus(rawValue: status) else {
                     throw UsageError(
-                        "--status \(NameRules.quoted(status)) is not running, abandoned, succeeded, failed or cancelled")
+                        "--status \(NameRules.quoted(status)) is not running, abandoned, succeeded, failed or cancelled"
+                    )
                 }
                 filter.status = parsed
             }

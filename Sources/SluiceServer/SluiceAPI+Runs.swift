@@ -22,7 +22,8 @@ extension SluiceAPI {
                 if let status = request.uri.queryParameters.get("status") {
                     guard let parsed = RunStatus(rawValue: status) else {
                         throw BadField(
-                            field: "status", message: "status must be running, abandoned, succeeded, failed or cancelled")
+                            field: "status",
+                            message: "status must be running, abandoned, succeeded, failed or cancelled")
                     }
                     filter.status = parsed
                 }

@@ -32,7 +32,8 @@ struct RunsView: Sendable {
         if let status = value("status") {
             guard let parsed = RunStatus(rawValue: status) else {
                 throw UsageError(
-                    "status must be running, abandoned, succeeded, failed or cancelled, not \(NameRules.quoted(status))")
+                    "status must be running, abandoned, succeeded, failed or cancelled, not \(NameRules.quoted(status))"
+                )
             }
             filter.status = parsed
         }
