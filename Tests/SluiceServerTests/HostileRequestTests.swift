@@ -167,14 +167,17 @@ import Testing
         let served = try Self.served()
         let before = try served.project.run(as: "ops", ["audit", "--action", "authenticate", "--json"]).stdout
         var statuses: [Int: Int] = [:]
+        let firstMinute = Int(Date().timeIntervalSince1970 / 60)
         for attempt in 0..<300 {
             let answer = try await served.get("/api/v1/status", token: "sluice_made-up-\(attempt)")
             statuses[answer.status, default: 0] += 1
         }
-        // 30 a minute are checked (60 if the minute turned while the test ran); the rest are refused unchecked.
+        // The minutes the flood spanned (more than one when a loaded machine is slow, or the minute turned).
+        let minutes = Int(Date().timeIntervalSince1970 / 60) - firstMinute + 1
+        // 30 a minute are checked; the rest are refused unchecked.
         let refused = statuses[401] ?? 0
         let limited = statuses[429] ?? 0
-        #expect((30...60).contains(refused) && refused + limited == 300, "\(statuses)")
+        #expect((30...30 * minutes).contains(refused) && refused + limited == 300, "\(statuses)")
         let metrics = String(decoding: try await served.get("/metrics").body, as: UTF8.self)
         #expect(metrics.contains("sluice_auth_failures_total{outcome=\"refused\"} \(refused)\n"), "\(metrics)")
         #expect(metrics.contains("sluice_auth_failures_total{outcome=\"limited\"} \(limited)\n"), "\(metrics)")
@@ -184,7 +187,7 @@ import Testing
         let events = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
         let previous = (try? JSONSerialization.jsonObject(with: Data(before.utf8)) as? [[String: Any]])?.count ?? 0
         let flood = events.count - previous
-        #expect((1...2).contains(flood), "one event per client and minute, not \(flood)")
+        #expect((1...minutes).contains(flood), "one event per client and minute, not \(flood) in \(minutes) minutes")
         let counted = events.compactMap { ($0["draft"] as? [String: Any])?["details"] as? [String: String] }.filter {
             $0["client"] == "127.0.0.1"
         }
