@@ -29,3 +29,55 @@ import Testing
         #expect(staged.split(separator: "\n").count == 3, "\(staged.debugDescription)")
     }
 }
+
+/// Issue 22 item 1: the files of one delivery with their columns in different orders are one table, read
+/// by name: they land in the first file's column order (each field's bytes as written), and a file with
+/// other columns refuses the batch.
+@Suite struct ReorderedColumnsTests {
+    static let header = "order_id,customer_id,amount,status,ordered_at\n"
+
+    @Test func filesWithReorderedColumnsLandAlignedByName() throws {
+        let project = try CLIProject(
+            ordersCSV: Self.header + "1,1,10.50,paid,2026-11-24T10:00:00Z\n", customerIDs: [1, 2])
+        // Another order of the same columns, CRLF line endings, a quoted field holding the delimiter.
+        try project.write(
+            "landing/orders/2026-11-25.csv",
+            "status,amount,ordered_at,order_id,customer_id\r\n\"shipped, late\",20.00,2026-11-25T10:00:00Z,2,2\r\n"
+                + "new,3.25,2026-11-25T11:00:00Z,3,1\r\n")
+        try project.edit("sluice.yaml") {
+            $0.replacingOccurrences(
+                of: "in: [new, paid, shipped, cancelled]",
+                with: "in: [new, paid, shipped, cancelled, \"shipped, late\"]")
+        }
+        try project.commit("a status with a comma")
+        try project.makeTokens()
+        try project.ingestCustomers()
+        let ingest = try project.run(as: "alice", ["ingest", "orders_drop"])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let data = try project.run(as: "alice", ["cat", "raw.orders"]).stdout
+        #expect(
+            data
+                == Self.header + "1,1,10.50,paid,2026-11-24T10:00:00Z\n"
+                + "2,2,20.00,\"shipped, late\",2026-11-25T10:00:00Z\r\n3,1,3.25,new,2026-11-25T11:00:00Z\r\n",
+            "\(data.debugDescription)")
+        #expect(try project.run(as: "ci", ["run", "daily", "--env", "dev"]).status == 0)
+        // Revenue per country from the delivered rows, by column name: every customer is in GB.
+        let revenue = try project.run(as: "alice", ["cat", "curated.revenue_by_country"]).stdout
+        #expect(revenue.contains("GB,33.75,3"), "\(revenue)")
+    }
+
+    @Test func aFileWithOtherColumnsRefusesTheBatch() throws {
+        let project = try CLIProject()
+        try project.write(
+            "landing/orders/2026-11-25.csv", "order_id,customer_id,amount_cents,status,ordered_at\n2,1,500,new,x\n")
+        try project.makeTokens()
+        try project.ingestCustomers()
+        let ingest = try project.run(as: "alice", ["ingest", "orders_drop"])
+        #expect(ingest.status == 1, "\(ingest.stdout)")
+        #expect(
+            ingest.stderr.contains("2026-11-25.csv does not have the columns of")
+                && ingest.stderr.contains("missing amount") && ingest.stderr.contains("extra amount_cents"),
+            "\(ingest.stderr)")
+        #expect(try project.run(as: "alice", ["cat", "raw.orders"]).status != 0, "nothing landed")
+    }
+}

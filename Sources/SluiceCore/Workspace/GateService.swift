@@ -27,6 +27,17 @@ public struct GateService: UseCase {
             throw InternalError("source \(source.name) feeds undeclared dataset \(source.into)")
         }
         let files = try gateFiles(snapshot)
+        if source.format == .csv, files.count > 1,
+            let mismatch = ColumnAligner.mismatch(
+                try ColumnAligner(objects: objects, files: context.files).headers(
+                    snapshot, delimiter: source.delimiter),
+                names: files.map(\.name))
+        {
+            let report = ValidationReport(
+                dataset: dataset.name.description, files: files.map(\.name), rows: 0, validRows: 0, invalidRows: 0,
+                batchProblems: [mismatch], checks: [], checkedAt: now())
+            try await reject(source, snapshot: snapshot, environment: environment, report: report, reason: mismatch)
+        }
         guard !dataset.columns.isEmpty || !dataset.checks.isEmpty else {
             let report = ValidationReport(
                 dataset: dataset.name.description, files: files.map(\.name), rows: 0, validRows: 0, invalidRows: 0,

@@ -100,7 +100,7 @@ public struct IngestService: UseCase {
             await objects.discard(staged.staged)
             throw error
         }
-        let snapshot: Snapshotter.Result
+        var snapshot: Snapshotter.Result
         if let filtered = verdict.filtered {
             // Pieces without an invalid record are reused; the rest of the first snapshot goes.
             snapshot = filtered
@@ -108,6 +108,11 @@ public struct IngestService: UseCase {
             await objects.discard(staged.staged.filter { !reused.contains($0) })
         } else {
             snapshot = staged
+        }
+        if source.format == .csv {
+            // One table: every file in the first file's column order (the gate read each by its own header).
+            snapshot = try await ColumnAligner(objects: objects, files: context.files).align(
+                snapshot, delimiter: source.delimiter)
         }
         await checkpoint("ingest.staged")
         let manifest = VersionManifest(

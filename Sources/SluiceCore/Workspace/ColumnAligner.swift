@@ -1,0 +1,118 @@
+import Foundation
+
+/// Puts every CSV file of one batch in the column order of its first file, so that a version made of several
+/// files is one table: files land (and every reader reads them) with the first file's header. A file whose
+/// columns are the same set in another order is written again with its fields moved, each field's bytes as
+/// they were (quotes, line endings); files already in order land untouched. Files whose columns are not the
+/// same set are refused before the gate (`mismatch`).
+struct ColumnAligner {
+    let objects: any ObjectStore
+    let files: any FileSource
+
+    /// The column names of each file's header, in input order (empty for an empty file).
+    func headers(_ snapshot: Snapshotter.Result, delimiter: UInt8) throws -> [[String]] {
+        let byID = Self.stagedByID(snapshot)
+        return try snapshot.files.map { file in
+            guard let first = file.chunks.first, let object = byID[first.object] else { return [] }
+            let start = try prefix(of: object, count: 1 << 20)
+            return start.withUnsafeBytes { HeaderReader.columns($0, format: .csv, delimiter: delimiter) }
+        }
+    }
+
+    /// Why the files of a batch are not one table, or `nil`: every file must hold the first file's columns.
+    static func mismatch(_ headers: [[String]], names: [String]) -> String? {
+        guard let first = headers.first(where: { !$0.isEmpty }) else { return nil }
+        for (index, header) in headers.enumerated() where !header.isEmpty && Set(header) != Set(first) {
+            let missing = Set(first).subtracting(header).sorted()
+            let extra = Set(header).subtracting(first).sorted()
+            return "\(names[index]) does not have the columns of \(names[headers.firstIndex(of: first) ?? 0])"
+                + (missing.isEmpty ? "" : " (missing \(missing.joined(separator: ", ")))")
+                + (extra.isEmpty ? "" : " (extra \(extra.joined(separator: ", ")))")
+                + "; a batch is one table: send those files as their own delivery"
+        }
+        return nil
+    }
+
+    /// `snapshot` with each file in the first file's column order; the staged objects a rewritten file no
+    /// longer uses are discarded.
+    func align(_ snapshot: Snapshotter.Result, delimiter: UInt8) async throws -> Snapshotter.Result {
+        let headers = try headers(snapshot, delimiter: delimiter)
+        guard let schema = headers.first(where: { !$0.isEmpty }),
+            headers.contains(where: { !$0.isEmpty && $0 != schema })
+        else { return snapshot }
+        let byID = Self.stagedByID(snapshot)
+        var result = snapshot
+        var written: [StagedObject] = []
+        do {
+            for (index, header) in headers.enumerated() where !header.isEmpty && header != schema {
+                let order = schema.map { header.firstIndex(of: $0) ?? -1 }
+                let file = snapshot.files[index]
+                let (object, rewritten) = try rewrite(file, order: order, delimiter: delimiter, byID: byID)
+                written.append(object)
+                result.files[index] = rewritten
+            }
+        } catch {
+            await objects.discard(written)
+            throw error
+        }
+        let used = Set(result.files.flatMap { $0.chunks.map(\.object) })
+        let kept = snapshot.staged.filter { used.contains($0.id) }
+        await objects.discard(snapshot.staged.filter { !used.contains($0.id) })
+        result.staged = kept + written
+        return result
+    }
+
+    private func rewrite(
+        _ file: ManifestFile, order: [Int], delimiter: UInt8, byID: [ObjectID: StagedObject]
+    ) throws -> (StagedObject, ManifestFile) {
+        let writer = try StagingFile(objects: objects)
+        do {
+            var fields = FieldReorderer(delimiter: delimiter, order: order)
+            for chunk in file.chunks {
+                guard let object = byID[chunk.object] else {
+                    throw InternalError("chunk \(chunk.object.short) of \(file.name) was not staged")
+                }
+                try read(object) { bytes in try fields.feed(bytes) { try writer.write($0) } }
+            }
+            try fields.finish { try writer.write($0) }
+            let (object, stored) = try writer.finish(name: file.name, rows: file.rows)
+            return (object, stored)
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+
+    private static func stagedByID(_ snapshot: Snapshotter.Result) -> [ObjectID: StagedObject] {
+        var byID: [ObjectID: StagedObject] = [:]
+        for object in snapshot.staged where byID[object.id] == nil { byID[object.id] = object }
+        return byID
+    }
+
+    private func prefix(of object: StagedObject, count: Int) throws -> Data {
+        var data = Data()
+        try read(object) { bytes in
+            guard data.count < count else { return }
+            data.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes.prefix(count - data.count)))
+        }
+        return data
+    }
+
+    /// Hands the staged bytes of `object` to `body`, a megabyte at a time.
+    private func read(_ object: StagedObject, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        switch try objects.stagedContent(object) {
+        case .bytes(let data): try data.withUnsafeBytes(body)
+        case .file(let url):
+            let reader = try files.openForReading(url)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+            defer { buffer.deallocate() }
+            var position = 0
+            while true {
+                let count = try reader.read(into: buffer, at: position)
+                guard count > 0 else { break }
+                try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                position += count
+            }
+        }
+    }
+}
