@@ -40,7 +40,7 @@ public final class JSONLinesReader {
     }
 
     /// A decoded JSON value's bytes as text, or `nil` for a missing or null value.
-    static func text(of value: Any?) -> [UInt8]? {
+    public static func text(of value: Any?) -> [UInt8]? {
         guard let value, !(value is NSNull) else { return nil }
         switch value {
         case let text as String: return Array(text.utf8)
