@@ -59,5 +59,6 @@ struct IngestCommand: AsyncParsableCommand {
                     + "\(result.rows) rows, \(Terminal.bytes(result.bytes)), version \(result.version.short), commit \(result.commit.short)"
             )
         }
+        for warning in result.warnings { Terminal.warn(warning) }
     }
 }

@@ -31,7 +31,8 @@ public struct ContractGate: QualityGate {
     }
 
     public func columnValues(
-        column: String, type: ColumnType?, format: DataFormat, delimiter: UInt8, data: [Data]
+        column: String, type: ColumnType?, dateFormat: DateFormat?, format: DataFormat, delimiter: UInt8,
+        data: [Data]
     ) throws -> Set<String> {
         let type = type ?? .string
         var values = Set<String>()
@@ -44,7 +45,8 @@ public struct ContractGate: QualityGate {
             while try reader.next() {
                 guard reader.problem == nil, position < reader.fieldCount else { continue }
                 let field = Array(reader.field(position).utf8)
-                if !field.isEmpty, let key = field.withUnsafeBytes({ CanonicalKey.text(type, $0) }) {
+                if !field.isEmpty, let key = field.withUnsafeBytes({ CanonicalKey.text(type, $0, format: dateFormat) })
+                {
                     values.insert(key)
                 }
             }
@@ -52,7 +54,7 @@ public struct ContractGate: QualityGate {
             let reader = JSONLinesReader(source: source, maxRecordBytes: maxRecordBytes)
             while try reader.next() {
                 guard reader.problem == nil, let bytes = reader.valueBytes(column), !bytes.isEmpty,
-                    let key = bytes.withUnsafeBytes({ CanonicalKey.text(type, $0) })
+                    let key = bytes.withUnsafeBytes({ CanonicalKey.text(type, $0, format: dateFormat) })
                 else { continue }
                 values.insert(key)
             }

@@ -26,9 +26,11 @@ import Testing
         }
 
         func columnValues(
-            column: String, type: ColumnType?, format: DataFormat, delimiter: UInt8, data: [Data]
+            column: String, type: ColumnType?, dateFormat: DateFormat?, format: DataFormat, delimiter: UInt8,
+            data: [Data]
         ) throws -> Set<String> {
-            try inner.columnValues(column: column, type: type, format: format, delimiter: delimiter, data: data)
+            try inner.columnValues(
+                column: column, type: type, dateFormat: dateFormat, format: format, delimiter: delimiter, data: data)
         }
     }
 

@@ -81,3 +81,39 @@ import Testing
         #expect(try project.run(as: "alice", ["cat", "raw.orders"]).status != 0, "nothing landed")
     }
 }
+
+/// Issue 22 item 3: `references` hold between the versions that stand together. Re-ingesting the referenced
+/// dataset without a customer that orders name warns in dev, and the promotion refuses, naming the check,
+/// the rows and both datasets.
+@Suite struct ReferencesOverTimeTests {
+    @Test func aShrunkReferencedDatasetWarnsAndIsNotPromoted() throws {
+        let project = try CLIProject(
+            ordersCSV: ReorderedColumnsTests.header
+                + "1,1,10.50,paid,2026-11-24T10:00:00Z\n2,2,4,new,2026-11-24T11:00:00Z\n",
+            customerIDs: [1, 2])
+        try project.makeTokens()
+        try project.ingestCustomers()
+        #expect(try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0)
+        #expect(try project.run(as: "ci", ["promote", "--from", "dev", "--to", "prod"]).status == 0)
+        let prodBefore = try project.sqlite("SELECT head FROM environments WHERE name = 'prod'")
+        try project.write(
+            "landing/customers/customers.csv",
+            "customer_id,name,email,country,signed_up_at\n2,Bo,bo@example.com,SE,2026-01-01T00:00:00Z\n")
+        let shrunk = try project.run(as: "alice", ["ingest", "customers_drop"])
+        #expect(shrunk.status == 0, "\(shrunk.stderr)")
+        #expect(
+            shrunk.stderr.contains("raw.orders in dev") && shrunk.stderr.contains("references")
+                && shrunk.stderr.contains("raw.customers @") && shrunk.stderr.contains("1 of 2 rows"),
+            "\(shrunk.stderr)")
+        let promote = try project.run(as: "ci", ["promote", "--from", "dev", "--to", "prod"])
+        #expect(promote.status == 1, "\(promote.stdout)")
+        #expect(
+            promote.stderr.contains("raw.orders @") && promote.stderr.contains("references")
+                && promote.stderr.contains("raw.customers @"),
+            "\(promote.stderr)")
+        #expect(try project.sqlite("SELECT head FROM environments WHERE name = 'prod'") == prodBefore)
+        // The failure is on record, as the quality page shows it.
+        let checks = try project.run(as: "alice", ["checks", "--env", "dev", "--json"])
+        #expect(checks.stdout.contains("references checked against the new version"), "\(checks.stdout)")
+    }
+}

@@ -156,6 +156,26 @@ import Testing
         #expect(try check(missing, id).message?.contains("no data") == true)
     }
 
+    /// Issue 22 item 4: a `references` target column with a `format:` is read by it, as the checked column
+    /// is, so the same dates written the same way match (and the same date written otherwise too).
+    @Test func referencesReadATargetColumnByItsFormat() throws {
+        let target = try dataset(
+            """
+            classification: internal
+            columns: { day: { type: date, format: "%d/%m/%Y" } }
+            checks: [ { references: { column: day, dataset: raw.customers, to: id } } ]
+            """)
+        let id = "references(day→raw.customers.id)"
+        let values = try ContractGate().columnValues(
+            column: "day", type: .date, dateFormat: DateFormat("%d/%m/%Y"), format: .csv,
+            delimiter: UInt8(ascii: ","), data: [Data("day\n03/09/2024\n04/09/2024\n".utf8)])
+        #expect(values.count == 2)
+        let report = try run(target, "day\n03/09/2024\n04/09/2024\n", references: [id: values])
+        #expect(report.passed, "\(report.summary)")
+        let bad = try run(target, "day\n05/09/2024\n", references: [id: values])
+        #expect(try check(bad, id).unexpectedCount == 1)
+    }
+
     @Test func malformedRowsAreRowErrorsWithLines() throws {
         let report = try run(
             try dataset("classification: internal\ncolumns: { a: { type: int }, b: { type: string } }"),

@@ -57,9 +57,11 @@ public protocol QualityGate: Sendable {
         onHeader: (Int, UnsafeRawBufferPointer) throws -> Void, onRow: (RowVerdict) throws -> Void
     ) throws -> ValidationReport
 
-    /// The canonical keys of one column of stored data (the target of a `references` check).
+    /// The canonical keys of one column of stored data (the target of a `references` check), each value read
+    /// as the column's type (dates and times by their `dateFormat`), as the checked column's values are.
     func columnValues(
-        column: String, type: ColumnType?, format: DataFormat, delimiter: UInt8, data: [Data]
+        column: String, type: ColumnType?, dateFormat: DateFormat?, format: DataFormat, delimiter: UInt8,
+        data: [Data]
     ) throws -> Set<String>
 }
 

@@ -167,7 +167,7 @@ public struct GateService: UseCase {
                 values[id] = .some(nil)
                 continue
             }
-            let type = project.datasets[target]?.columns.first { $0.name == targetColumn }?.type
+            let spec = project.datasets[target]?.columns.first { $0.name == targetColumn }
             let delimiter = project.sources.values.first { $0.into == target }?.delimiter ?? UInt8(ascii: ",")
             // File by file: each file of a version has its own header and its own last line.
             var keys = Set<String>()
@@ -176,8 +176,8 @@ public struct GateService: UseCase {
                 for chunk in file.chunks { data.append(try await objects.read(chunk.object)) }
                 keys.formUnion(
                     try gate.columnValues(
-                        column: targetColumn, type: type, format: version.manifest.format, delimiter: delimiter,
-                        data: data))
+                        column: targetColumn, type: spec?.type, dateFormat: spec?.format,
+                        format: version.manifest.format, delimiter: delimiter, data: data))
             }
             values[id] = keys
         }

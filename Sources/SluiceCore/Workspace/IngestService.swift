@@ -18,6 +18,8 @@ public struct IngestResult: Sendable, Codable {
     public var quarantined: String?
     /// The gate result kept for this batch.
     public var checkRun: String? = nil
+    /// Datasets in the environment whose `references` to this one no longer hold (a promotion refuses them).
+    public var warnings: [String] = []
 }
 
 /// Ingestion: a source's files, snapshotted and checked by the quality gate, committed to an environment.
@@ -161,7 +163,32 @@ public struct IngestService: UseCase {
         return IngestResult(
             source: source.name, dataset: source.into, environment: environment, version: version.id, commit: commit.id,
             files: manifest.files.count, rows: manifest.rows, bytes: manifest.bytes, unchanged: false,
-            report: verdict.report, quarantined: quarantine, checkRun: checkRun)
+            report: verdict.report, quarantined: quarantine, checkRun: checkRun,
+            warnings: try await brokenReferences(to: source.into, in: datasets, environment: environment))
+    }
+
+    /// The datasets standing in `versions` whose `references` to `target` no longer hold with its new version.
+    private func brokenReferences(
+        to target: DatasetName, in versions: [String: ObjectID], environment: String
+    ) async throws -> [String] {
+        var warnings: [String] = []
+        for (name, dataset) in project.datasets.sorted(by: { $0.key.description < $1.key.description }) {
+            guard let version = versions[name.description],
+                dataset.checks.contains(where: {
+                    guard case .references(_, let referenced, _) = $0.kind else { return false }
+                    return referenced == target
+                })
+            else { continue }
+            if let problem = try await LandingService(context: context).referencesProblem(
+                name, version: version, standingWith: versions, environment: environment,
+                origin: "ingest into \(target): \(name)'s references checked against the new version")
+            {
+                warnings.append(
+                    "\(name) in \(environment): \(problem)\nuntil it is fixed, no promotion takes \(environment)'s \(name) with this \(target)"
+                )
+            }
+        }
+        return warnings
     }
 
     private func snapshotInputs(_ source: Source, files: [URL]) throws -> [Snapshotter.Input] {

@@ -47,6 +47,41 @@ public struct LandingService: UseCase {
         return failures
     }
 
+    /// Judges `name`'s `references` checks again, on `version`, against the versions that stand with it in
+    /// `versions` (a commit's datasets). Keeps the result as a gate result of `environment` that vouches for
+    /// no version; returns why it fails (naming the checks, the rows and the datasets), or `nil`.
+    public func referencesProblem(
+        _ name: DatasetName, version: ObjectID, standingWith versions: [String: ObjectID], environment: String,
+        origin: String
+    ) async throws -> String? {
+        guard var contract = project.datasets[name], let gate else { return nil }
+        contract.checks = contract.checks.filter {
+            guard case .references = $0.kind else { return false }
+            return true
+        }
+        guard !contract.checks.isEmpty else { return nil }
+        let report = try await validateStored(
+            contract, version: version,
+            references: try await GateService(context: context).referenceValues(
+                for: contract, in: versions, gate: gate), gate: gate)
+        let passed = report.batchProblems.isEmpty && report.invalidRows == 0
+        try await saveCheckRun(
+            CheckRun(
+                id: UUID().uuidString.lowercased(), dataset: name, environment: environment, version: nil,
+                quarantine: nil, origin: origin, passed: passed, report: report, at: now(),
+                contractDigest: project.datasets[name]?.contractDigest, gitCommit: await recordedGitCommit()))
+        guard !passed else { return nil }
+        let targets = Set(
+            contract.checks.compactMap { check -> String? in
+                guard case .references(_, let target, _) = check.kind else { return nil }
+                return "\(target) @ \(versions[target.description]?.short ?? "absent")"
+            }
+        ).sorted()
+        let failed = report.failedChecks.map(\.id) + report.batchProblems
+        return "\(failed.joined(separator: ", ")) fails against \(targets.joined(separator: ", ")) "
+            + "(\(report.invalidRows) of \(report.rows) rows)\n\(report.summary)"
+    }
+
     /// Streams a stored version through `contract` (nothing is delivered back but the report).
     func validateStored(
         _ contract: Dataset, version id: ObjectID, references: [String: Set<String>?], gate: any QualityGate

@@ -73,7 +73,8 @@ public struct PromotionService: UseCase {
         }
     }
 
-    /// Every dataset version being promoted must have passed its quality gate; names those that did not.
+    /// Every dataset version being promoted must have passed its quality gate, and its `references` must hold
+    /// against the versions promoted with it; names those that do not.
     /// Into a protected environment, each must also be trustworthy under the commit being promoted (the
     /// clean work tree): made by the code that commit holds, and judged against the contract it holds.
     private func requirePassingGates(
@@ -90,7 +91,16 @@ public struct PromotionService: UseCase {
                 problems.append("\(name) @ \(version.short): gate failed (\(failed.joined(separator: ", ")))")
                 continue
             }
-            guard protected, let dataset = DatasetName(name) else { continue }
+            guard let dataset = DatasetName(name) else { continue }
+            // What references another dataset is judged against the version that will stand beside it.
+            if let problem = try await LandingService(context: context).referencesProblem(
+                dataset, version: version, standingWith: commit.content.datasets, environment: target,
+                origin: "promote: references checked against the versions promoted with it")
+            {
+                problems.append("\(name) @ \(version.short): \(problem)")
+                continue
+            }
+            guard protected else { continue }
             if let problem = try await provenanceProblem(dataset, version: version, gitCommit: gitCommit) {
                 problems.append("\(name) @ \(version.short): \(problem)")
             } else if run.contractDigest != project.datasets[dataset]?.contractDigest,

@@ -32,9 +32,9 @@ enum CanonicalKey {
     }
 
     /// The key of `bytes` read as `type`, as text.
-    static func text(_ type: ColumnType, _ bytes: UnsafeRawBufferPointer) -> String? {
+    static func text(_ type: ColumnType, _ bytes: UnsafeRawBufferPointer, format: DateFormat? = nil) -> String? {
         var key: [UInt8] = []
-        guard append(type, bytes, to: &key) else { return nil }
+        guard append(type, bytes, format: format, to: &key) else { return nil }
         return String(decoding: key, as: UTF8.self)
     }
 
