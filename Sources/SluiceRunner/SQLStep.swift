@@ -142,6 +142,12 @@ struct SQLStep {
         case .string(let string): text = string
         case .blob(let data): text = data.base64EncodedString()
         }
+        if let column, column.type == .decimal, let scale = column.scale {
+            // The shortest text that reads back as the double (what the computation meant), then rounded exactly.
+            let exact: String
+            if case .double(let number) = value.storage { exact = "\(number)" } else { exact = text }
+            return DecimalText.rounded(exact, scale: scale) ?? text
+        }
         guard let column, column.type != .string, column.format == nil else { return text }
         let bytes = Array(text.utf8)
         return bytes.withUnsafeBytes { CanonicalText.of($0, type: column.type, format: nil) } ?? text

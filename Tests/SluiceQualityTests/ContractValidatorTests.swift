@@ -176,6 +176,17 @@ import Testing
         #expect(try check(bad, id).unexpectedCount == 1)
     }
 
+    /// Issue 22 item 5: min and max compare exact decimal values, not the doubles they round to.
+    @Test func minAndMaxAreExactForDecimals() throws {
+        let target = try dataset(
+            "classification: internal\ncolumns: { amount: { type: decimal, min: 0.1, max: 10000 } }")
+        let report = try run(
+            target, "amount\n10000\n10000.0000000000000001\n0.1\n0.09999999999999999999\n10000.000\n")
+        #expect(try check(report, "amount.max").unexpectedCount == 1)
+        #expect(try check(report, "amount.min").unexpectedCount == 1)
+        #expect(report.invalidRows == 2)
+    }
+
     @Test func malformedRowsAreRowErrorsWithLines() throws {
         let report = try run(
             try dataset("classification: internal\ncolumns: { a: { type: int }, b: { type: string } }"),

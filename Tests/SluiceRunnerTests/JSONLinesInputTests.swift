@@ -72,3 +72,29 @@ import Testing
             ])
     }
 }
+
+/// Issue 22 item 5: a `decimal` column with a `scale` is written by a `sql` step rounded half-even to it.
+@Suite struct DecimalScaleTests {
+    @Test func sqlOutputsAreRoundedToTheirScale() async throws {
+        let yaml = RunnerHarness.yaml(
+            pipeline: """
+                  money:
+                    steps:
+                      sum: { sql: models/sum.sql, inputs: [raw.orders], output: staged.totals }
+                """,
+            datasets: """
+                  staged.totals:
+                    owner: t
+                    classification: internal
+                    columns: { total: { type: decimal, scale: 2 }, tie: { type: decimal, scale: 2 }, n: { type: int } }
+                """)
+        let harness = try RunnerHarness(files: [
+            "sluice.yaml": yaml,
+            "models/sum.sql": "SELECT sum(amount) AS total, 2.675 AS tie, count(*) AS n FROM raw.orders\n",
+        ])
+        try await harness.ingest("id,amount\n1,0.1\n2,0.2\n3,47534.19\n")
+        let run = try await harness.runner().run("money", options: RunOptions(environment: "dev"))
+        #expect(run.status == .succeeded)
+        #expect(try await harness.read("staged.totals") == "total,tie,n\n47534.49,2.68,3\n")
+    }
+}

@@ -144,7 +144,7 @@ extension ProjectLoader {
         }
         let allowed = [
             "type", "required", "unique", "min", "max", "pattern", "in", "min_length", "max_length", "severity",
-            "description", "format",
+            "description", "format", "scale",
         ]
         guard let fields = value.fields("column \(name)", allowed: allowed) else { return nil }
         guard let typeValue = fields["type"], let typeText = typeValue.string("type") else {
@@ -168,6 +168,15 @@ extension ProjectLoader {
         column.unique = fields["unique"].flatMap { $0.bool("unique") } ?? false
         column.min = fields["min"].flatMap { $0.number("min") }
         column.max = fields["max"].flatMap { $0.number("max") }
+        if let scaleValue = fields["scale"], let scale = scaleValue.int("scale", min: 0) {
+            if type != .decimal {
+                sink.error(scaleValue.location, "scale applies to decimal columns; \(name) is \(type.rawValue)")
+            } else if scale > 18 {
+                sink.error(scaleValue.location, "scale of column \(name) must be at most 18, found \(scale)")
+            } else {
+                column.scale = scale
+            }
+        }
         if let min = column.min, let max = column.max, min > max {
             sink.error(
                 fields["min"]!.location, "column \(name) has min \(min) greater than max \(max); no value could pass")

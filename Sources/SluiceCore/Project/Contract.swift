@@ -33,6 +33,8 @@ public struct ColumnSpec: Hashable, Sendable {
     public var maxLength: Int?
     /// How a `date` or `timestamp` column is spelled (`%d/%m/%Y`); `nil` for ISO 8601.
     public var format: DateFormat?
+    /// Digits after the point of a `decimal` column: what steps write is rounded half-even to it.
+    public var scale: Int?
     public var severity: CheckSeverity
     public var location: SourceLocation
 

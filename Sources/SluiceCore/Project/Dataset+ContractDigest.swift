@@ -13,7 +13,7 @@ extension Dataset {
                 column.max.map { "max \($0)" }, column.pattern.map { "pattern \($0.utf8.count):\($0)" },
                 column.accepted.map { "in " + $0.map { "\($0.utf8.count):\($0)" }.joined(separator: ",") },
                 column.minLength.map { "min_length \($0)" }, column.maxLength.map { "max_length \($0)" },
-                column.format.map { "format \($0.text.utf8.count):\($0.text)" },
+                column.format.map { "format \($0.text.utf8.count):\($0.text)" }, column.scale.map { "scale \($0)" },
                 "severity \(column.severity.rawValue)",
             ]
             lines.append(fields.compactMap { $0 }.joined(separator: " "))

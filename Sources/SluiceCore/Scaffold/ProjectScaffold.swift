@@ -64,6 +64,10 @@ public enum ProjectScaffold {
           curated.revenue_by_country:
             owner: analytics@example.com
             classification: internal
+            columns:
+              country: { type: string, required: true }
+              revenue: { type: decimal, scale: 2, min: 0 }   # money: written rounded half-even to the cent
+              orders: { type: int, min: 1 }
         pipelines:
           daily:
             schedule: "0 6 * * *"

@@ -164,10 +164,16 @@ final class RowChecker {
             break
         }
         if hasNumber {
-            if code.pointee.minSlot >= 0 && number < code.pointee.min {
+            // Doubles order values correctly except where two round to the same double: a tie is decided on
+            // the exact decimal text (`10000.000000000000001` is above a max of 10000).
+            if code.pointee.minSlot >= 0
+                && (number < code.pointee.min || (number == code.pointee.min && Self.exactly(bytes, below: number)))
+            {
                 fail(code.pointee.minSlot, column, code, bytes)
             }
-            if code.pointee.maxSlot >= 0 && number > code.pointee.max {
+            if code.pointee.maxSlot >= 0
+                && (number > code.pointee.max || (number == code.pointee.max && Self.exactly(bytes, above: number)))
+            {
                 fail(code.pointee.maxSlot, column, code, bytes)
             }
         }
@@ -267,6 +273,18 @@ final class RowChecker {
             }
         }
     }
+
+    /// Whether the decimal text `bytes` is exactly below (`above`) the bound `bound` it equals as a double.
+    static func exactly(_ bytes: UnsafeRawBufferPointer, below bound: Double) -> Bool {
+        (DecimalText.compare(String(decoding: bytes, as: UTF8.self), Self.exactText(bound)) ?? 0) < 0
+    }
+
+    static func exactly(_ bytes: UnsafeRawBufferPointer, above bound: Double) -> Bool {
+        (DecimalText.compare(String(decoding: bytes, as: UTF8.self), Self.exactText(bound)) ?? 0) > 0
+    }
+
+    /// A bound as the shortest decimal text that reads back as it: the number the contract wrote.
+    private static func exactText(_ bound: Double) -> String { "\(bound)" }
 
     private func fresh(_ index: Int, _ microseconds: Int64) {
         tallies.newest[index] = max(tallies.newest[index] ?? microseconds, microseconds)
