@@ -25,7 +25,8 @@ import Testing
         func pick(_ count: Int) -> Int { Int(generator.next() % UInt64(count)) }
         let end = pick(2) == 0 ? "\n" : "\r\n"
         let amounts = ["10.50", "+3", "1e2", "\"7\"", "0", "12345678901234567890.5"]
-        let bads = ["x,1", "-1,-5", "\"bad\(end)id\",1", "9", "1,1,1", "5,abc"]
+        // Issue 22 item 6: bad records whose last field is quoted, before CRLF too.
+        let bads = ["x,1", "-1,-5", "\"bad\(end)id\",1", "9", "1,1,1", "5,abc", "1,\"-5\"", "5,\"abc\""]
         let rows = (1...(5 + pick(30))).map { "\($0 * 10),\(amounts[pick(amounts.count)])" }
         let header = (pick(2) == 0 ? "\u{FEFF}" : "") + "order_id,amount"
         let finalBreak = pick(2) == 0
@@ -53,7 +54,7 @@ import Testing
         return (clean, text, bad)
     }
 
-    @Test(arguments: 1...12)
+    @Test(arguments: 1...24)
     func aFileWithBadRowsLandsAsTheCleanFile(seed: UInt64) async throws {
         let (clean, dirty, bad) = Self.files(seed: seed)
         let cleanStore = try harness()

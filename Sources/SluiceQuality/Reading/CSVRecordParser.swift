@@ -117,11 +117,16 @@ final class CSVRecordParser {
                 }
                 if after == newline { break fieldLoop }
                 if after == carriage {
+                    // The carriage return belongs to the line break: the record (and its span) ends after it.
                     if position + 1 >= end {
                         guard atEOF else { return .needMore }
+                        position += 1
                         break fieldLoop
                     }
-                    if base.load(fromByteOffset: position + 1, as: UInt8.self) == newline { break fieldLoop }
+                    if base.load(fromByteOffset: position + 1, as: UInt8.self) == newline {
+                        position += 1
+                        break fieldLoop
+                    }
                 }
                 localProblem = localProblem ?? .characterAfterClosingQuote
                 // Skip to the next delimiter or line end, dropping the junk.
