@@ -49,14 +49,19 @@ struct IngestCommand: AsyncParsableCommand {
         } else if !result.report.warnings.isEmpty {
             print(result.report.summary)
         }
-        if result.unchanged {
+        if result.unchanged && result.files == 0 {
+            print(
+                "nothing new for \(result.source): every file there landed before; \(result.dataset) in \(result.environment) holds \(result.datasetRows) rows (version \(result.version.short))"
+            )
+        } else if result.unchanged {
             print(
                 "\(result.dataset) in \(result.environment) already holds this data (version \(result.version.short)); nothing changed"
             )
         } else {
             print(
                 "ingested \(result.files) file\(result.files == 1 ? "" : "s") into \(result.dataset) in \(result.environment): "
-                    + "\(result.rows) rows, \(Terminal.bytes(result.bytes)), version \(result.version.short), commit \(result.commit.short)"
+                    + "\(result.rows) rows\(result.datasetRows != result.rows ? " (\(result.datasetRows) in all)" : ""), "
+                    + "\(Terminal.bytes(result.bytes)), version \(result.version.short), commit \(result.commit.short)"
             )
         }
         for warning in result.warnings { Terminal.warn(warning) }

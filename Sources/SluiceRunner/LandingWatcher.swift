@@ -81,7 +81,10 @@ public struct LandingWatcher: Sendable {
         var attempt = 1
         while true {
             do {
-                return try await workspace.ingest(source: source, environment: nil, files: [url]).version
+                // An append source takes the new file (the ledger lands it once); a snapshot source is its
+                // landing folder as a whole, read again when any file of it lands.
+                let files = workspace.project.sources[source]?.mode == .snapshot ? [] : [url]
+                return try await workspace.ingest(source: source, environment: nil, files: files).version
             } catch let conflict as ConflictError where attempt < 5 {
                 scheduler.logger.notice(
                     "landing \(url.lastPathComponent) raced another change; again: \(conflict.message)")

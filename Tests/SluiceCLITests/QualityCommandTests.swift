@@ -16,13 +16,19 @@ import Testing
         #expect(refused.stderr.contains("quality gate failed for raw.orders"), "\(refused.stderr)")
         #expect(refused.stderr.contains("FAIL amount.min") && refused.stderr.contains("line 3"))
         #expect(refused.stderr.contains("nothing changed in the environment"))
+        // The refused file is not judged (nor quarantined) again; another delivery is.
+        let again = try project.run(as: "alice", ["ingest", "orders_drop"])
+        #expect(again.status == 2 && again.stderr.contains("every file there was refused before"), "\(again.stderr)")
+        try project.write(
+            "landing/orders/2026-11-25.csv",
+            "order_id,customer_id,amount,status,ordered_at\n3,1,-1,paid,2026-11-25T10:00:00Z\n")
         let json = try project.run(as: "alice", ["ingest", "orders_drop", "--json"])
         #expect(json.status == 1 && json.stdout.contains("\"unexpectedPercent\""))
 
         let listed = try project.run(as: "alice", ["quarantine", "list", "--json"])
         let batches = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         #expect(batches.count == 2)
-        let id = try #require(batches.first?["id"] as? String)
+        let id = try #require(batches.last?["id"] as? String, "the first refused batch")
         #expect(
             try project.run(as: "alice", ["quarantine", "show", id]).stdout.contains("rejected batch of raw.orders"))
         #expect(try project.run(as: "alice", ["quarantine", "cat", id]).stdout == bad)

@@ -11,7 +11,10 @@ import Testing
 @Suite struct LandsAsWrittenTests {
     func harness() throws -> Harness {
         var files = Fixture.files
+        // A snapshot source: its versions are its data alone (an append source's also name its deliveries).
         files["sluice.yaml"] = Fixture.projectYAML.replacingOccurrences(
+            of: "into: raw.orders }", with: "into: raw.orders, mode: snapshot }"
+        ).replacingOccurrences(
             of: "      amount: { type: decimal, min: 0 }\n",
             with:
                 "      amount: { type: decimal, min: 0 }\n    on_invalid: quarantine_rows\n    max_invalid_ratio: 0.9\n"

@@ -32,7 +32,7 @@ final class RunnerHarness: @unchecked Sendable {
           ci: { role: pipeline }
           alice: { role: engineer }
         sources:
-          orders: { path: landing/orders.csv, format: csv, into: raw.orders }
+          orders: { path: landing/orders.csv, format: csv, into: raw.orders, mode: snapshot }
         datasets:
           raw.orders:
             owner: t
@@ -99,15 +99,13 @@ final class RunnerHarness: @unchecked Sendable {
 
     func head(_ environment: String = "dev") async throws -> ObjectID? { await metadata.environment(environment)?.head }
 
-    /// A dataset's data in an environment, as text.
+    /// A dataset's data in an environment, as text (as `sluice cat` reads it: one header for all its files).
     func read(_ dataset: String, in environment: String = "dev") async throws -> String {
         guard let head = try await head(environment), let commit = await metadata.commit(head),
-            let id = commit.content.datasets[dataset], let version = await metadata.version(id)
+            let id = commit.content.datasets[dataset]
         else { return "" }
         var data = Data()
-        for file in version.manifest.files {
-            for chunk in file.chunks { data.append(try await objects.read(chunk.object)) }
-        }
+        _ = try await workspace().materialize(id) { data.append($0) }
         return String(decoding: data, as: UTF8.self)
     }
 }

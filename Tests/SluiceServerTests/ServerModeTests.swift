@@ -80,7 +80,6 @@ import Testing
     /// differ (run ids, commits, quarantine ids, clocks) are masked.
     @Test func changesPrintTheSameBothWays() throws {
         let bad = served.project.folder.appendingPathComponent("bad.csv")
-        try Data("order_id,customer_id,amount,status,ordered_at\n9,1,x,paid,2026-11-24T10:00:00Z\n".utf8).write(to: bad)
         let pairs: [(String, [String], [String])] = [
             (
                 "alice", ["env", "create", "sandbox/alice-a", "--from", "dev", "--ttl", "2d"],
@@ -93,7 +92,12 @@ import Testing
             ("ops", ["token", "revoke", "nope"], ["token", "revoke", "nope"]),
         ]
         for (principal, local, remote) in pairs {
+            // The same refusal each way needs two deliveries: a refused file is not judged again.
+            try Data("order_id,customer_id,amount,status,ordered_at\n9,1,x,paid,2026-11-24T10:00:00Z\n".utf8).write(
+                to: bad)
             let first = try self.local(principal, local)
+            try Data("order_id,customer_id,amount,status,ordered_at\n10,1,x,paid,2026-11-24T10:00:00Z\n".utf8).write(
+                to: bad)
             let second = try self.remote(principal, remote)
             #expect(
                 Self.masked(first).replacingOccurrences(of: "alice-a", with: "alice-?")

@@ -12,7 +12,7 @@ extension ProjectLoader {
                 )
                 continue
             }
-            let allowed = ["path", "format", "into", "delimiter", "description"]
+            let allowed = ["path", "format", "into", "delimiter", "mode", "description"]
             guard let fields = entry.value.fields("source \(entry.key)", allowed: allowed) else { continue }
             guard let pathValue = fields["path"], let path = pathValue.string("path") else {
                 if fields["path"] == nil {
@@ -58,9 +58,20 @@ extension ProjectLoader {
                         "delimiter must be one ASCII character other than a quote or a line break")
                 }
             }
-            sources[entry.key] = Source(
+            var source = Source(
                 name: entry.key, path: path, format: format, delimiter: delimiter, into: into,
                 location: entry.keyLocation)
+            if let modeValue = fields["mode"], let text = modeValue.string("mode") {
+                if let mode = SourceMode(rawValue: text) {
+                    source.mode = mode
+                } else {
+                    sink.error(
+                        modeValue.location,
+                        "mode \(NameRules.quoted(text)) is not append (each delivery adds its rows) or snapshot (the landing folder is the dataset)"
+                    )
+                }
+            }
+            sources[entry.key] = source
         }
         return sources
     }

@@ -31,8 +31,8 @@ public enum ProjectScaffold {
           ops: { role: admin }
         service: { run_as: ci }                 # whom `sluice serve` runs scheduled pipelines as
         sources:
-          customers_drop: { path: landing/customers/*.csv, format: csv, into: raw.customers }
-          orders_drop: { path: landing/orders/*.csv, format: csv, into: raw.orders }
+          customers_drop: { path: landing/customers/*.csv, format: csv, into: raw.customers, mode: snapshot }  # a full list each time
+          orders_drop: { path: landing/orders/*.csv, format: csv, into: raw.orders }   # mode: append, each file lands once
         datasets:
           raw.customers:
             owner: data-eng@example.com

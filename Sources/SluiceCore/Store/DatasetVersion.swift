@@ -17,6 +17,9 @@ public struct ManifestFile: Hashable, Sendable, Codable {
     public var chunks: [ChunkRef]
     public var bytes: Int64
     public var rows: Int64
+    /// The digest of the file as it was delivered (before invalid records were cut or columns moved), which
+    /// makes each delivery of an `append` source land once; `nil` for files that were not delivered.
+    public var delivered: String?
 
     public init(name: String, chunks: [ChunkRef], rows: Int64) {
         self.name = name

@@ -19,13 +19,16 @@ struct ColumnAligner {
         }
     }
 
-    /// Why the files of a batch are not one table, or `nil`: every file must hold the first file's columns.
-    static func mismatch(_ headers: [[String]], names: [String]) -> String? {
-        guard let first = headers.first(where: { !$0.isEmpty }) else { return nil }
+    /// Why the files of a batch are not one table, or `nil`: every file must hold the columns of the
+    /// dataset's current version (`expected`, when it has one) or else of the batch's first file.
+    static func mismatch(_ headers: [[String]], names: [String], expected: [String]? = nil) -> String? {
+        guard let first = expected ?? headers.first(where: { !$0.isEmpty }) else { return nil }
+        let reference =
+            expected != nil ? "the data already landed" : names[headers.firstIndex(of: first) ?? 0]
         for (index, header) in headers.enumerated() where !header.isEmpty && Set(header) != Set(first) {
             let missing = Set(first).subtracting(header).sorted()
             let extra = Set(header).subtracting(first).sorted()
-            return "\(names[index]) does not have the columns of \(names[headers.firstIndex(of: first) ?? 0])"
+            return "\(names[index]) does not have the columns of \(reference)"
                 + (missing.isEmpty ? "" : " (missing \(missing.joined(separator: ", ")))")
                 + (extra.isEmpty ? "" : " (extra \(extra.joined(separator: ", ")))")
                 + "; a batch is one table: send those files as their own delivery"
@@ -33,11 +36,15 @@ struct ColumnAligner {
         return nil
     }
 
-    /// `snapshot` with each file in the first file's column order; the staged objects a rewritten file no
-    /// longer uses are discarded.
-    func align(_ snapshot: Snapshotter.Result, delimiter: UInt8) async throws -> Snapshotter.Result {
+    /// `snapshot` with each file in the column order `expected` (the dataset's, for a delivery appended to
+    /// it) or else of the first file; the staged objects a rewritten file no longer uses are discarded.
+    func align(
+        _ snapshot: Snapshotter.Result, delimiter: UInt8, to expected: [String]? = nil
+    ) async throws
+        -> Snapshotter.Result
+    {
         let headers = try headers(snapshot, delimiter: delimiter)
-        guard let schema = headers.first(where: { !$0.isEmpty }),
+        guard let schema = expected ?? headers.first(where: { !$0.isEmpty }),
             headers.contains(where: { !$0.isEmpty && $0 != schema })
         else { return snapshot }
         let byID = Self.stagedByID(snapshot)

@@ -19,7 +19,7 @@ public struct GateService: UseCase {
     /// Checks a batch against its dataset's contract. Returns how it lands, or throws `GateFailed` after
     /// putting the whole batch in quarantine.
     func gateIncoming(
-        _ source: Source, snapshot: Snapshotter.Result, environment: String, head: Commit?
+        _ source: Source, snapshot: Snapshotter.Result, environment: String, head: Commit?, schema: [String]? = nil
     ) async throws
         -> GateVerdict
     {
@@ -27,11 +27,11 @@ public struct GateService: UseCase {
             throw InternalError("source \(source.name) feeds undeclared dataset \(source.into)")
         }
         let files = try gateFiles(snapshot)
-        if source.format == .csv, files.count > 1,
+        if source.format == .csv, files.count > 1 || schema != nil,
             let mismatch = ColumnAligner.mismatch(
                 try ColumnAligner(objects: objects, files: context.files).headers(
                     snapshot, delimiter: source.delimiter),
-                names: files.map(\.name))
+                names: files.map(\.name), expected: schema)
         {
             let report = ValidationReport(
                 dataset: dataset.name.description, files: files.map(\.name), rows: 0, validRows: 0, invalidRows: 0,
@@ -94,6 +94,40 @@ public struct GateService: UseCase {
         }
     }
 
+    /// A delivery appended to `previous` must keep the dataset's table checks (`unique`, `row_count`, …)
+    /// together with the rows already there: judged on both (`references` are judged where versions stand
+    /// together); a delivery that breaks them is refused whole, naming the checks.
+    func requireTogether(
+        _ previous: DatasetVersion, delivery snapshot: Snapshotter.Result, source: Source, environment: String
+    ) async throws {
+        guard var contract = project.datasets[source.into], let gate else { return }
+        contract.checks = contract.checks.filter {
+            if case .references = $0.kind { return false }
+            return true
+        }
+        guard contract.columns.contains(where: \.unique) || !contract.checks.isEmpty else { return }
+        var files: [GateFile] = []
+        for file in previous.manifest.files {
+            var segments: [ByteSegment] = []
+            for chunk in file.chunks { segments.append(try await objects.storedContent(chunk.object)) }
+            files.append(GateFile(name: file.name, segments: segments))
+        }
+        files += try gateFiles(snapshot)
+        let checkedAt = now()
+        let report = try await Blocking.run {
+            try gate.validate(
+                dataset: contract, format: source.format, delimiter: source.delimiter, files: files, references: [:],
+                now: checkedAt, rows: .none, onHeader: { _, _ in }, onRow: { _ in })
+        }
+        guard !report.batchProblems.isEmpty || report.invalidRows > 0 else { return }
+        let failed = report.failedChecks.map(\.id) + report.batchProblems
+        try await reject(
+            source, snapshot: snapshot, environment: environment, report: report,
+            reason:
+                "together with the \(previous.manifest.rows) rows already in \(source.into), \(failed.joined(separator: ", ")) fails"
+        )
+    }
+
     /// Keeps the invalid rows of an accepted batch in quarantine; returns the batch id.
     func keepInvalidRows(_ verdict: GateVerdict, source: Source, environment: String) async throws -> String? {
         guard let invalid = verdict.invalidRows else { return nil }
@@ -109,7 +143,7 @@ public struct GateService: UseCase {
     }
 
     /// Puts a refused batch in quarantine as it arrived, records the failed gate, and throws `GateFailed`.
-    private func reject(
+    func reject(
         _ source: Source, snapshot: Snapshotter.Result, environment: String, report: ValidationReport, reason: String
     )
         async throws -> Never

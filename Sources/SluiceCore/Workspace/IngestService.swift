@@ -7,9 +7,12 @@ public struct IngestResult: Sendable, Codable {
     public var environment: String
     public var version: ObjectID
     public var commit: ObjectID
+    /// Files and rows this ingest landed (for an `append` source, the new delivery's).
     public var files: Int
     public var rows: Int64
     public var bytes: Int64
+    /// Rows of the dataset's version after it, the earlier deliveries included.
+    public var datasetRows: Int64 = 0
     /// `true` when the data was identical to the current version, so nothing changed.
     public var unchanged: Bool
     /// What the quality gate found.
@@ -89,13 +92,34 @@ public struct IngestService: UseCase {
         // The landing files are read once, into private staged objects; the gate checks those bytes, so what
         // lands is exactly what was checked, whatever happens to the landing files meanwhile. Nothing is
         // visible before the gate passes: a refused batch goes to quarantine, never to the environment.
-        let staged = try await Snapshotter(objects: objects, files: context.files).stage(
+        var staged = try await Snapshotter(objects: objects, files: context.files).stage(
             inputs, format: source.format, delimiter: source.delimiter)
+        // An append source's versions name each delivery they hold (the ledger); a snapshot source's are its data.
+        if source.mode == .append {
+            for index in staged.files.indices {
+                staged.files[index].delivered = DeliveryLedger.digest(staged.files[index])
+            }
+        }
         await checkpoint("ingest.snapshotted")
+        // An append source adds what is new to the version there; a snapshot source replaces it.
+        let previous = try await previousVersion(of: source, in: parent)
+        if source.mode == .append {
+            let ledger = DeliveryLedger(
+                previous: previous,
+                refused: try await metadata.quarantines().filter {
+                    $0.kind == .rejected && $0.dataset == source.into && $0.environment == environment
+                })
+            let (fresh, unused) = ledger.fresh(staged)
+            await objects.discard(unused)
+            staged = fresh
+            guard !staged.files.isEmpty else {
+                return try nothingNew(source, environment: environment, previous: previous, parent: parent)
+            }
+        }
         let verdict: GateVerdict
         do {
             verdict = try await GateService(context: context).gateIncoming(
-                source, snapshot: staged, environment: environment, head: parent)
+                source, snapshot: staged, environment: environment, head: parent, schema: previous?.manifest.schema)
         } catch let error as GateFailed {
             throw error
         } catch {
@@ -111,14 +135,22 @@ public struct IngestService: UseCase {
         } else {
             snapshot = staged
         }
+        for index in snapshot.files.indices { snapshot.files[index].delivered = staged.files[index].delivered }
         if source.format == .csv {
-            // One table: every file in the first file's column order (the gate read each by its own header).
+            // One table: every file in the dataset's (or else the first file's) column order (the gate read
+            // each by its own header).
             snapshot = try await ColumnAligner(objects: objects, files: context.files).align(
-                snapshot, delimiter: source.delimiter)
+                snapshot, delimiter: source.delimiter, to: previous?.manifest.schema)
+        }
+        if let previous {
+            try await GateService(context: context).requireTogether(
+                previous, delivery: snapshot, source: source, environment: environment)
         }
         await checkpoint("ingest.staged")
+        let delivered = (files: snapshot.files.count, rows: snapshot.files.reduce(0) { $0 + $1.rows })
         let manifest = VersionManifest(
-            dataset: source.into, format: source.format, files: snapshot.files, schema: snapshot.schema)
+            dataset: source.into, format: source.format, files: (previous?.manifest.files ?? []) + snapshot.files,
+            schema: previous?.manifest.schema ?? snapshot.schema)
         let version = try DatasetVersion(manifest: manifest, createdAt: now(), createdBy: identity.name)
         try await objects.publish(snapshot.staged)
         let manifestID = try await objects.put(try CanonicalJSON.encode(manifest))
@@ -143,8 +175,8 @@ public struct IngestService: UseCase {
             return IngestResult(
                 source: source.name, dataset: source.into, environment: environment, version: version.id,
                 commit: parent.id,
-                files: manifest.files.count, rows: manifest.rows, bytes: manifest.bytes, unchanged: true,
-                report: verdict.report, quarantined: quarantine, checkRun: checkRun)
+                files: delivered.files, rows: delivered.rows, bytes: manifest.bytes, datasetRows: manifest.rows,
+                unchanged: true, report: verdict.report, quarantined: quarantine, checkRun: checkRun)
         }
         var datasets = parent?.content.datasets ?? [:]
         datasets[source.into.description] = version.id
@@ -157,14 +189,42 @@ public struct IngestService: UseCase {
         try await moveEnvironment(
             record, to: commit.id, reason: "ingest \(source.name)", gitCommit: git,
             details: [
-                "version": version.id.hex, "commit": commit.id.hex, "rows": "\(manifest.rows)",
-                "bytes": "\(manifest.bytes)", "check_run": checkRun, "passed": "true",
+                "version": version.id.hex, "commit": commit.id.hex, "rows": "\(delivered.rows)",
+                "dataset_rows": "\(manifest.rows)", "bytes": "\(manifest.bytes)", "check_run": checkRun,
+                "passed": "true", "mode": source.mode.rawValue,
             ])
         return IngestResult(
             source: source.name, dataset: source.into, environment: environment, version: version.id, commit: commit.id,
-            files: manifest.files.count, rows: manifest.rows, bytes: manifest.bytes, unchanged: false,
-            report: verdict.report, quarantined: quarantine, checkRun: checkRun,
+            files: delivered.files, rows: delivered.rows, bytes: manifest.bytes, datasetRows: manifest.rows,
+            unchanged: false, report: verdict.report, quarantined: quarantine, checkRun: checkRun,
             warnings: try await brokenReferences(to: source.into, in: datasets, environment: environment))
+    }
+
+    /// The version of the source's dataset an `append` ingest adds to (none for a `snapshot` source).
+    private func previousVersion(of source: Source, in parent: Commit?) async throws -> DatasetVersion? {
+        guard source.mode == .append, let id = parent?.version(of: source.into) else { return nil }
+        guard let version = try await metadata.version(id) else {
+            throw InternalError("version \(id.short) is missing from the store; run sluice verify")
+        }
+        return version
+    }
+
+    /// An `append` ingest that found only files landed (or refused) before: nothing changes.
+    private func nothingNew(
+        _ source: Source, environment: String, previous: DatasetVersion?, parent: Commit?
+    ) throws -> IngestResult {
+        guard let previous, let parent else {
+            throw UsageError(
+                "source \(source.name) has nothing new at \(source.path): every file there was refused before",
+                hint: "sluice quarantine list shows the refused batches; deliver corrected files under new names")
+        }
+        let report = ValidationReport(
+            dataset: source.into.description, files: [], rows: 0, validRows: 0, invalidRows: 0, batchProblems: [],
+            checks: [], checkedAt: now())
+        return IngestResult(
+            source: source.name, dataset: source.into, environment: environment, version: previous.id,
+            commit: parent.id, files: 0, rows: 0, bytes: previous.manifest.bytes, datasetRows: previous.manifest.rows,
+            unchanged: true, report: report, quarantined: nil)
     }
 
     /// The datasets standing in `versions` whose `references` to `target` no longer hold with its new version.

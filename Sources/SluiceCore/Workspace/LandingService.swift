@@ -55,11 +55,18 @@ public struct LandingService: UseCase {
         origin: String
     ) async throws -> String? {
         guard var contract = project.datasets[name], let gate else { return nil }
+        // Only the references: each column read as its type, nothing else judged again.
         contract.checks = contract.checks.filter {
             guard case .references = $0.kind else { return false }
             return true
         }
         guard !contract.checks.isEmpty else { return nil }
+        contract.columns = contract.columns.map { column in
+            var typed = ColumnSpec(name: column.name, type: column.type, location: column.location)
+            typed.format = column.format
+            typed.severity = .warn
+            return typed
+        }
         let report = try await validateStored(
             contract, version: version,
             references: try await GateService(context: context).referenceValues(

@@ -50,9 +50,9 @@ struct DifferentialSQLTests {
         files["sluice.yaml"] = RunnerHarness.yaml(
             pipeline: "  queries:\n    steps:\n" + steps.joined(separator: "\n"), datasets: datasets
         ).replacingOccurrences(
-            of: "  orders: { path: landing/orders.csv, format: csv, into: raw.orders }",
+            of: "  orders: { path: landing/orders.csv, format: csv, into: raw.orders, mode: snapshot }",
             with:
-                "  orders: { path: landing/orders.csv, format: csv, into: raw.orders }\n  t: { path: landing/t*.csv, format: csv, into: raw.t }"
+                "  orders: { path: landing/orders.csv, format: csv, into: raw.orders, mode: snapshot }\n  t: { path: landing/t*.csv, format: csv, into: raw.t }"
         )
         let harness = try RunnerHarness(files: files)
         _ = try await harness.workspace().ingest(source: "t", environment: "dev")
