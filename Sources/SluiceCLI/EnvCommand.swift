@@ -4,7 +4,7 @@ import SluiceCore
 struct EnvCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "env", abstract: "Create, list and delete environments.",
-        subcommands: [Create.self, List.self, Delete.self], defaultSubcommand: List.self)
+        subcommands: [Create.self, List.self, Delete.self, Reset.self], defaultSubcommand: List.self)
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -58,6 +58,26 @@ struct EnvCommand: AsyncParsableCommand {
                         Terminal.time($0.expiresAt), $0.lifecycle,
                     ]
                 })
+        }
+    }
+
+    struct Reset: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a working environment back on another's head (audited; never a protected one).")
+
+        @Argument(help: "The environment that moves, e.g. dev.")
+        var name: String
+
+        @Option(help: "The environment whose head it takes, e.g. prod.")
+        var to: String
+
+        @OptionGroup var projectOptions: ProjectOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let reset = try await projectOptions.engine().resetEnvironment(name, to: to)
+            if output.json { return try Terminal.json(reset) }
+            print("\(reset.name) is at \(reset.head?.short ?? "empty"), as \(to) is")
         }
     }
 

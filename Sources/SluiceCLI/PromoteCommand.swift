@@ -4,7 +4,9 @@ import SluiceCore
 struct PromoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "promote",
-        abstract: "Fast-forward one environment to another's head (the only way into a protected environment).")
+        abstract:
+            "Promote one environment into another, gated and audited: a fast-forward, or a merge at dataset granularity (the only way into a protected environment)."
+    )
 
     @Option(help: "The environment whose head is promoted.")
     var from: String

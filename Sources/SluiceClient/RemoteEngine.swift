@@ -79,6 +79,10 @@ public struct RemoteEngine: Engine {
         try await send("DELETE", "environments/\(Self.segment(name))")
     }
 
+    public func resetEnvironment(_ name: String, to other: String) async throws -> EnvironmentSummary {
+        try await send("POST", "environments/\(Self.segment(name))/reset", ["to": other])
+    }
+
     public func log(of environment: String?, limit: Int) async throws -> [Commit] {
         var name = environment ?? ""
         if environment == nil { name = try await project().defaultEnvironment }

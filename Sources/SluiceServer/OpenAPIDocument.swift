@@ -197,6 +197,40 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/environments/{name}/reset": {
+              "post": {
+                "summary": "Put a working environment back on another's head (audited; needs write on it and read on the other; never a protected one).",
+                "parameters": [
+                  {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": ["to"],
+                        "properties": {"to": {"type": "string"}}
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "The environment after the reset",
+                    "content": {"application/json": {"schema": {"type": "object"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {
+                    "description": "A run works in it",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  }
+                }
+              }
+            },
             "/api/v1/environments/{name}/log": {
               "get": {
                 "summary": "An environment's commits, newest first along first parents.",

@@ -32,6 +32,12 @@ extension SluiceAPI {
         v1.delete("environments/:name") { request, context in
             await handle(request) { try APIResponse.json(try await $0.deleteEnvironment(Self.name(context))) }
         }
+        v1.post("environments/:name/reset") { request, context in
+            await handle(request) { workspace in
+                let body = try await Self.decode(ResetEnvironment.self, from: request)
+                return try APIResponse.json(try await workspace.resetEnvironment(Self.name(context), to: body.to))
+            }
+        }
         v1.get("datasets") { request, _ in
             await handle(request) { workspace in
                 try Self.paged(
@@ -222,6 +228,10 @@ extension SluiceAPI {
             throw error
         }
         return try await body(upload)
+    }
+
+    struct ResetEnvironment: Decodable {
+        var to: String
     }
 
     struct CreateEnvironment: Decodable {

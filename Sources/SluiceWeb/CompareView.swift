@@ -39,27 +39,29 @@ struct CompareView: Sendable {
         var changes: [Change] = []
         var same = 0
         let compared = environments.contains { $0.name == from } && environments.contains { $0.name == to }
-        if compared, let source = environments.first(where: { $0.name == from }),
-            let target = environments.first(where: { $0.name == to })
-        {
-            let left = try await overview.head(of: source)?.content.datasets ?? [:]
-            let right = try await overview.head(of: target)?.content.datasets ?? [:]
-            let differing = Set(left.keys).union(right.keys).filter { left[$0] != right[$0] }
+        if compared, environments.first(where: { $0.name == from })?.head != nil {
+            // The promotion's own plan: what `sluice promote` would do, a merge included.
+            let plan = try await overview.workspace.promotionPlan(from: from, to: to)
+            let moved =
+                plan.changes.map { ($0.dataset, $0.after, $0.before, false) }
+                + plan.conflicts.map { ($0.dataset, $0.source, $0.target, true) }
             let versions = try await overview.workspace.metadata.versions(
-                differing.flatMap { [left[$0], right[$0]].compactMap { $0 } })
-            for name in Set(left.keys).union(right.keys).sorted() {
+                moved.flatMap { [$0.1, $0.2].compactMap { $0 } })
+            let names = Set(plan.datasets.keys).union(moved.map(\.0))
+            same = names.filter { name in !moved.contains { $0.0 == name } }.count
+            for (name, after, before, conflict) in moved.sorted(by: { $0.0 < $1.0 }) {
                 guard let dataset = DatasetName(name), viewer.mayRead(dataset, in: from),
                     viewer.mayRead(dataset, in: to)
                 else { continue }
-                let (a, b) = (left[name], right[name])
-                if a == b {
-                    same += 1
-                    continue
+                var shown = change(
+                    name, from: after.flatMap { versions[$0] }, to: before.flatMap { versions[$0] }, environment: from)
+                if conflict {
+                    shown.kind = "conflict: changed on both sides"
+                    shown.tone = "removed"
                 }
-                changes.append(
-                    change(name, from: a.flatMap { versions[$0] }, to: b.flatMap { versions[$0] }, environment: from))
+                changes.append(shown)
             }
-        } else if !environments.isEmpty {
+        } else if !environments.isEmpty && !compared {
             throw UsageError.notFound(
                 "compare two environments you may read: \(environments.map(\.name).joined(separator: ", "))")
         }

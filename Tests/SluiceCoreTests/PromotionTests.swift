@@ -45,7 +45,7 @@ import Testing
             Issue.record("expected a conflict")
         } catch let conflict as ConflictError {
             #expect(conflict.status == .conflict)
-            #expect(conflict.message.contains("diverged datasets: raw.orders"), "\(conflict.message)")
+            #expect(conflict.message.contains("both changed raw.orders ("), "\(conflict.message)")
         }
         #expect(await harness.metadata.environment("prod")?.head == prodBefore)
     }

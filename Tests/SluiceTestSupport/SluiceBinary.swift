@@ -155,6 +155,16 @@ public final class CLIProject {
 
     public var database: String { folder.appendingPathComponent(".sluice/metadata.sqlite").path }
 
+    /// Dataset name → version id in `environment`, as `principal` reads it (`sluice datasets --json`).
+    public func versions(in environment: String, as principal: String = "ci") throws -> [String: String] {
+        let json = try run(as: principal, ["datasets", "--env", environment, "--json"]).stdout
+        let items = (try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]) ?? []
+        return Dictionary(
+            uniqueKeysWithValues: items.compactMap { item in
+                (item["name"] as? String).flatMap { name in (item["version"] as? String).map { (name, $0) } }
+            })
+    }
+
     /// Runs SQL on the metadata database with the sqlite3 program (to tamper, as an attacker would).
     public func sqlite(_ sql: String) throws -> String {
         let process = Process()

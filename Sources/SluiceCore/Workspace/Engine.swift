@@ -11,6 +11,7 @@ public protocol Engine: Sendable {
     func listEnvironments() async throws -> [EnvironmentSummary]
     func createEnvironment(_ name: String, from source: String?, ttl: TimeSpan?) async throws -> EnvironmentSummary
     func deleteEnvironment(_ name: String) async throws -> EnvironmentRecord
+    func resetEnvironment(_ name: String, to other: String) async throws -> EnvironmentSummary
     func log(of environment: String?, limit: Int) async throws -> [Commit]
     func promote(from source: String, to target: String) async throws -> PromotionResult
 

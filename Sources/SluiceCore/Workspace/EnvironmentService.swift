@@ -33,13 +33,7 @@ public struct EnvironmentService: UseCase {
                         "declare it (or a pattern such as \"sandbox/*\") under environments: in sluice.yaml with a lifecycle"
                 )
             }
-            try policy.require(.read, on: source, by: identity)
-            try policy.require(.write, on: name, by: identity)
-            if policy.isProtected(name) {
-                throw AccessDenied(
-                    identity: identity, message: "\(name) is protected; it is created and moved only by sluice promote",
-                    remedy: "promote into it: sluice promote --from \(source) --to \(name)")
-            }
+            try requireWritable(name, from: source)
             let base = try await environmentRecord(source)
             let record = EnvironmentRecord(
                 name: name, head: base.head, createdAt: now(), createdBy: identity.name, base: source, ttl: ttl)
@@ -71,15 +65,56 @@ public struct EnvironmentService: UseCase {
                 throw UsageError.notFound(
                     "no stored environment \(NameRules.quoted(name))", hint: "sluice env list shows them")
             }
-            if let run = try await metadata.runs(pipeline: nil).first(where: {
-                $0.status == .running && $0.workEnvironment == name
-            }) {
-                throw ConflictError("run \(run.id) is working in \(name); wait for it or cancel it first")
-            }
+            try await requireNoRun(in: name)
             guard try await metadata.deleteEnvironment(record) else {
                 throw ConflictError("\(name) changed while it was being deleted; look again and retry")
             }
             return (record, ["head": record.head?.hex ?? "empty"])
+        }
+    }
+
+    /// Puts a working environment back on another's head (`sluice env reset ENV --to OTHER`): audited, with
+    /// `write` on it and `read` on the other; never a protected environment, nor one a run works in. What it
+    /// held stays in its history (and gc frees what nothing else holds).
+    public func resetEnvironment(_ name: String, to other: String) async throws -> EnvironmentSummary {
+        let name = try validEnvironmentName(name)
+        let other = try validEnvironmentName(other)
+        return try await audited("env.reset", target: name, details: ["to": other]) {
+            try requireWritable(name, from: other)
+            let record = try await environmentRecord(name)
+            guard let head = try await environmentRecord(other).head else {
+                throw UsageError("\(other) holds no data yet; there is nothing to reset \(name) to")
+            }
+            try await requireNoRun(in: name)
+            if record.head != head {
+                try await moveEnvironment(
+                    record, to: head, reason: "reset to \(other)", gitCommit: await recordedGitCommit(),
+                    details: ["previous": record.head?.hex ?? "empty"])
+            }
+            guard let moved = try await metadata.environment(name) else {
+                throw InternalError("\(name) vanished while it was reset")
+            }
+            return (try await summary(of: moved), ["head": head.hex, "previous": record.head?.hex ?? "empty"])
+        }
+    }
+
+    /// Writing `name` from `source` needs `write` on it and `read` on the source; a protected environment is
+    /// created and moved only by promotion.
+    private func requireWritable(_ name: String, from source: String) throws {
+        try policy.require(.read, on: source, by: identity)
+        try policy.require(.write, on: name, by: identity)
+        if policy.isProtected(name) {
+            throw AccessDenied(
+                identity: identity, message: "\(name) is protected; it is created and moved only by sluice promote",
+                remedy: "promote into it: sluice promote --from \(source) --to \(name)")
+        }
+    }
+
+    private func requireNoRun(in name: String) async throws {
+        if let run = try await metadata.runs(pipeline: nil).first(where: {
+            $0.status == .running && $0.workEnvironment == name
+        }) {
+            throw ConflictError("run \(run.id) is working in \(name); wait for it or cancel it first")
         }
     }
 

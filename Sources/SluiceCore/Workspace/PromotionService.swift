@@ -43,34 +43,69 @@ public struct PromotionService: UseCase {
             }
             let from = try await environmentRecord(source)
             let to = try await environmentRecord(target)
-            guard let head = from.head, let headCommit = try await headCommit(of: from) else {
+            guard let head = from.head else {
                 throw UsageError("\(source) holds no data yet; nothing to promote")
             }
-            let names = headCommit.content.datasets.keys.sorted()
-            if to.head == head {
+            let plan = try await PromotionPlanner(metadata: metadata).plan(
+                from: source, to: target, source: head, target: to.head)
+            let names = plan.datasets.keys.sorted()
+            switch plan.kind {
+            case .upToDate:
+                let current = to.head ?? head
                 return (
                     PromotionResult(
-                        from: source, to: target, previous: head, commit: head, gitCommit: gitCommit, upToDate: true,
-                        datasets: names),
-                    ["commit": head.hex, "git": gitCommit, "noop": "true"]
+                        from: source, to: target, previous: current, commit: current, gitCommit: gitCommit,
+                        upToDate: true, datasets: names),
+                    ["commit": current.hex, "git": gitCommit, "noop": "true"]
                 )
+            case .conflict:
+                throw ConflictError(plan.conflictMessage)
+            case .fastForward, .merge:
+                break
             }
+            let commit = try await promotedCommit(plan, gitCommit: gitCommit)
             try await requirePassingGates(
-                headCommit, into: target, protected: policy.isProtected(target), gitCommit: gitCommit)
-            let graph = CommitGraph(metadata: metadata)
-            if let current = to.head, try await graph.ancestors(of: head)[current] == nil {
-                throw ConflictError(
-                    try await divergence(target: target, current: current, source: source, head: head, graph: graph))
-            }
+                commit, into: target, protected: policy.isProtected(target), gitCommit: gitCommit)
+            if plan.kind == .merge { try await metadata.saveCommit(commit) }
+            let details = [
+                "commit": commit.id.hex, "previous": to.head?.hex ?? "empty", "git": gitCommit,
+                "kind": plan.kind.rawValue,
+            ]
             try await moveEnvironment(
-                to, to: head, reason: "promote from \(source)", gitCommit: gitCommit,
-                details: ["commit": head.hex, "previous": to.head?.hex ?? "empty", "git": gitCommit])
+                to, to: commit.id, reason: "promote from \(source)", gitCommit: gitCommit, details: details)
             try await metadata.touchEnvironment(source, at: now())
             let result = PromotionResult(
-                from: source, to: target, previous: to.head, commit: head, gitCommit: gitCommit, upToDate: false,
+                from: source, to: target, previous: to.head, commit: commit.id, gitCommit: gitCommit, upToDate: false,
                 datasets: names)
-            return (result, ["commit": head.hex, "previous": to.head?.hex ?? "empty", "git": gitCommit])
+            return (result, details)
         }
+    }
+
+    /// The commit the target moves to: the source's head, or a merge commit of both heads.
+    private func promotedCommit(_ plan: PromotionPlan, gitCommit: String) async throws -> Commit {
+        guard plan.kind == .merge, let targetHead = plan.targetHead else {
+            guard let head = try await metadata.commit(plan.sourceHead) else {
+                throw InternalError("commit \(plan.sourceHead.short) is missing from the store; run sluice verify")
+            }
+            return head
+        }
+        return try Commit(
+            CommitContent(
+                parents: [targetHead, plan.sourceHead], datasets: plan.datasets, actor: identity.name,
+                message: "promote \(plan.from) into \(plan.to) (merge)", gitCommit: gitCommit, createdAt: now()))
+    }
+
+    /// What promoting `source` into `target` would do; the same answer `promote` acts on.
+    public func plan(from source: String, to target: String) async throws -> PromotionPlan {
+        let source = try validEnvironmentName(source)
+        let target = try validEnvironmentName(target)
+        try policy.require(.read, on: source, by: identity)
+        try policy.require(.read, on: target, by: identity)
+        guard let head = try await environmentRecord(source).head else {
+            throw UsageError("\(source) holds no data yet; nothing to promote")
+        }
+        return try await PromotionPlanner(metadata: metadata).plan(
+            from: source, to: target, source: head, target: try await environmentRecord(target).head)
     }
 
     /// Every dataset version being promoted must have passed its quality gate, and its `references` must hold
@@ -207,25 +242,6 @@ public struct PromotionService: UseCase {
         let failed = report.failedChecks.map(\.id) + report.batchProblems
         return
             "judged against another contract, and checked again against git commit \(gitCommit.prefix(12)) it fails (\(failed.joined(separator: ", ")); \(report.invalidRows) invalid rows)"
-    }
-
-    /// Names the datasets that changed on the target since the common ancestor, which a fast-forward would lose.
-    private func divergence(
-        target: String, current: ObjectID, source: String, head: ObjectID, graph: CommitGraph
-    ) async throws -> String {
-        let base = try await graph.mergeBase(current, head)
-        let baseDatasets = try await base.asyncMap { try await metadata.commit($0) }??.content.datasets ?? [:]
-        let targetDatasets = try await metadata.commit(current)?.content.datasets ?? [:]
-        let sourceDatasets = try await metadata.commit(head)?.content.datasets ?? [:]
-        var diverged = targetDatasets.keys.filter { targetDatasets[$0] != baseDatasets[$0] }
-        if diverged.isEmpty {
-            diverged = Set(targetDatasets.keys).union(sourceDatasets.keys).filter {
-                targetDatasets[$0] != sourceDatasets[$0]
-            }
-        }
-        return "\(target) has commits that \(source) does not (a promotion must be a fast-forward); diverged datasets: "
-            + diverged.sorted().joined(separator: ", ")
-            + "\nhint: bring those changes into \(source) (or recreate it from \(target)), then promote again"
     }
 }
 

@@ -75,6 +75,12 @@ extension Workspace {
     public func promote(from source: String, to target: String) async throws -> PromotionResult {
         try await PromotionService(context: context).promote(from: source, to: target)
     }
+    public func promotionPlan(from source: String, to target: String) async throws -> PromotionPlan {
+        try await PromotionService(context: context).plan(from: source, to: target)
+    }
+    public func resetEnvironment(_ name: String, to other: String) async throws -> EnvironmentSummary {
+        try await EnvironmentService(context: context).resetEnvironment(name, to: other)
+    }
     public func quarantineBatches() async throws -> [QuarantineBatch] {
         try await QualityService(context: context).quarantineBatches()
     }
