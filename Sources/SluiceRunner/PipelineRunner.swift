@@ -317,9 +317,11 @@ public struct PipelineRunner: Sendable {
         try await save(run)
         do {
             if let head, produced.allSatisfy({ head.version(of: $0.key) == $0.value }) {
-                // Every output is already what the environment holds: nothing to land.
+                // Every output is already what the environment holds: nothing to land, and a staging
+                // environment has nothing to publish, so it goes now.
                 run.commit = head.id
                 run.message = "outputs unchanged; \(target) did not move"
+                if protected { try await workspace.endStaging(environment) }
             } else {
                 let commit = try await workspace.landRun(produced, environment: record, base: head, run: run)
                 run.commit = commit.id

@@ -21,7 +21,7 @@ struct StoreGauges {
         let now = Timestamp.now()
         let facts = try await AlertFacts.read(
             workspace, now: now, deniedSince: Timestamp(milliseconds: now.milliseconds - 86_400_000))
-        for head in facts.heads {
+        for head in facts.heads where Self.label(head.environment) == head.environment {
             gauge(
                 "sluice_dataset_last_success_timestamp_seconds",
                 [("dataset", head.dataset.description), ("environment", head.environment)]
@@ -58,6 +58,14 @@ struct StoreGauges {
 
     static func seconds(_ time: Timestamp) -> Double { Double(time.milliseconds) / 1000 }
 
+    /// An environment as a metric label: a run's own (`staging/RUN_ID`, or a gate judged `run RUN_ID`) is its
+    /// pattern, so labels stay few and never name a run.
+    static func label(_ environment: String) -> String {
+        if environment.hasPrefix(Project.stagingPrefix) { return Project.stagingPrefix + "*" }
+        if environment.hasPrefix("run ") { return "run" }
+        return environment
+    }
+
     /// What the exported alerting rules judge: the same facts as the service's own alerts.
     private func setAlertGauges(_ facts: AlertFacts) {
         for runs in facts.pipelines {
@@ -66,16 +74,22 @@ struct StoreGauges {
             gauge("sluice_pipeline_last_run_duration_seconds", labels).set(
                 to: Double(runs.latestDuration(at: facts.now).seconds))
         }
-        for gate in facts.gates {
+        for gate in facts.gates where Self.label(gate.environment) == gate.environment {
             let labels = [("dataset", gate.dataset.description), ("environment", gate.environment)]
             gauge("sluice_dataset_gate_failed", labels).set(to: gate.passed ? 0 : 1)
             gauge("sluice_dataset_gate_warnings", labels).set(to: Double(gate.report.warnings.count))
             gauge("sluice_dataset_quarantine_ratio", labels).set(to: AlertEvaluator.quarantineShare(gate))
         }
         gauge("sluice_gc_last_failed", []).set(to: facts.gcFailure == nil ? 0 : 1)
+        // Per-run staging environments share one label (the earliest expiry): no run id is ever a label.
+        var expiries: [String: Timestamp] = [:]
         for expiry in facts.expiries {
-            gauge("sluice_environment_expiry_timestamp_seconds", [("environment", expiry.environment)]).set(
-                to: Self.seconds(expiry.at))
+            let label = Self.label(expiry.environment)
+            expiries[label] = min(expiries[label] ?? expiry.at, expiry.at)
+        }
+        for (environment, at) in expiries {
+            gauge("sluice_environment_expiry_timestamp_seconds", [("environment", environment)]).set(
+                to: Self.seconds(at))
         }
         for (environment, event) in facts.protectedDenials {
             gauge(

@@ -42,5 +42,11 @@ import Testing
         #expect(try await harness.read("curated.orders", in: "dev") == "")
         let moves = await harness.metadata.environmentHistory("prod")
         #expect(moves.first?.reason == "promote from \(run.workEnvironment)")
+
+        // Issue 22 item 10: a run whose outputs are what prod holds lands nothing, and its staging goes too.
+        let unchanged = try await harness.runner().run("two", options: RunOptions(environment: "prod", useCache: false))
+        #expect(unchanged.status == .succeeded && unchanged.message?.contains("outputs unchanged") == true)
+        #expect(await harness.metadata.environment(unchanged.workEnvironment) == nil, "nothing to publish: it goes")
+        #expect(await harness.metadata.environment(failed.workEnvironment) != nil, "a failed run's stays")
     }
 }
