@@ -28,7 +28,6 @@ extension SluiceAPI {
         }
         v1.get("audit") { request, _ in
             await handle(request) { workspace in
-                try workspace.policy.requireAdmin(by: workspace.identity, for: "read the audit log")
                 let query = request.uri.queryParameters
                 var filter = AuditFilter(
                     action: query.get("action"), principal: query.get("principal"), target: query.get("target"))

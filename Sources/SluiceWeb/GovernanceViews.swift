@@ -76,12 +76,7 @@ struct AuditView: Sendable {
     var filtered: Bool
 
     static func build(_ viewer: Viewer, request: Request, chain: ChainState) async throws -> AuditView {
-        guard viewer.session != nil else {
-            throw AccessDenied(
-                identity: viewer.identity, message: "the audit log is shown to signed-in principals only",
-                remedy: "sign in with your token")
-        }
-        try viewer.workspace.policy.requireAdmin(by: viewer.identity, for: "read the audit log")
+        try viewer.workspace.policy.requireAuditReader(by: viewer.identity)
         let query = request.uri.queryParameters
         func value(_ name: String) -> String? { query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         var filter = AuditFilter(action: value("action"), principal: value("principal"), target: value("target"))

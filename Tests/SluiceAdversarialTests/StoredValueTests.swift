@@ -36,7 +36,7 @@ import Testing
         #expect(try project.run(as: "ci", ["env", "delete", "prod"]).status == 3)
         let deleted = try project.run(as: "ci", ["env", "delete", "sandbox/x"])
         #expect(deleted.status == 0, "\(deleted.stderr)")
-        let audit = try project.run(["audit", "--json"]).stdout
+        let audit = try project.run(as: "ops", ["audit", "--json"]).stdout
         #expect(audit.contains("env.delete"))
         #expect(try project.sqlite("SELECT count(*) FROM environments WHERE name = 'sandbox/x'") == "0\n")
         #expect(try project.run(["audit", "verify"]).status == 0)

@@ -62,7 +62,7 @@ import Testing
         }
         let promoted = try project.run(as: "ci", ["promote", "--from", "dev", "--to", "prod"])
         #expect(promoted.status == 0, "\(promoted.stderr)")
-        let audit = try project.run(["audit", "--json"])
+        let audit = try project.run(as: "ops", ["audit", "--json"])
         #expect(audit.stdout.components(separatedBy: "\"denied\"").count - 1 == attempts.count)
         #expect(try project.run(["audit", "verify"]).status == 0)
     }

@@ -133,10 +133,10 @@ import Testing
         let failed = try project.run(as: "alice", ["runs", "--status", "failed", "--json"]).stdout
         #expect((try JSONSerialization.jsonObject(with: Data(failed.utf8)) as? [Any])?.isEmpty == true, "\(failed)")
 
-        let denied = try project.run(as: "alice", ["audit", "--action", "run", "--limit", "1", "--json"])
-        let events = try #require(try JSONSerialization.jsonObject(with: Data(denied.stdout.utf8)) as? [[String: Any]])
+        let paged = try project.run(as: "ops", ["audit", "--action", "run", "--limit", "1", "--json"])
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(paged.stdout.utf8)) as? [[String: Any]])
         #expect(events.count == 1)
-        #expect(try project.run(as: "alice", ["audit", "--outcome", "maybe"]).status == 2)
+        #expect(try project.run(as: "ops", ["audit", "--outcome", "maybe"]).status == 2)
     }
 
     @Test func stepTestsOfTheScaffoldPassAndAChangedExpectationFails() throws {

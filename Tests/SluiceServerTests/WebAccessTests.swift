@@ -51,7 +51,7 @@ struct WebAccessTests {
         #expect(try await visitor.get("/ui/datasets/raw.customers?env=dev").status == 403)
         let audit = try await visitor.get("/ui/audit")
         #expect(audit.status == 403)
-        #expect(audit.body.contains("signed-in principals only"))
+        #expect(audit.body.contains("anonymous may not read the audit log"))
         #expect(!(try await visitor.get("/ui").body.contains("Denied in the last 24 hours")))
         #expect(try await visitor.get("/ui/flow").status == 403, "who may touch what is for signed-in principals")
         #expect(try await visitor.get("/ui/flow.svg").status == 403)

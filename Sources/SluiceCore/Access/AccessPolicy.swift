@@ -77,6 +77,20 @@ public struct AccessPolicy: Sendable {
         return pii.isEmpty ? .none : .columns(Set(pii))
     }
 
+    /// Throws `AccessDenied` unless `identity` may read the audit log: `read:audit` (a grant of its own, which
+    /// `read:*` does not hold, since the log names every principal's actions on every environment) or `admin:*`.
+    /// One rule for the command line, the API and the UI, anonymous callers included.
+    public func requireAuditReader(by identity: Identity) throws {
+        guard identity.grants.contains(where: { $0.isGlobalAdmin || $0.readsAudit }) else {
+            let holders = applied.roles(holding: { $0.isGlobalAdmin || $0.readsAudit })
+            throw AccessDenied(
+                identity: identity, message: "\(identity.name) may not read the audit log",
+                remedy:
+                    "a grant read:audit (admin:* holds it too); roles holding one: \(holders.isEmpty ? "none applied" : holders.joined(separator: ", "))"
+            )
+        }
+    }
+
     /// Throws `AccessDenied` unless `identity` holds the store-wide `admin:*` grant and proved it with a
     /// token. A grant scoped to some environments (`admin:sandbox/*`) is not enough: tokens and the policy
     /// govern the whole store.
@@ -114,4 +128,6 @@ public struct AccessPolicy: Sendable {
 extension Grant {
     /// `admin:*` on every zone: the only grant that administers tokens and the policy.
     public var isGlobalAdmin: Bool { action == .admin && environment.text == "*" && zone == nil }
+    /// `read:audit`: the audit log (not an environment; no pattern such as `read:*` covers it).
+    public var readsAudit: Bool { action == .read && environment.text == "audit" && zone == nil }
 }

@@ -25,7 +25,9 @@ public enum NameRules {
     }
 
     /// Environment names: one to four identifier segments joined by `/` (`dev`, `sandbox/alice-exp`).
+    /// `audit` is reserved: the grant `read:audit` names the audit log, not an environment.
     public static func isEnvironmentName(_ text: String) -> Bool {
+        guard text != "audit" else { return false }
         let segments = text.split(separator: "/", omittingEmptySubsequences: false)
         guard (1...4).contains(segments.count) else { return false }
         return segments.allSatisfy { matches(String($0), allowHyphen: true, allowLeadingDigit: true) }

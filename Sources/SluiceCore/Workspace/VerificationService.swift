@@ -36,12 +36,14 @@ public struct VerificationService: UseCase {
     public init(context: EngineContext) { self.context = context }
 
     public func auditEvents() async throws -> [AuditEvent] {
-        try await metadata.auditEvents()
+        try policy.requireAuditReader(by: identity)
+        return try await metadata.auditEvents()
     }
 
-    /// One page of audit events that match, newest first.
+    /// One page of audit events that match, newest first; for principals holding `read:audit`.
     public func auditPage(_ filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEvent> {
-        try await metadata.auditEvents(filter, page: page)
+        try policy.requireAuditReader(by: identity)
+        return try await metadata.auditEvents(filter, page: page)
     }
 
     /// Recomputes the chain: every event's hash covers its fields, its number and the previous hash, and
