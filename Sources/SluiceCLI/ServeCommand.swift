@@ -71,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var opened = try ServerContext.open(root: projectOptions.root())
+        var opened = try await ServerContext.open(root: projectOptions.root())
         // The one place metrics are bootstrapped: Prometheus, read at /metrics.
         let metrics = PrometheusMetrics()
         MetricsSystem.bootstrap(metrics)
@@ -83,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         opened.connections.maximum = maxConnections
         opened.connections.maximumPerClient = maxConnectionsPerClient
         let context = opened
+        defer { context.inForce.removeCopies() }
         let host = self.host
         try await SluiceService(context: context, host: host, port: port, grace: .seconds(grace)).run { port in
             Terminal.line(

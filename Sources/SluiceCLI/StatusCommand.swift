@@ -17,7 +17,10 @@ struct StatusCommand: AsyncParsableCommand {
 
 enum StatusPrinter {
     static func print(_ report: StatusReport) {
-        Swift.print("project \(report.project) at \(report.root)")
+        Swift.print(
+            "project \(report.project) at \(report.root)"
+                + (report.commit.map { ", as committed at \($0.prefix(12))" } ?? " (its work tree)"))
+        if let refusal = report.refusal { Swift.print("warning: \(refusal)") }
         Swift.print("acting as \(report.actingAs) (\(report.authentication.rawValue))")
         Swift.print("")
         Terminal.table(

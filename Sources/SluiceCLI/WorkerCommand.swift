@@ -30,7 +30,8 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var context = try ServerContext.open(root: projectOptions.root())
+        var context = try await ServerContext.open(root: projectOptions.root())
+        defer { context.inForce.removeCopies() }
         context.externalURL = externalURL
         let project = context.project.name
         try await SluiceService(context: context, grace: .seconds(grace)).runWorker {

@@ -47,7 +47,7 @@ public struct LocalStepExecutor: StepExecutor {
     private func runCommand(_ arguments: [String], _ job: StepJob) async throws -> StepExecution {
         let program = resolve(arguments[0], root: job.projectRoot)
         // Arguments that name files of the project are passed as absolute paths: the step runs elsewhere.
-        let rest = arguments.dropFirst().map { resolveFile($0, root: job.projectRoot, files: job.files) }
+        let rest = arguments.dropFirst().map { resolveFile($0, job) }
         var variables = Self.basics
         variables["TMPDIR"] = job.directory.path
         for (key, value) in job.variables { variables[key] = value }
@@ -138,8 +138,11 @@ public struct LocalStepExecutor: StepExecutor {
         return name
     }
 
-    private func resolveFile(_ argument: String, root: URL, files: any FileSource) -> String {
-        ProjectPath.resolve(argument, root: root, files: files)?.url.path ?? argument
+    /// A committed file of the project first, else a path of the work tree, else the argument as written.
+    private func resolveFile(_ argument: String, _ job: StepJob) -> String {
+        ProjectPath.resolve(argument, root: job.projectRoot, files: job.files)?.url.path
+            ?? job.workTree.flatMap { ProjectPath.resolve(argument, root: $0, files: job.files)?.url.path }
+            ?? argument
     }
 }
 

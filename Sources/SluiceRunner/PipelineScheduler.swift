@@ -13,7 +13,9 @@ import SluiceCore
 /// - A pipeline never overlaps itself in one environment: a tick due while its previous run still runs is
 ///   claimed as skipped (`overlap: skip`, the default), or waits until that run has ended (`overlap: wait`).
 public struct PipelineScheduler: Sendable {
-    public let project: Project
+    /// The project in force now (a service follows its git branch: each look reads it anew).
+    public var project: Project { currentProject() }
+    private let currentProject: @Sendable () -> Project
     public let objects: any ObjectStore
     public let metadata: any MetadataStore
     public let gate: (any QualityGate)?
@@ -29,13 +31,14 @@ public struct PipelineScheduler: Sendable {
     public var checkpoint: @Sendable (String) async -> Void = { _ in }
 
     public init(
-        project: Project, objects: any ObjectStore, metadata: any MetadataStore, gate: (any QualityGate)?,
+        project: @autoclosure @escaping @Sendable () -> Project, objects: any ObjectStore,
+        metadata: any MetadataStore, gate: (any QualityGate)?,
         git: any GitInspector, files: any FileSource,
         claimant: String = "\(ProcessInfo.processInfo.hostName):\(getpid())",
         logger: Logger = Logger(label: "sluice.scheduler"),
         makeRunner: @escaping @Sendable (Workspace) -> PipelineRunner = { PipelineRunner(workspace: $0) }
     ) {
-        self.project = project
+        self.currentProject = project
         self.objects = objects
         self.metadata = metadata
         self.gate = gate

@@ -55,7 +55,7 @@ public struct Reproducer: Sendable {
                 inputs[dataset] = derived[version] ?? version
             }
             let key = try CacheKey.compute(
-                step: step, root: workspace.project.root, inputs: inputs, files: workspace.files)
+                step: step, root: workspace.project.codeRoot, inputs: inputs, files: workspace.files)
             if key != record.cacheKey && inputs.allSatisfy({ record.inputs[$0.key.description] == $0.value }) {
                 throw FailureError(
                     "step \(record.pipeline).\(record.step) or a file it names changed since \(record.dataset)@\(record.version.short) was made (git \(record.gitCommit ?? "unrecorded"), engine \(record.engineVersion)); check out that commit to reproduce it"

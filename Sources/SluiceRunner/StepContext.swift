@@ -74,7 +74,7 @@ struct StepContext: Sendable {
         let key: String
         do {
             key = try CacheKey.compute(
-                step: step, root: workspace.project.root, inputs: inputVersions, files: workspace.files)
+                step: step, root: workspace.project.codeRoot, inputs: inputVersions, files: workspace.files)
         } catch {
             return finish(.failed, "cannot read the files the step names: \(error.localizedDescription)")
         }
@@ -136,7 +136,8 @@ struct StepContext: Sendable {
             for (dataset, url) in inputFiles { variables["SLUICE_INPUT_\(Self.variableName(dataset))"] = url.path }
             for (dataset, url) in outputFiles { variables["SLUICE_OUTPUT_\(Self.variableName(dataset))"] = url.path }
             let job = StepJob(
-                step: step, projectRoot: workspace.project.root, runID: runID, runDirectory: directory,
+                step: step, projectRoot: workspace.project.codeRoot, workTree: workspace.project.root, runID: runID,
+                runDirectory: directory,
                 directory: work, inputs: inputFiles,
                 outputs: outputFiles, contracts: contracts, timeout: step.timeout.map { .seconds($0.seconds) },
                 variables: variables,

@@ -4,7 +4,11 @@ import SluiceCore
 /// One attempt at a step, prepared: its inputs are files, its outputs are paths to write.
 public struct StepJob: Sendable {
     public var step: Step
+    /// Where the step's own files are read (the project as committed, for a run of the service).
     public var projectRoot: URL
+    /// The project's work tree, where an argument naming a path the committed files lack is found (a folder
+    /// of data, say); `nil`: the same as `projectRoot`.
+    public var workTree: URL? = nil
     /// The run this attempt belongs to, and the run's private folder, which holds the attempt's directory.
     public var runID: String
     public var runDirectory: URL

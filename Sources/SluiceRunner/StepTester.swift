@@ -62,7 +62,7 @@ public struct StepTester: Sendable {
         -> String?
     {
         let workspace = runner.workspace
-        let root = workspace.project.root
+        let root = workspace.project.codeRoot
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var inputs: [DatasetName: ObjectID] = [:]
         for (dataset, file) in test.inputs {

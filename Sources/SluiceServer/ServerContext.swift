@@ -5,10 +5,13 @@ import SluiceQuality
 import SluiceRunner
 import SluiceStore
 
-/// What the service holds for its whole life: the project as loaded at start, and its store. Each request gets
-/// its own `Workspace`, acting as the principal of the request's bearer token, under the policy in force.
+/// What the service holds for its whole life: the project in force (committed, followed as commits arrive) and
+/// its store. Each request gets its own `Workspace`, acting as the principal of the request's bearer token,
+/// under the policy in force.
 public struct ServerContext: Sendable {
-    public let project: Project
+    public let inForce: ProjectInForce
+    /// The project in force now.
+    public var project: Project { inForce.current }
     public let objects: any ObjectStore
     public let metadata: any MetadataStore
     public let git: any GitInspector
@@ -43,7 +46,7 @@ public struct ServerContext: Sendable {
         files: any FileSource = LocalFileSource(),
         logger: Logger = Logger(label: "sluice.server")
     ) {
-        self.project = project
+        self.inForce = ProjectInForce(project)
         self.objects = objects
         self.metadata = metadata
         self.git = git
@@ -64,11 +67,24 @@ public struct ServerContext: Sendable {
             }
     }
 
-    /// Opens the store of the project at `root` (validated first).
-    public static func open(root: URL) throws -> ServerContext {
-        let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: root).project
+    /// Opens the store of the project at `root`: in a git work tree with a commit, the project as committed
+    /// at HEAD (validated; the work tree's uncommitted changes are not run); else the work tree's.
+    public static func open(root: URL) async throws -> ServerContext {
+        let git = GitWorkTree()
+        let files = LocalFileSource()
+        var project: Project
+        var folder: URL?
+        if await git.state(of: root).commit != nil {
+            (project, folder) = try await Blocking.run {
+                try CommittedProject.load(root: root, git: git, files: files)
+            }
+        } else {
+            project = try ProjectLoader(files: files).loadValidated(root: root).project
+        }
         let store = try LocalStore(directory: project.storeDirectory)
-        return ServerContext(project: project, objects: store.objects, metadata: store.metadata)
+        let context = ServerContext(project: project, objects: store.objects, metadata: store.metadata)
+        if let folder { context.inForce.adopt(folder) }
+        return context
     }
 
     /// A workspace acting as the owner of `token`. A request without a token, or with one that is unknown or

@@ -165,16 +165,20 @@ public struct SluiceAPI: Sendable {
         } catch {
             problems.append("the metadata store does not answer: \(error)")
         }
-        do {
-            _ = try ProjectLoader(files: context.files).loadValidated(root: context.project.root)
-        } catch {
-            problems.append("the project is not valid: \(error)")
+        let project = context.project
+        if project.committed == nil {
+            // Read from the work tree (no git): it must still be valid.
+            do {
+                _ = try ProjectLoader(files: context.files).loadValidated(root: project.root)
+            } catch {
+                problems.append("the project is not valid: \(error)")
+            }
         }
         let status: HTTPResponse.Status = problems.isEmpty ? .ok : .serviceUnavailable
-        return
-            (try? APIResponse.json(
-                ["status": problems.isEmpty ? "ready" : "not ready", "problems": problems.joined(separator: "; ")],
-                status: status))
-            ?? Response(status: status)
+        var answer = ["status": problems.isEmpty ? "ready" : "not ready", "problems": problems.joined(separator: "; ")]
+        // Which commit is in force, and why a later one is not (the service goes on with the one in force).
+        answer["commit"] = project.committed ?? "work tree"
+        if let refusal = project.refusal { answer["refused"] = refusal }
+        return (try? APIResponse.json(answer, status: status)) ?? Response(status: status)
     }
 }

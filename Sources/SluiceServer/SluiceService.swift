@@ -81,11 +81,15 @@ public struct SluiceService {
 
     private func work(address: ServiceAddress) -> [any Service] {
         let runs = context.runs
+        let inForce = context.inForce
         let scheduler = PipelineScheduler(
-            project: context.project, objects: context.objects, metadata: context.metadata, gate: ContractGate(),
+            project: inForce.current, objects: context.objects, metadata: context.metadata, gate: ContractGate(),
             git: context.git, files: context.files, logger: context.logger,
             makeRunner: { PipelineRunner(workspace: $0, inProcess: runs) })
         return [
+            GitFollower(
+                inForce: inForce, root: context.project.root, git: context.git, files: context.files,
+                logger: context.logger),
             SchedulerService(scheduler: scheduler, logger: context.logger, runs: runs, grace: grace),
             AlertService(context: context, address: address),
         ]

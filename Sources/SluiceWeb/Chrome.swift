@@ -41,6 +41,9 @@ struct Chrome: Sendable {
     var notice: String?
     var assets: String
     var version: String
+    /// Which commit of the project is in force (or its work tree), and why a later one is not.
+    var commit: String
+    var refusal: String?
     var now: String
     var nowISO: String
 
@@ -57,6 +60,9 @@ struct Chrome: Sendable {
         self.notice = notice ?? viewer.notice
         assets = WebAssets.version
         version = EngineVersion.current
+        let project = viewer.workspace.project
+        commit = project.committed.map { "at commit \($0.prefix(12))" } ?? "from its work tree"
+        refusal = project.refusal
         let iso = viewer.now.description
         nowISO = iso
         now = String(iso.prefix(16)).replacingOccurrences(of: "T", with: " ")

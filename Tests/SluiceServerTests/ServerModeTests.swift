@@ -18,8 +18,17 @@ import Testing
     var url: String { "http://127.0.0.1:\(served.port)" }
 
     /// The command as `principal`, in the project folder (local) or in an empty folder with `--server`.
+    /// The output of one command both ways. Where the project comes from differs by design (the command line
+    /// reads the work tree; the service runs the project as committed, and says which commit): that is masked.
     func both(_ principal: String, _ arguments: [String]) throws -> (local: String, remote: String) {
-        (try local(principal, arguments), try remote(principal, arguments))
+        (try local(principal, arguments), Self.asWorkTree(try remote(principal, arguments)))
+    }
+
+    static func asWorkTree(_ text: String) -> String {
+        text.replacingOccurrences(
+            of: #", as committed at [0-9a-f]{12}"#, with: " (its work tree)", options: .regularExpression
+        )
+        .replacingOccurrences(of: #"\n *"commit" : "[0-9a-f]{40}","#, with: "", options: .regularExpression)
     }
 
     func local(_ principal: String, _ arguments: [String]) throws -> String {
@@ -109,7 +118,9 @@ import Testing
     /// Ids and times that two runs of the same command make differently, and where a run went on (its
     /// process, and whether that is the service's).
     static func masked(_ text: String) -> String {
+        // The command line records its work tree (`-dirty` when it has changes); the service, the commit it runs.
         var text = text.replacingOccurrences(of: #"\n *"inService" : true,"#, with: "", options: .regularExpression)
+            .replacingOccurrences(of: "-dirty", with: "")
         for pattern in [
             #""pid" : [0-9]+"#, #""traceID" : "[0-9a-f]+""#,
             #"r[0-9]{8}-[0-9]{6}-[0-9a-f]{6}"#, #"q-[0-9a-f]{8}"#, #"[0-9a-f]{32}"#, #"[0-9a-f]{12}"#,

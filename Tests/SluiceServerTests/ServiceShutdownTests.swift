@@ -20,7 +20,7 @@ import Testing
                   slow:
                     on: [orders_drop]
                     steps:
-                      wait: { command: [sh, -c, 'echo $$ > "$1"; exec sleep 600', sh, drop/pid] }
+                      wait: { command: [sh, -c, 'echo $$ > "$1"; exec sleep 600', sh, "\(project.folder.path)/drop/pid"] }
 
                 """
         }

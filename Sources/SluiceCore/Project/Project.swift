@@ -2,8 +2,15 @@ import Foundation
 
 /// A loaded data project: everything declared in `sluice.yaml`, `datasets/*.yaml` and `pipelines/*.yaml`.
 public struct Project: Sendable {
-    /// The folder holding `sluice.yaml`.
+    /// The folder holding `sluice.yaml`: the store, the landing folders and git are found from it.
     public var root: URL
+    /// Where steps' files (SQL, scripts, fixtures) are read: `root`, or a private copy of the project as
+    /// committed when the project was read from git (`sluice serve` runs the commit in force, not the work tree).
+    public var codeRoot: URL
+    /// The git commit the project was read from; `nil` when it was read from the work tree.
+    public var committed: String?
+    /// Why a later commit is not in force (its project is not valid), while this one stays; `nil` when none was refused.
+    public var refusal: String?
     public var name: String
     public var zones: [Zone]
     public var environments: [EnvironmentSpec]
@@ -33,6 +40,7 @@ public struct Project: Sendable {
 
     public init(root: URL, name: String, location: SourceLocation) {
         self.root = root
+        self.codeRoot = root
         self.name = name
         self.zones = []
         self.environments = []

@@ -47,7 +47,7 @@ public struct PolicyService: UseCase {
     /// loading.
     private func revisionProject(_ revision: String, validated: Bool) throws -> (project: Project, commit: String) {
         let (folder, commit) = try git.projectFiles(at: revision, of: self.project.root)
-        defer { try? FileManager.default.removeItem(at: Self.unpacked(folder)) }
+        defer { try? FileManager.default.removeItem(at: CommittedProject.unpacked(folder)) }
         let loader = ProjectLoader(files: files)
         if validated {
             do {
@@ -62,15 +62,6 @@ public struct PolicyService: UseCase {
             throw UsageError("the \(ProjectLoader.projectFileName) of \(revision) cannot be read")
         }
         return (project, commit)
-    }
-
-    /// The temporary folder a revision was unpacked into (the project may sit in a subfolder of it).
-    static func unpacked(_ folder: URL) -> URL {
-        var url = folder
-        while !url.lastPathComponent.hasPrefix("sluice-rev-") && url.pathComponents.count > 2 {
-            url.deleteLastPathComponent()
-        }
-        return url
     }
 
     /// Makes the project's declared policy (environments' protection, roles, grants, principals) the one in

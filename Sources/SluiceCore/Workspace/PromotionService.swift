@@ -168,7 +168,7 @@ public struct PromotionService: UseCase {
             return "\(made), a step git commit \(gitCommit.prefix(12)) does not declare"
         }
         let key = try? CacheKey.compute(
-            step: step, root: project.root, inputs: CacheKey.datasetInputs(lineage.inputs), files: files)
+            step: step, root: project.codeRoot, inputs: CacheKey.datasetInputs(lineage.inputs), files: files)
         if key == lineage.cacheKey { return nil }
         for run in try await metadata.runs(pipeline: lineage.pipeline) {
             guard let made = run.step(lineage.step), made.status == .succeeded,
@@ -176,7 +176,7 @@ public struct PromotionService: UseCase {
                 try await isSealed(run)
             else { continue }
             let key = try? CacheKey.compute(
-                step: step, root: project.root, inputs: CacheKey.datasetInputs(made.inputs), files: files)
+                step: step, root: project.codeRoot, inputs: CacheKey.datasetInputs(made.inputs), files: files)
             if recorded == key { return nil }
         }
         return "\(made), by code that differs from git commit \(gitCommit.prefix(12))"

@@ -102,7 +102,7 @@ public final class RunLineageEmitter: @unchecked Sendable {
         var language = "shell"
         if case .sql(let file) = declared?.kind {
             language = "sql"
-            let url = workspace.project.root.appendingPathComponent(file)
+            let url = workspace.project.codeRoot.appendingPathComponent(file)
             if let data = workspace.context.files.contents(of: url, from: 0), data.count <= 1 << 20 {
                 jobFacets["sql"] = LineageService.facet(
                     "SQLJobFacet", ["query": String(decoding: data, as: UTF8.self), "dialect": "sqlite"])

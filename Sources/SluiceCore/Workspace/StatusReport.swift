@@ -2,6 +2,9 @@
 public struct StatusReport: Sendable, Codable {
     public var project: String
     public var root: String
+    /// The git commit the project in force was read from (`nil`: the work tree), and why a later one is not.
+    public var commit: String? = nil
+    public var refusal: String? = nil
     public var actingAs: String
     public var authentication: Authentication
     public var environments: [EnvironmentSummary]
@@ -52,9 +55,13 @@ public struct StatusService: UseCase {
                 "environment \(expiring.name) expires at \(expiring.expiresAt) unless it is used",
                 metadata: ["event.action": "environment-expiring", "environment": "\(expiring.name)"])
         }
-        let recent = try await metadata.auditEvents(AuditFilter(), page: PageRequest(limit: 5)).items.reversed()
+        // The latest events only for those who may read the audit log.
+        let recent =
+            (try? policy.requireAuditReader(by: identity)) != nil
+            ? try await metadata.auditEvents(AuditFilter(), page: PageRequest(limit: 5)).items.reversed() : []
         return StatusReport(
-            project: project.name, root: project.root.path, actingAs: identity.name,
+            project: project.name, root: project.root.path, commit: project.committed, refusal: project.refusal,
+            actingAs: identity.name,
             authentication: identity.authentication,
             environments: environments, sources: project.sources.keys.sorted(),
             datasets: project.datasets.count,

@@ -76,5 +76,10 @@ extension UseCase {
     }
 
     /// The project's git commit as recorded with runs and commits.
-    public func recordedGitCommit() async -> String? { await git.state(of: project.root).recorded }
+    /// The git commit a change records: the one the project was read from, or else the work tree's
+    /// (`-dirty` when it has changes).
+    public func recordedGitCommit() async -> String? {
+        if let committed = project.committed { return committed }
+        return await git.state(of: project.root).recorded
+    }
 }

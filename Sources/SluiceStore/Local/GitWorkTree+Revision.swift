@@ -18,10 +18,11 @@ extension GitWorkTree {
                 hint: "name a branch, a tag or a commit, e.g. --against origin/main")
         }
         let prefix = run(["rev-parse", "--show-prefix"], in: folder)?.trimmingCharacters(in: .whitespacesAndNewlines)
-        let paths = ["sluice.yaml", "datasets", "pipelines", "models", "tests", "scripts"].map { (prefix ?? "") + $0 }
-            .filter {
-                run(["cat-file", "-e", "\(commit):\($0)"], in: folder) != nil
-            }
+        // Everything the project's folder holds in the commit (its steps may name any file), but a store.
+        let names =
+            run(["ls-tree", "-z", "--name-only", "\(commit):\(prefix ?? "")"], in: folder)?
+            .split(separator: "\0").map(String.init) ?? []
+        let paths = names.filter { $0 != ".sluice" }.map { (prefix ?? "") + $0 }
         guard paths.contains((prefix ?? "") + "sluice.yaml") else {
             throw UsageError("commit \(commit.prefix(12)) has no \(ProjectLoader.projectFileName) for this project")
         }

@@ -31,9 +31,10 @@ extension Templates {
         </header>
         <main id="main" tabindex="-1">
         {{#chrome.notice}}<p class="notice" role="status">{{chrome.notice}}</p>{{/chrome.notice}}
+        {{#chrome.refusal}}<p class="notice" role="alert">{{chrome.refusal}}</p>{{/chrome.refusal}}
         {{$content}}{{/content}}
         </main>
-        <footer class="foot">Sluice {{chrome.version}} · <time datetime="{{chrome.nowISO}}">{{chrome.now}}</time> UTC</footer>
+        <footer class="foot">Sluice {{chrome.version}} · project {{chrome.commit}} · <time datetime="{{chrome.nowISO}}">{{chrome.now}}</time> UTC</footer>
         </body>
         </html>
         """#
