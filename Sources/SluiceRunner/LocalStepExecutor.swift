@@ -45,9 +45,6 @@ public struct LocalStepExecutor: StepExecutor {
     /// started with posix_spawn (no copy of this process) and waited for on a thread of its own: a
     /// thousand small steps must cost little more than the thousand processes themselves.
     private func runCommand(_ arguments: [String], _ job: StepJob) async throws -> StepExecution {
-        let program = resolve(arguments[0], root: job.projectRoot)
-        // Arguments that name files of the project are passed as absolute paths: the step runs elsewhere.
-        let rest = arguments.dropFirst().map { resolveFile($0, job) }
         var variables = Self.basics
         variables["TMPDIR"] = job.directory.path
         for (key, value) in job.variables { variables[key] = value }
@@ -59,9 +56,12 @@ public struct LocalStepExecutor: StepExecutor {
                 try user.own(
                     [job.runDirectory, job.directory] + Set(job.outputs.values.map { $0.deletingLastPathComponent() }))
             }
+            // Arguments that name files of the project are passed as paths the step can read: the step runs
+            // elsewhere, maybe as another user.
+            let (program, passed) = try StepProgram(job: job, user: user, path: variables["PATH"] ?? "/usr/bin:/bin")
+                .resolve(arguments)
             started = try Spawn.start(
-                program, arguments: [arguments[0]] + rest, environment: variables, directory: job.directory.path,
-                user: user)
+                program, arguments: passed, environment: variables, directory: job.directory.path, user: user)
         } catch let error as SpawnError {
             return StepExecution(exitCode: nil, failure: "could not start \(arguments[0]): \(error.message)")
         }
@@ -114,35 +114,6 @@ public struct LocalStepExecutor: StepExecutor {
         execution.stdout = finished.stdout
         execution.stderr = finished.stderr
         return execution
-    }
-
-    /// A program with a slash is a path (relative ones to the project); a bare name is looked up on PATH
-    /// once per process, not by trying every PATH entry at every start.
-    private func resolve(_ program: String, root: URL) -> String {
-        guard program.contains("/") else { return Self.onPath(program) }
-        return program.hasPrefix("/") ? program : root.appendingPathComponent(program).path
-    }
-
-    private static let found = NSLock()
-    nonisolated(unsafe) private static var paths: [String: String] = [:]
-
-    private static func onPath(_ name: String) -> String {
-        if let known = found.withLock({ paths[name] }) { return known }
-        for folder in (basics["PATH"] ?? "/usr/bin:/bin").split(separator: ":") where folder.hasPrefix("/") {
-            let candidate = "\(folder)/\(name)"
-            if access(candidate, X_OK) == 0 {
-                found.withLock { paths[name] = candidate }
-                return candidate
-            }
-        }
-        return name
-    }
-
-    /// A committed file of the project first, else a path of the work tree, else the argument as written.
-    private func resolveFile(_ argument: String, _ job: StepJob) -> String {
-        ProjectPath.resolve(argument, root: job.projectRoot, files: job.files)?.url.path
-            ?? job.workTree.flatMap { ProjectPath.resolve(argument, root: $0, files: job.files)?.url.path }
-            ?? argument
     }
 }
 

@@ -119,3 +119,64 @@ final class BackgroundRun: @unchecked Sendable {
         }
     }
 }
+
+/// Issue 22 item 11: a command step runs as the step user, so its program is looked up as that user, and the
+/// project's files it names are copied into its own folder: a project only root can read still runs, and a
+/// program only root can reach fails saying where it is, as whom, and the two ways out.
+@Suite struct StepProgramTests {
+    static func project() throws -> CLIProject {
+        let project = try CLIProject()
+        try project.makeTokens()
+        try project.write("scripts/hello.sh", "#!/bin/sh\ncat \"$1\" > \"$SLUICE_OUTPUT_STAGED_HELLO\"\n")
+        chmod(project.folder.appendingPathComponent("scripts/hello.sh").path, 0o700)
+        try project.write("scripts/data.txt", "greeting\nhello\n")
+        try project.edit("sluice.yaml") {
+            $0.replacingOccurrences(
+                of: "  staged.orders:\n",
+                with: "  staged.hello: { owner: t@example.com, classification: internal }\n  staged.orders:\n")
+                    + """
+                      tools:
+                        steps:
+                          hello: { command: [scripts/hello.sh, scripts/data.txt], output: staged.hello }
+                      private:
+                        steps:
+                          tool: { command: [sluice-private-tool] }
+
+                    """
+        }
+        try project.commit("tools")
+        return project
+    }
+
+    @Test func aProjectOnlyRootReadsStillRunsItsScripts() throws {
+        try #require(geteuid() == 0, "runs as another user only when Sluice runs as root")
+        let project = try Self.project()
+        chmod(project.folder.path, 0o700)
+        let run = try project.run(as: "ci", ["run", "tools", "--env", "dev"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let landed = try project.run(as: "ci", ["cat", "staged.hello"])
+        // The script (unreadable to the step user where it lies) ran and read its data file: both were copied.
+        #expect(
+            landed.stdout.hasPrefix("greeting\n") && landed.stdout.split(separator: "\n").count == 2, "\(landed.stdout)"
+        )
+    }
+
+    @Test func aProgramOnlyRootReachesFailsSayingSo() throws {
+        try #require(geteuid() == 0, "runs as another user only when Sluice runs as root")
+        let project = try Self.project()
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-home-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        chmod(home.path, 0o700)
+        let tool = home.appendingPathComponent("sluice-private-tool")
+        try Data("#!/bin/sh\necho ran\n".utf8).write(to: tool)
+        chmod(tool.path, 0o755)
+        let run = try project.run(
+            as: "ci", ["run", "private", "--env", "dev"], environment: ["PATH": "\(home.path):/usr/bin:/bin"])
+        #expect(run.status == 1, "\(run.stdout)")
+        #expect(
+            run.stderr.contains("may not run \(tool.path)") && run.stderr.contains("SLUICE_STEP_USER")
+                && run.stderr.contains("system-wide"),
+            "\(run.stderr)")
+    }
+}

@@ -15,6 +15,8 @@ public enum CommittedProject {
             project.codeRoot = project.root
             project.root = root
             project.committed = commit
+            // Committed code, read by the steps' own users: its folders may be entered by anyone.
+            chmod(unpacked(folder).path, 0o755)
             return (project, unpacked(folder))
         } catch let error as ProjectError {
             try? FileManager.default.removeItem(at: unpacked(folder))
