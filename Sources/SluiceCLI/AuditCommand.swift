@@ -40,7 +40,7 @@ struct AuditCommand: AsyncParsableCommand {
                 filter.outcome = parsed
             }
             let page = try await projectOptions.engine().auditPage(
-                filter, page: PageRequest(limit: limit, after: after))
+                filter, page: PageRequest(limit: try Terminal.pageLimit(limit), after: after))
             let events = Array(page.items.reversed())
             if let next = page.next, !output.json { Terminal.warn("older events: sluice audit --after \(next)") }
             if output.json { return try Terminal.json(events) }

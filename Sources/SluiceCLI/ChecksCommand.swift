@@ -20,7 +20,8 @@ struct ChecksCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runs = Array(
-            try await projectOptions.engine().checkRuns(dataset: dataset, environment: env).prefix(limit))
+            try await projectOptions.engine().checkRuns(dataset: dataset, environment: env).prefix(
+                try Terminal.pageLimit(limit)))
         if output.json { return try Terminal.json(runs) }
         if runs.isEmpty { print("no gate results yet") }
         for run in runs {

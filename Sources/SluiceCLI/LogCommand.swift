@@ -15,7 +15,7 @@ struct LogCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let commits = try await projectOptions.engine().log(of: env, limit: limit)
+        let commits = try await projectOptions.engine().log(of: env, limit: try Terminal.pageLimit(limit))
         if output.json { return try Terminal.json(commits) }
         if commits.isEmpty { print("no commits yet") }
         for commit in commits {

@@ -176,7 +176,7 @@ struct RunsCommand: AsyncParsableCommand {
                 filter.status = parsed
             }
             let page = try await projectOptions.engine().runPage(
-                filter, page: PageRequest(limit: limit, after: after))
+                filter, page: PageRequest(limit: try Terminal.pageLimit(limit), after: after))
             let runs = page.items
             if let next = page.next, !output.json { Terminal.warn("older runs: sluice runs --after \(next)") }
             if output.json { return try Terminal.json(runs) }

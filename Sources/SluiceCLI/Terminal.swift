@@ -17,6 +17,14 @@ enum Terminal {
         LiveRunView.writeError("error: \(message)\n")
     }
 
+    /// A page size as asked for with `--limit`: 1 to 1000, or a usage error (exit 2) saying so.
+    static func pageLimit(_ limit: Int) throws -> Int {
+        guard (1...PageRequest.maximumLimit).contains(limit) else {
+            throw UsageError("--limit must be from 1 to \(PageRequest.maximumLimit), not \(limit)")
+        }
+        return limit
+    }
+
     static func warn(_ message: String) {
         guard !logsAreECS else { return Logger(label: "sluice").warning("\(message)") }
         LiveRunView.writeError("\(message)\n")

@@ -187,6 +187,24 @@ import Testing
         #expect(report.invalidRows == 2)
     }
 
+    /// Issue 22 item 13: a JSON Lines record naming a key twice is a row error, not one of its values picked
+    /// silently; keys in nested values, and text that looks like keys, are not counted.
+    @Test func aRepeatedKeyInAJSONLinesRecordIsARowError() throws {
+        let target = try dataset("classification: internal\ncolumns: { a: { type: int }, b: { type: string } }")
+        let text = """
+            {"a": 1, "b": "x"}
+            {"a": 1, "a": 2, "b": "y"}
+            {"a": 3, "\\u0062": "z", "b": "w"}
+            {"a": 4, "b": "{\\"a\\": 1, \\"a\\": 2}"}
+
+            """
+        let report = try run(target, text, format: .jsonl)
+        let parse = try check(report, "parse")
+        #expect(parse.unexpectedCount == 2, "\(report.summary)")
+        #expect(parse.samples.map(\.line) == [2, 3])
+        #expect(report.summary.contains("more than once"), "\(report.summary)")
+    }
+
     @Test func malformedRowsAreRowErrorsWithLines() throws {
         let report = try run(
             try dataset("classification: internal\ncolumns: { a: { type: int }, b: { type: string } }"),

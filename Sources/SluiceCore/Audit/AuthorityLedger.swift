@@ -34,6 +34,8 @@ struct AuthorityLedger {
     private mutating func fold(_ event: AuditEvent) {
         let draft = event.draft
         if draft.action == CheckRun.auditAction { judged[draft.target, default: []].append(event) }
+        // A run's end is sealed whatever its outcome.
+        if draft.action == "run.finish" { finished[draft.target] = draft.details["digest"] }
         guard draft.outcome == .succeeded else { return }
         if let ref = draft.details["ref"], let head = draft.details["head"] {
             heads[ref] = head
@@ -48,7 +50,6 @@ struct AuthorityLedger {
         case "env.create": ttls[draft.target] = draft.details["ttl"]
         case "token.create": if let token = draft.details["token"] { created[token] = draft.target }
         case "token.revoke": revoked.insert(draft.target)
-        case "run.finish": finished[draft.target] = draft.details["digest"]
         case "gc.expire-run": expiredRuns.insert(draft.target)
         case "gc.expire-quarantine": expiredQuarantines.insert(draft.target)
         case "gc.retire": if let version = CollectorService.retiredVersion(event) { retired.insert(version) }

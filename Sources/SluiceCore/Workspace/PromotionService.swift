@@ -25,6 +25,9 @@ public struct PromotionService: UseCase {
         let source = try validEnvironmentName(source)
         let target = try validEnvironmentName(target)
         return try await audited("promote", target: target, details: ["from": source]) {
+            // A name that is no environment is a usage error (exit 2), whoever asks.
+            _ = try await environmentRecord(target)
+            _ = try await environmentRecord(source)
             try policy.require(.promote, on: target, by: identity)
             try policy.require(.read, on: source, by: identity)
             guard source != target else { throw UsageError("cannot promote \(source) into itself") }

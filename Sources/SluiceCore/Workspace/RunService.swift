@@ -121,8 +121,9 @@ public struct RunService: UseCase {
     /// `sluice audit verify` notices an edited run record.
     public func recordRunEnded(_ run: RunRecord) async throws {
         EngineMetrics.runEnded(run)
+        // The event says how the run ended: a failed or cancelled run is not a success of anything.
         try await record(
-            "run.finish", target: run.id, outcome: .succeeded,
+            "run.finish", target: run.id, outcome: run.status == .succeeded ? .succeeded : .failed,
             details: [
                 "pipeline": run.pipeline, "environment": run.workEnvironment, "status": run.status.rawValue,
                 "digest": try run.auditDigest(), "reason": run.message ?? "",

@@ -84,6 +84,11 @@ public final class JSONLinesReader {
                     problem = .notAnObject
                     return true
                 }
+                // A parser keeps one value of a repeated key; the record is refused instead.
+                if let keys = TopLevelKeys.scan(bytes), keys.count != parsed.count {
+                    problem = .duplicateKeys(TopLevelKeys.repeated(keys))
+                    return true
+                }
                 object = parsed
             } catch {
                 problem = .invalidJSON(Self.describe(error))

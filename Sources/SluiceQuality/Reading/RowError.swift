@@ -7,6 +7,7 @@ public enum RowProblem: Hashable, Sendable, Codable {
     case invalidJSON(String)
     case notAnObject
     case recordTooLong(limit: Int)
+    case duplicateKeys([String])
 
     public var message: String {
         switch self {
@@ -18,6 +19,9 @@ public enum RowProblem: Hashable, Sendable, Codable {
         case .invalidJSON(let detail): return "invalid JSON: \(detail)"
         case .notAnObject: return "the line is JSON but not an object"
         case .recordTooLong(let limit): return "the record is longer than \(limit) bytes and was skipped"
+        case .duplicateKeys(let keys):
+            return
+                "the object names \(keys.map { "\"\($0)\"" }.joined(separator: ", ")) more than once (which value is meant?)"
         }
     }
 
@@ -31,6 +35,7 @@ public enum RowProblem: Hashable, Sendable, Codable {
         case .invalidJSON: return "invalid_json"
         case .notAnObject: return "not_an_object"
         case .recordTooLong: return "record_too_long"
+        case .duplicateKeys: return "duplicate_keys"
         }
     }
 }
