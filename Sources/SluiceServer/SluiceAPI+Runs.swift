@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import SluiceCore
 import SluiceRunner
 import SluiceWeb
@@ -154,7 +155,10 @@ extension SluiceAPI {
                     _ = try await runner.run(pipeline.name, options: options)
                 } catch {
                     recorded.settle(error)
-                    logger.warning("run \(id) of \(pipeline.name) ended: \(error)", metadata: ["run.id": "\(id)"])
+                    // With the run's trace, so the line joins the run's own lines in ELK.
+                    var metadata: Logger.Metadata = ["run.id": "\(id)", "event.action": "run-ended"]
+                    if let ended = error as? any RunEndedBadly { metadata["trace.id"] = "\(ended.run.traceID)" }
+                    logger.warning("run \(id) of \(pipeline.name) ended: \(error)", metadata: metadata)
                 }
                 recorded.settle(nil)
             }

@@ -21,7 +21,8 @@ struct DataSample: Sendable {
     var header: [String]
     var rows: [Row]
     var columns: [Column]
-    /// How many records the statistics cover, and whether the version holds more.
+    /// How many records the table shows, how many the statistics cover, and whether the version holds more.
+    var shown: String
     var scanned: String
     var partial: Bool
 
@@ -64,7 +65,7 @@ struct DataSample: Sendable {
         return DataSample(
             header: header, rows: records.prefix(shownRows).map { Row(cells: $0) },
             columns: header.indices.map { column(header[$0], index: $0, records: records) },
-            scanned: Format.count(records.count), partial: cut)
+            shown: Format.count(min(records.count, shownRows)), scanned: Format.count(records.count), partial: cut)
     }
 
     static func column(_ name: String, index: Int, records: [[String]]) -> Column {

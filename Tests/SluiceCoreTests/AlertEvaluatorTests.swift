@@ -187,4 +187,23 @@ import Testing
         let ends = try #require((posted.first?["endsAt"] as? String).flatMap { Timestamp(iso8601: $0) })
         #expect(ends <= Timestamp.now(), "a resolved alert ends when it was resolved")
     }
+
+    /// Issue 22 item 13: a pipeline that fails again is still one firing alert, and its link and run move on to
+    /// the newest failed run (Alertmanager hears of it at once), keeping when it started.
+    @Test("a firing alert about a newer failure points at the newest failed run")
+    func keeperFollowsTheNewestFailure() async throws {
+        let harness = try Self.harness()
+        try await run(harness, "r1", status: .failed, minutes: 1)
+        let keeper = AlertKeeper(project: harness.project, externalURL: "http://s", metadata: harness.metadata)
+        _ = try await keeper.evaluate(try await facts(harness, at: harness.now()))
+        let startedAt = try #require(try await store(harness).firingAlerts().first?.startsAt)
+        try await run(harness, "r2", status: .failed, minutes: 2)
+        let round = try await keeper.evaluate(try await facts(harness, at: harness.now()))
+        #expect(round.fired.isEmpty && round.updated.map { $0.annotations["run_id"] } == ["r2"])
+        let stored = try #require(try await store(harness).firingAlerts().first)
+        #expect(stored.generatorURL == "http://s/ui/runs/r2" && stored.startsAt == startedAt)
+        let sent = try await store(harness).pendingOutbox().last
+        #expect(sent?.channel == "alertmanager" && String(decoding: sent?.body ?? Data(), as: UTF8.self).contains("r2"))
+        #expect(try await keeper.evaluate(try await facts(harness, at: harness.now())).updated.isEmpty)
+    }
 }

@@ -68,6 +68,12 @@ import Testing
                 failures.append(object)
             }
             let labels = object["labels"] as? [String: Any] ?? [:]
+            // Issue 22 item 13: the service's own line that the failed run ended carries its trace too.
+            if labels["run_id"] as? String == failedID || labels["run.id"] as? String == failedID
+                || object["run.id"] as? String == failedID
+            {
+                #expect(object["trace.id"] != nil, "a line of the failed run without its trace: \(line)")
+            }
             if labels["run_id"] as? String == id {
                 #expect(object["trace.id"] as? String == trace, "a line of the run without its trace: \(line)")
             }

@@ -17,6 +17,7 @@ public struct AlertKeeper: Sendable {
     /// What a round changed.
     public struct Round: Sendable {
         public var fired: [AlertRecord]
+        public var updated: [AlertRecord]
         public var resolved: [AlertRecord]
         public var firing: Int
     }
@@ -33,6 +34,18 @@ public struct AlertKeeper: Sendable {
             transitions.append(
                 AlertTransition(kind: .fired, alert: alert, messages: notice.messages(.fired, alert, now: now)))
         }
+        // Still firing, about something newer: the stored alert takes the new annotations and link (it keeps
+        // when it started), and Alertmanager hears of them at once.
+        let storedByKey = Dictionary(stored.map { ($0.fingerprint, $0) }, uniquingKeysWith: { first, _ in first })
+        for alert in current where seen.insert(alert.fingerprint).inserted {
+            guard let old = storedByKey[alert.fingerprint],
+                old.annotations != alert.annotations || old.generatorURL != alert.generatorURL
+            else { continue }
+            var updated = alert
+            updated.startsAt = old.startsAt
+            transitions.append(
+                AlertTransition(kind: .updated, alert: updated, messages: notice.resend([updated], now: now)))
+        }
         for alert in stored where !currentKeys.contains(alert.fingerprint) {
             // Resent with the labels and annotations it fired with.
             transitions.append(
@@ -42,6 +55,7 @@ public struct AlertKeeper: Sendable {
         for transition in applied { EngineMetrics.alert(transition) }
         return Round(
             fired: applied.filter { $0.kind == .fired }.map(\.alert),
+            updated: applied.filter { $0.kind == .updated }.map(\.alert),
             resolved: applied.filter { $0.kind == .resolved }.map(\.alert), firing: currentKeys.count)
     }
 

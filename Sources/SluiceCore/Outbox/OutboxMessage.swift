@@ -75,7 +75,8 @@ public struct AlertRecord: Hashable, Sendable, Codable {
 /// two services judging the same store announce each change once.
 public struct AlertTransition: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable {
-        case fired, resolved
+        /// `updated`: still firing, about something newer (the latest failed run): its annotations and link move on.
+        case fired, resolved, updated
     }
 
     public var kind: Kind

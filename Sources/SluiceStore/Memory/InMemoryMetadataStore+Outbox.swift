@@ -40,6 +40,9 @@ extension InMemoryMetadataStore {
                 alerts[fingerprint] = transition.alert
             case .resolved:
                 guard alerts.removeValue(forKey: fingerprint) != nil else { return false }
+            case .updated:
+                guard alerts[fingerprint] != nil else { return false }
+                alerts[fingerprint] = transition.alert
             }
             enqueue(transition.messages)
             return true

@@ -93,6 +93,10 @@ extension SQLiteMetadataStore {
                         arguments: [alert.fingerprint, alert.startsAt.milliseconds, content])
                 case .resolved:
                     try db.execute(sql: "DELETE FROM alerts WHERE fingerprint = ?", arguments: [alert.fingerprint])
+                case .updated:
+                    try db.execute(
+                        sql: "UPDATE alerts SET content = ? WHERE fingerprint = ?",
+                        arguments: [content, alert.fingerprint])
                 }
                 guard db.changesCount > 0 else { continue }
                 try Self.insert(transition.messages, db)

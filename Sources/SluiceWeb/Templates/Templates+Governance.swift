@@ -27,7 +27,7 @@ extension Templates {
         </dl>
         <h2>Rows</h2>
         {{#hidden}}<p class="notice">{{hidden}}</p>{{/hidden}}
-        {{#sample}}<p class="muted">The first {{scanned}} row(s){{#partial}} (the batch holds more: <code>sluice quarantine show {{id}}</code>){{/partial}}, masked as the dataset is.</p>
+        {{#sample}}<p class="muted">The first {{shown}} of {{scanned}} row(s) read{{#partial}} (the batch holds more: <code>sluice quarantine show {{id}}</code>){{/partial}}, masked as the dataset is.</p>
         <div class="table-wrap"><table><thead><tr>{{#header}}<th class="mono">{{.}}</th>{{/header}}</tr></thead><tbody>
         {{#rows}}<tr>{{#cells}}<td class="mono">{{.}}</td>{{/cells}}</tr>{{/rows}}
         </tbody></table></div>{{/sample}}
