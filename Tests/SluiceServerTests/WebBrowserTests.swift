@@ -40,7 +40,8 @@ struct WebBrowserTests {
                 path: "/ui/quality", expected: ["Failing and warning checks", "Quarantined batches", "q-00039"],
                 name: "quality"),
             View(
-                path: "/ui/quality/quarantine/\(made.quarantineIDs[0])", expected: ["Quarantined batch", "Reason", "The first 2 of 2 row(s) read"],
+                path: "/ui/quality/quarantine/\(made.quarantineIDs[0])",
+                expected: ["Quarantined batch", "Reason", "The first 2 of 2 row(s) read"],
                 name: "quarantine"),
             View(path: "/ui/audit", expected: ["chain intact", "denied"], name: "audit"),
             View(path: "/ui/audit?outcome=denied", expected: ["denied"], name: "audit-denied"),
