@@ -32,6 +32,7 @@ struct Badge: Sendable {
         case .skipped: self.init(label: "skipped", symbol: "↷", tone: "off")
         case .cached: self.init(label: "cached", symbol: "≡", tone: "ok")
         case .resumed: self.init(label: "kept from resumed run", symbol: "↺", tone: "ok")
+        case .cancelled: self.init(label: "cancelled", symbol: "⊘", tone: "off")
         }
     }
 

@@ -77,6 +77,11 @@ import Testing
         process.waitUntilExit()
         #expect(Self.isGone(child))
         #expect(try project.sqlite("SELECT status FROM runs") == "cancelled\n")
+        // Issue 22 item 13: the step that was stopped says so; it did not fail.
+        let shown = try project.run(as: "ci", ["runs", "show", runID, "--json"]).stdout
+        #expect(
+            shown.contains(#""status" : "cancelled""#) && shown.contains("stopped: the run was cancelled"), "\(shown)")
+        #expect(shown.contains("stopped by the cancellation (killed by signal"), "\(shown)")
         #expect(try project.run(as: "ci", ["runs", "cancel", runID]).status == 2, "it already ended")
     }
 

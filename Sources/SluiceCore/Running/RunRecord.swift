@@ -23,6 +23,8 @@ public enum StepStatus: String, Sendable, Codable {
     case cached
     /// Not run: `--resume` took the outputs this step made in the resumed run.
     case resumed
+    /// Stopped while it ran, because its run was cancelled (its process group was killed).
+    case cancelled
 }
 
 /// One attempt at a step: when, how it ended, and where its captured output is.
@@ -157,6 +159,16 @@ public struct RunRecord: Sendable, Codable, Hashable {
             update(step.step) {
                 $0.status = .skipped
                 $0.message = "not run: the run was cancelled"
+            }
+        }
+        // A step killed by the cancellation did not fail: it was stopped.
+        for step in steps where step.status == .failed && step.message?.contains("killed by signal") == true {
+            update(step.step) {
+                $0.status = .cancelled
+                $0.message = "stopped: the run was cancelled"
+                if let last = $0.attempts.indices.last, let killed = $0.attempts[last].message {
+                    $0.attempts[last].message = "stopped by the cancellation (\(killed))"
+                }
             }
         }
     }
