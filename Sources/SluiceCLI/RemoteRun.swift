@@ -22,10 +22,15 @@ struct RemoteRun {
             Task { _ = try? await engine.cancelRun(id) }
         }
         defer { traps.forEach { $0.cancel() } }
+        let attempts = (try? await engine.project().attempts?[pipeline]) ?? [:]
         var seen: [String: StepStatus] = [:]
+        var retried: [String: Int] = [:]
         while true {
             let run = try await engine.runRecord(id)
-            for step in run.steps { report(step, after: seen[step.step] ?? .pending) }
+            for step in run.steps {
+                report(step, after: seen[step.step] ?? .pending)
+                retried[step.step] = reportRetries(step, after: retried[step.step] ?? 0, of: attempts[step.step])
+            }
             seen = Dictionary(run.steps.map { ($0.step, $0.status) }, uniquingKeysWith: { $1 })
             switch run.status {
             case .running: try await Task.sleep(for: pollInterval)
@@ -34,6 +39,21 @@ struct RemoteRun {
             case .cancelled: throw RunCancelled(run: run)
             }
         }
+    }
+
+    /// A retry line for each failed attempt that another attempt followed, as a local run prints them; returns
+    /// how many were reported.
+    private func reportRetries(_ step: StepRun, after reported: Int, of total: Int?) -> Int {
+        let retried = step.attempts.dropLast().filter { !$0.succeeded }
+        for attempt in retried.dropFirst(reported) {
+            onEvent(
+                StepEvent(
+                    step: step.step,
+                    kind: .retrying(
+                        failedAttempt: attempt.number, of: total ?? step.attempts.count,
+                        reason: attempt.message ?? "it failed")))
+        }
+        return max(reported, retried.count)
     }
 
     /// The events between what was seen of a step and what it is now.

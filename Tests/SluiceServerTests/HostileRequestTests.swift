@@ -204,7 +204,7 @@ import Testing
         let script = """
             import signal, socket, sys
             signal.pthread_sigmask(signal.SIG_SETMASK, [])  # the test's thread blocks signals; its child must not
-            signal.alarm(120)  # never outlives the test by long
+            signal.alarm(900)  # never outlives the test by long (the test kills it when it ends)
             port, count = int(sys.argv[1]), int(sys.argv[2])
             held = []
             for index in range(count):

@@ -64,12 +64,17 @@ public struct ProjectSummary: Sendable, Codable, Hashable {
     public var defaultEnvironment: String
     /// Each pipeline's steps, by name.
     public var pipelines: [String: [String]]
+    /// Each pipeline's steps' attempts (1 plus retries), by step name: a remote run reports retries as a local one.
+    public var attempts: [String: [String: Int]]?
 
     public init(_ project: Project) {
         name = project.name
         root = project.root.path
         defaultEnvironment = project.defaultEnvironment
         pipelines = project.pipelines.mapValues { $0.steps.map(\.name) }
+        attempts = project.pipelines.mapValues { pipeline in
+            Dictionary(pipeline.steps.map { ($0.name, $0.retries.attempts) }, uniquingKeysWith: { first, _ in first })
+        }
     }
 }
 
