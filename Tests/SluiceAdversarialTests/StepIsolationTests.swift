@@ -68,7 +68,7 @@ import Testing
             """
             holder:
               steps:
-                hold: { command: [sh, -c, 'echo "$SLUICE_INPUT_RAW_CUSTOMERS" > "$1"; for i in $(seq 600); do [ -e "$2" ] && break; sleep 0.1; done', sh, "\(path)", "\(go)"], inputs: [raw.customers] }
+                hold: { command: [sh, -c, 'echo "$SLUICE_INPUT_RAW_CUSTOMERS" > "$1"; for i in $(seq 6000); do [ -e "$2" ] && break; sleep 0.1; done', sh, "\(path)", "\(go)"], inputs: [raw.customers] }
             thief:
               steps:
                 steal: { command: [sh, -c, 'cat "$(cat "$1")" > "$2" 2>&1; ls -la "$(dirname "$(cat "$1")")" >> "$2" 2>&1; true', sh, "\(path)", "\(stolen)"] }
