@@ -28,7 +28,7 @@ struct UIBenchmark: AsyncParsableCommand {
             "making the fixture: \(fixture.pipelines) pipelines, \(fixture.runs) runs, \(fixture.datasetCount) datasets, \(fixture.auditEvents) audit events …"
         )
         let made = try await fixture.make(in: folder)
-        let service = SluiceService(context: try ServerContext.open(root: folder), port: 0)
+        let service = SluiceService(context: try await ServerContext.open(root: folder), port: 0)
         let (port, stream) = AsyncStream.makeStream(of: Int.self)
         // The whole service, scheduler and lifecycle keeper included, as `sluice serve` runs it.
         let server = Task { try await service.run { stream.yield($0) } }
