@@ -106,13 +106,7 @@ public struct GateService: UseCase {
             return true
         }
         guard contract.columns.contains(where: \.unique) || !contract.checks.isEmpty else { return }
-        var files: [GateFile] = []
-        for file in previous.manifest.files {
-            var segments: [ByteSegment] = []
-            for chunk in file.chunks { segments.append(try await objects.storedContent(chunk.object)) }
-            files.append(GateFile(name: file.name, segments: segments))
-        }
-        files += try gateFiles(snapshot)
+        let files = try await storedGateFiles(previous) + (try gateFiles(snapshot))
         let checkedAt = now()
         let report = try await Blocking.run {
             try gate.validate(
@@ -179,6 +173,17 @@ public struct GateService: UseCase {
                     return try objects.stagedContent(object)
                 })
         }
+    }
+
+    /// The stored bytes of each file of a version, as the gate reads them.
+    func storedGateFiles(_ version: DatasetVersion) async throws -> [GateFile] {
+        var files: [GateFile] = []
+        for file in version.manifest.files {
+            var segments: [ByteSegment] = []
+            for chunk in file.chunks { segments.append(try await objects.storedContent(chunk.object)) }
+            files.append(GateFile(name: file.name, segments: segments))
+        }
+        return files
     }
 
     /// Values of every `references` check's target column in the environment's current data.

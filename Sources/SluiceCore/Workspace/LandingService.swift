@@ -96,12 +96,7 @@ public struct LandingService: UseCase {
         guard let version = try await metadata.version(id) else {
             throw InternalError("version \(id.short) is missing from the store; run sluice verify")
         }
-        var files: [GateFile] = []
-        for file in version.manifest.files {
-            var segments: [ByteSegment] = []
-            for chunk in file.chunks { segments.append(try await objects.storedContent(chunk.object)) }
-            files.append(GateFile(name: file.name, segments: segments))
-        }
+        let files = try await GateService(context: context).storedGateFiles(version)
         let delimiter = project.sources.values.first { $0.into == contract.name }?.delimiter ?? UInt8(ascii: ",")
         return try await Blocking.run {
             try gate.validate(

@@ -26,8 +26,8 @@ public struct PromotionService: UseCase {
         let target = try validEnvironmentName(target)
         return try await audited("promote", target: target, details: ["from": source]) {
             // A name that is no environment is a usage error (exit 2), whoever asks.
-            _ = try await environmentRecord(target)
-            _ = try await environmentRecord(source)
+            let to = try await environmentRecord(target)
+            let from = try await environmentRecord(source)
             try policy.require(.promote, on: target, by: identity)
             try policy.require(.read, on: source, by: identity)
             guard source != target else { throw UsageError("cannot promote \(source) into itself") }
@@ -44,8 +44,6 @@ public struct PromotionService: UseCase {
                         + (git.changes.count > 10 ? "\n  … and \(git.changes.count - 10) more" : "")
                         + "\nhint: commit or stash them, then promote again")
             }
-            let from = try await environmentRecord(source)
-            let to = try await environmentRecord(target)
             guard let head = from.head else {
                 throw UsageError("\(source) holds no data yet; nothing to promote")
             }
