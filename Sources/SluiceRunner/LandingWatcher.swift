@@ -26,6 +26,8 @@ public struct LandingWatcher: Sendable {
         /// The version it landed as, or `nil` when it was refused (`problem` says why).
         public var version: ObjectID?
         public var problem: String?
+        /// `true` when the file had landed already, so the data did not change and no pipeline ran.
+        public var unchanged = false
         public var runs: [RunRecord]
     }
 
@@ -77,14 +79,14 @@ public struct LandingWatcher: Sendable {
 
     /// The file is claimed: it must not be lost to a race. Losing the compare-and-swap to a concurrent change
     /// of the environment (a person's ingest, a run landing) is retried, a few times.
-    private func ingest(_ url: URL, source: String, workspace: Workspace) async throws -> ObjectID {
+    private func ingest(_ url: URL, source: String, workspace: Workspace) async throws -> IngestResult {
         var attempt = 1
         while true {
             do {
                 // An append source takes the new file (the ledger lands it once); a snapshot source is its
                 // landing folder as a whole, read again when any file of it lands.
                 let files = workspace.project.sources[source]?.mode == .snapshot ? [] : [url]
-                return try await workspace.ingest(source: source, environment: nil, files: files).version
+                return try await workspace.ingest(source: source, environment: nil, files: files)
             } catch let conflict as ConflictError where attempt < 5 {
                 scheduler.logger.notice(
                     "landing \(url.lastPathComponent) raced another change; again: \(conflict.message)")
@@ -93,15 +95,18 @@ public struct LandingWatcher: Sendable {
         }
     }
 
-    /// Ingests a claimed file, then runs the pipelines its source starts.
+    /// Ingests a claimed file, then runs the pipelines its source starts, when it changed the data: a file
+    /// that had landed already (by hand, or before the service started) starts nothing.
     public func land(_ claimed: Claimed) async -> Landed {
         let (url, path, source) = (claimed.url, claimed.path, claimed.source)
         var result = Landed(source: source, path: path, version: nil, problem: nil, runs: [])
         do {
             let workspace = try await scheduler.serviceWorkspace()
-            result.version = try await ingest(url, source: source, workspace: workspace)
+            let ingested = try await ingest(url, source: source, workspace: workspace)
+            result.version = ingested.version
+            result.unchanged = ingested.unchanged
             for pipeline in scheduler.project.pipelines.values.sorted(by: { $0.name < $1.name })
-            where pipeline.triggers.contains(source) {
+            where pipeline.triggers.contains(source) && !ingested.unchanged {
                 let environment = pipeline.environment ?? scheduler.project.defaultEnvironment
                 do {
                     result.runs.append(

@@ -48,7 +48,7 @@ struct SchedulerService: Service {
                         work.addTask {
                             let landed = await watcher.land(claimed)
                             logger.info(
-                                "landed \(landed.path): \(landed.version.map { "version \($0.short)" } ?? landed.problem ?? "")",
+                                "landed \(landed.path): \(landed.version.map { "version \($0.short)\(landed.unchanged ? ", nothing new" : "")" } ?? landed.problem ?? "")",
                                 metadata: ["event.action": "landing-ingested", "file.path": "\(landed.path)"])
                         }
                     }

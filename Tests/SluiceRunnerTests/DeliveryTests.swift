@@ -15,6 +15,10 @@ import Testing
                 with: "orders: { path: landing/orders/*.csv, format: csv, into: raw.orders }"
             )
             .replacingOccurrences(
+                of: "  prod: { protected: true }\n",
+                with: "  prod: { protected: true }\n  \"sandbox/*\": { lifecycle: { expire_after_idle: 7d } }\n"
+            )
+            .replacingOccurrences(
                 of: "      amount: { type: decimal }\n",
                 with:
                     "      amount: { type: decimal, min: 0 }\n    on_invalid: quarantine_rows\n    max_invalid_ratio: 0.5\n"
@@ -71,5 +75,22 @@ import Testing
             _ = try await harness.workspace().ingest(source: "orders", environment: "dev")
         }
         #expect(try await harness.read("raw.orders").split(separator: "\n").count == expected.count + 1)
+    }
+
+    /// A file the gate refused in dev is not tried again in an environment made from dev, where it would take
+    /// the good delivery beside it down with it.
+    @Test func aFileRefusedInDevIsNotRetriedInAnEnvironmentMadeFromIt() async throws {
+        let harness = try RunnerHarness(files: Self.files())
+        try harness.write("landing/orders/day1.csv", Self.delivery(1).text)
+        _ = try await harness.workspace().ingest(source: "orders", environment: "dev")
+        try harness.write("landing/orders/day2.csv", "id,amount\n21,-1\n22,-2\n")
+        await #expect(throws: GateFailed.self) {
+            _ = try await harness.workspace().ingest(source: "orders", environment: "dev")
+        }
+        _ = try await harness.workspace().createEnvironment("sandbox/a", from: "dev", ttl: nil)
+        let (text, valid) = Self.delivery(3)
+        try harness.write("landing/orders/day3.csv", text)
+        let landed = try await harness.workspace().ingest(source: "orders", environment: "sandbox/a")
+        #expect(landed.files == 1 && landed.datasetRows == Int64(Self.delivery(1).valid.count + valid.count))
     }
 }

@@ -37,6 +37,15 @@ import Testing
         #expect(try await watcher(harness, claimant: "other:2").scan(now: Self.later(20)).isEmpty)
     }
 
+    /// Issue 22 item 7: a file ingested by hand before the service saw it lands nothing new, so starts no run.
+    @Test func aFileThatLandedByHandStartsNoRun() async throws {
+        let harness = try RunnerHarness(files: Self.files())
+        try harness.write("landing/orders.csv", "id,amount\n1,1\n")
+        _ = try await harness.workspace().ingest(source: "orders", environment: "dev")
+        let landed = try await watcher(harness).scan(now: Self.later(10))
+        #expect(landed.count == 1 && landed[0].unchanged && landed[0].runs.isEmpty, "\(landed.map(\.runs))")
+    }
+
     @Test func aRejectedFileWaitsUntilItChanges() async throws {
         let harness = try RunnerHarness(files: Self.files())
         try harness.write("landing/orders.csv", "id,amount\nx,1\n")

@@ -102,18 +102,24 @@ final class ServedProject: @unchecked Sendable {
         try await send(path, method: "POST", body: Data(body.utf8), as: principal, token: nil)
     }
 
+    /// `POST path` with a file's bytes as the body (an upload).
+    func upload(_ path: String, _ body: String, as principal: String) async throws -> Answer {
+        try await send(path, method: "POST", body: Data(body.utf8), contentType: "text/csv", as: principal, token: nil)
+    }
+
     /// `DELETE path`.
     func delete(_ path: String, as principal: String? = nil) async throws -> Answer {
         try await send(path, method: "DELETE", body: nil, as: principal, token: nil)
     }
 
     private func send(
-        _ path: String, method: String, body: Data?, as principal: String?, token: String?
+        _ path: String, method: String, body: Data?, contentType: String = "application/json", as principal: String?,
+        token: String?
     ) async throws -> Answer {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.httpBody = body
-        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        if body != nil { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         if let bearer = token ?? principal.flatMap({ project.tokens[$0] }) {
             request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")
         }

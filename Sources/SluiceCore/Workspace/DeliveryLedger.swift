@@ -1,8 +1,8 @@
 import Foundation
 
-/// Which files of an `append` source have landed in an environment already: those of the dataset's current
+/// Which files of an `append` source need not be read again in an environment: those of the dataset's current
 /// version there (its manifest names each file with the digest it was delivered with) and those of batches
-/// the gate refused there. The ledger lives in the store's own records, so a file lands once whoever
+/// the gate refused in any environment. The ledger lives in the store's own records, so a file lands once whoever
 /// ingests it (by hand or by the landing trigger), and a refused file is not quarantined again.
 struct DeliveryLedger {
     private var delivered = Set<String>()

@@ -104,10 +104,12 @@ public struct IngestService: UseCase {
         // An append source adds what is new to the version there; a snapshot source replaces it.
         let previous = try await previousVersion(of: source, in: parent)
         if source.mode == .append {
+            // A file the gate refused in any environment is refused in all (a sandbox made from dev does not
+            // try dev's refused delivery again); it lands once delivered anew (changed, or under a new name).
             let ledger = DeliveryLedger(
                 previous: previous,
                 refused: try await metadata.quarantines().filter {
-                    $0.kind == .rejected && $0.dataset == source.into && $0.environment == environment
+                    $0.kind == .rejected && $0.dataset == source.into
                 })
             let (fresh, unused) = ledger.fresh(staged)
             await objects.discard(unused)
