@@ -87,8 +87,8 @@ public struct ServerContext: Sendable {
         return context
     }
 
-    /// A workspace acting as the owner of `token`. A request without a token, or with one that is unknown or
-    /// revoked, is `unauthenticated` (HTTP 401); refused tokens are counted by client address and audited a
+    /// A workspace acting as the owner of `token`. A token that is unknown or revoked is `unauthenticated`
+    /// (HTTP 401; a request without one acts as anonymous: `anonymousWorkspace`); refused tokens are counted by client address and audited a
     /// minute at a time (`SignInLimiter`), and a client over its limit gets 429 before its token is looked up.
     public func workspace(token: String?) async throws -> Workspace {
         let client = RequestClient.address
@@ -130,7 +130,8 @@ public struct ServerContext: Sendable {
     }
 
     /// A workspace acting as an anonymous reader: it holds the grants of the project's `anonymous` role, if
-    /// it declares one, else none (for the web UI's visitors who have not signed in).
+    /// it declares one, else none (for API requests without a token and the web UI's visitors who have not
+    /// signed in, as for the command line without one).
     public func anonymousWorkspace() async throws -> Workspace {
         let applied = try await PolicyLedger(metadata: metadata).inForce(project: project, git: git, now: .now())
         let identity = try await IdentityResolver(policy: applied, metadata: metadata).resolve(token: nil, osUser: nil)

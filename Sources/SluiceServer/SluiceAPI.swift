@@ -125,7 +125,13 @@ public struct SluiceAPI: Sendable {
     /// Runs `body` as the request's principal; turns every error into its status and problem body.
     func handle(_ request: Request, _ body: (Workspace) async throws -> Response) async -> Response {
         do {
-            let workspace = try await context.workspace(token: Self.bearer(request))
+            // No token: the project's anonymous role, as on the command line and in the web UI.
+            let workspace: Workspace
+            if let token = try Self.bearer(request) {
+                workspace = try await context.workspace(token: token)
+            } else {
+                workspace = try await context.anonymousWorkspace()
+            }
             let before = try await workspace.auditTrail.position()
             do {
                 return try await body(workspace)
@@ -149,12 +155,16 @@ public struct SluiceAPI: Sendable {
         }
     }
 
-    /// The token of `Authorization: Bearer TOKEN`.
-    static func bearer(_ request: Request) -> String? {
+    /// The token of `Authorization: Bearer TOKEN`; `nil` without the header. A header that is not a bearer
+    /// token is refused (401), never taken for no token at all.
+    static func bearer(_ request: Request) throws -> String? {
         guard let header = request.headers[.authorization] else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let token = parts.count == 2 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !token.isEmpty else {
+            throw Unauthenticated("the Authorization header must be Bearer TOKEN; send none to act as anonymous")
+        }
+        return token
     }
 
     /// 200 when the metadata answers and the project's files are still valid; 503 naming what is not.

@@ -18,9 +18,12 @@ import Testing
             let remote = try SluiceBinary(folder: FileManager.default.temporaryDirectory).run(
                 ["--server", url, "audit", "--json"],
                 environment: principal.map { ["SLUICE_TOKEN": project.tokens[$0] ?? ""] } ?? [:])
-            // The API answers a request without a token 401 (exit 3 as well), before any grant is looked at.
-            let refusal = principal == nil ? "this request needs a token" : "alice may not read the audit log"
-            #expect(remote.status == 3 && remote.stderr.contains(refusal), "\(remote.stderr)")
+            #expect(remote.status == 3 && remote.stderr.contains("\(who) may not read the audit log"), "\(remote.stderr)")
+            if principal == nil {
+                let api = try await served.get("/api/v1/audit")
+                let message = (api.object["error"] as? [String: Any])?["message"] as? String ?? ""
+                #expect(api.status == 403 && message.contains("anonymous may not read the audit log"), "\(api.object)")
+            }
             let page = WebClient(port: served.port)
             if let principal { try await page.signIn(token: project.tokens[principal]!) }
             let ui = try await page.get("/ui/audit")

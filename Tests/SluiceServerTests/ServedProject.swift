@@ -92,9 +92,12 @@ final class ServedProject: @unchecked Sendable {
         var errorField: String? { (object["error"] as? [String: Any])?["field"] as? String }
     }
 
-    /// `GET path` as `principal` (by token), or without a token; `token` overrides.
-    func get(_ path: String, as principal: String? = nil, token: String? = nil) async throws -> Answer {
-        try await send(path, method: "GET", body: nil, as: principal, token: token)
+    /// `GET path` as `principal` (by token), or without a token; `token` overrides; `authorization` is the
+    /// whole header, as sent.
+    func get(
+        _ path: String, as principal: String? = nil, token: String? = nil, authorization: String? = nil
+    ) async throws -> Answer {
+        try await send(path, method: "GET", body: nil, as: principal, token: token, authorization: authorization)
     }
 
     /// `POST path` with a JSON body.
@@ -114,7 +117,7 @@ final class ServedProject: @unchecked Sendable {
 
     private func send(
         _ path: String, method: String, body: Data?, contentType: String = "application/json", as principal: String?,
-        token: String?
+        token: String?, authorization: String? = nil
     ) async throws -> Answer {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
@@ -123,6 +126,7 @@ final class ServedProject: @unchecked Sendable {
         if let bearer = token ?? principal.flatMap({ project.tokens[$0] }) {
             request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")
         }
+        if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
         return try await withCheckedThrowingContinuation { continuation in
             URLSession.shared.dataTask(with: request) { data, response, error in
                 if let error { return continuation.resume(throwing: error) }
