@@ -18,7 +18,8 @@ import Testing
             let remote = try SluiceBinary(folder: FileManager.default.temporaryDirectory).run(
                 ["--server", url, "audit", "--json"],
                 environment: principal.map { ["SLUICE_TOKEN": project.tokens[$0] ?? ""] } ?? [:])
-            #expect(remote.status == 3 && remote.stderr.contains("\(who) may not read the audit log"), "\(remote.stderr)")
+            #expect(
+                remote.status == 3 && remote.stderr.contains("\(who) may not read the audit log"), "\(remote.stderr)")
             if principal == nil {
                 let api = try await served.get("/api/v1/audit")
                 let message = (api.object["error"] as? [String: Any])?["message"] as? String ?? ""

@@ -148,6 +148,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent(".sluice").path))
         // No token: the anonymous role, as on the command line without `--server`.
         let anonymous = try client.run(["--server", url, "status"])
-        #expect(anonymous.status == 0 && anonymous.stdout.contains("anonymous"), "\(anonymous.stdout)\(anonymous.stderr)")
+        #expect(
+            anonymous.status == 0 && anonymous.stdout.contains("anonymous"), "\(anonymous.stdout)\(anonymous.stderr)")
     }
 }
