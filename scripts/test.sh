@@ -60,10 +60,14 @@ swift format lint --strict -r Sources Tests Package.swift Benchmarks/Sources Ben
 
 echo "== test"
 log=$(mktemp)
+# The tests' temporary folders go in one folder of this run's (sticky and world-writable like /tmp: steps run as
+# other users), removed at the end; what a test leaves in it is named, and fails the run.
+scratch=$(mktemp -d /tmp/sluice-tests.XXXXXX)
+chmod 1777 "$scratch"
 # The tests run in a session of their own, ended when they end: whatever a test left running (a fixture shared by a
 # whole suite lives as long as the test process; a browser or a service a crashed test started) goes with it, by PID,
 # also when this script is interrupted. (Each child of a test has a process group of its own; the session is theirs.)
-setsid bash -c 'swift test --skip-build --parallel > "$0" 2>&1; echo $? > "$0.status"' "$log" &
+TMPDIR="$scratch" setsid bash -c 'swift test --skip-build --parallel > "$0" 2>&1; echo $? > "$0.status"' "$log" &
 tests=$!
 session_pids() {
     local stat fields
@@ -87,14 +91,35 @@ stop_tests() {
         sleep 2
     done
 }
-trap stop_tests EXIT
+trap 'stop_tests; rm -rf "$scratch"' EXIT
 wait "$tests" || true
+# Nothing a test started may outlive the tests (processes stopping at the test process's exit get a moment).
+survivors=""
+for _ in 1 2 3 4 5; do
+    survivors=$(session_pids)
+    [ -n "$survivors" ] || break
+    sleep 1
+done
+# (Not the tests': SwiftPM's lock files, and the folders Foundation's atomic writes make and may keep.)
+leftovers=$(find "$scratch" -mindepth 1 -maxdepth 1 2>/dev/null | sed "s|^$scratch/||" \
+    | grep -vE '^_.*\.lock$|^TemporaryDirectory\.[A-Za-z0-9]{6}$' | sort | head -20 || true)
 stop_tests
 grep -E "^✘|error:|recorded an issue|Expectation failed" "$log" || true
 status=$(cat "$log.status" 2>/dev/null || echo 1)
 passed=$(grep -E "^✔ Test .* passed" "$log" | grep -vc "^✔ Test run with" || true)
 failed=$(grep -E "^✘ Test .* failed" "$log" | grep -vc "^✘ Test run with" || true)
 grep -E "^(✔|✘) Test run with" "$log" | tail -1
+if [ -n "$survivors" ]; then
+    echo "processes the tests started outlived them:" >&2
+    # shellcheck disable=SC2086
+    ps -o pid=,args= -p $(echo $survivors | tr ' ' ',') 2>/dev/null | cut -c1-200 >&2 || true
+    status=1
+fi
+if [ -n "$leftovers" ]; then
+    echo "the tests left these in their temporary folder:" >&2
+    echo "$leftovers" >&2
+    status=1
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "tests: $passed passed, $failed failed"
 if [ "$status" -ne 0 ]; then exit "$status"; fi

@@ -44,8 +44,26 @@ struct DemoCommand: AsyncParsableCommand {
             })
         print("\n$ sluice status --project \(directory)")
         StatusPrinter.print(try await workspace.status())
+        if let repository = DemoFolder.excludeFromEnclosingRepository(folder) {
+            print("\n(\(folder.lastPathComponent)/ is listed in \(repository), so that git there leaves it alone.)")
+        }
+        printNextSteps(folder)
+    }
+
+    /// The three things to try next, each as it can be typed in this shell.
+    private func printNextSteps(_ folder: URL) {
+        let sluice = Invocation.sluice
+        let here = Invocation.shellQuoted(folder.path)
         print(
-            "\nTry: cd \(directory) && sluice datasets --env prod && sluice cat curated.revenue_by_country --env prod && sluice audit"
-        )
+            """
+
+            Next:
+              1. Serve it:  \(sluice) serve --project \(here)
+                 then open http://127.0.0.1:8080/ui
+              2. Sign in as ops: paste SLUICE_TOKEN_OPS from \(folder.appendingPathComponent(DemoTokens.fileName).path)
+                 at http://127.0.0.1:8080/ui/signin (ci and alice are in it too)
+              3. Run the pipeline as ci, and watch it on the UI's Runs page:
+                 cd \(here) && . ./\(DemoTokens.fileName) && SLUICE_TOKEN=$SLUICE_TOKEN_CI \(sluice) run daily --env dev
+            """)
     }
 }

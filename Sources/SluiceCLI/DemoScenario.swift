@@ -15,6 +15,10 @@ public struct DemoScenario: Sendable {
     /// Writes the project and its data, and commits it to a fresh git repository (promotion needs a clean tree).
     public func prepare() throws {
         try ProjectScaffold.write(to: folder, name: "shop")
+        // The demo's token secrets are kept beside the project for the person who ran it, never committed.
+        let ignore = folder.appendingPathComponent(".gitignore")
+        let ignored = (try? String(contentsOf: ignore, encoding: .utf8)) ?? ""
+        try Data((ignored + "\(DemoTokens.fileName)\n").utf8).write(to: ignore)
         let customers = 200
         try Data(DemoData.customersCSV(count: customers).utf8)
             .write(to: folder.appendingPathComponent("landing/customers/customers.csv"))
@@ -67,6 +71,10 @@ public struct DemoScenario: Sendable {
         let ciToken = try await ops.createToken(for: "ci")
         let aliceToken = try await ops.createToken(for: "alice")
         report("   ops created tokens for ci (pipeline role, \(ciToken.id)) and alice (engineer, \(aliceToken.id)).")
+        let saved = try DemoTokens(
+            secrets: [("ops", opsToken.secret), ("ci", ciToken.secret), ("alice", aliceToken.secret)]
+        ).write(in: folder)
+        report("   Their secrets are saved in \(saved.path) (only you can read it; git ignores it).")
 
         let alice = try await workspace(aliceToken.secret)
         report("2. alice ingests the landed files into dev (content-addressed, atomic, committed by compare-and-swap).")

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -16,15 +17,23 @@ final class HeadlessBrowser: @unchecked Sendable {
 
     private let pid: pid_t
     private let commands: Int32
+    /// What the browser said, filled by a reader thread that holds only this (never the browser, which would
+    /// then never be released, nor its process stopped).
+    private let inbox = Inbox()
     private let lock = NSLock()
-    private var messages: [[String: Any]] = []
     private var nextID = 0
     private var sessionID = ""
     private let profile: URL
+    private let scratch: URL
 
     init(width: Int = 1280, height: Int = 900) throws {
         guard let binary = Self.binary else { throw BrowserError("chromium is not installed") }
         profile = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-chromium-\(UUID().uuidString)")
+        // Its own temporary files go in a folder of its own, removed with it (a killed browser cannot remove them);
+        // a short name, since its sockets' paths must fit in 108 bytes.
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sluice-cr-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         var toBrowser: [Int32] = [0, 0]
         var fromBrowser: [Int32] = [0, 0]
         guard pipe(&toBrowser) == 0, pipe(&fromBrowser) == 0 else { throw BrowserError("pipe failed") }
@@ -41,18 +50,30 @@ final class HeadlessBrowser: @unchecked Sendable {
             "--window-size=\(width),\(height)", "about:blank",
         ]
         var argv = arguments.map { strdup($0) } + [nil]
+        // A process group of its own: the browser's helpers stop with it.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
         var child: pid_t = 0
-        let spawned = posix_spawn(&child, binary, &actions, nil, &argv, environ)
+        let environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch.path]) { $1 }
+        var envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let spawned = posix_spawn(&child, binary, &actions, &attributes, &argv, &envp)
+        envp.forEach { free($0) }
         argv.forEach { free($0) }
         posix_spawn_file_actions_destroy(&actions)
+        posix_spawnattr_destroy(&attributes)
         close(devnull)
         close(toBrowser[0])
         close(fromBrowser[1])
         guard spawned == 0 else { throw BrowserError("chromium did not start: \(spawned)") }
         pid = child
+        TestLeftovers.track(group: child)
+        TestLeftovers.track(folder: profile)
+        TestLeftovers.track(folder: scratch)
         commands = toBrowser[1]
         let answers = fromBrowser[0]
-        Thread { [weak self] in self?.read(answers) }.start()
+        Thread { [inbox] in inbox.read(answers) }.start()
         let target = try call("Target.createTarget", ["url": "about:blank"], session: false)
         let attached = try call(
             "Target.attachToTarget", ["targetId": target["targetId"] as? String ?? "", "flatten": true], session: false)
@@ -62,10 +83,11 @@ final class HeadlessBrowser: @unchecked Sendable {
 
     deinit {
         close(commands)
-        kill(pid, SIGKILL)
+        kill(-pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         try? FileManager.default.removeItem(at: profile)
+        try? FileManager.default.removeItem(at: scratch)
     }
 
     struct Loaded {
@@ -76,7 +98,7 @@ final class HeadlessBrowser: @unchecked Sendable {
 
     /// Loads `url`, waits for its load event, and returns the rendered DOM and the errors reported meanwhile.
     func load(_ url: String, timeout: TimeInterval = 20) throws -> Loaded {
-        let mark = lock.withLock { messages.count }
+        let mark = inbox.count
         _ = try call("Page.navigate", ["url": url])
         _ = try wait(after: mark, timeout: timeout) { $0["method"] as? String == "Page.loadEventFired" }
         // Scripts run at DOMContentLoaded; give the page a moment to finish them and report.
@@ -114,7 +136,7 @@ final class HeadlessBrowser: @unchecked Sendable {
     /// Fills the sign-in form with `token` and sends it, as a person would.
     func signIn(base: String, token: String) throws {
         _ = try load("\(base)/ui/signin")
-        let mark = lock.withLock { messages.count }
+        let mark = inbox.count
         let literal = String(decoding: try JSONSerialization.data(withJSONObject: [token]), as: UTF8.self)
         _ = try evaluate(
             "document.getElementById('token').value = \(literal)[0]; document.forms[document.forms.length - 1].submit(); 1"
@@ -133,7 +155,7 @@ final class HeadlessBrowser: @unchecked Sendable {
     /// Errors among the messages since `mark`: uncaught exceptions, console errors and warnings, and log
     /// entries at error level (a refused script or style, a failed load).
     private func errors(after mark: Int) -> [String] {
-        lock.withLock { Array(messages[mark...]) }.compactMap { message -> String? in
+        inbox.messages(after: mark).compactMap { message -> String? in
             let params = message["params"] as? [String: Any] ?? [:]
             switch message["method"] as? String {
             case "Runtime.exceptionThrown":
@@ -152,10 +174,11 @@ final class HeadlessBrowser: @unchecked Sendable {
     }
 
     private func call(_ method: String, _ params: [String: Any], session: Bool = true) throws -> [String: Any] {
-        let (id, mark): (Int, Int) = lock.withLock {
+        let id = lock.withLock {
             nextID += 1
-            return (nextID, messages.count)
+            return nextID
         }
+        let mark = inbox.count
         var message: [String: Any] = ["id": id, "method": method, "params": params]
         if session { message["sessionId"] = sessionID }
         var data = try JSONSerialization.data(withJSONObject: message)
@@ -172,13 +195,23 @@ final class HeadlessBrowser: @unchecked Sendable {
     ) throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let found = lock.withLock({ messages[mark...].first(where: matches) }) { return found }
+            if let found = inbox.messages(after: mark).first(where: matches) { return found }
             Thread.sleep(forTimeInterval: 0.02)
         }
         throw BrowserError("the browser did not answer in \(Int(timeout)) s")
     }
+}
 
-    private func read(_ descriptor: Int32) {
+/// The browser's messages, in the order they came.
+final class Inbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: [[String: Any]] = []
+
+    var count: Int { lock.withLock { received.count } }
+
+    func messages(after mark: Int) -> [[String: Any]] { lock.withLock { Array(received[mark...]) } }
+
+    func read(_ descriptor: Int32) {
         var pending = Data()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -189,7 +222,7 @@ final class HeadlessBrowser: @unchecked Sendable {
                 let body = pending[pending.startIndex..<end]
                 pending = Data(pending[(end + 1)...])
                 if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] {
-                    lock.withLock { messages.append(object) }
+                    lock.withLock { received.append(object) }
                 }
             }
         }

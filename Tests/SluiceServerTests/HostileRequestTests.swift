@@ -392,7 +392,7 @@ import Testing
     }
 
     /// Items 11, 4 and 12: after a kill -9 of the service its steps do not go on; the next start removes the
-    /// spool files and the run's private folder it left; and once its heartbeat is old the run reads as
+    /// spool files, the run's private folder and the copy of the project it left; and once its heartbeat is old the run reads as
     /// abandoned, not running, in the API (and filters by that).
     @Test func stepsDieWithAKilledServiceAndItsLeftoversAreSwept() async throws {
         let (project, pidFile) = try ServedProject.projectWatching("pid", commit: "a step that waits") { pid in
@@ -424,6 +424,13 @@ import Testing
         let live = temporary.appendingPathComponent("sluice-spool-\(getpid())-\(UUID().uuidString)")
         for file in [dead, live] { _ = FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8)) }
         defer { try? FileManager.default.removeItem(at: live) }
+        // The copy of the committed project the service runs from, named after the service's process.
+        func copies(of service: Process) throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: temporary.path).filter {
+                $0.hasPrefix("sluice-rev-\(service.processIdentifier)-")
+            }
+        }
+        #expect(try copies(of: served.process).count == 1)
         kill(served.process.processIdentifier, SIGKILL)
         served.process.waitUntilExit()
         #expect(await processEnds(pid), "the step outlived the killed service")
@@ -432,6 +439,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dead.path), "the killed service's spool file stayed")
         #expect(FileManager.default.fileExists(atPath: live.path), "a live process's spool file was removed")
         #expect(!FileManager.default.fileExists(atPath: folder.path), "the killed run's folder stayed")
+        #expect(try copies(of: served.process).isEmpty, "the killed service's copy of the project stayed")
         #expect(try await again.get("/api/v1/runs/\(run)", as: "ci").object["status"] as? String == "running")
         _ = try project.sqlite(  // more than a minute without a beat
             """

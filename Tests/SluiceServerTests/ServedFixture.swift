@@ -28,6 +28,9 @@ final class ServedFixture: @unchecked Sendable {
 
     private static let shared = Task { () throws -> ServedFixture in
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-scale-\(UUID().uuidString)")
+        // The one fixture of the run is never released: its folder and log go when the test process ends.
+        TestLeftovers.track(folder: folder)
+        TestLeftovers.track(folder: folder.appendingPathExtension("serve.log"))
         return try ServedFixture(made: try await ScaleFixture().make(in: folder))
     }
 

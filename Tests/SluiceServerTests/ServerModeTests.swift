@@ -13,6 +13,7 @@ import Testing
         served = try ServedProject()
         elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-client-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        TestLeftovers.track(folder: elsewhere)  // a suite's instance has no end to remove it at
     }
 
     var url: String { "http://127.0.0.1:\(served.port)" }

@@ -43,6 +43,7 @@ public struct SluiceBinary: Sendable {
             process.standardError = err
         }
         try process.run()
+        TestLeftovers.track(process)
         return (process, out, err)
     }
 
@@ -82,6 +83,8 @@ public final class CLIProject {
         folder = parent.appendingPathComponent("sluice-cli-\(UUID().uuidString)")
         sluice = SluiceBinary(folder: folder)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Removed when the project is released; at the test process's exit at the latest (a leaked owner).
+        TestLeftovers.track(folder: folder)
         let created = try sluice.run(["init", folder.path])
         guard created.status == 0 else { throw CLIError(message: "init failed: \(created.stderr)") }
         try write("landing/orders/2026-11-24.csv", ordersCSV)

@@ -15,7 +15,8 @@ public struct ContainerExport: Sendable {
     public func dockerfile() -> String {
         """
         # syntax=docker/dockerfile:1
-        # Written by sluice export container. Build it in a checkout of Sluice's sources:
+        # Written by sluice export container. Build it in a checkout of Sluice's sources (scripts/prove-static.sh
+        # carries it out the same way without a Docker engine, and runs the image's command):
         #   docker build -t sluice:\(EngineVersion.current) .
         # It runs `sluice serve` on port 8080 for the project in /project (mount it, or see sluice export kubernetes);
         # `docker run IMAGE worker --project /project` runs a worker instead.
@@ -26,14 +27,13 @@ public struct ContainerExport: Sendable {
             && apt-get install -y --no-install-recommends libsqlite3-dev \\
             && rm -rf /var/lib/apt/lists/*
         WORKDIR /src
+        # The manifest names every target, the test targets too: SwiftPM wants each one's folder.
         COPY Package.swift ./
         COPY Sources ./Sources
-        COPY Tests/SluiceTestSupport ./Tests/SluiceTestSupport
-        COPY Tests/SluiceFixtures ./Tests/SluiceFixtures
+        COPY Tests ./Tests
         COPY scripts/build-release.sh ./scripts/
-        # The one binary: the Swift runtime, Foundation and SQLite linked in.
-        RUN scripts/build-release.sh \\
-            && install -m 0755 "$(swift build -c release --show-bin-path)/sluice" /usr/local/bin/sluice
+        # The one binary in dist/: the Swift runtime, Foundation and SQLite linked in, debug information apart.
+        RUN scripts/build-release.sh dist
 
         FROM \(baseImage)
         # The binary needs no Swift and no SQLite here. git: the project is a git tree (Sluice records the commit of
@@ -45,7 +45,7 @@ public struct ContainerExport: Sendable {
             && groupadd --gid 10001 sluice \\
             && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /project --shell /usr/sbin/nologin sluice \\
             && mkdir -p /project && chown sluice:sluice /project
-        COPY --from=build /usr/local/bin/sluice /usr/local/bin/sluice
+        COPY --from=build /src/dist/sluice /usr/local/bin/sluice
         USER 10001:10001
         WORKDIR /project
         EXPOSE 8080
@@ -59,6 +59,6 @@ public struct ContainerExport: Sendable {
 
     /// What the build does not need to see.
     public func dockerignore() -> String {
-        ".build\n.git\n*.sqlite\n.sluice\nBenchmarks/.build\n"
+        ".build\n.git\n*.sqlite\n.sluice\nBenchmarks\ndocs\n"
     }
 }

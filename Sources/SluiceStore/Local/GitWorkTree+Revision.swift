@@ -26,7 +26,9 @@ extension GitWorkTree {
         guard paths.contains((prefix ?? "") + "sluice.yaml") else {
             throw UsageError("commit \(commit.prefix(12)) has no \(ProjectLoader.projectFileName) for this project")
         }
-        let target = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-rev-\(UUID().uuidString)")
+        Self.sweepCopies()
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sluice-rev-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
             at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let archive = target.appendingPathComponent("project.tar")
@@ -46,5 +48,19 @@ extension GitWorkTree {
             throw UsageError("the files of commit \(commit.prefix(12)) could not be unpacked")
         }
         return (target.appendingPathComponent(prefix ?? ""), commit)
+    }
+
+    /// Removes the copies that processes no longer running left behind (a service killed with SIGKILL cannot
+    /// remove its own): each copy's name carries the process that made it.
+    static func sweepCopies() {
+        let temporary = FileManager.default.temporaryDirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        for name in names where name.hasPrefix("sluice-rev-") {
+            let parts = name.split(separator: "-")
+            guard parts.count > 3, let pid = pid_t(parts[2]), pid > 0, kill(pid, 0) == -1, errno == ESRCH else {
+                continue
+            }
+            try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+        }
     }
 }
