@@ -36,7 +36,7 @@ import Testing
         _ = try await harness.runner().run("two", options: RunOptions(environment: "dev"))
         let workspace = try harness.workspace()
         let root = try await workspace.lineage("curated.orders", in: "dev", directions: .upstream)
-        let events = try await workspace.openLineageEvents(root)
+        let events = try await workspace.openLineageEvents(root, in: "dev")
         #expect(events.map { $0["eventType"] as? String } == ["START", "COMPLETE", "START", "COMPLETE"])
         let uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
         for event in events {

@@ -72,6 +72,33 @@ struct OpenLineageTests {
         #expect(exportedValid, "\(exportedReport)")
     }
 
+    /// Issue 23 item 5: dev's and prod's datasets (and the jobs that made them) are in namespaces of their own,
+    /// `sluice://STORE/ENVIRONMENT`, so that a lineage server never joins their graphs.
+    @Test("each environment's datasets and jobs have a namespace of their own")
+    func environmentsHaveNamespacesOfTheirOwn() throws {
+        let project = try CLIProject()
+        try project.makeTokens()
+        try project.ingestCustomers()
+        #expect(try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0)
+        #expect(try project.run(as: "ci", ["promote", "--from", "dev", "--to", "prod"]).status == 0)
+        var seen: [String: Set<String>] = [:]
+        for environment in ["dev", "prod"] {
+            #expect(try project.run(as: "ci", ["run", "daily", "--env", environment]).status == 0)
+            let exported = try project.run(
+                as: "ci", ["lineage", "curated.revenue_by_country", "--env", environment, "--format", "openlineage"])
+            for line in exported.stdout.split(separator: "\n") {
+                let event = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                let datasets = (event["inputs"] as? [[String: Any]] ?? []) + (event["outputs"] as? [[String: Any]] ?? [])
+                for named in datasets + [event["job"] as? [String: Any] ?? [:]] {
+                    seen[environment, default: []].insert(named["namespace"] as? String ?? "")
+                }
+            }
+        }
+        let name = project.folder.lastPathComponent.lowercased()
+        #expect(seen["dev"] == ["sluice://\(name)/dev"], "\(seen)")
+        #expect(seen["prod"] == ["sluice://\(name)/prod"], "\(seen)")
+    }
+
     @Test("the schema check refuses what breaks the spec: a run id that is no UUID, a facet missing a field")
     func theCheckCanFail() throws {
         let event = """

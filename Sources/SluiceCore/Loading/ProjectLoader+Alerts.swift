@@ -43,9 +43,9 @@ extension ProjectLoader {
         return settings
     }
 
-    /// Reads `openlineage: { url, endpoint }`.
+    /// Reads `openlineage: { url, endpoint, namespace }`.
     func readOpenLineage(_ value: YAMLValue, sink: DiagnosticCollector) -> OpenLineageSettings? {
-        guard let fields = value.fields("openlineage", allowed: ["url", "endpoint"]) else { return nil }
+        guard let fields = value.fields("openlineage", allowed: ["url", "endpoint", "namespace"]) else { return nil }
         guard let urlValue = fields["url"] else {
             sink.error(value.location, "openlineage needs url: the OpenLineage server (e.g. http://marquez:5000)")
             return nil
@@ -54,6 +54,13 @@ extension ProjectLoader {
             return nil
         }
         var settings = OpenLineageSettings(url: url)
+        if let store = fields["namespace"], let text = store.string("namespace") {
+            if NameRules.isIdentifier(text) && text.count <= 63 {
+                settings.store = text
+            } else {
+                sink.error(store.location, "namespace must be a store's name: lower-case letters, digits and -")
+            }
+        }
         if let endpoint = fields["endpoint"], let text = endpoint.string("endpoint") {
             let parts = text.split(separator: "/", omittingEmptySubsequences: false)
             let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")

@@ -97,7 +97,7 @@ extension Workspace: Engine {
         _ reference: String, in environment: String?, directions: LineageDirections
     ) async throws -> [Data] {
         let root = try await lineage(reference, in: environment, directions: directions)
-        return try await openLineageEvents(root).map {
+        return try await openLineageEvents(root, in: environment ?? project.defaultEnvironment).map {
             try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys, .withoutEscapingSlashes])
         }
     }

@@ -67,9 +67,11 @@ public struct LineageService: UseCase {
         return node
     }
 
-    /// OpenLineage RunEvents for every step run in a lineage graph: START and COMPLETE per step run,
-    /// with input and output datasets, their schemas, and the outputs' data-quality assertions.
-    public func openLineageEvents(_ root: LineageNode) async throws -> [[String: Any]] {
+    /// OpenLineage RunEvents for every step run in a lineage graph as it stands in `environment`: START and
+    /// COMPLETE per step run, with input and output datasets, their schemas, and the outputs' data-quality
+    /// assertions, all in `environment`'s namespace (a version promoted from dev was made by dev's run, which the
+    /// run facet names; to prod's graph it is prod's).
+    public func openLineageEvents(_ root: LineageNode, in environment: String) async throws -> [[String: Any]] {
         var records: [ObjectID: LineageRecord] = [:]
         func collect(_ node: LineageNode) {
             if let made = node.made { records[node.version] = made }
@@ -84,15 +86,17 @@ public struct LineageService: UseCase {
         for (_, group) in stepRuns.sorted(by: { ($0.value[0].startedAt, $0.key) < ($1.value[0].startedAt, $1.key) }) {
             let first = group[0]
             let runID = Self.uuid("\(first.runID)/\(first.step)")
-            let job: [String: Any] = ["namespace": "sluice/\(project.name)", "name": "\(first.pipeline).\(first.step)"]
+            let namespace = openLineageNamespace(environment)
+            let job: [String: Any] = ["namespace": namespace, "name": "\(first.pipeline).\(first.step)"]
             var inputs: [[String: Any]] = []
             for (name, version) in first.inputs.sorted(by: { $0.key < $1.key }) {
-                inputs.append(try await openLineageDataset(name, version, assertions: false))
+                inputs.append(try await openLineageDataset(name, version, in: namespace, assertions: false))
             }
             var outputs: [[String: Any]] = []
             for record in group.sorted(by: { $0.dataset.description < $1.dataset.description }) {
                 outputs.append(
-                    try await openLineageDataset(record.dataset.description, record.version, assertions: true))
+                    try await openLineageDataset(
+                        record.dataset.description, record.version, in: namespace, assertions: true))
             }
             let runFacets: [String: Any] = [
                 "processing_engine": Self.facet(
@@ -117,7 +121,14 @@ public struct LineageService: UseCase {
         return events
     }
 
-    func openLineageDataset(_ name: String, _ version: ObjectID, assertions: Bool) async throws -> [String: Any] {
+    /// The namespace of `environment`'s datasets and jobs (`OpenLineageSettings.namespace`).
+    func openLineageNamespace(_ environment: String) -> String {
+        OpenLineageSettings.namespace(store: project.openLineage?.store ?? project.name, environment: environment)
+    }
+
+    func openLineageDataset(
+        _ name: String, _ version: ObjectID, in namespace: String, assertions: Bool
+    ) async throws -> [String: Any] {
         var facets: [String: Any] = [
             "version": Self.facet("DatasetVersionDatasetFacet", ["datasetVersion": version.hex])
         ]
@@ -134,7 +145,7 @@ public struct LineageService: UseCase {
                     }
                 ])
         }
-        var dataset: [String: Any] = ["namespace": "sluice/\(project.name)", "name": name, "facets": facets]
+        var dataset: [String: Any] = ["namespace": namespace, "name": name, "facets": facets]
         if let check = try await metadata.checkRun(forVersion: version) {
             let quality: [String: Any] = [
                 "rowCount": rows, "columnMetrics": [String: Any](),

@@ -23,7 +23,10 @@ public final class RunLineageEmitter: @unchecked Sendable {
         self.logger = logger
     }
 
-    var namespace: String { "sluice/\(workspace.project.name)" }
+    /// The namespace of the run's environment: its jobs and datasets are that environment's.
+    func namespace(_ run: RunRecord) -> String {
+        LineageService(context: workspace.context).openLineageNamespace(run.environment)
+    }
 
     /// Queues the events `run` shows that were not queued yet. A failure to queue is logged; the run goes on.
     public func observe(_ run: RunRecord) async {
@@ -86,7 +89,7 @@ public final class RunLineageEmitter: @unchecked Sendable {
         if type == "FAIL", let message = run.message { facets["errorMessage"] = error(message, language: "sluice") }
         return event(
             type, at: time, runID: LineageService.uuid(run.id), runFacets: facets,
-            job: job(run.pipeline, type: "DAG", extra: [:]), inputs: [], outputs: [])
+            job: job(run.pipeline, in: namespace(run), type: "DAG", extra: [:]), inputs: [], outputs: [])
     }
 
     private func stepEvent(
@@ -94,6 +97,7 @@ public final class RunLineageEmitter: @unchecked Sendable {
     ) async throws -> [String: Any] {
         let lineage = LineageService(context: workspace.context)
         var facets = runFacets(run)
+        let namespace = self.namespace(run)
         let parentJob: [String: Any] = ["namespace": namespace, "name": run.pipeline]
         let parentRun: [String: Any] = ["runId": LineageService.uuid(run.id)]
         facets["parent"] = LineageService.facet(
@@ -115,15 +119,16 @@ public final class RunLineageEmitter: @unchecked Sendable {
             inputs = (declared?.inputs ?? []).map { ["namespace": namespace, "name": $0.description] }
         } else {
             for (name, version) in step.inputs.sorted(by: { $0.key < $1.key }) {
-                inputs.append(try await lineage.openLineageDataset(name, version, assertions: false))
+                inputs.append(try await lineage.openLineageDataset(name, version, in: namespace, assertions: false))
             }
             for (name, version) in step.outputs.sorted(by: { $0.key < $1.key }) {
-                outputs.append(try await lineage.openLineageDataset(name, version, assertions: true))
+                outputs.append(try await lineage.openLineageDataset(name, version, in: namespace, assertions: true))
             }
         }
         return event(
             type, at: time, runID: LineageService.uuid("\(run.id)/\(step.step)"), runFacets: facets,
-            job: job("\(run.pipeline).\(step.step)", type: "TASK", extra: jobFacets), inputs: inputs, outputs: outputs)
+            job: job("\(run.pipeline).\(step.step)", in: namespace, type: "TASK", extra: jobFacets), inputs: inputs,
+            outputs: outputs)
     }
 
     private func runFacets(_ run: RunRecord) -> [String: Any] {
@@ -136,7 +141,7 @@ public final class RunLineageEmitter: @unchecked Sendable {
         ]
     }
 
-    private func job(_ name: String, type: String, extra: [String: Any]) -> [String: Any] {
+    private func job(_ name: String, in namespace: String, type: String, extra: [String: Any]) -> [String: Any] {
         let jobType = LineageService.facet(
             "JobTypeJobFacet", ["processingType": "BATCH", "integration": "SLUICE", "jobType": type])
         return ["namespace": namespace, "name": name, "facets": extra.merging(["jobType": jobType]) { $1 }]

@@ -57,8 +57,8 @@ extension Workspace {
     ) async throws -> LineageNode {
         try await LineageService(context: context).lineage(reference, in: environment, directions: directions)
     }
-    public func openLineageEvents(_ root: LineageNode) async throws -> [[String: Any]] {
-        try await LineageService(context: context).openLineageEvents(root)
+    public func openLineageEvents(_ root: LineageNode, in environment: String) async throws -> [[String: Any]] {
+        try await LineageService(context: context).openLineageEvents(root, in: environment)
     }
     public func liveLogFolder(run id: String) -> URL? { LiveLogService(context: context).liveLogFolder(run: id) }
     public func liveTail(run id: String, step: String, stdoutFrom: Int, stderrFrom: Int) async throws -> LiveTail {
