@@ -88,7 +88,8 @@ struct OpenLineageTests {
                 as: "ci", ["lineage", "curated.revenue_by_country", "--env", environment, "--format", "openlineage"])
             for line in exported.stdout.split(separator: "\n") {
                 let event = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-                let datasets = (event["inputs"] as? [[String: Any]] ?? []) + (event["outputs"] as? [[String: Any]] ?? [])
+                let datasets =
+                    (event["inputs"] as? [[String: Any]] ?? []) + (event["outputs"] as? [[String: Any]] ?? [])
                 for named in datasets + [event["job"] as? [String: Any] ?? [:]] {
                     seen[environment, default: []].insert(named["namespace"] as? String ?? "")
                 }
