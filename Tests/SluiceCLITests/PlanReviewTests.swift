@@ -27,6 +27,23 @@ import Testing
         return (result.status, result.stdout.split(separator: "\n").map(String.init))
     }
 
+    /// Issue 23 item 3: a dataset that a role now reads only masked is not readable at the storage layer at all
+    /// (a bucket cannot mask a column); the review says so.
+    @Test func aNewPIIColumnTakesStorageAccessAway() throws {
+        let project = try Self.edited([
+            (
+                "    checks:\n      - { row_count: { min: 1 } }",
+                "    pii: [customer_id]\n    checks:\n      - { row_count: { min: 1 } }"
+            )
+        ])
+        let (_, lines) = try Self.review(project)
+        #expect(
+            lines.contains(
+                "  role engineer reads raw.orders only masked, so the Terraform export gives it no storage access to it"
+            ),
+            "\(lines)")
+    }
+
     @Test func grantsAddedRemovedAndWidenedIntoProd() throws {
         let project = try Self.edited([
             (

@@ -61,13 +61,82 @@ import Testing
         let engineerWrites = try Self.policy(policies["role_engineer"]?["policy"]).filter {
             ($0["Action"] as? [String])?.contains("s3:PutObject") == true
         }.compactMap { $0["Resource"] as? String }
-        #expect(Set(engineerWrites) == ["${aws_s3_bucket.env_dev.arn}/*", "${aws_s3_bucket.env_sandbox.arn}/*"])
+        // (In a pattern's bucket each environment is a prefix of its own.)
+        #expect(Set(engineerWrites) == ["${aws_s3_bucket.env_dev.arn}/*", "${aws_s3_bucket.env_sandbox.arn}/*/*"])
         let analyst = try Self.policy(policies["role_analyst"]?["policy"])
-        #expect(analyst.compactMap { $0["Resource"] as? String }.contains("${aws_s3_bucket.env_prod.arn}/curated/*"))
+        #expect(
+            analyst.flatMap { $0["Resource"] as? [String] ?? [] } == [
+                "${aws_s3_bucket.env_prod.arn}/curated/revenue_by_country/*"
+            ], "\(analyst)")
         let pipelineWrites = try Self.policy(policies["role_pipeline"]?["policy"]).filter {
             ($0["Action"] as? [String])?.contains("s3:PutObject") == true
         }.compactMap { $0["Resource"] as? String }
         #expect(pipelineWrites.contains("${aws_s3_bucket.env_prod.arn}/*"))
+    }
+
+    /// Issue 23 item 3: what each role may read at the storage layer is what Sluice itself lets it read unmasked,
+    /// for every dataset in every environment: `sluice cat` as a principal of each role decides, and the
+    /// exported IAM policy is evaluated (its Allow statements' resource globs) on the dataset's object keys.
+    @Test func storageReadsMatchSluicesOwnDecisions() throws {
+        let project = try CLIProject()
+        try project.makeTokens()
+        try project.ingestCustomers()
+        #expect(try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0)
+        #expect(try project.run(as: "ci", ["promote", "--from", "dev", "--to", "prod"]).status == 0)
+        for environment in ["dev", "prod"] {
+            #expect(try project.run(as: "ci", ["run", "daily", "--env", environment]).status == 0)
+        }
+        #expect(try project.run(as: "alice", ["env", "create", "sandbox/alice", "--from", "dev"]).status == 0)
+        let out = project.folder.appendingPathComponent("terraform")
+        #expect(try project.sluice.run(["export", "terraform", "--out", out.path]).status == 0)
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("sluice.tf.json")))
+                as? [String: Any])
+        let policies = Self.resources(document, "aws_iam_role_policy")
+        let roles: [(principal: String?, role: String)] = [
+            ("ci", "pipeline"), ("alice", "engineer"), ("bob", "analyst"), ("ops", "admin"), (nil, "anonymous"),
+        ]
+        let buckets = ["dev": "env_dev/", "prod": "env_prod/", "sandbox/alice": "env_sandbox/alice/"]
+        var cells = 0
+        var wrong: [String] = []
+        for (principal, role) in roles {
+            let statements = try Self.policy(policies["role_\(role)"]?["policy"])
+            for (environment, bucket) in buckets {
+                for dataset in ["raw.customers", "raw.orders", "staged.orders", "curated.revenue_by_country"] {
+                    let read = try project.run(as: principal, ["cat", dataset, "--env", environment])
+                    let sluice = read.status == 0 && !read.stdout.contains("***")
+                    let parts = dataset.split(separator: ".")
+                    let key =
+                        "${aws_s3_bucket.\(bucket.split(separator: "/")[0]).arn}/"
+                        + bucket.split(separator: "/").dropFirst().map { "\($0)/" }.joined()
+                        + "\(parts[0])/\(parts[1])/part-0"
+                    let storage = Self.allows(statements, "s3:GetObject", key)
+                    cells += 1
+                    if sluice != storage {
+                        wrong.append("\(role) \(environment) \(dataset): sluice \(sluice), IAM \(storage)")
+                    }
+                }
+            }
+        }
+        #expect(cells == 60 && wrong.isEmpty, "\(wrong)")
+        let comment = document["//"] as? String ?? ""
+        #expect(comment.contains("engineer: raw.customers"), "\(comment)")
+    }
+
+    /// Whether an Allow statement of `statements` grants `action` on `resource` (IAM's `*` glob).
+    static func allows(_ statements: [[String: Any]], _ action: String, _ resource: String) -> Bool {
+        statements.contains { statement in
+            let actions = statement["Action"] as? [String] ?? [(statement["Action"] as? String) ?? ""]
+            let resources = statement["Resource"] as? [String] ?? [(statement["Resource"] as? String) ?? ""]
+            return statement["Effect"] as? String == "Allow" && actions.contains(action)
+                && resources.contains { glob($0, resource) }
+        }
+    }
+
+    static func glob(_ pattern: String, _ text: String) -> Bool {
+        let expression =
+            "^" + NSRegularExpression.escapedPattern(for: pattern).replacingOccurrences(of: "\\*", with: ".*") + "$"
+        return text.range(of: expression, options: .regularExpression) != nil
     }
 
     @Test(.enabled(if: available, "terraform and its AWS provider folder come with this machine image"))

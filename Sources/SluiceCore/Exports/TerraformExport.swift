@@ -33,7 +33,12 @@ public struct TerraformExport: Sendable {
             addBucket(spec, add)
         }
         for role in project.roles.values.sorted(by: { $0.name < $1.name }) { addRole(role, add) }
+        let masked = maskedOnly().sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" }
         return [
+            "//":
+                "Written by sluice export terraform. A role reads, at the storage layer, only the datasets Sluice lets it read unmasked (one prefix per dataset); a bucket cannot mask a column, so a dataset a role reads through Sluice only masked is not readable here at all"
+                + (masked.isEmpty ? "." : " (\(masked.joined(separator: "; "))).")
+                + " Writes follow the grants' zones; protected environments' buckets refuse writes from all but the pipeline's role.",
             "terraform": ["required_providers": ["aws": ["source": "hashicorp/aws", "version": ">= 5.0"]]],
             "variable": [
                 "region": ["type": "string", "default": "us-east-1", "description": "The AWS region of the buckets."],
@@ -163,27 +168,76 @@ public struct TerraformExport: Sendable {
             ])
     }
 
-    /// A statement per grant and environment it covers: read lists and gets, write and promote put, delete
-    /// deletes; a zone narrows it to the zone's prefix.
+    /// A statement per grant and environment it covers: write and promote put, delete deletes (a zone narrows
+    /// it to the zone's prefix); reads get only the datasets the role may read unmasked (`readablePrefixes`).
     func statements(for role: Role) -> [[String: Any]] {
         var statements: [[String: Any]] = []
-        for grant in role.grants where [.read, .write, .promote, .delete].contains(grant.action) {
-            for spec in project.environments where grant.environment.matches(spec.pattern.text) {
-                let bucket = "${aws_s3_bucket.\(Self.resourceName(spec.pattern.text)).arn}"
-                let objects = bucket + "/" + (grant.zone.map { "\($0)/" } ?? "") + "*"
-                let actions: [String]
-                switch grant.action {
-                case .read: actions = ["s3:GetObject", "s3:GetObjectVersion"]
-                case .write, .promote: actions = ["s3:PutObject"]
-                default: actions = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
-                }
+        for spec in project.environments.sorted(by: { $0.pattern.text < $1.pattern.text }) {
+            let bucket = "${aws_s3_bucket.\(Self.resourceName(spec.pattern.text)).arn}"
+            let prefixes = readablePrefixes(for: role, in: spec)
+            if !prefixes.isEmpty {
+                statements.append([
+                    "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+                    "Resource": prefixes.map { "\(bucket)/\($0)*" },
+                ])
+                statements.append([
+                    "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": bucket,
+                    "Condition": ["StringLike": ["s3:prefix": prefixes.map { "\($0)*" }]],
+                ])
+            }
+            for grant in role.grants where [.write, .promote, .delete].contains(grant.action) {
+                guard grant.environment.matches(spec.pattern.text) else { continue }
+                let objects = bucket + "/" + environmentPrefix(spec) + (grant.zone.map { "\($0)/" } ?? "") + "*"
+                let actions =
+                    grant.action == .delete ? ["s3:DeleteObject", "s3:DeleteObjectVersion"] : ["s3:PutObject"]
                 statements.append(["Effect": "Allow", "Action": actions, "Resource": objects])
-                if grant.action == .read {
-                    statements.append(["Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": bucket])
-                }
             }
         }
         return statements
+    }
+
+    /// In a pattern's bucket each environment is a prefix of its own (`alice/` of `sandbox/alice`).
+    func environmentPrefix(_ spec: EnvironmentSpec) -> String { spec.pattern.isConcrete ? "" : "*/" }
+
+    /// The prefixes (`ZONE/NAME/`, under the environment's own) of the datasets `role` may read in `spec`'s
+    /// environments as Sluice decides it — a read grant covering the zone, a classification ceiling reaching the
+    /// dataset's — and unmasked: a dataset the role reads only masked (its PII, or a restricted one) is not
+    /// readable at the storage layer at all, since a bucket cannot mask a column.
+    func readablePrefixes(for role: Role, in spec: EnvironmentSpec) -> [String] {
+        let environment = spec.pattern.text
+        return project.datasets.values.sorted(by: { $0.name < $1.name }).compactMap { dataset in
+            let name = dataset.name
+            let covered = { (action: Action) in
+                role.grants.contains {
+                    $0.action == action && $0.environment.matches(environment) && ($0.zone ?? name.zone) == name.zone
+                }
+            }
+            let level = dataset.classification ?? .restricted
+            guard covered(.read), level <= role.classification else { return nil }
+            guard covered(.unmask) || (level != .restricted && dataset.pii.isEmpty) else { return nil }
+            return environmentPrefix(spec) + "\(name.zone)/\(name.name)/"
+        }
+    }
+
+    /// Datasets each role reads through Sluice only masked, so that the export gives it no storage access to
+    /// them: role name → dataset names (for `sluice plan`'s findings and the export's own comment).
+    public func maskedOnly() -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for role in project.roles.values {
+            for dataset in project.datasets.values {
+                let level = dataset.classification ?? .restricted
+                let reads = role.grants.contains {
+                    $0.action == .read && ($0.zone ?? dataset.name.zone) == dataset.name.zone
+                }
+                let unmasks = role.grants.contains {
+                    $0.action == .unmask && ($0.zone ?? dataset.name.zone) == dataset.name.zone
+                }
+                if reads, level <= role.classification, !unmasks, level == .restricted || !dataset.pii.isEmpty {
+                    result[role.name, default: []].append(dataset.name.description)
+                }
+            }
+        }
+        return result.mapValues { $0.sorted() }
     }
 
     static func text(_ object: Any) -> String {

@@ -36,6 +36,7 @@ public struct PolicyReview: Sendable, Codable {
         review.compareLifecycles()
         review.compareContracts()
         review.compareWritePaths()
+        review.compareStorageAccess()
         changes = review.changes.sorted { ($1.risk, $0.kind) < ($0.risk, $1.kind) }
     }
 }
@@ -67,6 +68,21 @@ struct ReviewCollector {
             }
         }
         return powers
+    }
+
+    /// A role that now reads a dataset only masked (PII, or restricted): the storage layer cannot mask, so the
+    /// Terraform export gives it no access to that dataset's objects at all; a reviewer should know.
+    mutating func compareStorageAccess() {
+        let old = TerraformExport(project: before).maskedOnly()
+        let new = TerraformExport(project: after).maskedOnly()
+        for (role, datasets) in new.sorted(by: { $0.key < $1.key }) {
+            for dataset in datasets where !(old[role] ?? []).contains(dataset) {
+                add(
+                    "storage-masked", .info,
+                    "role \(role) reads \(dataset) only masked, so the Terraform export gives it no storage access to it"
+                )
+            }
+        }
     }
 
     mutating func compareAccess() {
