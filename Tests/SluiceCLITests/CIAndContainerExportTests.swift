@@ -16,6 +16,11 @@ import Testing
     ])
     func ciPipelinesPassTheirSchemas(_ system: String, _ path: String, _ schema: String) throws {
         let project = try CLIProject()
+        // daily declares prod; a second pipeline declares nothing, so runs into the default environment.
+        try project.edit("sluice.yaml") {
+            $0.replacingOccurrences(of: "  daily:\n", with: "  daily:\n    environment: prod\n")
+                + "  tidy:\n    steps:\n      noop: { command: [\"true\"] }\n"
+        }
         let out = project.folder.appendingPathComponent("repo")
         let exported = try project.sluice.run(
             ["export", "ci", system, "--out", out.path, "--image", "registry.example.com/sluice:1.0"])
@@ -23,10 +28,16 @@ import Testing
         let file = out.appendingPathComponent(path)
         let text = try String(contentsOf: file, encoding: .utf8)
         for expected in [
-            "sluice validate", "sluice test", "sluice plan --against", "sluice run daily --env prod", "SLUICE_CI_TOKEN",
+            "sluice validate", "sluice test", "sluice plan --against", "sluice run daily --env prod",
+            "sluice run tidy --env dev", "SLUICE_CI_TOKEN", "SLUICE_SERVER", "run-prod:", "run-dev:",
         ] {
             #expect(text.contains(expected), "\(path) lacks \(expected)")
         }
+        #expect(!text.contains("sluice run tidy --env prod") && !text.contains("sluice run daily --env dev"))
+        // Runs happen on main only; the checks on every change.
+        let mainOnly =
+            system == "--github" ? "github.ref == 'refs/heads/main'" : "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
+        #expect(text.components(separatedBy: mainOnly).count - 1 == (system == "--github" ? 2 : 3), "\(text)")
         let checker = try Self.tool("check-jsonschema")
         let (status, output) = try checker.run(["--builtin-schema", schema, file.path])
         #expect(status == 0, "\(output)")
