@@ -16,8 +16,14 @@ struct DiagramView: Sendable {
     var environments: [RunsView.Choice]
     var environment: String
     var image: String
+    /// The picture's width at the chosen zoom, in pixels; `nil` fits it to the page.
+    var width: Int?
+    var zooms: [RunsView.Choice]
     var findings: Listing<FindingGroup>?
     var total: Int
+
+    /// The zoom levels offered, in percent of the picture's own size (`fit`: the page's width).
+    static let zoomLevels = ["fit", "50", "75", "100", "150", "200", "300"]
 
     static func model(_ viewer: Viewer, request: Request) throws -> DataFlowModel {
         guard viewer.session != nil else {
@@ -39,16 +45,30 @@ struct DiagramView: Sendable {
     static func build(_ viewer: Viewer, request: Request) throws -> DiagramView {
         let model = try model(viewer, request: request)
         let names = viewer.project.environments.map(\.pattern.text).sorted()
+        let zoom = request.uri.queryParameters.get("zoom") ?? "100"
+        guard zoomLevels.contains(zoom) else {
+            throw UsageError("zoom must be one of \(zoomLevels.joined(separator: ", "))")
+        }
         return DiagramView(
             chrome: Chrome(title: "Data flow", section: .flow, viewer: viewer, here: request.uri.description),
             environments: names.map { RunsView.Choice(value: $0, label: $0, selected: $0 == model.environment) },
             environment: model.environment, image: "/ui/flow.svg?env=\(Format.query(model.environment))",
+            width: Int(zoom).map { naturalWidth(SVGDiagram(model: model).render()) * $0 / 100 },
+            zooms: zoomLevels.map {
+                RunsView.Choice(value: $0, label: $0 == "fit" ? "fit" : "\($0)%", selected: $0 == zoom)
+            },
             findings: .of(
                 PolicyFinding.Kind.allCases.compactMap { kind in
                     let messages = model.findings.filter { $0.kind == kind }.map(\.message)
                     return messages.isEmpty
                         ? nil : FindingGroup(kind: kind.rawValue, count: messages.count, messages: messages)
                 }), total: model.findings.count)
+    }
+
+    /// The width an SVG declares on its root element, in pixels.
+    static func naturalWidth(_ svg: String) -> Int {
+        guard let range = svg.range(of: #"width="[0-9.]+""#, options: .regularExpression) else { return 800 }
+        return Int(Double(svg[range].dropFirst(7).dropLast()) ?? 800)
     }
 
     /// The SVG itself: an image with its own style sheet inline (and nothing else allowed).

@@ -63,7 +63,8 @@ extension WebAssets {
         .badge.run { color: var(--run); background: var(--run-bg); } .badge.warn { color: var(--warn); background: var(--warn-bg); }
         .badge.off { color: var(--off); background: var(--off-bg); }
         .table-wrap { overflow-x: auto; }
-        .flow img { max-width: none; display: block; border: 1px solid var(--line, #d0d7de); border-radius: 6px; }
+        .flow { overflow: auto; max-height: 85vh; border: 1px solid var(--line, #d0d7de); border-radius: 6px; }
+        .flow img { max-width: none; height: auto; display: block; } .flow.fit img { max-width: 100%; }
         details.findings { margin: .4rem 0; } details.findings summary { cursor: pointer; }
         details.findings li { margin: .25rem 0; }
         table { border-collapse: collapse; width: 100%; font-size: .93rem; }

@@ -71,6 +71,15 @@ struct WebAccessTests {
         #expect(image.body.hasPrefix("<svg") && !image.body.contains("<script"))
         #expect(image.body.contains("staged.orders"))
         #expect(try await ops.get("/ui/flow?env=%3Cscript%3E").status == 400)
+        // Issue 23 item 9: the picture scrolls in its frame at any zoom (never cut off), and fits the page on ask.
+        let natural = try #require(
+            image.body.range(of: #"width="[0-9.]+""#, options: .regularExpression).map {
+                Double(image.body[$0].dropFirst(7).dropLast())
+            } ?? nil)
+        let zoomed = try await ops.get("/ui/flow?env=prod&zoom=200")
+        #expect(zoomed.body.contains(#"width="\#(Int(natural) * 2)""#), "\(natural)")
+        #expect(try await ops.get("/ui/flow?env=prod&zoom=fit").body.contains(#"<div class="flow fit">"#))
+        #expect(try await ops.get("/ui/flow?env=prod&zoom=9999").status == 400)
     }
 
     @Test("PII is masked in a dataset's sample for a principal without an unmask grant")

@@ -61,7 +61,11 @@ extension Templates {
         <button type="submit">Show</button>
         </form>
         <p class="muted">Who may read and write each dataset in {{environment}}, whom each step runs as, and what the policy review found (in red), drawn from the project's files. The same as <code>sluice diagram --env {{environment}}</code>.</p>
-        <div class="table-wrap flow"><a href="{{image}}"><img src="{{image}}" alt="The data flow of the project in {{environment}}"></a></div>
+        <form class="filters" method="get" action="/ui/flow"><input type="hidden" name="env" value="{{environment}}">
+        <label>Zoom <select name="zoom">{{#zooms}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/zooms}}</select></label>
+        <button type="submit">Zoom</button> <a href="{{image}}">the picture alone</a>
+        </form>
+        <div class="flow{{^width}} fit{{/width}}"><img src="{{image}}"{{#width}} width="{{width}}"{{/width}} alt="The data flow of the project in {{environment}}"></div>
         <h2>Policy findings</h2>
         {{#findings}}<p>{{total}} in all, by kind:</p>{{#rows}}<details class="findings"><summary><span class="badge bad">{{kind}}</span> {{count}}</summary><ul>{{#messages}}<li>{{.}}</li>{{/messages}}</ul></details>{{/rows}}{{/findings}}
         {{^findings}}<p class="muted">None: no one but the pipeline changes a protected environment, sensitive data stays with those who change it, every path is gated, every dataset is read.</p>{{/findings}}
