@@ -20,4 +20,6 @@ objcopy --only-keep-debug "$built" "$out/sluice.debug"
 objcopy --strip-debug --add-gnu-debuglink="$out/sluice.debug" "$built" "$out/sluice"
 chmod 0755 "$out/sluice"
 chmod 0644 "$out/sluice.debug"
+mib() { echo "$(( ($(stat -c %s "$1") + 524288) / 1048576 )) MiB"; }
+echo "built $(mib "$built"); shipped $(mib "$out/sluice") (symbol table kept) and $(mib "$out/sluice.debug") of debug information beside it" >&2
 echo "$out/sluice"
