@@ -14,9 +14,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-command -v debootstrap >/dev/null 2>&1 || {
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
-}
+need=()
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+command -v objcopy >/dev/null 2>&1 || need+=(binutils)  # build-release.sh keeps the debug information apart
+if [ ${#need[@]} -gt 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
 
 # The Debian mirror this machine's apt uses: the first archive (not security) URI of its sources.
 mirror() {
