@@ -74,6 +74,13 @@ if ldd "$binary" | grep -E "libswift|libFoundation|libsqlite3|libcurl|libxml2|li
     exit 1
 fi
 ls -l "$binary" "$binary.debug" | awk '{ printf "   %s: %.1f MiB\n", $NF, $5 / 1048576 }'
+# Shipped without debug information, with its symbol table (backtraces name functions) and a link to the rest.
+sections=$(readelf -S -W "$binary")
+if grep -q '\.debug_info' <<<"$sections" || ! grep -q '\.symtab' <<<"$sections" || ! grep -q '\.gnu_debuglink' <<<"$sections"; then
+    echo "the shipped binary should have .symtab and .gnu_debuglink, and no .debug_info" >&2
+    exit 1
+fi
+grep -q '\.debug_info' <<<"$(readelf -S -W "$binary.debug" 2>/dev/null)" || { echo "sluice.debug holds no debug information" >&2; exit 1; }
 
 mount -t proc proc "$root/proc" || echo "(no /proc in the root: this machine does not allow the mount)"
 user=$(field user)
