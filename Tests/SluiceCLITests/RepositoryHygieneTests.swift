@@ -25,7 +25,9 @@ import Testing
         for file in files {
             guard let text = try? String(contentsOf: Self.root.appendingPathComponent(String(file)), encoding: .utf8)
             else { continue }
-            for host in Self.hosts where text.localizedCaseInsensitiveContains(host) { found.append("\(file): \(host)") }
+            for host in Self.hosts where text.localizedCaseInsensitiveContains(host) {
+                found.append("\(file): \(host)")
+            }
         }
         #expect(found.isEmpty, "\(found)")
     }
