@@ -33,6 +33,13 @@ import Testing
             try project.run(as: "alice", ["quarantine", "show", id]).stdout.contains("rejected batch of raw.orders"))
         #expect(try project.run(as: "alice", ["quarantine", "cat", id]).stdout == bad)
         #expect(try project.run(as: "alice", ["quarantine", "show", "q-nope"]).status == 2)
+        // The list applies the classification ceiling as show does: raw.orders is confidential, and the
+        // anonymous role (and bob's, the analyst's) reads up to internal.
+        for reader in [nil, "bob"] as [String?] {
+            let hidden = try project.run(as: reader, ["quarantine", "list", "--json"])
+            #expect(hidden.status == 0 && !hidden.stdout.contains(id), "\(reader ?? "anonymous"): \(hidden.stdout)")
+            #expect(try project.run(as: reader, ["quarantine", "show", id]).status == 3)
+        }
 
         let checks = try project.run(as: "alice", ["checks", "raw.orders", "--env", "dev"])
         #expect(checks.stdout.contains("FAILED") && checks.stdout.contains("status.in"))

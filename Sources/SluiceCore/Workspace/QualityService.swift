@@ -6,10 +6,11 @@ public struct QualityService: UseCase {
 
     public init(context: EngineContext) { self.context = context }
 
-    /// Quarantined batches the identity may read (by the environment and zone they were bound for).
+    /// Quarantined batches the identity may read: by the environment and zone they were bound for, and the
+    /// dataset's classification (the same rule as `show`, `cat` and the web UI).
     public func quarantineBatches() async throws -> [QuarantineBatch] {
         try await metadata.quarantines().filter { batch in
-            (try? policy.require(.read, on: batch.environment, zone: batch.dataset.zone, by: identity)) != nil
+            (try? policy.requireRead(batch.dataset, in: batch.environment, by: identity)) != nil
         }
     }
 
