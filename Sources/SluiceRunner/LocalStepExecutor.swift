@@ -36,8 +36,25 @@ public struct LocalStepExecutor: StepExecutor {
     public func execute(_ job: StepJob) async throws -> StepExecution {
         switch job.step.kind {
         case .command(let arguments): return try await runCommand(arguments, job)
-        case .sql(let file): return try SQLStep(job: job, file: job.projectRoot.appendingPathComponent(file)).run()
+        case .sql(let file): return try await runSQL(file, job)
         }
+    }
+
+    /// A sql step runs on a thread of its own (never on the cooperative pool), under its timeout, and stops when
+    /// its run is cancelled, as a command step does.
+    private func runSQL(_ file: String, _ job: StepJob) async throws -> StepExecution {
+        let step = SQLStep(job: job, file: job.projectRoot.appendingPathComponent(file))
+        let control = SQLStepControl()
+        live.insert(control)
+        defer { live.remove(control) }
+        let timer = job.timeout.map { limit in
+            Task {
+                guard (try? await Task.sleep(for: limit)) != nil else { return }
+                control.stop(.timedOut(limit))
+            }
+        }
+        defer { timer?.cancel() }
+        return try await Blocking.run { try step.run(control: control) }
     }
 
     /// The process runs in the job's directory with a small, explicit environment (no store paths, no
@@ -117,33 +134,40 @@ public struct LocalStepExecutor: StepExecutor {
     }
 }
 
-/// The attempts running now; stopping kills each group, and any group started after it.
+/// An attempt running now that can be stopped from outside: a command step's process group, a sql step.
+protocol LiveAttempt: AnyObject, Sendable {
+    func stop()
+}
+
+/// The attempts running now; stopping stops each, and any attempt started after it.
 final class LiveGroups: @unchecked Sendable {
     private let lock = NSLock()
-    private var groups: [ObjectIdentifier: ProcessGroup] = [:]
+    private var attempts: [ObjectIdentifier: any LiveAttempt] = [:]
     private var stopped = false
 
-    func insert(_ group: ProcessGroup) {
-        let kill = lock.withLock {
-            groups[ObjectIdentifier(group)] = group
+    func insert(_ attempt: any LiveAttempt) {
+        let stop = lock.withLock {
+            attempts[ObjectIdentifier(attempt)] = attempt
             return stopped
         }
-        if kill { group.killGroup() }
+        if stop { attempt.stop() }
     }
 
-    func remove(_ group: ProcessGroup) { _ = lock.withLock { groups.removeValue(forKey: ObjectIdentifier(group)) } }
+    func remove(_ attempt: any LiveAttempt) {
+        _ = lock.withLock { attempts.removeValue(forKey: ObjectIdentifier(attempt)) }
+    }
 
     func killAll() {
         let all = lock.withLock {
             stopped = true
-            return Array(groups.values)
+            return Array(attempts.values)
         }
-        for group in all { group.killGroup() }
+        for attempt in all { attempt.stop() }
     }
 }
 
 /// The process group of one attempt, for its timeout. (Its leftovers are killed when it is reaped.)
-final class ProcessGroup: @unchecked Sendable {
+final class ProcessGroup: LiveAttempt, @unchecked Sendable {
     private let lock = NSLock()
     private let leader: pid_t
     private var killedForTimeout = false
@@ -163,6 +187,8 @@ final class ProcessGroup: @unchecked Sendable {
 
     /// Kills the whole group (the run was interrupted).
     func killGroup() { _ = kill(-leader, SIGKILL) }
+
+    func stop() { killGroup() }
 }
 
 extension Duration {

@@ -10,7 +10,7 @@ struct SQLStep {
     let job: StepJob
     let file: URL
 
-    func run() throws -> StepExecution {
+    func run(control: SQLStepControl = SQLStepControl()) throws -> StepExecution {
         guard job.step.outputs.count == 1, let output = job.step.outputs.first, let target = job.outputs[output] else {
             return StepExecution(exitCode: nil, failure: "a sql step writes exactly one output")
         }
@@ -23,22 +23,24 @@ struct SQLStep {
         var log = ""
         do {
             let queue = try DatabaseQueue()
+            control.attach(queue)
             try queue.inDatabase { db in
                 for zone in Set(job.inputs.keys.map(\.zone)).sorted() {
                     try db.makeStatement(sql: "ATTACH DATABASE ':memory:' AS \(try Self.quoted(zone))").execute()
                 }
                 for (dataset, url) in job.inputs.sorted(by: { $0.key.description < $1.key.description }) {
-                    let rows = try load(dataset, from: url, into: db)
+                    let rows = try load(dataset, from: url, into: db, control: control)
                     log += "loaded \(dataset): \(rows) rows\n"
                 }
                 let statement = try prepareLockedDown(sql, in: db)
-                let written = try write(statement, to: target, contract: job.contracts[output])
+                let written = try write(statement, to: target, contract: job.contracts[output], control: control)
                 log += "wrote \(output): \(written) rows\n"
             }
         } catch let error as SQLStepError {
             return StepExecution(exitCode: nil, failure: error.message, stderr: Data((log + error.message + "\n").utf8))
         } catch let error as DatabaseError {
-            let message = "SQL error in \(file.lastPathComponent): \(error.message ?? "\(error)")"
+            let message =
+                control.stopped ?? "SQL error in \(file.lastPathComponent): \(error.message ?? "\(error)")"
             return StepExecution(exitCode: nil, failure: message, stderr: Data((log + message + "\n").utf8))
         }
         return StepExecution(exitCode: 0, failure: nil, stdout: Data(log.utf8))
@@ -46,7 +48,9 @@ struct SQLStep {
 
     /// Creates `zone.name` with the file's columns (typed by the contract where it declares them) and
     /// inserts every row; empty fields are NULL.
-    private func load(_ dataset: DatasetName, from url: URL, into db: Database) throws -> Int {
+    private func load(
+        _ dataset: DatasetName, from url: URL, into db: Database, control: SQLStepControl
+    ) throws -> Int {
         let reader = CSVReader(source: try FileByteSource(url: url))
         guard try reader.next() else { return 0 }
         let columns = (0..<reader.fieldCount).map { reader.field($0) }
@@ -74,6 +78,7 @@ struct SQLStep {
             }
             try insert.execute(arguments: StatementArguments(values))
             rows += 1
+            if rows % 1024 == 0 { try control.check() }
         }
         return rows
     }
@@ -162,7 +167,9 @@ struct SQLStep {
     }
 
     /// Writes the result as RFC 4180 CSV with a header row.
-    private func write(_ statement: Statement, to url: URL, contract: Dataset?) throws -> Int {
+    private func write(
+        _ statement: Statement, to url: URL, contract: Dataset?, control: SQLStepControl
+    ) throws -> Int {
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw SQLStepError("cannot create \(url.path)")
         }
@@ -178,6 +185,7 @@ struct SQLStep {
             }
             text += fields.joined(separator: ",") + "\n"
             rows += 1
+            if rows % 1024 == 0 { try control.check() }
             if text.utf8.count >= 1 << 20 {
                 try handle.write(contentsOf: Data(text.utf8))
                 text = ""

@@ -150,6 +150,12 @@ public struct RunRecord: Sendable, Codable, Hashable {
         return ObjectID.hashing(try CanonicalJSON.encode(sealed)).hex
     }
 
+    /// Whether a failed step's message says the cancellation stopped it: a command step's process group killed,
+    /// or a sql step's query interrupted.
+    static func stoppedByCancellation(_ message: String) -> Bool {
+        message.contains("killed by signal") || message.contains("interrupted by the run's cancellation")
+    }
+
     /// Ends a run as cancelled: every step not yet finished is recorded as not run.
     public mutating func cancel(because reason: String, at time: Timestamp) {
         status = .cancelled
@@ -162,7 +168,7 @@ public struct RunRecord: Sendable, Codable, Hashable {
             }
         }
         // A step killed by the cancellation did not fail: it was stopped.
-        for step in steps where step.status == .failed && step.message?.contains("killed by signal") == true {
+        for step in steps where step.status == .failed && Self.stoppedByCancellation(step.message ?? "") {
             update(step.step) {
                 $0.status = .cancelled
                 $0.message = "stopped: the run was cancelled"
