@@ -121,4 +121,37 @@ import Testing
         }
         #expect(try project.run(["verify"]).status == 0)
     }
+
+    /// Issue 24 (a bug it names): a read refused because its data would have to be masked (JSON Lines are not
+    /// masked as they stream) is audited like every other refusal.
+    @Test func aRefusedMaskedReadIsAudited() throws {
+        let project = try CLIProject()
+        try project.makeTokens()
+        try project.edit("sluice.yaml") {
+            $0.replacingOccurrences(
+                of: "datasets:\n",
+                with: """
+                    datasets:
+                      raw.people:
+                        owner: t@example.com
+                        classification: internal
+                        pii: [email]
+                        columns:
+                          id: { type: int, required: true }
+                          email: { type: string }
+
+                    """
+            ).replacingOccurrences(
+                of: "sources:\n",
+                with: "sources:\n  people_drop: { path: landing/people/*.jsonl, format: jsonl, into: raw.people }\n")
+        }
+        try project.write("landing/people/p.jsonl", #"{"id": 1, "email": "a@example.com"}"# + "\n")
+        try project.commit("people")
+        #expect(try project.run(as: "ops", ["apply"]).status == 0)
+        #expect(try project.run(as: "alice", ["ingest", "people_drop"]).status == 0)
+        let refused = try project.run(as: "alice", ["cat", "raw.people"])
+        #expect(refused.status == 3 && refused.stderr.contains("shown only with an unmask grant"), "\(refused.stderr)")
+        let audit = try project.run(as: "ops", ["audit", "--action", "read", "--outcome", "denied", "--json"])
+        #expect(audit.stdout.contains("dev:raw.people"), "\(audit.stdout)")
+    }
 }
