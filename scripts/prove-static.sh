@@ -33,6 +33,9 @@ mirror() {
 }
 
 work=$(mktemp -d /tmp/sluice-image.XXXXXX)
+# Whatever the build leaves in its temporary folder (SwiftPM's lock files) goes with the rest.
+mkdir -p "$work/tmp"
+export TMPDIR="$work/tmp"
 root="$work/root"
 server=""
 cleanup() {
