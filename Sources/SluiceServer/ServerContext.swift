@@ -22,6 +22,8 @@ public struct ServerContext: Sendable {
     public let runs = InProcessRuns()
     /// Failed sign-ins by client address: counted, audited a window at a time, limited.
     public let signIns: SignInLimiter
+    /// Refusals of requests without a token, audited a client-minute at a time.
+    public let anonymousRefusals: SignInLimiter
     /// Caps on uploads spooled before the engine reads them (`--max-upload-mib`).
     public var uploads = UploadSpool()
     /// Runs each principal may have going on at once through the API (`--max-runs-per-principal`).
@@ -53,6 +55,10 @@ public struct ServerContext: Sendable {
         self.files = files
         self.logger = logger
         self.signIns = SignInLimiter(metadata: metadata, logger: logger)
+        self.anonymousRefusals = SignInLimiter(
+            metadata: metadata, limit: Int.max, logger: logger,
+            event: ("access", "requests without a token", "requests without a token that the policy refuses"),
+            authentications: false)
     }
 
     /// A DNS host name: dot-separated labels of letters, digits and `-`.
@@ -132,10 +138,14 @@ public struct ServerContext: Sendable {
     /// A workspace acting as an anonymous reader: it holds the grants of the project's `anonymous` role, if
     /// it declares one, else none (for API requests without a token and the web UI's visitors who have not
     /// signed in, as for the command line without one).
-    public func anonymousWorkspace() async throws -> Workspace {
+    /// A request's (`countingDenials`) has its refusals counted into `anonymousRefusals` by client address.
+    public func anonymousWorkspace(countingDenials: Bool = false) async throws -> Workspace {
         let applied = try await PolicyLedger(metadata: metadata).inForce(project: project, git: git, now: .now())
         let identity = try await IdentityResolver(policy: applied, metadata: metadata).resolve(token: nil, osUser: nil)
-        return workspace(identity: identity, policy: applied)
+        let workspace = workspace(identity: identity, policy: applied)
+        guard countingDenials else { return workspace }
+        let (refusals, client) = (anonymousRefusals, RequestClient.address)
+        return workspace.countingDenials(CountedDenials { _ in refusals.failed(client) })
     }
 
     private func workspace(identity: Identity, policy: AppliedPolicy) -> Workspace {

@@ -10,7 +10,7 @@ struct ServiceWebBackend: WebBackend {
     var context: ServerContext { api.context }
 
     func workspace(token: String?) async throws -> Workspace {
-        guard let token else { return try await context.anonymousWorkspace() }
+        guard let token else { return try await context.anonymousWorkspace(countingDenials: true) }
         return try await context.workspace(token: token)
     }
 

@@ -8,6 +8,8 @@ import SluiceCore
 /// flood of made-up tokens costs the audit log one event per client per minute, not one per request. Past
 /// `limit` failures in a window, the client's requests with credentials are refused with 429 until the window
 /// ends, without their tokens being looked up. Every failure is counted in `sluice_auth_failures_total`.
+/// Configured with another `event`, the same windows count the refusals of requests without a token
+/// (`ServerContext.anonymousRefusals`): anonymous callers cannot flood the audit log either.
 public final class SignInLimiter: Service, @unchecked Sendable {
     struct Window {
         var minute: Int64
@@ -24,10 +26,22 @@ public final class SignInLimiter: Service, @unchecked Sendable {
     private var windows: [String: Window] = [:]  // guarded by lock
     private var closed: [(client: String, window: Window)] = []  // guarded by lock
 
-    public init(metadata: any MetadataStore, limit: Int = 30, logger: Logger) {
+    /// What each window's event says: its action, target and reason (failed sign-ins by default).
+    let event: (action: String, target: String, reason: String)
+    /// Whether each count is a failed authentication (`sluice_auth_failures_total`).
+    let authentications: Bool
+
+    public init(
+        metadata: any MetadataStore, limit: Int = 30, logger: Logger,
+        event: (action: String, target: String, reason: String) = (
+            "authenticate", "token", "bearer tokens that are unknown or revoked"
+        ), authentications: Bool = true
+    ) {
         self.metadata = metadata
         self.limit = limit
         self.logger = logger
+        self.event = event
+        self.authentications = authentications
     }
 
     /// Seconds until `client` may try again, or nil when it is under its limit.
@@ -46,7 +60,7 @@ public final class SignInLimiter: Service, @unchecked Sendable {
 
     /// Counts a refused authentication of `client`.
     public func failed(_ client: String, now: Date = Date()) {
-        EngineMetrics.authenticationFailed(limited: false)
+        if authentications { EngineMetrics.authenticationFailed(limited: false) }
         let minute = Self.minute(of: now)
         lock.withLock {
             let key = windows[client] != nil || windows.count < Self.maximumClients ? client : "other"
@@ -81,7 +95,7 @@ public final class SignInLimiter: Service, @unchecked Sendable {
         let start = Timestamp(milliseconds: window.minute * 60_000)
         var details = [
             "client": client, "count": "\(window.count)", "window_start": start.iso8601, "window_seconds": "60",
-            "reason": "bearer tokens that are unknown or revoked",
+            "reason": event.reason,
         ]
         if window.limited > 0 { details["refused_unchecked"] = "\(window.limited)" }
         do {
@@ -90,13 +104,13 @@ public final class SignInLimiter: Service, @unchecked Sendable {
                     time: Timestamp(
                         milliseconds: min((window.minute + 1) * 60_000 - 1, Int64(now.timeIntervalSince1970 * 1000))),
                     principal: "anonymous",
-                    authentication: .anonymous, action: "authenticate", target: "token", outcome: .denied,
+                    authentication: .anonymous, action: event.action, target: event.target, outcome: .denied,
                     details: details))
-            EngineMetrics.audited(action: "authenticate", outcome: .denied)
+            EngineMetrics.audited(action: event.action, outcome: .denied)
         } catch {
             logger.error(
-                "could not audit \(window.count) failed sign-ins from \(client): \(error)",
-                metadata: ["error.message": "\(error)", "event.action": "authenticate"])
+                "could not audit \(window.count) refusals (\(event.action)) of \(client): \(error)",
+                metadata: ["error.message": "\(error)", "event.action": "\(event.action)"])
         }
     }
 

@@ -130,7 +130,7 @@ public struct SluiceAPI: Sendable {
             if let token = try Self.bearer(request) {
                 workspace = try await context.workspace(token: token)
             } else {
-                workspace = try await context.anonymousWorkspace()
+                workspace = try await context.anonymousWorkspace(countingDenials: true)
             }
             let before = try await workspace.auditTrail.position()
             do {

@@ -67,7 +67,8 @@ public struct SluiceService {
         // Last, so that it hears of a shutdown first: from then on new work is refused with 503.
         let drain = DrainOnShutdown(launcher: context.launcher)
         try await Self.runGroup(
-            [http, context.launcher, context.signIns] + work(address: address) + [drain], context: context)
+            [http, context.launcher, context.signIns, context.anonymousRefusals] + work(address: address) + [drain],
+            context: context)
     }
 
     /// `sluice worker`: the service's own work without its HTTP API: schedules, landing triggers, lifecycles,

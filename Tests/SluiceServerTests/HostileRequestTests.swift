@@ -161,6 +161,36 @@ import Testing
         _ = go
     }
 
+    /// Item 8, for callers without a token (who act as the anonymous role): their refusals, through the API and
+    /// the web UI, cost the audit log one event per client and minute, with the count, never one per request.
+    @Test func anonymousRefusalsAreCountedNotLogged() async throws {
+        let served = try Self.served()
+        let before = try served.project.run(as: "ops", ["audit", "--json", "--limit", "1000"]).stdout
+        let firstMinute = Int(Date().timeIntervalSince1970 / 60)
+        for _ in 0..<150 { #expect(try await served.get("/api/v1/audit").status == 403) }
+        for _ in 0..<150 { #expect(try await served.get("/ui/flow").status == 403) }
+        let minutes = Int(Date().timeIntervalSince1970 / 60) - firstMinute + 1
+        served.process.terminate()
+        served.process.waitUntilExit()
+        let after = try served.project.run(as: "ops", ["audit", "--json", "--limit", "1000"]).stdout
+        func events(_ json: String) throws -> [[String: Any]] {
+            try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] ?? []
+        }
+        // The service's own work (its landing watcher, say) may write events meanwhile: only the anonymous
+        // caller's refusals are looked at.
+        let refusals = try events(after).dropFirst(try events(before).count).compactMap {
+            $0["draft"] as? [String: Any]
+        }.filter { $0["principal"] as? String == "anonymous" && $0["outcome"] as? String == "denied" }
+        let new = refusals.count
+        let counted = try events(after).compactMap { $0["draft"] as? [String: Any] }.filter {
+            $0["action"] as? String == "access"
+        }
+        let total = counted.compactMap { ($0["details"] as? [String: Any])?["count"] as? String }.compactMap(Int.init)
+            .reduce(0, +)
+        #expect(total == 300, "every refusal counted: \(counted)")
+        #expect((1...minutes).contains(new), "one event per client and minute, not \(new) in \(minutes) minutes")
+    }
+
     /// Item 8: made-up tokens cost the audit log one event per client and minute, with the count; past the
     /// limit the client gets 429 unchecked; the metrics count every one.
     @Test func madeUpTokensAreCountedNotLogged() async throws {

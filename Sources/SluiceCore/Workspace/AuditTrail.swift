@@ -12,6 +12,10 @@ public struct AuditTrail: UseCase {
     /// Records that `request` was refused, unless the operation refusing it already recorded a denial of
     /// this principal after `position` (every refusal is audited, once).
     public func recordRefusal(_ denied: AccessDenied, of request: String, after position: Int64) async throws {
+        if context.countedDenials != nil {
+            // Counted once per request, whoever refused it first.
+            return try await record("api", target: request, outcome: .denied, details: ["reason": denied.message])
+        }
         let newest = try await metadata.auditEvents(
             AuditFilter(principal: identity.name, outcome: .denied), page: PageRequest(limit: 1))
         if let event = newest.items.first, event.sequence > position { return }

@@ -20,6 +20,8 @@ public struct EngineContext: Sendable {
     public let gate: (any QualityGate)?
     /// Fault-injection points for tests of races and crashes; a no-op in normal use.
     public let checkpoint: @Sendable (String) async -> Void
+    /// Set for a network request without credentials: its refusals are counted, not appended one by one.
+    public var countedDenials: CountedDenials?
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, identity: Identity,
@@ -112,6 +114,10 @@ public struct EngineContext: Sendable {
         let draft = AuditDraft(
             time: now(), principal: identity.name, authentication: identity.authentication, action: action,
             target: target, outcome: outcome, details: details)
+        if outcome == .denied, let countedDenials {
+            countedDenials.count(draft)
+            return
+        }
         try await metadata.appendAudit(draft)
         EngineMetrics.audited(action: action, outcome: outcome)
         logger.info(

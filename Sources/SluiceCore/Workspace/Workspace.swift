@@ -10,6 +10,14 @@ public struct Workspace: UseCase {
 
     public init(context: EngineContext) { self.context = context }
 
+    /// This workspace with its refusals counted by `denials` instead of appended one by one (a network request
+    /// without credentials).
+    public func countingDenials(_ denials: CountedDenials) -> Workspace {
+        var context = context
+        context.countedDenials = denials
+        return Workspace(context: context)
+    }
+
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, identity: Identity,
         gate: (any QualityGate)?, git: any GitInspector, files: any FileSource, appliedPolicy: AppliedPolicy? = nil,
