@@ -41,3 +41,11 @@ int sluice_sqlite_lock_down(void *connection) {
     sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
     return sqlite3_set_authorizer(db, authorize, NULL);
 }
+
+static int sluice_progress(void *flag) { return __atomic_load_n((int *)flag, __ATOMIC_RELAXED) != 0; }
+
+void sluice_sqlite_stop_when(void *connection, int *flag) {
+    sqlite3_progress_handler((sqlite3 *)connection, 1000, sluice_progress, flag);
+}
+
+void sluice_flag_raise(int *flag) { __atomic_store_n(flag, 1, __ATOMIC_RELAXED); }

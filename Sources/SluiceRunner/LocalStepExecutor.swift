@@ -47,11 +47,12 @@ public struct LocalStepExecutor: StepExecutor {
         let control = SQLStepControl()
         live.insert(control)
         defer { live.remove(control) }
+        // The timer is Dispatch's, not a task: a busy cooperative pool must not make a timeout late.
         let timer = job.timeout.map { limit in
-            Task {
-                guard (try? await Task.sleep(for: limit)) != nil else { return }
-                control.stop(.timedOut(limit))
-            }
+            let item = DispatchWorkItem { control.stop(.timedOut(limit)) }
+            let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: item)
+            return item
         }
         defer { timer?.cancel() }
         return try await Blocking.run { try step.run(control: control) }

@@ -23,8 +23,8 @@ struct SQLStep {
         var log = ""
         do {
             let queue = try DatabaseQueue()
-            control.attach(queue)
             try queue.inDatabase { db in
+                control.watch(db)
                 for zone in Set(job.inputs.keys.map(\.zone)).sorted() {
                     try db.makeStatement(sql: "ATTACH DATABASE ':memory:' AS \(try Self.quoted(zone))").execute()
                 }

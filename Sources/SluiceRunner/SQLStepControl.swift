@@ -1,9 +1,10 @@
+import CSluiceSQLite
 import Foundation
 import GRDB
 
 /// Stops a running `sql` step from outside it — its timeout, or its run's cancellation — as a process group's
-/// kill stops a command step: the query in flight is interrupted (`sqlite3_interrupt`), and loading or writing
-/// rows stops at the next batch.
+/// kill stops a command step: a flag its database's progress handler reads stops the statement in flight (or
+/// the next one), and loading or writing rows stops at the next batch.
 final class SQLStepControl: LiveAttempt, @unchecked Sendable {
     enum Reason: Sendable {
         case timedOut(Duration)
@@ -11,24 +12,22 @@ final class SQLStepControl: LiveAttempt, @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var database: DatabaseQueue?
     private var reason: Reason?
+    /// Read by SQLite's progress handler on the step's thread; raised once, never lowered.
+    private let flag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
 
-    /// The step's database: interrupted at once if the step was stopped before it had one.
-    func attach(_ queue: DatabaseQueue) {
-        let stopped = lock.withLock {
-            database = queue
-            return reason != nil
-        }
-        if stopped { queue.interrupt() }
+    init() { flag.initialize(to: 0) }
+
+    deinit { flag.deallocate() }
+
+    /// Makes the step's database stop when this control is stopped.
+    func watch(_ db: Database) {
+        sluice_sqlite_stop_when(UnsafeMutableRawPointer(db.sqliteConnection), flag)
     }
 
     func stop(_ why: Reason) {
-        let queue = lock.withLock { () -> DatabaseQueue? in
-            if reason == nil { reason = why }
-            return database
-        }
-        queue?.interrupt()
+        lock.withLock { if reason == nil { reason = why } }
+        sluice_flag_raise(flag)
     }
 
     func stop() { stop(.cancelled) }

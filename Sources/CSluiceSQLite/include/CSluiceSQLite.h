@@ -8,4 +8,13 @@
 /// the SQLite result code of the first setting that failed.
 int sluice_sqlite_lock_down(void *connection);
 
+/// Makes every statement of `connection` stop with SQLITE_INTERRUPT soon after `*flag` becomes non-zero: a
+/// progress handler reads it every thousand virtual-machine steps, so a stop is never lost, whether it comes
+/// before, during or between statements (unlike `sqlite3_interrupt`, which only stops a statement running at
+/// that moment). `flag` must outlive the connection's use; set it with `sluice_flag_raise`.
+void sluice_sqlite_stop_when(void *connection, int *flag);
+
+/// Raises `*flag` (atomically), for `sluice_sqlite_stop_when`.
+void sluice_flag_raise(int *flag);
+
 #endif
