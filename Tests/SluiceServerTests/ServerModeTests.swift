@@ -11,12 +11,35 @@ import Testing
 
     init() throws {
         served = try ServedProject()
+        try Self.waitForTheFirstLandingPass(served)
         elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-client-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
         TestLeftovers.track(folder: elsewhere)  // a suite's instance has no end to remove it at
     }
 
     var url: String { "http://127.0.0.1:\(served.port)" }
+
+    /// Waits until the service's landing watcher has looked at the project's two landing files (each already
+    /// landed by hand, which it records as audited ingests that change nothing) and the audit log is still:
+    /// from then on, only the commands compared here change the store.
+    static func waitForTheFirstLandingPass(_ served: ServedProject) throws {
+        func claims() throws -> Int {
+            Int(
+                try served.project.sqlite("SELECT count(*) FROM landings").trimmingCharacters(
+                    in: .whitespacesAndNewlines))
+                ?? 0
+        }
+        func events() throws -> String { try served.project.run(as: "ops", ["audit", "verify"]).stdout }
+        let deadline = Date().addingTimeInterval(120)
+        while try claims() < 2, Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+        var last = try events()
+        while Date() < deadline {
+            Thread.sleep(forTimeInterval: 1)
+            let now = try events()
+            if now == last { return }
+            last = now
+        }
+    }
 
     /// The command as `principal`, in the project folder (local) or in an empty folder with `--server`.
     /// The output of one command both ways. Where the project comes from differs by design (the command line
