@@ -133,7 +133,7 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
               slow:
                 steps:
                   hang:
-                    command: [sh, -c, 'sleep 60 & echo $! > "$1/child.pid"; sleep 60', sh, drop/]
+                    command: [sh, -c, 'sleep 900 & echo $! > "$1/child.pid"; sleep 900', sh, drop/]
                     inputs: [raw.orders]
                     output: staged.h
                     timeout: 1s
@@ -146,7 +146,8 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
         let error = await #expect(throws: RunFailed.self) {
             try await harness.runner().run("slow", options: RunOptions(environment: "dev"))
         }
-        #expect(Date().timeIntervalSince(started) < 45, "below the 60 s the tree would sleep; room for a busy machine")
+        #expect(
+            Date().timeIntervalSince(started) < 400, "below the 900 s the tree would sleep; room for a busy machine")
         #expect(error?.run.step("hang")?.message?.contains("timed out") == true)
         let pidText = try String(contentsOf: harness.dropFolder.appendingPathComponent("child.pid"), encoding: .utf8)
         let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -301,13 +302,13 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
         let pipeline = """
               bg:
                 steps:
-                  leave: { command: [sh, -c, 'sleep 120 & echo $! > "$1/child.pid"; echo started; echo oops >&2', sh, drop/] }
+                  leave: { command: [sh, -c, 'sleep 900 & echo $! > "$1/child.pid"; echo started; echo oops >&2', sh, drop/] }
             """
         let harness = try RunnerHarness(files: ["sluice.yaml": RunnerHarness.yaml(pipeline: pipeline)])
         let started = Date()
         let run = try await harness.runner().run("bg", options: RunOptions(environment: "dev"))
-        // Far below the child's 120 s, with room for a busy machine running the other tests.
-        #expect(Date().timeIntervalSince(started) < 90, "the step waited for its background child")
+        // Far below the child's 900 s, with room for a machine whose test tasks wait minutes for a thread.
+        #expect(Date().timeIntervalSince(started) < 400, "the step waited for its background child")
         let pid = try #require(
             Int32(
                 try String(contentsOf: harness.dropFolder.appendingPathComponent("child.pid"), encoding: .utf8)
