@@ -204,19 +204,27 @@ public struct TerraformExport: Sendable {
     /// dataset's — and unmasked: a dataset the role reads only masked (its PII, or a restricted one) is not
     /// readable at the storage layer at all, since a bucket cannot mask a column.
     func readablePrefixes(for role: Role, in spec: EnvironmentSpec) -> [String] {
-        let environment = spec.pattern.text
-        return project.datasets.values.sorted(by: { $0.name < $1.name }).compactMap { dataset in
-            let name = dataset.name
-            let covered = { (action: Action) in
-                role.grants.contains {
-                    $0.action == action && $0.environment.matches(environment) && ($0.zone ?? name.zone) == name.zone
-                }
-            }
-            let level = dataset.classification ?? .restricted
-            guard covered(.read), level <= role.classification else { return nil }
-            guard covered(.unmask) || (level != .restricted && dataset.pii.isEmpty) else { return nil }
-            return environmentPrefix(spec) + "\(name.zone)/\(name.name)/"
+        project.datasets.values.sorted(by: { $0.name < $1.name }).compactMap { dataset in
+            guard storageRead(of: dataset, by: role, in: spec.pattern.text) == .unmasked else { return nil }
+            return environmentPrefix(spec) + "\(dataset.name.zone)/\(dataset.name.name)/"
         }
+    }
+
+    /// How `role` reads `dataset` through Sluice in `environment` (in any environment when `nil`): not at all,
+    /// only masked (its PII, or a restricted dataset, without `unmask`), or as it is.
+    enum StorageRead { case none, maskedOnly, unmasked }
+
+    func storageRead(of dataset: Dataset, by role: Role, in environment: String?) -> StorageRead {
+        let name = dataset.name
+        let covered = { (action: Action) in
+            role.grants.contains {
+                $0.action == action && (environment.map($0.environment.matches) ?? true)
+                    && ($0.zone ?? name.zone) == name.zone
+            }
+        }
+        let level = dataset.classification ?? .restricted
+        guard covered(.read), level <= role.classification else { return .none }
+        return covered(.unmask) || (level != .restricted && dataset.pii.isEmpty) ? .unmasked : .maskedOnly
     }
 
     /// Datasets each role reads through Sluice only masked, so that the export gives it no storage access to
@@ -224,17 +232,8 @@ public struct TerraformExport: Sendable {
     public func maskedOnly() -> [String: [String]] {
         var result: [String: [String]] = [:]
         for role in project.roles.values {
-            for dataset in project.datasets.values {
-                let level = dataset.classification ?? .restricted
-                let reads = role.grants.contains {
-                    $0.action == .read && ($0.zone ?? dataset.name.zone) == dataset.name.zone
-                }
-                let unmasks = role.grants.contains {
-                    $0.action == .unmask && ($0.zone ?? dataset.name.zone) == dataset.name.zone
-                }
-                if reads, level <= role.classification, !unmasks, level == .restricted || !dataset.pii.isEmpty {
-                    result[role.name, default: []].append(dataset.name.description)
-                }
+            for dataset in project.datasets.values where storageRead(of: dataset, by: role, in: nil) == .maskedOnly {
+                result[role.name, default: []].append(dataset.name.description)
             }
         }
         return result.mapValues { $0.sorted() }
