@@ -61,8 +61,8 @@ public struct Reproducer: Sendable {
                     "step \(record.pipeline).\(record.step) or a file it names changed since \(record.dataset)@\(record.version.short) was made (git \(record.gitCommit ?? "unrecorded"), engine \(record.engineVersion)); check out that commit to reproduce it"
                 )
             }
-            let context = await StepContext.detached(
-                runner: runner, logger: log, runID: runID, pipeline: record.pipeline, environment: "reproduce")
+            let context = try await StepContext.detached(
+                runner: runner, logger: log, runID: runID, pipeline: pipeline, environment: "reproduce")
             let stepRun = try await context.perform(step, produced: inputs, directory: directory)
             // The records of every output this step run made: compare each.
             let recordedOutputs = try await recordedOutputs(of: record)
@@ -91,10 +91,10 @@ public struct Reproducer: Sendable {
 
     /// Every output version the step run made, from its run record (or just the one lineage names).
     private func recordedOutputs(of record: LineageRecord) async throws -> [String: ObjectID] {
-        if let run = try await runner.workspace.recorder.storedRun(record.runID), let step = run.step(record.step),
-            !step.outputs.isEmpty
+        if let outputs = try await runner.workspace.recordedOutputs(run: record.runID, step: record.step),
+            !outputs.isEmpty
         {
-            return step.outputs
+            return outputs
         }
         return [record.dataset.description: record.version]
     }

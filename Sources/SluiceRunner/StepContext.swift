@@ -2,35 +2,32 @@ import Foundation
 import Logging
 import SluiceCore
 
-/// Everything a step of one run needs, shared by the run's concurrent steps.
+/// Everything a step of one run needs, shared by the run's concurrent steps: the run's session (all it does
+/// to the store goes through it) and how attempts are made.
 struct StepContext: Sendable {
-    let workspace: Workspace
+    let session: RunSession
     let executor: any StepExecutor
-    let head: Commit?
-    let previous: RunRecord?
-    let earlier: [RunRecord]
     let sleep: @Sendable (Duration) async throws -> Void
     let random: @Sendable () -> Double
     let logger: Logger
-    let runID: String
-    let pipeline: String
-    let environment: String
-    let gitCommit: String?
     let onEvent: @Sendable (StepEvent) -> Void
     /// What the run's steps write: `references` to these are judged when the run lands, not by each step.
     let deferring: Set<DatasetName>
 
+    var head: Commit? { session.head }
+    var runID: String { session.runID }
+    var project: Project { session.project }
+
     /// A step run outside any environment (a step test, a reproduction): its inputs are given, nothing is
     /// reused, and `references` are not judged (they are judged when a run lands).
     static func detached(
-        runner: PipelineRunner, logger: Logger, runID: String, pipeline: String, environment: String
-    ) async -> StepContext {
-        let gitCommit = await runner.workspace.recordedGitCommit()
+        runner: PipelineRunner, logger: Logger, runID: String, pipeline: Pipeline, environment: String
+    ) async throws -> StepContext {
+        let session = try await RunService(context: runner.workspace.context).detachedSession(
+            runID: runID, pipeline: pipeline, environment: environment)
         return StepContext(
-            workspace: runner.workspace, executor: runner.executor, head: nil, previous: nil, earlier: [],
-            sleep: runner.sleep, random: runner.random, logger: logger, runID: runID, pipeline: pipeline,
-            environment: environment, gitCommit: gitCommit, onEvent: runner.onEvent,
-            deferring: Set(runner.workspace.project.datasets.keys))
+            session: session, executor: runner.executor, sleep: runner.sleep, random: runner.random, logger: logger,
+            onEvent: runner.onEvent, deferring: Set(runner.workspace.project.datasets.keys))
     }
 
     /// Runs one step to the end: reuses earlier outputs when the cache key matches, else makes attempts
@@ -38,13 +35,13 @@ struct StepContext: Sendable {
     /// failure of the step itself; that is the returned record's status.
     func perform(_ step: Step, produced: [DatasetName: ObjectID], directory: URL) async throws -> StepRun {
         var result = StepRun(step: step.name, status: .running)
-        result.startedAt = workspace.now()
+        result.startedAt = session.now()
         var log = logger
         log[metadataKey: "step"] = "\(step.name)"
         func finish(_ status: StepStatus, _ message: String?) -> StepRun {
             result.status = status
             result.message = message
-            result.endedAt = workspace.now()
+            result.endedAt = session.now()
             if status == .failed {
                 log.error(
                     "step failed",
@@ -74,17 +71,17 @@ struct StepContext: Sendable {
         let key: String
         do {
             key = try CacheKey.compute(
-                step: step, root: workspace.project.codeRoot, inputs: inputVersions, files: workspace.files)
+                step: step, root: project.codeRoot, inputs: inputVersions, files: session.files)
         } catch {
             return finish(.failed, "cannot read the files the step names: \(error.localizedDescription)")
         }
         result.cacheKey = key
-        if let reused = Self.reusable(step.name, key: key, in: previous.map { [$0] } ?? []) {
+        if let reused = Self.reusable(step.name, key: key, in: session.previous.map { [$0] } ?? []) {
             result.outputs = reused.outputs
             result.reusedFrom = reused.run
             return finish(.resumed, "finished in run \(reused.run)")
         }
-        if let reused = Self.reusable(step.name, key: key, in: earlier) {
+        if let reused = Self.reusable(step.name, key: key, in: session.earlier) {
             result.outputs = reused.outputs
             result.reusedFrom = reused.run
             return finish(.cached, "same inputs, code and engine as run \(reused.run)")
@@ -100,7 +97,7 @@ struct StepContext: Sendable {
             }
             for (dataset, version) in inputVersions {
                 let url = inputsDirectory.appendingPathComponent("\(dataset).csv")
-                _ = try await workspace.materialize(version, to: url)
+                _ = try await session.materialize(version, to: url)
                 try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: url.path)
                 inputFiles[dataset] = url
             }
@@ -117,10 +114,10 @@ struct StepContext: Sendable {
         }
         let fingerprints = inputFiles.mapValues(Self.fingerprint)
         var contracts: [DatasetName: Dataset] = [:]
-        for name in step.inputs + step.outputs { contracts[name] = workspace.project.datasets[name] }
+        for name in step.inputs + step.outputs { contracts[name] = project.datasets[name] }
         let attempts = max(1, step.retries.attempts)
         for number in 1...attempts {
-            var attempt = StepAttempt(number: number, startedAt: workspace.now())
+            var attempt = StepAttempt(number: number, startedAt: session.now())
             let attemptName = "\(step.name).\(number)"
             let work = directory.appendingPathComponent(attemptName)
             let outputsDirectory = directory.appendingPathComponent("\(attemptName).outputs")
@@ -136,20 +133,20 @@ struct StepContext: Sendable {
             for (dataset, url) in inputFiles { variables["SLUICE_INPUT_\(Self.variableName(dataset))"] = url.path }
             for (dataset, url) in outputFiles { variables["SLUICE_OUTPUT_\(Self.variableName(dataset))"] = url.path }
             let job = StepJob(
-                step: step, projectRoot: workspace.project.codeRoot, workTree: workspace.project.root, runID: runID,
+                step: step, projectRoot: project.codeRoot, workTree: project.root, runID: runID,
                 runDirectory: directory,
                 directory: work, inputs: inputFiles,
                 outputs: outputFiles, contracts: contracts, timeout: step.timeout.map { .seconds($0.seconds) },
                 variables: variables,
-                liveOutput: workspace.liveLogFolder(run: runID)?.appendingPathComponent(attemptName),
-                files: workspace.files)
+                liveOutput: session.liveLogFolder?.appendingPathComponent(attemptName),
+                files: session.files)
             let execution = try await executor.execute(job)
             // The working directory goes as soon as the attempt is over (one rmdir when it is empty).
             if rmdir(work.path) != 0 { try? FileManager.default.removeItem(at: work) }
             attempt.exitCode = execution.exitCode
-            attempt.stdout = execution.stdout.isEmpty ? nil : try await workspace.objects.put(execution.stdout)
-            attempt.stderr = execution.stderr.isEmpty ? nil : try await workspace.objects.put(execution.stderr)
-            attempt.endedAt = workspace.now()
+            attempt.stdout = try await session.keep(output: execution.stdout)
+            attempt.stderr = try await session.keep(output: execution.stderr)
+            attempt.endedAt = session.now()
             var failure = execution.failure
             if failure == nil,
                 let changed = inputFiles.first(where: { Self.fingerprint($0.value) != fingerprints[$0.key] })
@@ -184,21 +181,20 @@ struct StepContext: Sendable {
             // A contract failure is not retried: the same inputs and code would make the same rows.
             do {
                 for (dataset, url) in outputFiles.sorted(by: { $0.key.description < $1.key.description }) {
-                    let staged = try await workspace.stageOutput(
-                        dataset, file: url, environment: "run \(runID)", head: head,
-                        origin: "run \(runID) step \(step.name)", deferring: deferring)
+                    let staged = try await session.stage(dataset, file: url, step: step.name, deferring: deferring)
                     result.outputs[dataset.description] = staged.version.id
                 }
             } catch let error as GateFailed {
                 return finish(.failed, "its output failed the quality gate: \(error.reason)\n\(error.report.summary)")
             }
-            let ended = workspace.now()
+            let ended = session.now()
             for (dataset, version) in result.outputs {
                 guard let name = DatasetName(dataset) else { continue }
-                try await workspace.recorder.saveLineage(
+                try await session.saveLineage(
                     LineageRecord(
-                        version: version, dataset: name, pipeline: pipeline, runID: runID, step: step.name,
-                        environment: environment, inputs: result.inputs, cacheKey: key, gitCommit: gitCommit,
+                        version: version, dataset: name, pipeline: session.pipeline.name, runID: runID, step: step.name,
+                        environment: session.started.workEnvironment, inputs: result.inputs, cacheKey: key,
+                        gitCommit: session.started.gitCommit,
                         startedAt: result.startedAt ?? ended, endedAt: ended))
             }
             return finish(.succeeded, nil)

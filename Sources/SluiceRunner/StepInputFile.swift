@@ -1,11 +1,11 @@
 import Foundation
 import SluiceCore
 
-extension Workspace {
+extension RunSession {
     /// Writes a version's data to `url` as one CSV file, where a step reads it: a JSON Lines version is
     /// turned into the table the gate read (`JSONLinesTable`), its columns those the contract declares.
     func materialize(_ id: ObjectID, to url: URL) async throws -> DatasetVersion {
-        guard let stored = try await metadata.version(id), stored.manifest.format == .jsonl else {
+        guard try await inputVersion(id).manifest.format == .jsonl else {
             return try await write(id, to: url)
         }
         let lines = url.appendingPathExtension("jsonl")
@@ -22,6 +22,6 @@ extension Workspace {
         }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
-        return try await materialize(id) { try handle.write(contentsOf: $0) }
+        return try await input(id) { try handle.write(contentsOf: $0) }
     }
 }

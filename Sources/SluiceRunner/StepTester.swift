@@ -41,7 +41,7 @@ public struct StepTester: Sendable {
                         pipeline: pipeline.name, step: step.name, test: test.name, passed: false, message: nil)
                     do {
                         result.message = try await run(
-                            test, of: step, pipeline: pipeline.name, runID: runID,
+                            test, of: step, pipeline: pipeline, runID: runID,
                             directory: directory.appendingPathComponent(
                                 "\(pipeline.name)-\(step.name)-\(results.count)"))
                     } catch let error as SluiceError {
@@ -57,7 +57,7 @@ public struct StepTester: Sendable {
 
     /// `nil` when the test passes, else why not.
     private func run(
-        _ test: StepTest, of step: Step, pipeline: String, runID: String, directory: URL
+        _ test: StepTest, of step: Step, pipeline: Pipeline, runID: String, directory: URL
     ) async throws
         -> String?
     {
@@ -68,7 +68,7 @@ public struct StepTester: Sendable {
         for (dataset, file) in test.inputs {
             inputs[dataset] = try await workspace.storeFixture(dataset, file: root.appendingPathComponent(file))
         }
-        let context = await StepContext.detached(
+        let context = try await StepContext.detached(
             runner: runner, logger: runner.logger, runID: runID, pipeline: pipeline, environment: "test")
         let stepRun = try await context.perform(step, produced: inputs, directory: directory)
         guard stepRun.status == .succeeded else {
@@ -77,7 +77,7 @@ public struct StepTester: Sendable {
         for (dataset, file) in test.expected.sorted(by: { $0.key.description < $1.key.description }) {
             guard let version = stepRun.outputs[dataset.description] else { return "the step made no \(dataset)" }
             let actualFile = directory.appendingPathComponent("actual-\(dataset).csv")
-            _ = try await workspace.materialize(version, to: actualFile)
+            _ = try await context.session.materialize(version, to: actualFile)
             let actual = Self.lines(try Data(contentsOf: actualFile))
             let expected = Self.lines(try Data(contentsOf: root.appendingPathComponent(file)))
             if let difference = Self.firstDifference(expected, actual) {

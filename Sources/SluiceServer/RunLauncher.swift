@@ -30,6 +30,11 @@ public final class RunLauncher: Service, @unchecked Sendable {
         guard queued else { throw ServiceBusy.draining("a run") }
     }
 
+    /// Throws `ServiceBusy` when a job would be refused now (the service is draining).
+    public func admit(_ what: String) throws {
+        guard !lock.withLock({ draining }) else { throw ServiceBusy.draining(what) }
+    }
+
     /// Begins the drain: later submissions are refused; the jobs already queued still run.
     public func drain() {
         lock.withLock {

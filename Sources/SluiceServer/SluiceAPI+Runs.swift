@@ -117,83 +117,47 @@ extension SluiceAPI {
         }
     }
 
-    /// Checks what can be checked before anything starts (the pipeline, the environment, the caller's
-    /// grants), then starts the run in the service's launcher and returns its id at once.
+    /// Begins the run (`RunService.begin`: every check before anything is created, the record saved), then
+    /// executes it in the service's launcher and returns its id at once.
     func start(_ body: StartRun, workspace: Workspace) async throws -> String {
-        guard let pipeline = workspace.project.pipelines[body.pipeline] else {
-            throw UsageError.notFound(
-                "no pipeline \(NameRules.quoted(body.pipeline)) in the project",
-                hint: "pipelines: \(workspace.project.pipelines.keys.sorted().joined(separator: ", "))")
-        }
-        let environment = try workspace.validEnvironmentName(body.environment ?? workspace.project.defaultEnvironment)
-        if workspace.policy.isProtected(environment) {
-            try workspace.policy.require(.promote, on: environment, by: workspace.identity)
-        } else {
-            try await workspace.requireRun(pipeline, environment: environment)
-        }
         if let parallel = body.maxParallel, parallel < 1 {
             throw BadField(field: "max_parallel", message: "max_parallel must be at least 1")
         }
-        var options = RunOptions(
-            environment: environment, select: body.select ?? [], resume: body.resume,
-            maxParallel: body.maxParallel ?? ProcessInfo.processInfo.activeProcessorCount,
+        let options = RunOptions(
+            environment: body.environment ?? workspace.project.defaultEnvironment, select: body.select ?? [],
+            resume: body.resume, maxParallel: body.maxParallel ?? ProcessInfo.processInfo.activeProcessorCount,
             useCache: body.noCache != true)
-        let id = PipelineRunner.newRunID(now: workspace.now())
-        options.runID = id
-        // Answered once the run is recorded (so that GET /runs/{id} finds it), or with the error that kept it
-        // from starting.
-        let recorded = FirstOutcome()
-        let runner = PipelineRunner(
-            workspace: workspace, onChange: { _ in recorded.settle(nil) }, inProcess: context.runs)
-        let logger = context.logger
-        let (quota, principal) = (context.runQuota, workspace.identity.name)
+        let runner = PipelineRunner(workspace: workspace, inProcess: context.runs)
+        let (quota, principal, launcher, logger) = (context.runQuota, workspace.identity.name, context.launcher, context.logger)
+        try launcher.admit("a run")
         try quota.reserve(for: principal)
+        let session: RunSession
         do {
-            try context.launcher.submit { [options] in
-                defer { quota.release(for: principal) }
-                do {
-                    _ = try await runner.run(pipeline.name, options: options)
-                } catch {
-                    recorded.settle(error)
-                    // With the run's trace, so the line joins the run's own lines in ELK.
-                    var metadata: Logger.Metadata = ["run.id": "\(id)", "event.action": "run-ended"]
-                    if let ended = error as? any RunEndedBadly { metadata["trace.id"] = "\(ended.run.traceID)" }
-                    logger.warning("run \(id) of \(pipeline.name) ended: \(error)", metadata: metadata)
-                }
-                recorded.settle(nil)
-            }
+            session = try await runner.begin(body.pipeline, options: options)
         } catch {
             quota.release(for: principal)
             throw error
         }
-        try await recorded.wait()
-        return id
-    }
-}
-
-/// The first of several outcomes, awaited once: success, or the error that came first.
-final class FirstOutcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var outcome: Result<Void, any Error>?
-    private var waiter: CheckedContinuation<Void, any Error>?
-
-    func settle(_ error: (any Error)?) {
-        let resumed: CheckedContinuation<Void, any Error>? = lock.withLock {
-            guard outcome == nil else { return nil }
-            outcome = error.map { .failure($0) } ?? .success(())
-            defer { waiter = nil }
-            return waiter
-        }
-        if let resumed, let outcome = lock.withLock({ outcome }) { resumed.resume(with: outcome) }
-    }
-
-    func wait() async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let settled: Result<Void, any Error>? = lock.withLock {
-                if outcome == nil { waiter = continuation }
-                return outcome
+        do {
+            try launcher.submit {
+                defer { quota.release(for: principal) }
+                do {
+                    _ = try await runner.execute(session)
+                } catch {
+                    // With the run's trace, so the line joins the run's own lines in ELK.
+                    logger.warning(
+                        "run \(session.runID) of \(session.pipeline.name) ended: \(error)",
+                        metadata: [
+                            "run.id": "\(session.runID)", "event.action": "run-ended",
+                            "trace.id": "\(session.started.traceID)",
+                        ])
+                }
             }
-            if let settled { continuation.resume(with: settled) }
+        } catch {
+            quota.release(for: principal)
+            try? await runner.abandon(session, because: error)
+            throw error
         }
+        return session.runID
     }
 }

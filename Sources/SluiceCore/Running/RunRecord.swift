@@ -208,3 +208,14 @@ public struct RunSummary: Hashable, Sendable {
             startedAt: run.startedAt)
     }
 }
+
+extension StepRun {
+    /// It succeeded, or its outputs were reused from a run where it did.
+    public var endedWell: Bool { [.succeeded, .cached, .resumed].contains(status) }
+
+    /// How long it took, when it started and ended.
+    public var seconds: Double? {
+        guard let startedAt, let endedAt else { return nil }
+        return Double(endedAt.milliseconds - startedAt.milliseconds) / 1000
+    }
+}

@@ -6,8 +6,8 @@ import Logging
 /// of its own (`PIPELINE.STEP`) whose parent run facet names the pipeline run; sql steps carry the SQL job
 /// facet. The runner shows it each saved record; it queues what changed since the last one. Step run ids
 /// are those `sluice lineage --format openlineage` gives the same step runs.
-public final class RunLineageEmitter: @unchecked Sendable {
-    let workspace: Workspace
+final class RunLineageEmitter: @unchecked Sendable {
+    let context: EngineContext
     let settings: OpenLineageSettings
     let logger: Logger
     private let lock = NSLock()
@@ -16,25 +16,25 @@ public final class RunLineageEmitter: @unchecked Sendable {
     /// Runs whose end was queued: nothing more is sent for them.
     private var ended = Set<String>()
 
-    public init?(workspace: Workspace, logger: Logger) {
-        guard let settings = workspace.project.openLineage else { return nil }
-        self.workspace = workspace
+    init?(context: EngineContext, logger: Logger) {
+        guard let settings = context.project.openLineage else { return nil }
+        self.context = context
         self.settings = settings
         self.logger = logger
     }
 
     /// The namespace of the run's environment: its jobs and datasets are that environment's.
     func namespace(_ run: RunRecord) -> String {
-        LineageService(context: workspace.context).openLineageNamespace(run.environment)
+        LineageService(context: context).openLineageNamespace(run.environment)
     }
 
     /// Queues the events `run` shows that were not queued yet. A failure to queue is logged; the run goes on.
-    public func observe(_ run: RunRecord) async {
+    func observe(_ run: RunRecord) async {
         do {
             let events = try await newEvents(run)
             guard !events.isEmpty else { return }
             let now = Timestamp.now()
-            try await workspace.metadata.enqueue(
+            try await context.metadata.enqueue(
                 try events.map { event in
                     OutboxMessage(
                         channel: "openlineage", destination: settings.destination,
@@ -56,7 +56,7 @@ public final class RunLineageEmitter: @unchecked Sendable {
         if lock.withLock({ ended.contains(run.id) }) { return [] }
         var events: [[String: Any]] = []
         if first("\(run.id) START") { events.append(pipelineEvent(run, "START", at: run.startedAt)) }
-        let pipeline = workspace.project.pipelines[run.pipeline]
+        let pipeline = context.project.pipelines[run.pipeline]
         for step in run.steps {
             let key = "\(run.id)/\(step.step)"
             let ended = [.succeeded, .failed, .cached, .resumed].contains(step.status)
@@ -95,7 +95,7 @@ public final class RunLineageEmitter: @unchecked Sendable {
     private func stepEvent(
         _ run: RunRecord, _ step: StepRun, _ declared: Step?, _ type: String, at time: Timestamp
     ) async throws -> [String: Any] {
-        let lineage = LineageService(context: workspace.context)
+        let lineage = LineageService(context: context)
         var facets = runFacets(run)
         let namespace = self.namespace(run)
         let parentJob: [String: Any] = ["namespace": namespace, "name": run.pipeline]
@@ -106,8 +106,8 @@ public final class RunLineageEmitter: @unchecked Sendable {
         var language = "shell"
         if case .sql(let file) = declared?.kind {
             language = "sql"
-            let url = workspace.project.codeRoot.appendingPathComponent(file)
-            if let data = workspace.context.files.contents(of: url, from: 0), data.count <= 1 << 20 {
+            let url = context.project.codeRoot.appendingPathComponent(file)
+            if let data = context.files.contents(of: url, from: 0), data.count <= 1 << 20 {
                 jobFacets["sql"] = LineageService.facet(
                     "SQLJobFacet", ["query": String(decoding: data, as: UTF8.self), "dialect": "sqlite"])
             }

@@ -96,6 +96,12 @@ public struct RunService: UseCase {
         return run.presented(at: now())
     }
 
+    /// The versions that step `step` of run `id` made, as its record says (`nil` when there is no such run):
+    /// what a reproduction compares with. Only ids, which the lineage the caller read already names.
+    public func recordedOutputs(run id: String, step: String) async throws -> [String: ObjectID]? {
+        try await metadata.run(id)?.step(step)?.outputs
+    }
+
     /// Every attempt's captured output, of one step or of all, in run order.
     /// A step's logs need a read of every dataset it reads or writes, unmasked (`requireLogs`): asking for
     /// all of a run's logs needs that for each of its steps.

@@ -124,6 +124,12 @@ extension Workspace {
     public func runRecord(_ id: String) async throws -> RunRecord {
         try await RunService(context: context).runRecord(id)
     }
+    public func recordedOutputs(run id: String, step: String) async throws -> [String: ObjectID]? {
+        try await RunService(context: context).recordedOutputs(run: id, step: step)
+    }
+    public func beginRun(_ pipeline: String, options: RunOptions, traceID: String) async throws -> RunSession {
+        try await RunService(context: context).begin(pipeline, options: options, traceID: traceID)
+    }
     public func attemptLogs(run id: String, step: String?) async throws -> [AttemptLog] {
         try await RunService(context: context).attemptLogs(run: id, step: step)
     }

@@ -1,0 +1,110 @@
+import Foundation
+
+/// One pipeline run that `RunService.begin` let start: everything the run does to the store from then on goes
+/// through it (inputs read, outputs checked and staged, attempt output kept, lineage, heartbeat, landing and
+/// the end), and every grant it relies on was checked once, at `begin`. The executor (`PipelineRunner`) only
+/// schedules steps over it. It is the object that will carry a worker's lease and fencing token.
+public struct RunSession: Sendable {
+    let context: EngineContext
+    public let pipeline: Pipeline
+    public let graph: StepGraph
+    /// The steps this run makes (indices of `graph`); the others' outputs come from the environment.
+    public let selected: Set<Int>
+    /// The record as saved by `begin`.
+    public let started: RunRecord
+    /// What the environment the run works in held when it began.
+    public let head: Commit?
+    /// The failed run this one finishes (`--resume`).
+    public let previous: RunRecord?
+    /// Earlier runs of the pipeline, newest first: what the cache may reuse.
+    public let earlier: [RunRecord]
+    /// The environment the run works in (`nil` for a detached session, which lands nothing).
+    let environment: EnvironmentRecord?
+    /// The run's target is protected: it works in a staging environment and publishes by promotion.
+    let protected: Bool
+    let lineage: RunLineageEmitter?
+
+    init(
+        context: EngineContext, pipeline: Pipeline, graph: StepGraph, selected: Set<Int>, started: RunRecord,
+        head: Commit?, previous: RunRecord?, earlier: [RunRecord], environment: EnvironmentRecord?, protected: Bool
+    ) {
+        self.context = context
+        self.pipeline = pipeline
+        self.graph = graph
+        self.selected = selected
+        self.started = started
+        self.head = head
+        self.previous = previous
+        self.earlier = earlier
+        self.environment = environment
+        self.protected = protected
+        lineage = environment == nil ? nil : RunLineageEmitter(context: context, logger: context.logger)
+    }
+
+    public var runID: String { started.id }
+    public var project: Project { context.project }
+    public var files: any FileSource { context.files }
+    public func now() -> Timestamp { context.now() }
+    /// Where attempts print as they print, for `logs --follow`.
+    public var liveLogFolder: URL? { LiveLogService(context: context).liveLogFolder(run: runID) }
+
+    // MARK: Steps
+
+    /// The stored facts of a version the run reads (its format decides how the step gets it).
+    public func inputVersion(_ id: ObjectID) async throws -> DatasetVersion {
+        guard let version = try await context.metadata.version(id) else {
+            throw InternalError("version \(id.short) is missing from the store; run sluice verify")
+        }
+        return version
+    }
+
+    /// Hands an input version's data to `sink` as one file's bytes (CSV files after the first lose their header).
+    public func input(_ id: ObjectID, into sink: (Data) throws -> Void) async throws -> DatasetVersion {
+        try await RunStagingService(context: context).materialize(id, into: sink)
+    }
+
+    /// Checks a step's output file against its contract and stores it as a version, not yet in any environment
+    /// (`RunStagingService.stageOutput`).
+    public func stage(
+        _ name: DatasetName, file: URL, step: String, deferring: Set<DatasetName>
+    ) async throws -> (version: DatasetVersion, report: ValidationReport) {
+        try await RunStagingService(context: context).stageOutput(
+            name, file: file, environment: "run \(runID)", head: head, origin: "run \(runID) step \(step)",
+            deferring: deferring)
+    }
+
+    /// Keeps what an attempt printed; `nil` for nothing.
+    public func keep(output data: Data) async throws -> ObjectID? {
+        data.isEmpty ? nil : try await context.objects.put(data)
+    }
+
+    /// How a version was made.
+    public func saveLineage(_ record: LineageRecord) async throws {
+        try await context.metadata.saveLineage(record)
+    }
+
+    // MARK: The record
+
+    /// Saves the record as it is now, beating (returned as saved); queues the OpenLineage events it shows.
+    @discardableResult
+    public func save(_ run: RunRecord) async throws -> RunRecord {
+        var run = run
+        run.heartbeatAt = now()
+        try await context.metadata.saveRun(run)
+        await lineage?.observe(run)
+        return run
+    }
+
+    /// Says the run's process is alive.
+    public func beat() async throws { try await context.metadata.beatRun(runID, at: now()) }
+
+    /// Saves the run's end (returned as saved) and seals it in the audit chain.
+    public func end(_ run: RunRecord) async throws -> RunRecord {
+        var run = run
+        run.heartbeatAt = now()
+        try await context.metadata.saveRun(run)
+        await lineage?.observe(run)
+        try await RunService(context: context).recordRunEnded(run)
+        return run
+    }
+}
