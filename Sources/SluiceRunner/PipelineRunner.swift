@@ -101,7 +101,8 @@ public struct PipelineRunner: Sendable {
         do {
             produced = try await RunFolders(scratch: scratch, session: session).withFolders { directory in
                 try await beating(session) { progress in
-                    try await schedule(session, &run, directory: directory, log: log, progress: progress,
+                    try await schedule(
+                        session, &run, directory: directory, log: log, progress: progress,
                         interruption: interruption)
                 }
             }
@@ -131,7 +132,8 @@ public struct PipelineRunner: Sendable {
         if run.steps.allSatisfy(\.endedWell) {
             do {
                 for refusal in try await session.land(&run, produced: produced) {
-                    onEvent(StepEvent(step: refusal.step, kind: .finished(.failed, message: refusal.message, seconds: nil)))
+                    onEvent(
+                        StepEvent(step: refusal.step, kind: .finished(.failed, message: refusal.message, seconds: nil)))
                 }
             } catch {
                 if run.status == .running { run.status = .failed }
@@ -213,7 +215,10 @@ public struct PipelineRunner: Sendable {
             startReady()
             while let result = try await group.next() {
                 running -= 1
-                onEvent(StepEvent(step: result.step, kind: .finished(result.status, message: result.message, seconds: result.seconds)))
+                onEvent(
+                    StepEvent(
+                        step: result.step,
+                        kind: .finished(result.status, message: result.message, seconds: result.seconds)))
                 run.update(result.step) { $0 = result }
                 for skipped in schedule.finished(result) {
                     run.update(skipped) {

@@ -38,168 +38,181 @@ struct StepContext: Sendable {
         result.startedAt = session.now()
         var log = logger
         log[metadataKey: "step"] = "\(step.name)"
-        func finish(_ status: StepStatus, _ message: String?) -> StepRun {
-            result.status = status
-            result.message = message
-            result.endedAt = session.now()
-            if status == .failed {
-                log.error(
-                    "step failed",
-                    metadata: [
-                        "event.action": "step-finished", "event.outcome": "failure",
-                        "error.message": "\(message ?? "")", "error.type": "StepFailed",
-                    ])
-            } else {
-                log.info(
-                    "step \(status.rawValue)",
-                    metadata: [
-                        "event.action": "step-finished", "event.outcome": "success", "status": "\(status.rawValue)",
-                        "outputs": "\(result.outputs.count)",
-                    ])
-            }
-            return result
+        let (status, message) = try await outcome(
+            of: step, produced: produced, directory: directory, result: &result, log: log)
+        result.status = status
+        result.message = message
+        result.endedAt = session.now()
+        if status == .failed {
+            log.error(
+                "step failed",
+                metadata: [
+                    "event.action": "step-finished", "event.outcome": "failure",
+                    "error.message": "\(message ?? "")", "error.type": "StepFailed",
+                ])
+        } else {
+            log.info(
+                "step \(status.rawValue)",
+                metadata: [
+                    "event.action": "step-finished", "event.outcome": "success", "status": "\(status.rawValue)",
+                    "outputs": "\(result.outputs.count)",
+                ])
         }
+        return result
+    }
+
+    /// How the step ends: its inputs resolved, its outputs reused, or its attempts made.
+    private func outcome(
+        of step: Step, produced: [DatasetName: ObjectID], directory: URL, result: inout StepRun, log: Logger
+    ) async throws -> (StepStatus, String?) {
         for input in step.inputs {
             guard let version = produced[input] ?? head?.version(of: input) else {
-                return finish(
+                return (
                     .failed,
-                    "input \(input) has no version in the environment; ingest it or run the step that makes it first")
+                    "input \(input) has no version in the environment; ingest it or run the step that makes it first"
+                )
             }
             result.inputs[input.description] = version
         }
         let inputVersions = CacheKey.datasetInputs(result.inputs)
         let key: String
         do {
-            key = try CacheKey.compute(
-                step: step, root: project.codeRoot, inputs: inputVersions, files: session.files)
+            key = try CacheKey.compute(step: step, root: project.codeRoot, inputs: inputVersions, files: session.files)
         } catch {
-            return finish(.failed, "cannot read the files the step names: \(error.localizedDescription)")
+            return (.failed, "cannot read the files the step names: \(error.localizedDescription)")
         }
         result.cacheKey = key
         if let reused = Self.reusable(step.name, key: key, in: session.previous.map { [$0] } ?? []) {
             result.outputs = reused.outputs
             result.reusedFrom = reused.run
-            return finish(.resumed, "finished in run \(reused.run)")
+            return (.resumed, "finished in run \(reused.run)")
         }
         if let reused = Self.reusable(step.name, key: key, in: session.earlier) {
             result.outputs = reused.outputs
             result.reusedFrom = reused.run
-            return finish(.cached, "same inputs, code and engine as run \(reused.run)")
+            return (.cached, "same inputs, code and engine as run \(reused.run)")
         }
         log.info("step started", metadata: ["event.action": "step-started", "attempts": "\(step.retries.attempts)"])
         // Flat names under the run's directory, and only the folders a step needs: creating directories
         // is a large part of what a small step costs.
-        let inputsDirectory = directory.appendingPathComponent("\(step.name).inputs")
-        var inputFiles: [DatasetName: URL] = [:]
+        let inputs = StepInputs(directory: directory.appendingPathComponent("\(step.name).inputs"))
         do {
-            if !inputVersions.isEmpty {
-                try FileManager.default.createDirectory(at: inputsDirectory, withIntermediateDirectories: false)
-            }
-            for (dataset, version) in inputVersions {
-                let url = inputsDirectory.appendingPathComponent("\(dataset).csv")
-                _ = try await session.materialize(version, to: url)
-                try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: url.path)
-                inputFiles[dataset] = url
-            }
-            if !inputVersions.isEmpty {
-                try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: inputsDirectory.path)
-            }
+            try await inputs.prepare(inputVersions, from: session)
         } catch let error as SluiceError {
-            return finish(.failed, "could not prepare its inputs: \(error)")
+            return (.failed, "could not prepare its inputs: \(error)")
         }
-        defer {
-            if !inputVersions.isEmpty {
-                try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: inputsDirectory.path)
-            }
-        }
-        let fingerprints = inputFiles.mapValues(Self.fingerprint)
-        var contracts: [DatasetName: Dataset] = [:]
-        for name in step.inputs + step.outputs { contracts[name] = project.datasets[name] }
+        defer { inputs.release() }
+        return try await attempts(of: step, inputs: inputs, directory: directory, result: &result, log: log)
+    }
+
+    /// Makes attempts until one succeeds (its outputs then checked and kept) or the retries run out.
+    private func attempts(
+        of step: Step, inputs: StepInputs, directory: URL, result: inout StepRun, log: Logger
+    ) async throws -> (StepStatus, String?) {
         let attempts = max(1, step.retries.attempts)
         for number in 1...attempts {
-            var attempt = StepAttempt(number: number, startedAt: session.now())
-            let attemptName = "\(step.name).\(number)"
-            let work = directory.appendingPathComponent(attemptName)
-            let outputsDirectory = directory.appendingPathComponent("\(attemptName).outputs")
-            try Self.makeDirectory(work)
-            if !step.outputs.isEmpty { try Self.makeDirectory(outputsDirectory) }
-            let outputFiles = Dictionary(
-                uniqueKeysWithValues: step.outputs.map { ($0, outputsDirectory.appendingPathComponent("\($0).csv")) })
-            var variables = [
-                "SLUICE_RUN_ID": runID, "SLUICE_STEP": step.name, "SLUICE_ATTEMPT": "\(number)",
-            ]
-            if !inputFiles.isEmpty { variables["SLUICE_INPUTS"] = inputsDirectory.path }
-            if !outputFiles.isEmpty { variables["SLUICE_OUTPUTS"] = outputsDirectory.path }
-            for (dataset, url) in inputFiles { variables["SLUICE_INPUT_\(Self.variableName(dataset))"] = url.path }
-            for (dataset, url) in outputFiles { variables["SLUICE_OUTPUT_\(Self.variableName(dataset))"] = url.path }
-            let job = StepJob(
-                step: step, projectRoot: project.codeRoot, workTree: project.root, runID: runID,
-                runDirectory: directory,
-                directory: work, inputs: inputFiles,
-                outputs: outputFiles, contracts: contracts, timeout: step.timeout.map { .seconds($0.seconds) },
-                variables: variables,
-                liveOutput: session.liveLogFolder?.appendingPathComponent(attemptName),
-                files: session.files)
-            let execution = try await executor.execute(job)
-            // The working directory goes as soon as the attempt is over (one rmdir when it is empty).
-            if rmdir(work.path) != 0 { try? FileManager.default.removeItem(at: work) }
-            attempt.exitCode = execution.exitCode
-            attempt.stdout = try await session.keep(output: execution.stdout)
-            attempt.stderr = try await session.keep(output: execution.stderr)
-            attempt.endedAt = session.now()
-            var failure = execution.failure
-            if failure == nil,
-                let changed = inputFiles.first(where: { Self.fingerprint($0.value) != fingerprints[$0.key] })
-            {
-                failure = "it changed its input \(changed.key); inputs are read-only"
-            }
-            if failure == nil,
-                let missing = outputFiles.first(where: { !FileManager.default.fileExists(atPath: $0.value.path) })
-            {
-                failure =
-                    "it did not write its output \(missing.key) (expected at $SLUICE_OUTPUT_\(Self.variableName(missing.key)))"
-            }
-            attempt.succeeded = failure == nil
-            attempt.message = failure
+            let (attempt, outputFiles) = try await attempt(number, of: step, inputs: inputs, directory: directory)
             result.attempts.append(attempt)
-            if let failure {
-                log.warning(
-                    "attempt \(number) of \(attempts) failed",
-                    metadata: [
-                        "event.action": "attempt-finished", "event.outcome": "failure", "error.message": "\(failure)",
-                        "error.type": "AttemptFailed",
-                    ])
-                if number < attempts {
-                    onEvent(
-                        StepEvent(
-                            step: step.name, kind: .retrying(failedAttempt: number, of: attempts, reason: failure)))
-                    try await sleep(Backoff(policy: step.retries).delay(afterFailedAttempt: number, random: random()))
-                    continue
-                }
-                return finish(.failed, attempts > 1 ? "\(failure) (after \(attempts) attempts)" : failure)
+            guard let failure = attempt.message else {
+                // A contract failure is not retried: the same inputs and code would make the same rows.
+                return try await keep(outputFiles, of: step, result: &result)
             }
-            // A contract failure is not retried: the same inputs and code would make the same rows.
-            do {
-                for (dataset, url) in outputFiles.sorted(by: { $0.key.description < $1.key.description }) {
-                    let staged = try await session.stage(dataset, file: url, step: step.name, deferring: deferring)
-                    result.outputs[dataset.description] = staged.version.id
-                }
-            } catch let error as GateFailed {
-                return finish(.failed, "its output failed the quality gate: \(error.reason)\n\(error.report.summary)")
+            log.warning(
+                "attempt \(number) of \(attempts) failed",
+                metadata: [
+                    "event.action": "attempt-finished", "event.outcome": "failure", "error.message": "\(failure)",
+                    "error.type": "AttemptFailed",
+                ])
+            guard number < attempts else {
+                return (.failed, attempts > 1 ? "\(failure) (after \(attempts) attempts)" : failure)
             }
-            let ended = session.now()
-            for (dataset, version) in result.outputs {
-                guard let name = DatasetName(dataset) else { continue }
-                try await session.saveLineage(
-                    LineageRecord(
-                        version: version, dataset: name, pipeline: session.pipeline.name, runID: runID, step: step.name,
-                        environment: session.started.workEnvironment, inputs: result.inputs, cacheKey: key,
-                        gitCommit: session.started.gitCommit,
-                        startedAt: result.startedAt ?? ended, endedAt: ended))
-            }
-            return finish(.succeeded, nil)
+            onEvent(StepEvent(step: step.name, kind: .retrying(failedAttempt: number, of: attempts, reason: failure)))
+            try await sleep(Backoff(policy: step.retries).delay(afterFailedAttempt: number, random: random()))
         }
-        return finish(.failed, "no attempt was made")
+        return (.failed, "no attempt was made")
+    }
+
+    /// One attempt: the step executed in a fresh working folder; its output kept; judged by its exit, its
+    /// inputs left unchanged and its outputs written.
+    private func attempt(
+        _ number: Int, of step: Step, inputs: StepInputs, directory: URL
+    ) async throws -> (StepAttempt, [DatasetName: URL]) {
+        var attempt = StepAttempt(number: number, startedAt: session.now())
+        let attemptName = "\(step.name).\(number)"
+        let work = directory.appendingPathComponent(attemptName)
+        let outputsDirectory = directory.appendingPathComponent("\(attemptName).outputs")
+        try Self.makeDirectory(work)
+        if !step.outputs.isEmpty { try Self.makeDirectory(outputsDirectory) }
+        let outputFiles = Dictionary(
+            uniqueKeysWithValues: step.outputs.map { ($0, outputsDirectory.appendingPathComponent("\($0).csv")) })
+        let job = self.job(
+            step, attempt: number, work: work, directory: directory, inputs: inputs, outputs: outputFiles,
+            outputsDirectory: outputsDirectory)
+        let execution = try await executor.execute(job)
+        // The working directory goes as soon as the attempt is over (one rmdir when it is empty).
+        if rmdir(work.path) != 0 { try? FileManager.default.removeItem(at: work) }
+        attempt.exitCode = execution.exitCode
+        attempt.stdout = try await session.keep(output: execution.stdout)
+        attempt.stderr = try await session.keep(output: execution.stderr)
+        attempt.endedAt = session.now()
+        var failure = execution.failure
+        if failure == nil, let changed = inputs.changed() {
+            failure = "it changed its input \(changed); inputs are read-only"
+        }
+        if failure == nil,
+            let missing = outputFiles.first(where: { !FileManager.default.fileExists(atPath: $0.value.path) })
+        {
+            failure =
+                "it did not write its output \(missing.key) (expected at $SLUICE_OUTPUT_\(Self.variableName(missing.key)))"
+        }
+        attempt.succeeded = failure == nil
+        attempt.message = failure
+        return (attempt, outputFiles)
+    }
+
+    /// What the executor runs for one attempt: where everything is, and the variables that say so.
+    private func job(
+        _ step: Step, attempt number: Int, work: URL, directory: URL, inputs: StepInputs, outputs: [DatasetName: URL],
+        outputsDirectory: URL
+    ) -> StepJob {
+        var variables = ["SLUICE_RUN_ID": runID, "SLUICE_STEP": step.name, "SLUICE_ATTEMPT": "\(number)"]
+        if !inputs.files.isEmpty { variables["SLUICE_INPUTS"] = inputs.directory.path }
+        if !outputs.isEmpty { variables["SLUICE_OUTPUTS"] = outputsDirectory.path }
+        for (dataset, url) in inputs.files { variables["SLUICE_INPUT_\(Self.variableName(dataset))"] = url.path }
+        for (dataset, url) in outputs { variables["SLUICE_OUTPUT_\(Self.variableName(dataset))"] = url.path }
+        var contracts: [DatasetName: Dataset] = [:]
+        for name in step.inputs + step.outputs { contracts[name] = project.datasets[name] }
+        return StepJob(
+            step: step, projectRoot: project.codeRoot, workTree: project.root, runID: runID, runDirectory: directory,
+            directory: work, inputs: inputs.files, outputs: outputs, contracts: contracts,
+            timeout: step.timeout.map { .seconds($0.seconds) }, variables: variables,
+            liveOutput: session.liveLogFolder?.appendingPathComponent("\(step.name).\(number)"),
+            files: session.files)
+    }
+
+    /// Checks and stores the outputs of the attempt that succeeded, with the lineage of each.
+    private func keep(
+        _ outputFiles: [DatasetName: URL], of step: Step, result: inout StepRun
+    ) async throws -> (StepStatus, String?) {
+        do {
+            for (dataset, url) in outputFiles.sorted(by: { $0.key.description < $1.key.description }) {
+                let staged = try await session.stage(dataset, file: url, step: step.name, deferring: deferring)
+                result.outputs[dataset.description] = staged.version.id
+            }
+        } catch let error as GateFailed {
+            return (.failed, "its output failed the quality gate: \(error.reason)\n\(error.report.summary)")
+        }
+        let ended = session.now()
+        for (dataset, version) in result.outputs {
+            guard let name = DatasetName(dataset) else { continue }
+            try await session.saveLineage(
+                LineageRecord(
+                    version: version, dataset: name, pipeline: session.pipeline.name, runID: runID, step: step.name,
+                    environment: session.started.workEnvironment, inputs: result.inputs,
+                    cacheKey: result.cacheKey ?? "",
+                    gitCommit: session.started.gitCommit, startedAt: result.startedAt ?? ended, endedAt: ended))
+        }
+        return (.succeeded, nil)
     }
 
     /// Outputs of a step run with this key that ended well, newest first.
@@ -225,12 +238,5 @@ struct StepContext: Sendable {
     /// `raw.orders` → `RAW_ORDERS`.
     static func variableName(_ dataset: DatasetName) -> String {
         dataset.description.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
-    }
-
-    static func fingerprint(_ url: URL) -> String {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-        let size = attributes?[.size] as? Int64 ?? -1
-        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
-        return "\(size)@\(modified)"
     }
 }

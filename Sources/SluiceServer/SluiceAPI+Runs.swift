@@ -128,7 +128,9 @@ extension SluiceAPI {
             resume: body.resume, maxParallel: body.maxParallel ?? ProcessInfo.processInfo.activeProcessorCount,
             useCache: body.noCache != true)
         let runner = PipelineRunner(workspace: workspace, inProcess: context.runs)
-        let (quota, principal, launcher, logger) = (context.runQuota, workspace.identity.name, context.launcher, context.logger)
+        let (quota, principal, launcher, logger) = (
+            context.runQuota, workspace.identity.name, context.launcher, context.logger
+        )
         try launcher.admit("a run")
         try quota.reserve(for: principal)
         let session: RunSession

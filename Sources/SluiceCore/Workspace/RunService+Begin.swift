@@ -30,7 +30,8 @@ extension RunService {
         var run = RunRecord(
             id: runID, pipeline: name, environment: target, principal: identity.name, traceID: traceID,
             gitCommit: await recordedGitCommit(), baseCommit: head?.id, maxParallel: options.maxParallel,
-            startedAt: now(), steps: graph.order.filter { selected.contains($0) }.map { StepRun(step: graph.steps[$0].name) })
+            startedAt: now(),
+            steps: graph.order.filter { selected.contains($0) }.map { StepRun(step: graph.steps[$0].name) })
         run.resumedFrom = options.resume
         run.workEnvironment = environment
         run.host = ProcessInfo.processInfo.hostName
