@@ -2,28 +2,6 @@ import Foundation
 import Logging
 import SluiceCore
 
-/// A run that did not succeed: the environment is unchanged; the record says which steps failed.
-public struct RunFailed: RunEndedBadly {
-    public var run: RunRecord
-    public init(run: RunRecord) { self.run = run }
-    public var status: ExitStatus { .failed }
-    public var code: ErrorCode { .runFailed }
-
-    public var description: String {
-        var lines = ["run \(run.id) of \(run.pipeline) failed; \(run.environment) is unchanged"]
-        if run.workEnvironment != run.environment {
-            lines.append("its staging environment \(run.workEnvironment) is kept for inspection")
-        }
-        for step in run.steps where step.status == .failed || step.status == .skipped {
-            lines.append("  \(step.step): \(step.status.rawValue)\(step.message.map { ": \($0)" } ?? "")")
-        }
-        lines.append(
-            "hint: see sluice logs \(run.id) STEP; fix the cause and finish it with sluice run \(run.pipeline) --resume \(run.id)"
-        )
-        return lines.joined(separator: "\n")
-    }
-}
-
 /// Runs a pipeline's steps as a DAG over a `RunSession`: each step once its upstream steps have succeeded, at
 /// most the run's `maxParallel` at a time, with retries and timeouts; a failed step stops its descendants while
 /// independent branches finish. What the run may do and what lands is the session's (`RunService.begin`,
@@ -269,19 +247,4 @@ public struct PipelineRunner: Sendable {
 
     /// Sortable by time and unique (`RunRecord.newID`).
     public static func newRunID(now: Timestamp) -> String { RunRecord.newID(now: now) }
-}
-
-/// The newest state of a run record not saved yet, handed from the scheduling loop to the task saving it.
-final class LatestRecord: @unchecked Sendable {
-    private let lock = NSLock()
-    private var latest: RunRecord?
-
-    func offer(_ run: RunRecord) { lock.withLock { latest = run } }
-
-    func take() -> RunRecord? {
-        lock.withLock {
-            defer { latest = nil }
-            return latest
-        }
-    }
 }
