@@ -117,8 +117,7 @@ struct RunCommand: AsyncParsableCommand {
     /// what the endpoint does not take by then stays queued for the next run or `sluice serve`.
     private func deliverLineage(_ workspace: Workspace) async {
         guard workspace.project.openLineage != nil else { return }
-        var dispatcher = OutboxDispatcher(
-            metadata: workspace.metadata, transport: HTTPPoster(), logger: workspace.logger)
+        var dispatcher = workspace.deliveries(over: HTTPPoster())
         dispatcher.timeout = .seconds(3)
         let deadline = ContinuousClock.now + .seconds(5)
         while ContinuousClock.now < deadline, (try? await dispatcher.deliverDue()) ?? 0 > 0 {}

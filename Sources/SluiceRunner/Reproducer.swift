@@ -62,7 +62,8 @@ public struct Reproducer: Sendable {
                 )
             }
             let context = try await StepContext.detached(
-                runner: runner, logger: log, runID: runID, pipeline: pipeline, environment: "reproduce")
+                runner: runner, logger: log, runID: runID, pipeline: pipeline, environment: "reproduce",
+                readsFrom: environment ?? workspace.project.defaultEnvironment)
             let stepRun = try await context.perform(step, produced: inputs, directory: directory)
             // The records of every output this step run made: compare each.
             let recordedOutputs = try await recordedOutputs(of: record)

@@ -21,10 +21,11 @@ struct StepContext: Sendable {
     /// A step run outside any environment (a step test, a reproduction): its inputs are given, nothing is
     /// reused, and `references` are not judged (they are judged when a run lands).
     static func detached(
-        runner: PipelineRunner, logger: Logger, runID: String, pipeline: Pipeline, environment: String
+        runner: PipelineRunner, logger: Logger, runID: String, pipeline: Pipeline, environment: String,
+        readsFrom: String? = nil
     ) async throws -> StepContext {
         let session = try await RunService(context: runner.workspace.context).detachedSession(
-            runID: runID, pipeline: pipeline, environment: environment)
+            runID: runID, pipeline: pipeline, environment: environment, readsFrom: readsFrom)
         return StepContext(
             session: session, executor: runner.executor, sleep: runner.sleep, random: runner.random, logger: logger,
             onEvent: runner.onEvent, deferring: Set(runner.workspace.project.datasets.keys))

@@ -64,12 +64,12 @@ public struct StepTester: Sendable {
         let workspace = runner.workspace
         let root = workspace.project.codeRoot
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var inputs: [DatasetName: ObjectID] = [:]
-        for (dataset, file) in test.inputs {
-            inputs[dataset] = try await workspace.storeFixture(dataset, file: root.appendingPathComponent(file))
-        }
         let context = try await StepContext.detached(
             runner: runner, logger: runner.logger, runID: runID, pipeline: pipeline, environment: "test")
+        var inputs: [DatasetName: ObjectID] = [:]
+        for (dataset, file) in test.inputs {
+            inputs[dataset] = try await context.session.storeFixture(dataset, file: root.appendingPathComponent(file))
+        }
         let stepRun = try await context.perform(step, produced: inputs, directory: directory)
         guard stepRun.status == .succeeded else {
             return "the step failed: \(stepRun.message ?? stepRun.status.rawValue)"

@@ -8,20 +8,21 @@ extension SluiceAPI {
     func addAdminRoutes(_ v1: RouterGroup<SluiceRequestContext>) {
         v1.get("project") { request, _ in
             await handle(request) { workspace in
-                try workspace.policy.requireSomeGrant(by: workspace.identity, for: "read the project's outline")
+                try await workspace.authorize(
+                    .someGrant("read the project's outline"), action: "project.read", target: "project")
                 return try APIResponse.json(try await workspace.project())
             }
         }
         v1.get("audit/verify") { request, _ in
             await handle(request) { workspace in
-                try workspace.policy.requireAdmin(by: workspace.identity, for: "verify the audit chain")
+                try await workspace.authorize(.admin("verify the audit chain"), action: "audit.verify", target: "audit")
                 return try APIResponse.json(try await workspace.verifyAudit(authority: true))
             }
         }
         v1.get("store/verify") { request, _ in
             // Rehashing every object is the service's heaviest read: an admin's to ask for.
             await handle(request) { workspace in
-                try workspace.policy.requireAdmin(by: workspace.identity, for: "verify the store")
+                try await workspace.authorize(.admin("verify the store"), action: "store.verify", target: "store")
                 return try APIResponse.json(try await workspace.verifyStore())
             }
         }
@@ -29,7 +30,8 @@ extension SluiceAPI {
             let against = request.uri.queryParameters.get("against")
             // The service plans what is committed at HEAD, read from git (never its copy loaded at start).
             return await handle(request) { workspace in
-                try workspace.policy.requireAdmin(by: workspace.identity, for: "review the access policy")
+                try await workspace.authorize(
+                    .admin("review the access policy"), action: "policy.plan", target: "policy")
                 return try APIResponse.json(try await workspace.planPolicy(against: against, committed: true))
             }
         }

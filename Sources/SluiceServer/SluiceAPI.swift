@@ -132,15 +132,8 @@ public struct SluiceAPI: Sendable {
             } else {
                 workspace = try await context.anonymousWorkspace(countingDenials: true)
             }
-            let before = try await workspace.auditTrail.position()
-            do {
-                return try await body(workspace)
-            } catch let denied as AccessDenied {
-                // Audited once: by the operation itself when it records its refusals, else here.
-                try? await workspace.auditTrail.recordRefusal(
-                    denied, of: "\(request.method.rawValue) \(request.uri.path)", after: before)
-                return APIResponse.error(denied)
-            }
+            // A refusal was audited where it was decided (`EngineContext.authorize`).
+            return try await body(workspace)
         } catch let bad as BadField {
             return APIResponse.error(bad, field: bad.field)
         } catch let error as any SluiceError {
@@ -171,7 +164,7 @@ public struct SluiceAPI: Sendable {
     func ready() async -> Response {
         var problems: [String] = []
         do {
-            _ = try await context.metadata.auditHead()
+            try await context.anonymousWorkspace().probeStore()
         } catch {
             problems.append("the metadata store does not answer: \(error)")
         }

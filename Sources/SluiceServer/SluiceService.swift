@@ -52,7 +52,8 @@ public struct SluiceService {
                 "removed \(swept.count) spooled transfers a stopped service left behind",
                 metadata: ["event.action": "spool.swept"])
         }
-        let folders = ScratchSweeper.sweepGone(runs: try await context.metadata.runs(pipeline: nil), now: .now())
+        let folders = ScratchSweeper.sweepGone(
+            runs: try await context.anonymousWorkspace().recorder.allRuns(), now: .now())
         if !folders.isEmpty {
             context.logger.notice(
                 "removed the working folders of \(folders.count) runs whose process was killed",

@@ -29,30 +29,22 @@ struct StoreGauges {
             .set(to: Self.seconds(head.madeAt))
         }
         setAlertGauges(facts)
-        try await setQueueGauges()
-        try await setStoreGauges()
+        let statistics = try await workspace.storeStatistics()
+        setQueueGauges(statistics)
+        setStoreGauges(statistics)
         let expiring = facts.expiries.filter { $0.at.milliseconds - now.milliseconds <= 7 * 86_400_000 }
         gauge("sluice_environments_expiring", []).set(to: Double(expiring.count))
     }
 
     /// Versions and the objects (chunks) they hold, by zone: an object is counted once in a zone however many
     /// versions share it (and in each zone that holds it).
-    private func setStoreGauges() async throws {
-        var versions: [String: (count: Int, bytes: Int64)] = [:]
-        var objects: [String: [ObjectID: Int64]] = [:]
-        for version in try await context.metadata.versions(prefix: "", dataset: nil) {
-            let zone = version.dataset.zone
-            versions[zone] = ((versions[zone]?.count ?? 0) + 1, (versions[zone]?.bytes ?? 0) + version.manifest.bytes)
-            for chunk in version.manifest.files.flatMap(\.chunks) {
-                objects[zone, default: [:]][chunk.object] = chunk.bytes
-            }
-        }
-        for zone in context.project.zones.map(\.name) {
+    private func setStoreGauges(_ statistics: StoreStatistics) {
+        for (zone, held) in statistics.zones {
             let labels = [("zone", zone)]
-            gauge("sluice_store_versions", labels).set(to: Double(versions[zone]?.count ?? 0))
-            gauge("sluice_store_version_bytes", labels).set(to: Double(versions[zone]?.bytes ?? 0))
-            gauge("sluice_store_objects", labels).set(to: Double(objects[zone]?.count ?? 0))
-            gauge("sluice_store_object_bytes", labels).set(to: Double(objects[zone]?.values.reduce(0, +) ?? 0))
+            gauge("sluice_store_versions", labels).set(to: Double(held.versions))
+            gauge("sluice_store_version_bytes", labels).set(to: Double(held.versionBytes))
+            gauge("sluice_store_objects", labels).set(to: Double(held.objects))
+            gauge("sluice_store_object_bytes", labels).set(to: Double(held.objectBytes))
         }
     }
 
@@ -99,10 +91,11 @@ struct StoreGauges {
         }
     }
 
-    private func setQueueGauges() async throws {
-        gauge("sluice_alerts_firing", []).set(to: Double(try await context.metadata.firingAlerts().count))
-        var pending: [String: Int] = ["alertmanager": 0, "webhook": 0, "openlineage": 0]
-        for message in try await context.metadata.pendingOutbox() { pending[message.channel, default: 0] += 1 }
+    private func setQueueGauges(_ statistics: StoreStatistics) {
+        gauge("sluice_alerts_firing", []).set(to: Double(statistics.firingAlerts))
+        let pending = statistics.pendingDeliveries.merging(["alertmanager": 0, "webhook": 0, "openlineage": 0]) {
+            held, _ in held
+        }
         for (channel, count) in pending {
             gauge("sluice_outbox_pending", [("channel", channel)]).set(to: Double(count))
         }

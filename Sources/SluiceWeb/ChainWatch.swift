@@ -7,10 +7,10 @@ struct ChainWatch: Sendable {
     private let kept = KeptResult<(verification: AuditVerification, sequence: Int64)>()
 
     func state(_ viewer: Viewer) async throws -> ChainState {
-        let head = try await viewer.workspace.metadata.auditHead()?.sequence ?? 0
+        let head = try await viewer.workspace.browse.auditSequence()
         let workspace = viewer.workspace
         let (result, at) = try await kept.value(now: viewer.now) {
-            let sequence = try await workspace.metadata.auditHead()?.sequence ?? 0
+            let sequence = try await workspace.browse.auditSequence()
             return (try await workspace.verifyAudit(authority: false), sequence)
         }
         let newer = max(0, head - result.sequence)

@@ -45,8 +45,8 @@ struct CompareView: Sendable {
             let moved =
                 plan.changes.map { ($0.dataset, $0.after, $0.before, false) }
                 + plan.conflicts.map { ($0.dataset, $0.source, $0.target, true) }
-            let versions = try await overview.workspace.metadata.versions(
-                moved.flatMap { [$0.1, $0.2].compactMap { $0 } })
+            let versions = try await overview.workspace.browse.versions(
+                moved.flatMap { [$0.1, $0.2].compactMap { $0 } }, in: from)
             let names = Set(plan.datasets.keys).union(moved.map(\.0))
             same = names.filter { name in !moved.contains { $0.0 == name } }.count
             for (name, after, before, conflict) in moved.sorted(by: { $0.0 < $1.0 }) {

@@ -72,8 +72,7 @@ extension DatasetView {
         }
         let declared = project.datasets[dataset]
         let base = "/ui/datasets/\(Format.segment(name))"
-        let checks = try await viewer.workspace.metadata.checkRuns(
-            dataset: dataset, environment: environment, page: PageRequest(limit: 60))
+        let checks = try await viewer.workspace.browse.checkRuns(dataset: dataset, environment: environment, limit: 60)
         let version = details.entry.version
         let history = details.history.prefix(50).enumerated().map { index, entry in
             HistoryRow(
@@ -105,8 +104,8 @@ extension DatasetView {
             storedSchema: details.schema.isEmpty ? nil : details.schema.joined(separator: ", "),
             tableChecks: .of(declared?.checks.map(\.kind.summary) ?? []),
             sample: version == nil ? nil : try await DataSample.read(name, in: environment, viewer: viewer),
-            chart: checks.items.isEmpty ? nil : ChartPicture(checks.items.reversed(), label: "Gate results of \(name)"),
-            checkRows: .of(checks.items.prefix(10).map { CheckRow($0, now: viewer.now) }),
+            chart: checks.isEmpty ? nil : ChartPicture(checks.reversed(), label: "Gate results of \(name)"),
+            checkRows: .of(checks.prefix(10).map { CheckRow($0, now: viewer.now) }),
             lineage: version == nil
                 ? nil
                 : LineagePicture.draw(

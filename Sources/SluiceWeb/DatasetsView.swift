@@ -41,17 +41,14 @@ struct DatasetsView: Sendable {
         let zone = query.get("zone") ?? ""
         let project = viewer.project
         // Protected environments and the default one, declared or stored, that the viewer may read something in.
-        let stored = try await viewer.workspace.metadata.environments()
         let shown = try await viewer.workspace.knownEnvironmentNames().filter {
-            (viewer.workspace.policy.isProtected($0) || $0 == project.defaultEnvironment) && viewer.mayRead($0)
+            (viewer.visibility.isProtected($0) || $0 == project.defaultEnvironment) && viewer.mayRead($0)
         }
-        var heads: [String: Commit] = [:]
-        for record in stored where shown.contains(record.name) {
-            heads[record.name] = try await record.head.asyncFlatMap { try await viewer.workspace.metadata.commit($0) }
-        }
+        let heads = try await viewer.workspace.browse.heads(of: shown)
         // The default environment's versions, read in one go, for when each was written.
         let defaultHead = heads[project.defaultEnvironment]?.content.datasets ?? [:]
-        let versions = try await viewer.workspace.metadata.versions(Array(Set(defaultHead.values)))
+        let versions = try await viewer.workspace.browse.versions(
+            Array(Set(defaultHead.values)), in: project.defaultEnvironment)
         var rows: [Row] = []
         for (name, dataset) in project.datasets.sorted(by: { $0.key < $1.key }) {
             guard

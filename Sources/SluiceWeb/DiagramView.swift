@@ -25,11 +25,11 @@ struct DiagramView: Sendable {
     /// The zoom levels offered, in percent of the picture's own size (`fit`: the page's width).
     static let zoomLevels = ["fit", "50", "75", "100", "150", "200", "300"]
 
-    static func model(_ viewer: Viewer, request: Request) throws -> DataFlowModel {
+    static func model(_ viewer: Viewer, request: Request) async throws -> DataFlowModel {
         guard viewer.session != nil else {
-            throw AccessDenied(
-                identity: viewer.identity, message: "the data flow and its policies are shown to signed-in principals",
-                remedy: "sign in with your token")
+            try await viewer.workspace.refuse(
+                "the data flow and its policies are shown to signed-in principals", remedy: "sign in with your token",
+                action: "ui.page", target: "GET \(request.uri.path)")
         }
         let project = viewer.project
         let environment =
@@ -42,8 +42,8 @@ struct DiagramView: Sendable {
         return DataFlowModel(project: project, environment: environment)
     }
 
-    static func build(_ viewer: Viewer, request: Request) throws -> DiagramView {
-        let model = try model(viewer, request: request)
+    static func build(_ viewer: Viewer, request: Request) async throws -> DiagramView {
+        let model = try await model(viewer, request: request)
         let names = viewer.project.environments.map(\.pattern.text).sorted()
         let zoom = request.uri.queryParameters.get("zoom") ?? "100"
         guard zoomLevels.contains(zoom) else {
@@ -72,8 +72,8 @@ struct DiagramView: Sendable {
     }
 
     /// The SVG itself: an image with its own style sheet inline (and nothing else allowed).
-    static func image(_ viewer: Viewer, request: Request) throws -> Response {
-        let svg = SVGDiagram(model: try model(viewer, request: request)).render()
+    static func image(_ viewer: Viewer, request: Request) async throws -> Response {
+        let svg = SVGDiagram(model: try await model(viewer, request: request)).render()
         var response = Response(
             status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: svg)))

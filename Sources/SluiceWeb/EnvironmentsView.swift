@@ -85,34 +85,26 @@ struct EnvironmentView: Sendable {
 
     static func build(_ viewer: Viewer, name: String, here: String) async throws -> EnvironmentView {
         let now = viewer.now
-        guard viewer.mayRead(name) else {
-            throw AccessDenied(
-                identity: viewer.identity, message: "\(viewer.identity.name) may not read \(name)",
-                remedy: "a grant read:\(name)")
-        }
+        // Refused (audited) unless the viewer may read something in it.
+        let (history, movesTotal) = try await viewer.workspace.browse.moves(of: name, limit: 20)
         let environments = try await Overview(viewer: viewer).environments()
         guard let summary = environments.first(where: { $0.name == name }) else {
             throw UsageError.notFound(
                 "no environment \(NameRules.quoted(name))", hint: "the Environments page lists them")
         }
-        let workspace = viewer.workspace
-        let head = try await summary.head.asyncFlatMap { try await workspace.metadata.commit($0) }
-        let datasets = (head?.content.datasets ?? [:]).sorted { $0.key < $1.key }.compactMap { dataset, version in
-            DatasetName(dataset).flatMap { viewer.mayRead($0, in: name) ? $0 : nil }.map { _ in
-                DatasetRow(
-                    name: dataset, href: "/ui/datasets/\(Format.segment(dataset))?env=\(Format.query(name))",
-                    version: version.short)
-            }
+        let head = try await viewer.workspace.browse.heads(of: [name])[name]
+        let datasets: [DatasetRow] = (head?.content.datasets ?? [:]).sorted { $0.key < $1.key }.compactMap {
+            dataset, version in
+            guard let parsed = DatasetName(dataset), viewer.mayRead(parsed, in: name) else { return nil }
+            return DatasetRow(
+                name: dataset, href: "/ui/datasets/\(Format.segment(dataset))?env=\(Format.query(name))",
+                version: version.short)
         }
-        let history = try await workspace.metadata.environmentHistory(name).sorted { $0.at > $1.at }
-        var moves: [Move] = []
-        for move in history.prefix(20) {
-            let run = try await workspace.metadata.commit(move.to)?.content.runID
-            moves.append(
-                Move(
-                    at: When(move.at, now: now), actor: move.actor, reason: move.reason,
-                    from: move.from?.short ?? "empty",
-                    to: move.to.short, run: run, runHref: run.map { "/ui/runs/\(Format.segment($0))" }))
+        let moves = history.map { entry in
+            Move(
+                at: When(entry.move.at, now: now), actor: entry.move.actor, reason: entry.move.reason,
+                from: entry.move.from?.short ?? "empty", to: entry.move.to.short, run: entry.run,
+                runHref: entry.run.map { "/ui/runs/\(Format.segment($0))" })
         }
         // Compared, by default, with where its data would go next: the first protected environment (or, from a
         // protected one, the default environment).
@@ -127,14 +119,7 @@ struct EnvironmentView: Sendable {
             idle: summary.lastUsedAt.map { Format.span(seconds: (now.milliseconds - $0.milliseconds) / 1000) } ?? "—",
             expires: summary.expiresAt.map { When($0, now: now) }, datasets: .of(datasets),
             datasetCount: Format.count(datasets.count), fewDatasets: datasets.count <= 20, moves: .of(moves),
-            movesCut: history.count > moves.count,
+            movesCut: movesTotal > moves.count,
             compareHref: "/ui/compare?from=\(Format.query(name))&to=\(Format.query(other))")
-    }
-}
-
-extension Optional {
-    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -76,7 +76,7 @@ struct AuditView: Sendable {
     var filtered: Bool
 
     static func build(_ viewer: Viewer, request: Request, chain: ChainState) async throws -> AuditView {
-        try viewer.workspace.policy.requireAuditReader(by: viewer.identity)
+        try await viewer.workspace.authorize(.auditReader, action: "audit.read", target: "audit")
         let query = request.uri.queryParameters
         func value(_ name: String) -> String? { query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         var filter = AuditFilter(action: value("action"), principal: value("principal"), target: value("target"))

@@ -138,7 +138,7 @@ extension HomeView {
                 $0.value.freshnessLimit != nil && overview.viewer.mayRead($0.key, in: environment.name)
             }
             let ids = watchedDatasets.keys.compactMap { commit.version(of: $0) }
-            let versions = try await overview.workspace.metadata.versions(ids)
+            let versions = try await overview.workspace.browse.versions(ids, in: environment.name)
             for (name, dataset) in watchedDatasets.sorted(by: { $0.key < $1.key }) {
                 guard let maxAge = dataset.freshnessLimit, let id = commit.version(of: name), let version = versions[id]
                 else { continue }

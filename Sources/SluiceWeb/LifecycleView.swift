@@ -59,10 +59,7 @@ struct LifecycleView: Sendable {
             runsCut: false, quarantines: nil, objects: "0", bytes: "0 B", keptReferenced: "0", keptRecent: "0",
             staging: "0", grace: "1h", command: "sluice gc --dry-run")
         // Checked here first, so that looking at the page is not audited as a refused collection.
-        let stored = try await viewer.workspace.metadata.environments()
-        guard viewer.may(.delete, on: viewer.project.defaultEnvironment),
-            stored.allSatisfy({ viewer.workspace.policy.isProtected($0.name) || viewer.may(.delete, on: $0.name) })
-        else {
+        guard try await viewer.workspace.mayCollectGarbage() else {
             view.refusal =
                 "The plan of what gc deletes needs the grants gc needs (delete on every environment that can expire)."
             return view

@@ -12,23 +12,17 @@ struct Overview: Sendable {
     /// The newest gate result of every dataset in every environment the viewer may read it in (only the failed
     /// ones when `failedOnly`).
     func latestChecks(failedOnly: Bool = false) async throws -> [CheckRun] {
-        try await workspace.metadata.latestCheckRuns(failedOnly: failedOnly).filter {
-            viewer.mayRead($0.dataset, in: $0.environment)
-        }
+        try await workspace.browse.latestChecks(failedOnly: failedOnly)
     }
 
     /// The newest `count` runs of each pipeline that the viewer may read, by pipeline, newest first.
     func recentRuns(perPipeline count: Int) async throws -> [String: [RunSummary]] {
-        let readable = try await workspace.metadata.recentRuns(perPipeline: count).filter {
-            (try? workspace.policy.require(.read, on: $0.environment, by: viewer.identity)) != nil
-        }
-        return Dictionary(grouping: readable, by: \.pipeline)
+        Dictionary(grouping: try await workspace.browse.recentRuns(perPipeline: count), by: \.pipeline)
     }
 
     /// Quarantined batches the viewer may read, newest first.
     func quarantines() async throws -> [QuarantineBatch] {
-        try await workspace.metadata.quarantines().filter { viewer.mayRead($0.dataset, in: $0.environment) }
-            .sorted { $0.at > $1.at }
+        try await workspace.browse.quarantines()
     }
 
     /// Environments the viewer may read, with their lifecycle facts.
@@ -44,20 +38,15 @@ struct Overview: Sendable {
     /// Denials of the last `window` milliseconds; nil when the viewer may not read the audit log (it is shown to
     /// holders of `read:audit`, as everywhere).
     func denials(within window: Int64) async throws -> [AuditEvent]? {
-        guard viewer.session != nil else { return nil }
-        do {
-            let since = Timestamp(milliseconds: now.milliseconds - window)
-            return try await workspace.auditPage(
-                AuditFilter(outcome: .denied, since: since), page: PageRequest(limit: PageRequest.maximumLimit)
-            ).items
-        } catch is AccessDenied {
-            return nil
-        }
+        guard viewer.session != nil, viewer.visibility.mayReadAudit else { return nil }
+        let since = Timestamp(milliseconds: now.milliseconds - window)
+        return try await workspace.auditPage(
+            AuditFilter(outcome: .denied, since: since), page: PageRequest(limit: PageRequest.maximumLimit)
+        ).items
     }
 
     /// The head commit of an environment the viewer may read (nil when it holds nothing).
     func head(of environment: EnvironmentSummary) async throws -> Commit? {
-        guard let head = environment.head else { return nil }
-        return try await workspace.metadata.commit(head)
+        try await workspace.browse.heads(of: [environment.name])[environment.name]
     }
 }

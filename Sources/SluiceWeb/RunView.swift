@@ -83,8 +83,7 @@ extension RunView {
         let mayChange = viewer.session != nil && viewer.may(.write, on: run.workEnvironment)
         let mayRun =
             viewer.session != nil
-            && (viewer.workspace.policy.isProtected(run.environment)
-                ? viewer.may(.promote, on: run.environment) : viewer.may(.write, on: run.environment))
+            && viewer.visibility.mayRun(into: run.environment)
         let canCancel = live && mayChange
         let canResume = (run.status == .failed || run.status == .cancelled) && mayRun
         return RunView(
@@ -166,8 +165,10 @@ extension RunView {
         var attempts: [AttemptBlock] = []
         let hidden = viewer.workspace.logsHidden(of: run, step: step.step)
         for attempt in step.attempts {
-            let (stdout, cutOut) = hidden == nil ? try await text(attempt.stdout, viewer: viewer) : ("", false)
-            let (stderr, cutErr) = hidden == nil ? try await text(attempt.stderr, viewer: viewer) : ("", false)
+            let (stdout, cutOut) =
+                hidden == nil ? try await text(attempt.stdout, of: run, step: step.step, viewer: viewer) : ("", false)
+            let (stderr, cutErr) =
+                hidden == nil ? try await text(attempt.stderr, of: run, step: step.step, viewer: viewer) : ("", false)
             let end = attempt.endedAt ?? now
             attempts.append(
                 AttemptBlock(
@@ -193,10 +194,10 @@ extension RunView {
     }
 
     /// An attempt's kept output: the last `logLimit` bytes, and whether some were left out.
-    static func text(_ object: ObjectID?, viewer: Viewer) async throws -> (String, Bool) {
+    static func text(
+        _ object: ObjectID?, of run: RunRecord, step: String, viewer: Viewer
+    ) async throws -> (String, Bool) {
         guard let object else { return ("", false) }
-        let data = try await viewer.workspace.objects.read(object)
-        let cut = data.count > logLimit
-        return (String(decoding: cut ? data.suffix(logLimit) : data, as: UTF8.self), cut)
+        return try await viewer.workspace.attemptOutput(of: run, step: step, object: object, limit: logLimit)
     }
 }

@@ -13,25 +13,20 @@ struct Viewer: Sendable {
     var identity: Identity { workspace.identity }
     var project: Project { workspace.project }
 
-    /// Whether the viewer may read something in `environment` (the whole of it, or one of its zones).
-    func mayRead(_ environment: String) -> Bool {
-        project.zones.contains { mayRead(environment, zone: $0.name) } || mayRead(environment, zone: nil)
-    }
+    /// What the viewer may see: the engine's one rule (`Visibility`).
+    var visibility: Visibility { workspace.visibility }
 
-    func mayRead(_ environment: String, zone: String?) -> Bool {
-        (try? workspace.policy.require(.read, on: environment, zone: zone, by: identity)) != nil
-    }
+    /// Whether the viewer may read something in `environment` (the whole of it, or one of its zones).
+    func mayRead(_ environment: String) -> Bool { visibility.mayRead(environment) }
 
     func mayRead(_ dataset: DatasetName, in environment: String) -> Bool {
-        (try? workspace.policy.requireRead(dataset, in: environment, by: identity)) != nil
+        visibility.mayRead(dataset, in: environment)
     }
 
-    func may(_ action: Action, on environment: String) -> Bool {
-        (try? workspace.policy.require(action, on: environment, by: identity)) != nil
-    }
+    func may(_ action: Action, on environment: String) -> Bool { visibility.may(action, on: environment) }
 
     /// Environments this viewer may read, in name order.
     func readableEnvironments() async throws -> [EnvironmentRecord] {
-        try await workspace.metadata.environments().filter { mayRead($0.name) }.sorted { $0.name < $1.name }
+        try await workspace.browse.readableEnvironments()
     }
 }

@@ -24,10 +24,11 @@ extension WebUI {
             }
         }
         ui.get("flow") { request, _ in
-            await page(request) { viewer in renderer.page("flow", try DiagramView.build(viewer, request: request)) }
+            await page(request) { viewer in renderer.page("flow", try await DiagramView.build(viewer, request: request))
+            }
         }
         ui.get("flow.svg") { request, _ in
-            await page(request) { viewer in try DiagramView.image(viewer, request: request) }
+            await page(request) { viewer in try await DiagramView.image(viewer, request: request) }
         }
         ui.get("lifecycle") { request, _ in
             await page(request) { viewer in

@@ -89,28 +89,19 @@ extension WebUI {
     /// the session's secret. A refusal is audited, like every other.
     func action(_ request: Request, _ body: @Sendable @escaping (Viewer) async throws -> Response) async -> Response {
         await page(request) { viewer in
-            let before = try await viewer.workspace.auditTrail.position()
-            do {
-                guard let session = viewer.session else {
-                    throw AccessDenied(
-                        identity: viewer.identity, message: "changes need a signed-in principal",
-                        remedy: "sign in with your token first")
-                }
-                let form = try await Self.form(CSRFForm.self, from: request)
-                guard Self.sameOrigin(request), let secret = form.csrf, WebSessions.sameSecret(secret, session.csrf)
-                else {
-                    throw AccessDenied(
-                        identity: viewer.identity,
-                        message:
-                            "the form did not come from this session (missing or wrong CSRF secret, or another site)",
-                        remedy: "reload the page and use its button again")
-                }
-                return try await body(viewer)
-            } catch let denied as AccessDenied {
-                try? await viewer.workspace.auditTrail.recordRefusal(
-                    denied, of: "POST \(request.uri.path)", after: before)
-                throw denied
+            let target = "POST \(request.uri.path)"
+            guard let session = viewer.session else {
+                try await viewer.workspace.refuse(
+                    "changes need a signed-in principal", remedy: "sign in with your token first", action: "ui.change",
+                    target: target)
             }
+            let form = try await Self.form(CSRFForm.self, from: request)
+            guard Self.sameOrigin(request), let secret = form.csrf, WebSessions.sameSecret(secret, session.csrf) else {
+                try await viewer.workspace.refuse(
+                    "the form did not come from this session (missing or wrong CSRF secret, or another site)",
+                    remedy: "reload the page and use its button again", action: "ui.change", target: target)
+            }
+            return try await body(viewer)
         }
     }
 

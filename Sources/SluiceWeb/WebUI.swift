@@ -46,17 +46,13 @@ public struct WebUI: Sendable {
     ) async -> Response {
         do {
             let viewer = try await viewer(for: request)
-            let before = try await viewer.workspace.auditTrail.position()
             do {
                 var response = try await body(viewer)
                 if viewer.notice != nil { response.headers[.setCookie] = expiredSessionCookie(request) }
                 return response
             } catch {
-                // A refused page is audited as every refusal is (once; a visitor's are counted a minute at a time).
-                if let denied = error as? AccessDenied {
-                    try? await viewer.workspace.auditTrail.recordRefusal(
-                        denied, of: "\(request.method.rawValue) \(request.uri.path)", after: before)
-                }
+                // A refused page was audited where it was refused (`authorize`; a visitor's refusals are
+                // counted a minute at a time).
                 return problemPage(error, viewer: viewer, request: request)
             }
         } catch let error as any SluiceError {

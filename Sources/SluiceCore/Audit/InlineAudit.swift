@@ -9,6 +9,8 @@ final class InlineAudit: @unchecked Sendable {
     let action: String
     let target: String
     private let lock = NSLock()
+    /// The details the operation opened with (a refusal's event carries them too).
+    let initialDetails: [String: String]
     private var details: [String: String]
     private var written = false
 
@@ -16,6 +18,7 @@ final class InlineAudit: @unchecked Sendable {
         self.action = action
         self.target = target
         self.details = details
+        initialDetails = details
     }
 
     var isWritten: Bool { lock.withLock { written } }

@@ -1,6 +1,12 @@
-/// Versions, commits, environments (refs), the audit chain and tokens. SQLite today; PostgreSQL later,
-/// as another conformer. Every method is atomic; refs move only by compare-and-swap.
-public protocol MetadataStore: Sendable {
+/// The engine's metadata: one port per aggregate, so that a backend can be written (and checked by
+/// `SluiceStoreTesting`) aggregate by aggregate. SQLite and memory today. Every method is atomic; refs
+/// move only by compare-and-swap. A ref move or a gate result appends its audit event in the same
+/// transaction, so refs, quality results and the audit chain live in one backend.
+public typealias MetadataStore =
+    VersionStore & RefStore & AuditStore & TokenStore & QualityStore & RunStore & OutboxStore
+
+/// Dataset versions (their manifests), and which ones retention let go.
+public protocol VersionStore: Sendable {
     /// Saves a version; saving the same id again is a no-op.
     func saveVersion(_ version: DatasetVersion) async throws
     func version(_ id: ObjectID) async throws -> DatasetVersion?
@@ -13,7 +19,12 @@ public protocol MetadataStore: Sendable {
     func markCollected(_ versions: [ObjectID], at time: Timestamp) async throws
     /// Versions retention let go, with when.
     func collectedVersions() async throws -> [ObjectID: Timestamp]
+    /// Versions and the objects they hold, by zone, computed in the store (an object counted once per zone).
+    func versionStatistics() async throws -> [String: VersionStatistics]
+}
 
+/// Commits and environments (refs): moved by compare-and-swap, each move with its audit event.
+public protocol RefStore: Sendable {
     /// Saves a commit; saving the same id again is a no-op.
     func saveCommit(_ commit: Commit) async throws
     func commit(_ id: ObjectID) async throws -> Commit?
@@ -41,7 +52,10 @@ public protocol MetadataStore: Sendable {
     /// Deletes an environment (its ref; its history stays) only if it is exactly as the caller saw it: the
     /// same head and last use. `false` when it changed or is gone, so a use racing the collector wins.
     func deleteEnvironment(_ seen: EnvironmentRecord) async throws -> Bool
+}
 
+/// The hash-chained audit log.
+public protocol AuditStore: Sendable {
     /// Appends an event to the hash chain and returns it sealed.
     @discardableResult
     func appendAudit(_ draft: AuditDraft) async throws -> AuditEvent
@@ -58,7 +72,10 @@ public protocol MetadataStore: Sendable {
     /// Every event of `action` about `target`, oldest first (an indexed lookup, for the records an
     /// operation checks against the chain before it relies on them).
     func auditEvents(action: String, target: String) async throws -> [AuditEvent]
+}
 
+/// API tokens (their secrets' hashes).
+public protocol TokenStore: Sendable {
     func saveToken(_ token: TokenRecord) async throws
     /// The bootstrap: saves `token` and appends `audit` in one transaction, only while the store has never
     /// held a token; returns `nil` (and changes nothing) once it has, so two racing bootstraps make one token.
@@ -67,7 +84,10 @@ public protocol MetadataStore: Sendable {
     func tokens() async throws -> [TokenRecord]
     /// Revokes a token; returns `false` when no active token has that id.
     func revokeToken(id: String, at time: Timestamp) async throws -> Bool
+}
 
+/// Quality: gate results (each with the audit event that vouches for it) and quarantined batches.
+public protocol QualityStore: Sendable {
     /// Keeps a gate result and appends `audit` (the event that vouches for it) in one transaction.
     func saveCheckRun(_ run: CheckRun, audit: AuditDraft) async throws
     /// Gate results, newest first, optionally of one dataset and environment.
@@ -80,20 +100,20 @@ public protocol MetadataStore: Sendable {
     /// when `failedOnly`.
     func latestCheckRuns(failedOnly: Bool) async throws -> [CheckRun]
 
+    func saveQuarantine(_ batch: QuarantineBatch) async throws
+    /// Quarantined batches, newest first.
+    func quarantines() async throws -> [QuarantineBatch]
+    /// Deletes a quarantined batch's record (its lifecycle ran out); `false` when there was none.
+    func deleteQuarantine(_ id: String) async throws -> Bool
+}
+
+/// Run records with their heartbeats, and the lineage of the versions runs made.
+public protocol RunStore: Sendable {
     /// Saves a run record, replacing the one with the same id.
     func saveRun(_ run: RunRecord) async throws
     func run(_ id: String) async throws -> RunRecord?
     /// Run records, newest first, optionally of one pipeline.
     func runs(pipeline: String?) async throws -> [RunRecord]
-    /// Claims a scheduled tick; `false` when it was claimed already.
-    func claimTick(_ claim: TickClaim) async throws -> Bool
-    /// Claims a settled landing file for ingestion; `false` when this very file (path, size, time) was claimed.
-    func claimLanding(_ claim: LandingClaim) async throws -> Bool
-    /// Gives a claimed landing file back (its ingest failed for a reason that may pass), so that it is
-    /// claimed, and tried, again.
-    func releaseLanding(_ claim: LandingClaim) async throws
-    /// The newest tick claimed for a pipeline in an environment.
-    func latestTick(pipeline: String, environment: String) async throws -> Timestamp?
     /// One page of runs that match, newest first.
     func runs(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord>
     /// The newest `count` runs of every pipeline, newest first, as summaries (read without their records).
@@ -108,12 +128,20 @@ public protocol MetadataStore: Sendable {
     func lineage(of version: ObjectID) async throws -> LineageRecord?
     /// Records of versions made from `version`.
     func lineage(consuming version: ObjectID) async throws -> [LineageRecord]
+}
 
-    func saveQuarantine(_ batch: QuarantineBatch) async throws
-    /// Quarantined batches, newest first.
-    func quarantines() async throws -> [QuarantineBatch]
-    /// Deletes a quarantined batch's record (its lifecycle ran out); `false` when there was none.
-    func deleteQuarantine(_ id: String) async throws -> Bool
+/// What the service's workers claim so that each thing happens once (scheduled ticks, landing files), the
+/// outbox of deliveries, and the alerts whose transitions queue them.
+public protocol OutboxStore: Sendable {
+    /// Claims a scheduled tick; `false` when it was claimed already.
+    func claimTick(_ claim: TickClaim) async throws -> Bool
+    /// Claims a settled landing file for ingestion; `false` when this very file (path, size, time) was claimed.
+    func claimLanding(_ claim: LandingClaim) async throws -> Bool
+    /// Gives a claimed landing file back (its ingest failed for a reason that may pass), so that it is
+    /// claimed, and tried, again.
+    func releaseLanding(_ claim: LandingClaim) async throws
+    /// The newest tick claimed for a pipeline in an environment.
+    func latestTick(pipeline: String, environment: String) async throws -> Timestamp?
 
     /// Queues messages for delivery (see `OutboxMessage.replaces`).
     func enqueue(_ messages: [OutboxMessage]) async throws
@@ -129,4 +157,19 @@ public protocol MetadataStore: Sendable {
     func firingAlerts() async throws -> [AlertRecord]
     /// Applies each transition that still is one and queues its messages, atomically; returns those applied.
     func applyAlertTransitions(_ transitions: [AlertTransition]) async throws -> [AlertTransition]
+}
+
+/// Versions held in one zone and the objects (chunks) they hold; an object shared by several versions counts once.
+public struct VersionStatistics: Sendable, Hashable, Codable {
+    public var versions: Int
+    public var versionBytes: Int64
+    public var objects: Int
+    public var objectBytes: Int64
+
+    public init(versions: Int = 0, versionBytes: Int64 = 0, objects: Int = 0, objectBytes: Int64 = 0) {
+        self.versions = versions
+        self.versionBytes = versionBytes
+        self.objects = objects
+        self.objectBytes = objectBytes
+    }
 }

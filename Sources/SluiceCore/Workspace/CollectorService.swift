@@ -108,18 +108,20 @@ public struct CollectorService: UseCase {
         }
     }
 
+    /// Whether the caller holds the grants a collection needs (a page says so instead of being refused).
+    public func mayCollectGarbage() async throws -> Bool {
+        permissions(over: try await metadata.environments()).allSatisfy(visibility.holds)
+    }
+
+    /// Protected environments never expire, so deleting needs a grant on the others only.
+    private func permissions(over environments: [EnvironmentRecord]) -> [Permission] {
+        environments.filter { !policy.isProtected($0.name) }.map { .environment(.delete, $0.name) }
+            + [.environment(.delete, project.defaultEnvironment)]
+    }
+
     private func collect(dryRun: Bool, grace: TimeSpan) async throws -> GCReport {
         let environments = try await metadata.environments()
-        do {
-            // Protected environments never expire, so deleting needs a grant on the others only.
-            for record in environments where !policy.isProtected(record.name) {
-                try policy.require(.delete, on: record.name, by: identity)
-            }
-            try policy.require(.delete, on: project.defaultEnvironment, by: identity)
-        } catch let error as AccessDenied {
-            try await record("gc", target: "store", outcome: .denied, details: ["reason": error.message])
-            throw error
-        }
+        try await authorize(permissions(over: environments), action: "gc", target: "store")
         let now = self.now()
         // A run still beating holds its staging environment; an abandoned one (its process gone) does not.
         let running = Set(

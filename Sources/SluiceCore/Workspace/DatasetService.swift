@@ -134,11 +134,11 @@ public struct DatasetService: UseCase {
         let version = try await resolveVersion(dataset, prefix: reference.versionPrefix, in: record)
         if mask != .none && version.manifest.format != .csv {
             // Only CSV is masked as it streams; other formats are refused whole, and the refusal audited.
-            let message = "\(dataset) holds PII or restricted values, shown only with an unmask grant"
-            try await self.record(
-                "read", target: "\(environment):\(dataset)", outcome: .denied, details: ["reason": message])
-            throw AccessDenied(
-                identity: identity, message: message, remedy: "a grant unmask:\(environment):\(dataset.zone)")
+            try await authorize(
+                .refused(
+                    "\(dataset) holds PII or restricted values, shown only with an unmask grant",
+                    remedy: "a grant unmask:\(environment):\(dataset.zone)"), action: "read",
+                target: "\(environment):\(dataset)")
         }
         if let collected = try await metadata.collectedVersions()[version.id] {
             throw UsageError(

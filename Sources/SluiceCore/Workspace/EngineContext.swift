@@ -7,10 +7,12 @@ import Logging
 /// small structs over it; `Workspace` composes them.
 public struct EngineContext: Sendable {
     public let project: Project
-    public let objects: any ObjectStore
-    public let metadata: any MetadataStore
+    // The stores and the policy are the use cases' own: code outside the engine reaches data only through
+    // them, and asks `authorize` or `visibility` about access.
+    let objects: any ObjectStore
+    let metadata: any MetadataStore
     public let identity: Identity
-    public let policy: AccessPolicy
+    let policy: AccessPolicy
     public let git: any GitInspector
     /// Where landing files and files named by callers are read.
     public let files: any FileSource
@@ -59,8 +61,7 @@ public struct EngineContext: Sendable {
             }
             return result
         } catch let error as AccessDenied {
-            try await record(
-                action, target: target, outcome: .denied, details: details.merging(["reason": error.message]) { $1 })
+            // Audited where it was decided (`authorize`).
             throw error
         } catch let error as SluiceError {
             try await record(
@@ -70,26 +71,16 @@ public struct EngineContext: Sendable {
         }
     }
 
-    /// Checks read access and records a denial in the audit chain when refused.
+    /// Checks read access (`authorize`: a refusal is audited as a `read` of what was asked).
     func requireRead(_ environment: String, zone: String? = nil) async throws {
-        do {
-            try policy.require(.read, on: environment, zone: zone, by: identity)
-        } catch let error as AccessDenied {
-            let target = zone.map { "\(environment):\($0)" } ?? environment
-            try await record("read", target: target, outcome: .denied, details: ["reason": error.message])
-            throw error
-        }
+        try await authorize(
+            .environment(.read, environment, zone: zone), action: "read",
+            target: zone.map { "\(environment):\($0)" } ?? environment)
     }
 
     /// Checks that the identity may read `dataset` (grant and classification ceiling); audits a denial.
     func requireRead(_ environment: String, dataset: DatasetName) async throws {
-        do {
-            try policy.requireRead(dataset, in: environment, by: identity)
-        } catch let error as AccessDenied {
-            try await record(
-                "read", target: "\(environment):\(dataset)", outcome: .denied, details: ["reason": error.message])
-            throw error
-        }
+        try await authorize(.read(dataset, in: environment), action: "read", target: "\(environment):\(dataset)")
     }
 
     /// Keeps a gate result with the `gate.judge` event that vouches for it, in one transaction.

@@ -33,7 +33,7 @@ public struct EnvironmentService: UseCase {
                         "declare it (or a pattern such as \"sandbox/*\") under environments: in sluice.yaml with a lifecycle"
                 )
             }
-            try requireWritable(name, from: source)
+            try await requireWritable(name, from: source)
             let base = try await environmentRecord(source)
             let record = EnvironmentRecord(
                 name: name, head: base.head, createdAt: now(), createdBy: identity.name, base: source, ttl: ttl)
@@ -55,11 +55,12 @@ public struct EnvironmentService: UseCase {
     public func deleteEnvironment(_ name: String) async throws -> EnvironmentRecord {
         let name = try validEnvironmentName(name)
         return try await audited("env.delete", target: name) {
-            try policy.require(.delete, on: name, by: identity)
+            try await authorize(.environment(.delete, name))
             if policy.isProtected(name) {
-                throw AccessDenied(
-                    identity: identity, message: "\(name) is protected and is never deleted",
-                    remedy: "unprotect it in sluice.yaml first (a reviewed change), if it really must go")
+                try await authorize(
+                    .refused(
+                        "\(name) is protected and is never deleted",
+                        remedy: "unprotect it in sluice.yaml first (a reviewed change), if it really must go"))
             }
             guard let record = try await metadata.environment(name) else {
                 throw UsageError.notFound(
@@ -80,7 +81,7 @@ public struct EnvironmentService: UseCase {
         let name = try validEnvironmentName(name)
         let other = try validEnvironmentName(other)
         return try await audited("env.reset", target: name, details: ["to": other]) {
-            try requireWritable(name, from: other)
+            try await requireWritable(name, from: other)
             let record = try await environmentRecord(name)
             guard let head = try await environmentRecord(other).head else {
                 throw UsageError("\(other) holds no data yet; there is nothing to reset \(name) to")
@@ -100,13 +101,13 @@ public struct EnvironmentService: UseCase {
 
     /// Writing `name` from `source` needs `write` on it and `read` on the source; a protected environment is
     /// created and moved only by promotion.
-    private func requireWritable(_ name: String, from source: String) throws {
-        try policy.require(.read, on: source, by: identity)
-        try policy.require(.write, on: name, by: identity)
+    private func requireWritable(_ name: String, from source: String) async throws {
+        try await authorize(.environment(.read, source), .environment(.write, name))
         if policy.isProtected(name) {
-            throw AccessDenied(
-                identity: identity, message: "\(name) is protected; it is created and moved only by sluice promote",
-                remedy: "promote into it: sluice promote --from \(source) --to \(name)")
+            try await authorize(
+                .refused(
+                    "\(name) is protected; it is created and moved only by sluice promote",
+                    remedy: "promote into it: sluice promote --from \(source) --to \(name)"))
         }
     }
 

@@ -38,7 +38,7 @@ public struct IngestService: UseCase {
         let (source, environment) = try target(source: name, environment: environment)
         let dataset = source.into
         return try await audited("ingest", target: "\(environment):\(dataset)", details: ["source": name]) {
-            try permit(source, into: environment)
+            try await permit(source, into: environment)
             let result = try await ingestUnchecked(source, environment: environment, files: files)
             let details = [
                 "version": result.version.hex, "commit": result.commit.hex, "rows": "\(result.rows)",
@@ -53,14 +53,9 @@ public struct IngestService: UseCase {
     /// is audited as the ingest's own would be, and thrown.
     public func authorize(source name: String, environment: String?) async throws {
         let (source, environment) = try target(source: name, environment: environment)
-        do {
-            try permit(source, into: environment)
-        } catch let denied as AccessDenied {
-            try await record(
-                "ingest", target: "\(environment):\(source.into)", outcome: .denied,
-                details: ["source": name, "reason": denied.message])
-            throw denied
-        }
+        try await permit(
+            source, into: environment, action: "ingest", target: "\(environment):\(source.into)",
+            details: ["source": name])
     }
 
     private func target(source name: String, environment: String?) throws -> (Source, String) {
@@ -72,15 +67,20 @@ public struct IngestService: UseCase {
         return (source, try validEnvironmentName(environment ?? project.defaultEnvironment))
     }
 
-    private func permit(_ source: Source, into environment: String) throws {
-        try policy.require(.write, on: environment, zone: source.into.zone, by: identity)
+    private func permit(
+        _ source: Source, into environment: String, action: String? = nil, target: String? = nil,
+        details: [String: String] = [:]
+    ) async throws {
+        var needed: [Permission] = [.environment(.write, environment, zone: source.into.zone)]
         if policy.isProtected(environment) {
-            throw AccessDenied(
-                identity: identity, message: "\(environment) is protected; no command writes it directly",
-                remedy:
-                    "ingest into a working environment (e.g. \(project.defaultEnvironment)) and move it with sluice promote"
-            )
+            needed.append(
+                .refused(
+                    "\(environment) is protected; no command writes it directly",
+                    remedy:
+                        "ingest into a working environment (e.g. \(project.defaultEnvironment)) and move it with sluice promote"
+                ))
         }
+        try await authorize(needed, action: action, target: target, details: details)
     }
 
     private func ingestUnchecked(_ source: Source, environment: String, files: [URL]) async throws -> IngestResult {

@@ -3,16 +3,14 @@ import Foundation
 /// The checks a run makes on what lands together: `references` between datasets that the same run writes
 /// are judged against the versions landing in the same commit, not against what the environment held.
 /// The gate on what a run lands: its outputs checked against their contracts before they are committed.
-public struct LandingService: UseCase {
-    public let context: EngineContext
-
-    public init(context: EngineContext) { self.context = context }
+struct LandingService: UseCase {
+    let context: EngineContext
 
     /// Checks again, against the datasets of the commit a run is about to make (`landing`), the `references`
     /// checks of the run's outputs that could not be judged when their step ended: those whose target the
     /// run also writes, and every one of an output reused from an earlier run. Keeps each result; returns, by
     /// dataset, why an output fails (an error-severity check), or an empty dictionary when all may land.
-    public func checkLanding(
+    func checkLanding(
         _ outputs: [DatasetName: (version: ObjectID, reused: Bool)], landing: [String: ObjectID], runID: String
     ) async throws -> [DatasetName: String] {
         var failures: [DatasetName: String] = [:]
@@ -50,7 +48,7 @@ public struct LandingService: UseCase {
     /// Judges `name`'s `references` checks again, on `version`, against the versions that stand with it in
     /// `versions` (a commit's datasets). Keeps the result as a gate result of `environment` that vouches for
     /// no version; returns why it fails (naming the checks, the rows and the datasets), or `nil`.
-    public func referencesProblem(
+    func referencesProblem(
         _ name: DatasetName, version: ObjectID, standingWith versions: [String: ObjectID], environment: String,
         origin: String
     ) async throws -> String? {

@@ -39,7 +39,8 @@ public struct LiveLogService: UseCase {
             let runs = RunService(context: context)
             let run = try await runs.runRecord(id, step: step)
             for stepRun in run.steps where step == nil || stepRun.step == step {
-                try runs.requireLogs(of: run, step: stepRun.step)
+                try await authorize(
+                    runs.logsPermission(of: run, step: stepRun.step), action: "logs", target: "\(id)/\(stepRun.step)")
                 for attempt in stepRun.attempts {
                     for (name, object) in [("stdout", attempt.stdout), ("stderr", attempt.stderr)] {
                         let stream = Stream(step: stepRun.step, attempt: attempt.number, name: name)
@@ -113,7 +114,7 @@ extension LiveLogService {
     ) async throws -> LiveTail {
         let runs = RunService(context: context)
         let run = try await runs.runRecord(id, step: step)
-        try runs.requireLogs(of: run, step: step)
+        try await authorize(runs.logsPermission(of: run, step: step), action: "logs", target: "\(id)/\(step)")
         guard let stepRun = run.step(step), stepRun.status == .running, let folder = liveLogFolder(run: id) else {
             return LiveTail(
                 step: step, attempt: nil, stdout: "", stderr: "", stdoutEnd: stdoutFrom, stderrEnd: stderrFrom,

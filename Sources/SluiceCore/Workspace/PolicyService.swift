@@ -70,7 +70,7 @@ public struct PolicyService: UseCase {
     /// is the change itself; a denial or failure is audited under the same action.
     public func applyPolicy() async throws -> PolicyPlan {
         do {
-            try policy.requireAdmin(by: identity, for: "apply the access policy")
+            try await authorize(.admin("apply the access policy"), action: PolicyLedger.action, target: "policy")
             let state = await git.state(of: project.root)
             guard state.isClean, let commit = state.commit else {
                 throw UsageError(
@@ -88,8 +88,6 @@ public struct PolicyService: UseCase {
                     authentication: identity.authentication, gitCommit: commit))
             return plan
         } catch let error as AccessDenied {
-            try await record(
-                PolicyLedger.action, target: "policy", outcome: .denied, details: ["reason": error.message])
             throw error
         } catch let error as SluiceError {
             try await record(

@@ -28,8 +28,7 @@ public struct PromotionService: UseCase {
             // A name that is no environment is a usage error (exit 2), whoever asks.
             let to = try await environmentRecord(target)
             let from = try await environmentRecord(source)
-            try policy.require(.promote, on: target, by: identity)
-            try policy.require(.read, on: source, by: identity)
+            try await authorize(.environment(.promote, target), .environment(.read, source))
             guard source != target else { throw UsageError("cannot promote \(source) into itself") }
             let git = await self.git.state(of: project.root)
             guard let gitCommit = git.commit else {
@@ -100,8 +99,9 @@ public struct PromotionService: UseCase {
     public func plan(from source: String, to target: String) async throws -> PromotionPlan {
         let source = try validEnvironmentName(source)
         let target = try validEnvironmentName(target)
-        try policy.require(.read, on: source, by: identity)
-        try policy.require(.read, on: target, by: identity)
+        try await authorize(
+            .environment(.read, source), .environment(.read, target), action: "promote.plan", target: target,
+            details: ["from": source])
         guard let head = try await environmentRecord(source).head else {
             throw UsageError("\(source) holds no data yet; nothing to promote")
         }

@@ -9,9 +9,7 @@ public struct QualityService: UseCase {
     /// Quarantined batches the identity may read: by the environment and zone they were bound for, and the
     /// dataset's classification (the same rule as `show`, `cat` and the web UI).
     public func quarantineBatches() async throws -> [QuarantineBatch] {
-        try await metadata.quarantines().filter { batch in
-            (try? policy.requireRead(batch.dataset, in: batch.environment, by: identity)) != nil
-        }
+        try await metadata.quarantines().filter { visibility.mayRead($0.dataset, in: $0.environment) }
     }
 
     public func quarantineBatch(_ id: String) async throws -> QuarantineBatch {
@@ -31,10 +29,10 @@ public struct QualityService: UseCase {
         guard mask == .none || (batch.kind == .rejected && batch.format == .csv) else {
             let reason =
                 "quarantined rows of \(batch.dataset) hold PII or restricted values, shown only with an unmask grant"
-            try await record("read", target: "quarantine \(id)", outcome: .denied, details: ["reason": reason])
-            throw AccessDenied(
-                identity: identity, message: reason,
-                remedy: "a grant unmask:\(batch.environment):\(batch.dataset.zone), or sluice quarantine show \(id)")
+            try await refuse(
+                reason,
+                remedy: "a grant unmask:\(batch.environment):\(batch.dataset.zone), or sluice quarantine show \(id)",
+                action: "read", target: "quarantine \(id)")
         }
         for file in batch.files {
             var masker = CSVMasker(mask: mask)
@@ -79,7 +77,7 @@ public struct QualityService: UseCase {
     }
 
     private func mayRead(_ run: CheckRun) -> Bool {
-        (try? policy.require(.read, on: run.environment, zone: run.dataset.zone, by: identity)) != nil
+        visibility.mayRead(run.environment, zone: run.dataset.zone)
     }
 
     /// Validates a file against a dataset's contract with the same engine as ingestion; changes nothing.

@@ -76,14 +76,17 @@ extension RunService {
     }
 
     /// A session for step runs of `pipeline` outside any environment (step tests, reproductions): its steps read
-    /// the inputs they are given, reuse nothing and land nothing.
-    public func detachedSession(runID: String, pipeline: Pipeline, environment: String) async throws -> RunSession {
+    /// the inputs they are given (those it made, or that the caller may read in `readsFrom`), reuse nothing and
+    /// land nothing.
+    public func detachedSession(
+        runID: String, pipeline: Pipeline, environment: String, readsFrom: String? = nil
+    ) async throws -> RunSession {
         var run = RunRecord(
             id: runID, pipeline: pipeline.name, environment: environment, principal: identity.name, traceID: "",
             gitCommit: await recordedGitCommit(), baseCommit: nil, maxParallel: 1, startedAt: now(), steps: [])
         run.workEnvironment = environment
         return RunSession(
             context: context, pipeline: pipeline, graph: try StepGraph(pipeline), selected: [], started: run, head: nil,
-            previous: nil, earlier: [], environment: nil, protected: false)
+            previous: nil, earlier: [], environment: nil, protected: false, readsFrom: readsFrom)
     }
 }

@@ -17,7 +17,7 @@ public struct RunService: UseCase {
     /// Throws `AccessDenied` unless the caller may read the logs of `step` of `run`: every dataset the step
     /// read or wrote in the run, or declares, at its classification and unmasked. The run's own record and the
     /// project's declaration are joined, so a step still running (outputs not yet recorded) is covered too.
-    public func requireLogs(of run: RunRecord, step: String) throws {
+    func logsPermission(of run: RunRecord, step: String) -> Permission {
         var datasets = Set<DatasetName>()
         if let recorded = run.step(step) {
             for name in Array(recorded.inputs.keys) + Array(recorded.outputs.keys) {
@@ -28,37 +28,29 @@ public struct RunService: UseCase {
             datasets.formUnion(declared.inputs)
             datasets.formUnion(declared.outputs)
         }
-        try policy.requireLogs(touching: datasets, in: run.environment, by: identity)
+        return .logs(datasets, in: run.environment)
     }
 
     /// The run, once the caller may read the logs of its step `step` (of every step when nil).
     @discardableResult
     public func requireLogs(run id: String, step: String?) async throws -> RunRecord {
         let run = try await runRecord(id, step: step)
-        for stepRun in run.steps where step == nil || stepRun.step == step {
-            try requireLogs(of: run, step: stepRun.step)
-        }
+        try await authorize(
+            run.steps.filter { step == nil || $0.step == step }.map { logsPermission(of: run, step: $0.step) },
+            action: "logs", target: step.map { "\(id)/\($0)" } ?? id)
         return run
     }
 
     /// Why the caller may not read the logs of `step` of `run`, or nil when it may (for pages that say so).
     public func logsHidden(of run: RunRecord, step: String) -> String? {
-        do {
-            try requireLogs(of: run, step: step)
-            return nil
-        } catch let denied as AccessDenied {
-            return denied.message
-        } catch {
-            return "\(error)"
-        }
+        visibility.whyNot(logsPermission(of: run, step: step))
     }
 
     /// Run records the principal may read, newest first.
     public func runRecords(pipeline: String? = nil) async throws -> [RunRecord] {
         let now = now()
-        return try await metadata.runs(pipeline: pipeline).filter {
-            (try? policy.require(.read, on: $0.environment, by: identity)) != nil
-        }.map { $0.presented(at: now) }
+        return try await metadata.runs(pipeline: pipeline).filter { visibility.mayRead($0.environment, zone: nil) }.map
+        { $0.presented(at: now) }
     }
 
     /// One page of runs, newest first, without those in environments the caller may not read (so a page may
@@ -71,7 +63,7 @@ public struct RunService: UseCase {
         let now = now()
         found.items = found.items.map { $0.presented(at: now) }.filter {
             (filter.status == nil || $0.status == filter.status)
-                && (try? policy.require(.read, on: $0.environment, by: identity)) != nil
+                && visibility.mayRead($0.environment, zone: nil)
         }
         return found
     }
@@ -123,6 +115,21 @@ public struct RunService: UseCase {
         return logs
     }
 
+    /// The last `limit` bytes of what an attempt of step `step` of `run` printed (`object`, its stdout or
+    /// stderr), and whether some were left out. Refused (audited) unless the caller may read the step's logs.
+    public func attemptOutput(
+        of run: RunRecord, step: String, object: ObjectID, limit: Int
+    ) async throws -> (text: String, cut: Bool) {
+        try await authorize(logsPermission(of: run, step: step), action: "logs", target: "\(run.id)/\(step)")
+        let printed = run.step(step)?.attempts.flatMap { [$0.stdout, $0.stderr] }.contains(object) ?? false
+        guard printed else {
+            throw UsageError.notFound("step \(step) of run \(run.id) printed no output \(object.short)")
+        }
+        let data = try await objects.read(object)
+        let cut = data.count > limit
+        return (String(decoding: cut ? data.suffix(limit) : data, as: UTF8.self), cut)
+    }
+
     /// Seals how a run ended in the audit chain, with the digest of its record as saved, so that
     /// `sluice audit verify` notices an edited run record.
     public func recordRunEnded(_ run: RunRecord) async throws {
@@ -155,7 +162,7 @@ public struct RunService: UseCase {
             guard var run = try await metadata.run(id) else {
                 throw UsageError.notFound("no run \(NameRules.quoted(id))", hint: "sluice runs lists them")
             }
-            try policy.require(.write, on: run.workEnvironment, by: identity)
+            try await authorize(.environment(.write, run.workEnvironment))
             guard run.status == .running else {
                 throw UsageError("run \(id) already ended (\(run.status.rawValue)); nothing to cancel")
             }

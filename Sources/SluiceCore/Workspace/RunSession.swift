@@ -23,11 +23,17 @@ public struct RunSession: Sendable {
     /// The run's target is protected: it works in a staging environment and publishes by promotion.
     let protected: Bool
     let lineage: RunLineageEmitter?
+    /// The versions this session made (outputs staged, fixtures kept): steps may read them.
+    let made = MadeVersions()
+    /// For a detached session: where the versions it reads must be readable by the caller.
+    let readsFrom: String?
 
     init(
         context: EngineContext, pipeline: Pipeline, graph: StepGraph, selected: Set<Int>, started: RunRecord,
-        head: Commit?, previous: RunRecord?, earlier: [RunRecord], environment: EnvironmentRecord?, protected: Bool
+        head: Commit?, previous: RunRecord?, earlier: [RunRecord], environment: EnvironmentRecord?, protected: Bool,
+        readsFrom: String? = nil
     ) {
+        self.readsFrom = readsFrom
         self.context = context
         self.pipeline = pipeline
         self.graph = graph
@@ -50,17 +56,32 @@ public struct RunSession: Sendable {
 
     // MARK: Steps
 
-    /// The stored facts of a version the run reads (its format decides how the step gets it).
+    /// The stored facts of a version the run reads (its format decides how the step gets it). A run reads only
+    /// what `begin` let it: a version its environment holds, one it made, or one an earlier run of the pipeline
+    /// made that it reuses; a detached session also what the caller may read where it reads from.
     public func inputVersion(_ id: ObjectID) async throws -> DatasetVersion {
         guard let version = try await context.metadata.version(id) else {
             throw InternalError("version \(id.short) is missing from the store; run sluice verify")
+        }
+        if !mayRead(id) {
+            try await context.authorize(
+                .read(version.dataset, in: readsFrom ?? started.workEnvironment), action: "read",
+                target: "\(readsFrom ?? started.workEnvironment):\(version.dataset)")
         }
         return version
     }
 
     /// Hands an input version's data to `sink` as one file's bytes (CSV files after the first lose their header).
     public func input(_ id: ObjectID, into sink: (Data) throws -> Void) async throws -> DatasetVersion {
-        try await RunStagingService(context: context).materialize(id, into: sink)
+        _ = try await inputVersion(id)
+        return try await RunStagingService(context: context).materialize(id, into: sink)
+    }
+
+    private func mayRead(_ id: ObjectID) -> Bool {
+        if made.contains(id) || head?.content.datasets.values.contains(id) == true { return true }
+        return ([previous].compactMap { $0 } + earlier).contains { run in
+            run.steps.contains { $0.outputs.values.contains(id) }
+        }
     }
 
     /// Checks a step's output file against its contract and stores it as a version, not yet in any environment
@@ -68,14 +89,25 @@ public struct RunSession: Sendable {
     public func stage(
         _ name: DatasetName, file: URL, step: String, deferring: Set<DatasetName>
     ) async throws -> (version: DatasetVersion, report: ValidationReport) {
-        try await RunStagingService(context: context).stageOutput(
+        let staged = try await RunStagingService(context: context).stageOutput(
             name, file: file, environment: "run \(runID)", head: head, origin: "run \(runID) step \(step)",
             deferring: deferring)
+        made.insert(staged.version.id)
+        return staged
     }
 
     /// Keeps what an attempt printed; `nil` for nothing.
     public func keep(output data: Data) async throws -> ObjectID? {
         data.isEmpty ? nil : try await context.objects.put(data)
+    }
+
+    /// Stores a file as a version of `dataset` without checking it and without any environment: a step test's
+    /// fixture. Only a detached session (a step test's) keeps fixtures.
+    public func storeFixture(_ dataset: DatasetName, file: URL) async throws -> ObjectID {
+        guard environment == nil else { throw InternalError("a pipeline run keeps no fixtures") }
+        let id = try await RunStagingService(context: context).storeFixture(dataset, file: file)
+        made.insert(id)
+        return id
     }
 
     /// How a version was made.
@@ -107,4 +139,13 @@ public struct RunSession: Sendable {
         try await RunService(context: context).recordRunEnded(run)
         return run
     }
+}
+
+/// The versions a session made, shared by its concurrent steps.
+final class MadeVersions: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ids = Set<ObjectID>()
+
+    func insert(_ id: ObjectID) { lock.withLock { _ = ids.insert(id) } }
+    func contains(_ id: ObjectID) -> Bool { lock.withLock { ids.contains(id) } }
 }

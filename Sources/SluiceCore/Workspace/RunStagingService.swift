@@ -3,37 +3,27 @@ import Foundation
 /// What the runner needs from the workspace: read versions into files, check and stage step outputs,
 /// and land a whole run in one commit. Access is checked by the caller (`requireRun`).
 /// What a pipeline run needs of the store: staging environments, inputs materialized, outputs staged and landed.
-public struct RunStagingService: UseCase {
-    public let context: EngineContext
-
-    public init(context: EngineContext) { self.context = context }
+struct RunStagingService: UseCase {
+    let context: EngineContext
 
     /// Refuses a run that the acting principal may not do: it writes every output's zone in `environment`.
-    public func requireRun(_ pipeline: Pipeline, environment: String) async throws {
-        do {
-            for step in pipeline.steps {
-                for output in step.outputs {
-                    try policy.require(.write, on: environment, zone: output.zone, by: identity)
-                }
-                for input in step.inputs { try policy.require(.read, on: environment, zone: input.zone, by: identity) }
-            }
-        } catch let error as AccessDenied {
-            try await record(
-                "run", target: "\(environment):\(pipeline.name)", outcome: .denied, details: ["reason": error.message])
-            throw error
-        }
+    func requireRun(_ pipeline: Pipeline, environment: String) async throws {
+        try await authorize(
+            pipeline.steps.flatMap { step in
+                step.outputs.map { Permission.environment(.write, environment, zone: $0.zone) }
+                    + step.inputs.map { Permission.environment(.read, environment, zone: $0.zone) }
+            }, action: "run", target: "\(environment):\(pipeline.name)")
     }
 
     /// Write-audit-publish into a protected environment, first half: creates `staging/RUN_ID` at the
     /// target's head for the run to write. Only a principal who may promote into the target may do this;
     /// the staging environment then belongs to the run, whatever grants the principal holds on `staging/*`.
-    public func beginStaging(for target: String, runID: String, pipeline: Pipeline) async throws -> String {
+    func beginStaging(for target: String, runID: String, pipeline: Pipeline) async throws -> String {
         let name = try validEnvironmentName(Project.stagingPrefix + runID)
         return try await audited("run.stage", target: name, details: ["for": target, "pipeline": pipeline.name]) {
-            try policy.require(.promote, on: target, by: identity)
-            for step in pipeline.steps {
-                for input in step.inputs { try policy.require(.read, on: target, zone: input.zone, by: identity) }
-            }
+            try await authorize(
+                [.environment(.promote, target)]
+                    + pipeline.steps.flatMap { $0.inputs.map { .environment(.read, target, zone: $0.zone) } })
             let base = try await environmentRecord(target)
             let record = EnvironmentRecord(
                 name: name, head: base.head, createdAt: now(), createdBy: identity.name, base: target, ttl: nil)
@@ -44,7 +34,7 @@ public struct RunStagingService: UseCase {
 
     /// Write-audit-publish, last step: once published, the staging environment has done its job and goes
     /// (only if nothing else used or moved it meanwhile).
-    public func endStaging(_ name: String) async throws {
+    func endStaging(_ name: String) async throws {
         guard name.hasPrefix(Project.stagingPrefix), let record = try await metadata.environment(name) else { return }
         if try await metadata.deleteEnvironment(record) {
             try await self.record("run.unstage", target: name, outcome: .succeeded, details: [:])
@@ -52,14 +42,14 @@ public struct RunStagingService: UseCase {
     }
 
     /// The environment's record (a declared environment that holds nothing yet counts as empty) and head.
-    public func environmentHead(_ name: String) async throws -> (record: EnvironmentRecord, head: Commit?) {
+    func environmentHead(_ name: String) async throws -> (record: EnvironmentRecord, head: Commit?) {
         let record = try await environmentRecord(try validEnvironmentName(name))
         return (record, try await headCommit(of: record))
     }
 
     /// Hands a version's data to `sink` as one file's bytes: CSV files after the first lose their header line.
     /// (The runner writes it where its step reads it.)
-    public func materialize(_ id: ObjectID, into sink: (Data) throws -> Void) async throws -> DatasetVersion {
+    func materialize(_ id: ObjectID, into sink: (Data) throws -> Void) async throws -> DatasetVersion {
         guard let version = try await metadata.version(id) else {
             throw InternalError("version \(id.short) is missing from the store; run sluice verify")
         }
@@ -71,7 +61,7 @@ public struct RunStagingService: UseCase {
     /// any environment). Throws `GateFailed` when an error-severity check fails; the result is kept either way.
     /// `references` checks whose target is in `deferring` (what the same run writes) are left to
     /// `checkLanding`, which judges them against the versions landing together.
-    public func stageOutput(
+    func stageOutput(
         _ name: DatasetName, file: URL, environment: String, head: Commit?, origin: String,
         deferring: Set<DatasetName> = []
     ) async throws -> (version: DatasetVersion, report: ValidationReport) {
@@ -132,7 +122,7 @@ public struct RunStagingService: UseCase {
 
     /// Stores a file as a version of `dataset` without checking it and without any environment: step
     /// test fixtures, in a throwaway store.
-    public func storeFixture(_ dataset: DatasetName, file: URL) async throws -> ObjectID {
+    func storeFixture(_ dataset: DatasetName, file: URL) async throws -> ObjectID {
         try await storeVersion(dataset, file: file).id
     }
 
@@ -159,7 +149,7 @@ public struct RunStagingService: UseCase {
 
     /// Lands every output of a run in one commit on top of `base`, moving the environment by
     /// compare-and-swap: if it moved since the run started, `ConflictError` (exit 4) and nothing changes.
-    public func landRun(
+    func landRun(
         _ outputs: [DatasetName: ObjectID], environment record: EnvironmentRecord, base: Commit?, run: RunRecord
     ) async throws -> Commit {
         try await audited("run", target: "\(record.name):\(run.pipeline)", details: ["run": run.id]) {

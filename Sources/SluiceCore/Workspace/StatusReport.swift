@@ -57,7 +57,7 @@ public struct StatusService: UseCase {
         }
         // The latest events only for those who may read the audit log.
         let recent =
-            (try? policy.requireAuditReader(by: identity)) != nil
+            visibility.mayReadAudit
             ? try await metadata.auditEvents(AuditFilter(), page: PageRequest(limit: 5)).items.reversed() : []
         return StatusReport(
             project: project.name, root: project.root.path, commit: project.committed, refusal: project.refusal,

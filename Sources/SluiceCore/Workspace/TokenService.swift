@@ -47,14 +47,14 @@ public struct TokenService: UseCase {
             }
             if try await metadata.tokens().isEmpty {
                 let admins = policy.applied.principals.keys.filter(policy.principalIsAdmin).sorted()
-                throw AccessDenied(
-                    identity: identity,
-                    message: "this store has no token yet, so the first token must be for an admin, not \(principal)",
-                    remedy:
-                        "create the admin's token first: sluice token create \(admins.first ?? "ADMIN") (admins: \(admins.isEmpty ? "none applied" : admins.joined(separator: ", ")))"
-                )
+                try await authorize(
+                    .refused(
+                        "this store has no token yet, so the first token must be for an admin, not \(principal)",
+                        remedy:
+                            "create the admin's token first: sluice token create \(admins.first ?? "ADMIN") (admins: \(admins.isEmpty ? "none applied" : admins.joined(separator: ", ")))"
+                    ))
             }
-            try policy.requireAdmin(by: identity, for: "create tokens")
+            try await authorize(.admin("create tokens"))
             try await metadata.saveToken(record)
             return (
                 CreatedToken(id: record.id, principal: principal, secret: secret, bootstrap: false),
@@ -65,7 +65,7 @@ public struct TokenService: UseCase {
 
     public func revokeToken(id: String) async throws {
         try await audited("token.revoke", target: id) {
-            try policy.requireAdmin(by: identity, for: "revoke tokens")
+            try await authorize(.admin("revoke tokens"))
             guard try await metadata.revokeToken(id: id, at: now()) else {
                 throw UsageError.notFound(
                     "no active token with id \(NameRules.quoted(id))", hint: "sluice token list shows the ids")
@@ -75,12 +75,7 @@ public struct TokenService: UseCase {
     }
 
     public func listTokens() async throws -> [TokenSummary] {
-        do {
-            try policy.requireAdmin(by: identity, for: "list tokens")
-        } catch let error as AccessDenied {
-            try await record("token.list", target: "tokens", outcome: .denied, details: ["reason": error.message])
-            throw error
-        }
+        try await authorize(.admin("list tokens"), action: "token.list", target: "tokens")
         return try await metadata.tokens().map(TokenSummary.init)
     }
 }

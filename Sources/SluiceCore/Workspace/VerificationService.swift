@@ -36,13 +36,13 @@ public struct VerificationService: UseCase {
     public init(context: EngineContext) { self.context = context }
 
     public func auditEvents() async throws -> [AuditEvent] {
-        try policy.requireAuditReader(by: identity)
+        try await authorize(.auditReader, action: "audit.read", target: "audit")
         return try await metadata.auditEvents()
     }
 
     /// One page of audit events that match, newest first; for principals holding `read:audit`.
     public func auditPage(_ filter: AuditFilter, page: PageRequest) async throws -> Page<AuditEvent> {
-        try policy.requireAuditReader(by: identity)
+        try await authorize(.auditReader, action: "audit.read", target: "audit")
         return try await metadata.auditEvents(filter, page: page)
     }
 

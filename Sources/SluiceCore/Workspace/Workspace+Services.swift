@@ -10,6 +10,9 @@ extension Workspace {
     public func collectGarbage(dryRun: Bool, grace: TimeSpan = TimeSpan(seconds: 3_600)) async throws -> GCReport {
         try await CollectorService(context: context).collectGarbage(dryRun: dryRun, grace: grace)
     }
+    public func mayCollectGarbage() async throws -> Bool {
+        try await CollectorService(context: context).mayCollectGarbage()
+    }
     public func datasets(in environment: String?) async throws -> [DatasetEntry] {
         try await DatasetService(context: context).datasets(in: environment)
     }
@@ -46,11 +49,6 @@ extension Workspace {
     }
     public func authorizeIngest(source name: String, environment: String?) async throws {
         try await IngestService(context: context).authorize(source: name, environment: environment)
-    }
-    public func checkLanding(
-        _ outputs: [DatasetName: (version: ObjectID, reused: Bool)], landing: [String: ObjectID], runID: String
-    ) async throws -> [DatasetName: String] {
-        try await LandingService(context: context).checkLanding(outputs, landing: landing, runID: runID)
     }
     public func lineage(
         _ reference: String, in environment: String?, directions: LineageDirections
@@ -133,6 +131,11 @@ extension Workspace {
     public func attemptLogs(run id: String, step: String?) async throws -> [AttemptLog] {
         try await RunService(context: context).attemptLogs(run: id, step: step)
     }
+    public func attemptOutput(
+        of run: RunRecord, step: String, object: ObjectID, limit: Int
+    ) async throws -> (text: String, cut: Bool) {
+        try await RunService(context: context).attemptOutput(of: run, step: step, object: object, limit: limit)
+    }
     public func recordRunEnded(_ run: RunRecord) async throws {
         try await RunService(context: context).recordRunEnded(run)
     }
@@ -140,36 +143,6 @@ extension Workspace {
         _ id: String, stopInProcess: @Sendable (String) -> Bool = { _ in false }
     ) async throws -> CancelOutcome {
         try await RunService(context: context).cancelRun(id, stopInProcess: stopInProcess)
-    }
-    public func requireRun(_ pipeline: Pipeline, environment: String) async throws {
-        try await RunStagingService(context: context).requireRun(pipeline, environment: environment)
-    }
-    public func beginStaging(for target: String, runID: String, pipeline: Pipeline) async throws -> String {
-        try await RunStagingService(context: context).beginStaging(for: target, runID: runID, pipeline: pipeline)
-    }
-    public func endStaging(_ name: String) async throws {
-        try await RunStagingService(context: context).endStaging(name)
-    }
-    public func environmentHead(_ name: String) async throws -> (record: EnvironmentRecord, head: Commit?) {
-        try await RunStagingService(context: context).environmentHead(name)
-    }
-    public func materialize(_ id: ObjectID, into sink: (Data) throws -> Void) async throws -> DatasetVersion {
-        try await RunStagingService(context: context).materialize(id, into: sink)
-    }
-    public func stageOutput(
-        _ name: DatasetName, file: URL, environment: String, head: Commit?, origin: String,
-        deferring: Set<DatasetName> = []
-    ) async throws -> (version: DatasetVersion, report: ValidationReport) {
-        try await RunStagingService(context: context).stageOutput(
-            name, file: file, environment: environment, head: head, origin: origin, deferring: deferring)
-    }
-    public func storeFixture(_ dataset: DatasetName, file: URL) async throws -> ObjectID {
-        try await RunStagingService(context: context).storeFixture(dataset, file: file)
-    }
-    public func landRun(
-        _ outputs: [DatasetName: ObjectID], environment record: EnvironmentRecord, base: Commit?, run: RunRecord
-    ) async throws -> Commit {
-        try await RunStagingService(context: context).landRun(outputs, environment: record, base: base, run: run)
     }
     public func status() async throws -> StatusReport { try await StatusService(context: context).status() }
     public func createToken(for principal: String) async throws -> CreatedToken {

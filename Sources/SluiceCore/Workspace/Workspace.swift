@@ -38,10 +38,12 @@ public protocol UseCase: Sendable {
 
 extension UseCase {
     public var project: Project { context.project }
-    public var objects: any ObjectStore { context.objects }
-    public var metadata: any MetadataStore { context.metadata }
+    var objects: any ObjectStore { context.objects }
+    var metadata: any MetadataStore { context.metadata }
     public var identity: Identity { context.identity }
-    public var policy: AccessPolicy { context.policy }
+    var policy: AccessPolicy { context.policy }
+    /// What the caller may see (lists filter by it, without auditing what they hide).
+    public var visibility: Visibility { context.visibility }
     public var git: any GitInspector { context.git }
     public var files: any FileSource { context.files }
     public var now: @Sendable () -> Timestamp { context.now }
@@ -88,4 +90,26 @@ extension UseCase {
     public func validEnvironmentName(_ name: String) throws -> String { try context.validEnvironmentName(name) }
 
     func headCommit(of record: EnvironmentRecord) async throws -> Commit? { try await context.headCommit(of: record) }
+}
+
+extension Workspace {
+    /// The deliveries of this store's outbox (alerts, webhooks, OpenLineage events) over `transport`.
+    public func deliveries(over transport: any OutboxTransport) -> OutboxDispatcher {
+        OutboxDispatcher(metadata: metadata, transport: transport, logger: logger)
+    }
+
+    /// Refuses, audited, by a rule of the caller's own (a change without a session, a form from another site).
+    public func refuse(
+        _ message: String, remedy: String, action: String, target: String
+    ) async throws -> Never {
+        try await context.refuse(message, remedy: remedy, action: action, target: target)
+    }
+
+    /// Refuses, audited, unless the caller holds `permission` (`EngineContext.authorize`): for what callers
+    /// outside the engine guard themselves (an admin's report, a change that needs a signed-in session).
+    public func authorize(
+        _ permission: Permission, action: String? = nil, target: String? = nil, details: [String: String] = [:]
+    ) async throws {
+        try await context.authorize(permission, action: action, target: target, details: details)
+    }
 }

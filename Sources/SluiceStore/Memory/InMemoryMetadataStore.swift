@@ -87,6 +87,24 @@ public actor InMemoryMetadataStore: MetadataStore {
 
     public func collectedVersions() -> [ObjectID: Timestamp] { collected }
 
+    public func versionStatistics() -> [String: VersionStatistics] {
+        var statistics: [String: VersionStatistics] = [:]
+        var objects: [String: [ObjectID: Int64]] = [:]
+        for version in versionsByID.values {
+            let zone = version.dataset.zone
+            statistics[zone, default: VersionStatistics()].versions += 1
+            statistics[zone, default: VersionStatistics()].versionBytes += version.manifest.bytes
+            for chunk in version.manifest.files.flatMap(\.chunks) {
+                objects[zone, default: [:]][chunk.object] = chunk.bytes
+            }
+        }
+        for (zone, held) in objects {
+            statistics[zone]?.objects = held.count
+            statistics[zone]?.objectBytes = held.values.reduce(0, +)
+        }
+        return statistics
+    }
+
     public func saveCommit(_ commit: Commit) { if commitsByID[commit.id] == nil { commitsByID[commit.id] = commit } }
     public func commit(_ id: ObjectID) -> Commit? { commitsByID[id] }
 

@@ -202,6 +202,24 @@ extension SQLiteMetadataStore {
         migrator.registerMigration("v12-audit-target") { db in
             try db.execute(sql: "CREATE INDEX audit_target ON audit (target, action)")
         }
+        // The objects each version holds, by zone, so that store statistics are a query, not a decoding of
+        // every manifest; filled in for the versions stored before.
+        migrator.registerMigration("v13-version-objects") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE version_objects (
+                        version TEXT NOT NULL REFERENCES versions (id),
+                        zone TEXT NOT NULL,
+                        object TEXT NOT NULL,
+                        bytes INTEGER NOT NULL,
+                        PRIMARY KEY (version, object)
+                    );
+                    CREATE INDEX version_objects_zone ON version_objects (zone, object);
+                    """)
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM versions") {
+                try insertObjects(of: try version(from: row), db)
+            }
+        }
         return migrator
     }
 }

@@ -96,6 +96,40 @@ public final class SQLiteMetadataStore: MetadataStore {
                     version.manifest.bytes,
                     version.createdAt.milliseconds, version.createdBy,
                 ])
+            try Self.insertObjects(of: version, db)
+        }
+    }
+
+    /// Records the objects `version` holds (`version_objects`), once.
+    static func insertObjects(of version: DatasetVersion, _ db: Database) throws {
+        var seen = Set<ObjectID>()
+        for chunk in version.manifest.files.flatMap(\.chunks) where seen.insert(chunk.object).inserted {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO version_objects (version, zone, object, bytes) VALUES (?, ?, ?, ?)",
+                arguments: [version.id.hex, version.dataset.zone, chunk.object.hex, chunk.bytes])
+        }
+    }
+
+    public func versionStatistics() async throws -> [String: VersionStatistics] {
+        try await pool.read { db in
+            var statistics: [String: VersionStatistics] = [:]
+            let zone = "substr(dataset, 1, instr(dataset, '.') - 1)"
+            for row in try Row.fetchAll(
+                db, sql: "SELECT \(zone) AS zone, count(*) AS n, sum(bytes) AS b FROM versions GROUP BY \(zone)")
+            {
+                statistics[row["zone"], default: VersionStatistics()].versions = row["n"]
+                statistics[row["zone"], default: VersionStatistics()].versionBytes = row["b"]
+            }
+            let objects = """
+                SELECT zone, count(*) AS n, sum(bytes) AS b
+                FROM (SELECT zone, object, max(bytes) AS bytes FROM version_objects GROUP BY zone, object)
+                GROUP BY zone
+                """
+            for row in try Row.fetchAll(db, sql: objects) {
+                statistics[row["zone"], default: VersionStatistics()].objects = row["n"]
+                statistics[row["zone"], default: VersionStatistics()].objectBytes = row["b"]
+            }
+            return statistics
         }
     }
 
