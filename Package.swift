@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "SluiceRunner", targets: ["SluiceRunner"]),
         .library(name: "SluiceServer", targets: ["SluiceServer"]),
         .library(name: "SluiceFixtures", targets: ["SluiceFixtures"]),
+        // The store conformance suites, for any backend's tests to run (`MetadataConformance`, `ObjectConformance`).
+        .library(name: "SluiceStoreTesting", targets: ["SluiceStoreTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +42,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        .target(name: "SluiceStoreTesting", dependencies: ["SluiceCore"]),
         .target(name: "CSluiceSystem"),
         .target(name: "CSluiceSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
@@ -139,7 +142,7 @@ let package = Package(
                 "SluiceQuality", "SluiceCore", "SluiceStore", "SluiceTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "SluiceStoreTests", dependencies: ["SluiceStore", "SluiceCore"]),
+        .testTarget(name: "SluiceStoreTests", dependencies: ["SluiceStore", "SluiceCore", "SluiceStoreTesting"]),
         .testTarget(
             name: "SluiceRunnerTests",
             dependencies: [

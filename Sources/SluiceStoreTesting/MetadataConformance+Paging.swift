@@ -1,15 +1,12 @@
 import Foundation
 import SluiceCore
-import SluiceStore
-import Testing
 
 /// Issue 12 item 0: runs and audit events are listed a page at a time, newest first, on every backend: paging
 /// with any limit and filter returns exactly the filtered list, once each, in order, and a cursor no page gave
 /// is refused.
-@Suite struct PagingConformanceTests {
-    typealias Backend = MetadataStoreConformanceTests.Backend
+extension MetadataConformance {
 
-    func run(_ index: Int) -> RunRecord {
+    static func run(_ index: Int) -> RunRecord {
         var record = RunRecord(
             id: "r\(index)", pipeline: index % 3 == 0 ? "daily" : "hourly",
             environment: index % 5 == 0 ? "prod" : "dev",
@@ -20,24 +17,22 @@ import Testing
         return record
     }
 
-    func pages<Item>(
+    static func pages<Item>(
         limit: Int, _ fetch: (PageRequest) async throws -> Page<Item>
     ) async throws -> [Item] {
         var items: [Item] = []
         var request = PageRequest(limit: limit)
         while true {
             let page = try await fetch(request)
-            #expect(page.items.count <= limit)
+            try expect(page.items.count <= limit)
             items += page.items
             guard let next = page.next else { return items }
-            #expect(page.items.count == limit, "only the last page is short")
+            try expect(page.items.count == limit, "only the last page is short")
             request = PageRequest(limit: limit, after: next)
         }
     }
 
-    @Test(arguments: Backend.allCases) func runsPageNewestFirst(_ backend: Backend) async throws {
-        let (store, folder) = try backend.make()
-        _ = folder
+    static func runsPageNewestFirst(_ store: any MetadataStore) async throws {
         for index in 0..<230 { try await store.saveRun(run(index)) }
         // Saving a run again keeps its place.
         var updated = run(5)
@@ -55,10 +50,10 @@ import Testing
             let expected = all.filter(filter.matches).map(\.id)
             for limit in [1, 7, 100, 1000] {
                 let paged = try await pages(limit: limit) { try await store.runs(filter, page: $0) }
-                #expect(paged.map(\.id) == expected, "\(filter) by \(limit)")
+                try expect(paged.map(\.id) == expected, "\(filter) by \(limit)")
             }
         }
-        #expect(
+        try expect(
             try await store.runs(RunFilter(), page: PageRequest(limit: 3)).items.map(\.id) == ["r229", "r228", "r227"])
         // The newest four of each pipeline, as summaries, against the list read plainly.
         var taken: [String: Int] = [:]
@@ -66,13 +61,11 @@ import Testing
             taken[$0.pipeline, default: 0] += 1
             return taken[$0.pipeline]! <= 4
         }
-        #expect(try await store.recentRuns(perPipeline: 4) == recent.map(RunSummary.init))
-        await #expect(throws: UsageError.self) { _ = try await store.runs(RunFilter(), page: PageRequest(after: "x")) }
+        try expect(try await store.recentRuns(perPipeline: 4) == recent.map(RunSummary.init))
+        try await expectThrows(UsageError.self) { _ = try await store.runs(RunFilter(), page: PageRequest(after: "x")) }
     }
 
-    @Test(arguments: Backend.allCases) func auditEventsPageNewestFirst(_ backend: Backend) async throws {
-        let (store, folder) = try backend.make()
-        _ = folder
+    static func auditEventsPageNewestFirst(_ store: any MetadataStore) async throws {
         for index in 0..<150 {
             _ = try await store.appendAudit(
                 AuditDraft(
@@ -89,15 +82,13 @@ import Testing
             let expected = all.filter(filter.matches).map(\.sequence)
             for limit in [1, 9, 1000] {
                 let paged = try await pages(limit: limit) { try await store.auditEvents(filter, page: $0) }
-                #expect(paged.map(\.sequence) == expected, "\(filter) by \(limit)")
+                try expect(paged.map(\.sequence) == expected, "\(filter) by \(limit)")
             }
         }
     }
 
     /// Issue 12 item 4: a scheduled tick is claimed once, however many claim it at once.
-    @Test(arguments: Backend.allCases) func aTickIsClaimedOnce(_ backend: Backend) async throws {
-        let (store, folder) = try backend.make()
-        _ = folder
+    static func aTickIsClaimedOnce(_ store: any MetadataStore) async throws {
         let tick = Timestamp(milliseconds: 1_790_000_000_000)
         let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
             for claimant in 0..<8 {
@@ -110,38 +101,34 @@ import Testing
             }
             return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
-        #expect(wins == 1)
-        #expect(try await store.latestTick(pipeline: "daily", environment: "dev") == tick)
-        #expect(try await store.latestTick(pipeline: "daily", environment: "prod") == nil)
+        try expect(wins == 1)
+        try expect(try await store.latestTick(pipeline: "daily", environment: "dev") == tick)
+        try expect(try await store.latestTick(pipeline: "daily", environment: "prod") == nil)
         let later = Timestamp(milliseconds: tick.milliseconds + 3_600_000)
-        #expect(
+        try expect(
             try await store.claimTick(
                 TickClaim(pipeline: "daily", environment: "dev", tick: later, claimedAt: later, claimedBy: "s0")))
-        #expect(try await store.latestTick(pipeline: "daily", environment: "dev") == later)
+        try expect(try await store.latestTick(pipeline: "daily", environment: "dev") == later)
     }
 
     /// A landing file is claimed once; given back, it can be claimed again (and only that file).
-    @Test(arguments: Backend.allCases) func aLandingClaimGivenBackCanBeClaimedAgain(_ backend: Backend) async throws {
-        let (store, folder) = try backend.make()
-        _ = folder
+    static func aLandingClaimGivenBackCanBeClaimedAgain(_ store: any MetadataStore) async throws {
         let time = Timestamp(milliseconds: 1_790_000_000_000)
         let claim = LandingClaim(
             source: "orders", path: "landing/a.csv", size: 10, modifiedMilliseconds: 5, claimedAt: time, claimedBy: "a")
         var other = claim
         other.path = "landing/b.csv"
-        #expect(try await store.claimLanding(claim))
-        #expect(try await store.claimLanding(other))
-        #expect(try await !store.claimLanding(claim))
+        try expect(try await store.claimLanding(claim))
+        try expect(try await store.claimLanding(other))
+        try expect(try await !store.claimLanding(claim))
         try await store.releaseLanding(claim)
-        #expect(try await store.claimLanding(claim))
-        #expect(try await !store.claimLanding(other), "only the file given back")
+        try expect(try await store.claimLanding(claim))
+        try expect(try await !store.claimLanding(other), "only the file given back")
     }
 
     /// A first-parent history of 250 commits (each also merging a side commit) pages exactly along first
     /// parents; a missing commit in the chain is an error, not a short history.
-    @Test(arguments: Backend.allCases) func historyPagesAlongFirstParents(_ backend: Backend) async throws {
-        let (store, folder) = try backend.make()
-        _ = folder
+    static func historyPagesAlongFirstParents(_ store: any MetadataStore) async throws {
         var chain: [Commit] = []
         for index in 0..<250 {
             let side = try Commit(
@@ -156,12 +143,12 @@ import Testing
             try await store.saveCommit(commit)
             chain.append(commit)
         }
-        let head = try #require(chain.last?.id)
+        let head = try require(chain.last?.id)
         for limit in [1, 7, 100, 1000] {
             let paged = try await pages(limit: limit) { try await store.firstParentHistory(from: head, page: $0) }
             let expected = chain.reversed().map(\.id)
-            #expect(paged.count == expected.count, "by \(limit)")
-            #expect(
+            try expect(paged.count == expected.count, "by \(limit)")
+            try expect(
                 paged.map(\.id) == expected,
                 "by \(limit): first difference at \(Array(zip(paged, expected)).firstIndex { $0.0.id != $0.1 } ?? -1)")
         }
@@ -171,15 +158,13 @@ import Testing
                 message: "dangling", gitCommit: nil,
                 createdAt: Timestamp(milliseconds: 0)))
         try await store.saveCommit(orphan)
-        await #expect(throws: InternalError.self) {
+        try await expectThrows(InternalError.self) {
             _ = try await store.firstParentHistory(from: orphan.id, page: PageRequest(limit: 10))
         }
     }
 
     /// Gate results page newest first, filtered by dataset and environment, on every backend.
-    @Test(arguments: Backend.allCases) func checkRunsPageNewestFirst(_ backend: Backend) async throws {
-        let (store, folder) = try backend.make()
-        _ = folder
+    static func checkRunsPageNewestFirst(_ store: any MetadataStore) async throws {
         for index in 0..<120 {
             let dataset = DatasetName(index % 2 == 0 ? "raw.orders" : "raw.customers")!
             let report = ValidationReport(
@@ -197,12 +182,12 @@ import Testing
         for (dataset, environment) in [(nil, nil), ("raw.orders", nil), (nil, "prod"), ("raw.customers", "dev")] {
             let name = dataset.flatMap(DatasetName.init)
             let expected = try await store.checkRuns(dataset: name, environment: environment).map(\.id)
-            #expect(!expected.isEmpty)
+            try expect(!expected.isEmpty)
             for limit in [1, 7, 1000] {
                 let paged = try await pages(limit: limit) {
                     try await store.checkRuns(dataset: name, environment: environment, page: $0)
                 }
-                #expect(
+                try expect(
                     paged.map(\.id) == expected,
                     "\(String(describing: dataset)) \(String(describing: environment)) by \(limit)")
             }
@@ -213,15 +198,13 @@ import Testing
         let newest = try await store.checkRuns(dataset: nil, environment: nil).filter {
             seen.insert("\($0.dataset) \($0.environment)").inserted
         }
-        #expect(newest.map(\.id) == ["c119", "c118", "c117", "c114"])
-        #expect(try await store.latestCheckRuns(failedOnly: false).map(\.id) == newest.map(\.id))
-        #expect(try await store.latestCheckRuns(failedOnly: true).isEmpty, "every result here passed")
+        try expect(newest.map(\.id) == ["c119", "c118", "c117", "c114"])
+        try expect(try await store.latestCheckRuns(failedOnly: false).map(\.id) == newest.map(\.id))
+        try expect(try await store.latestCheckRuns(failedOnly: true).isEmpty, "every result here passed")
     }
 
     /// Versions read in one go, and a dataset's history along first parents, on every backend.
-    @Test(arguments: Backend.allCases) func versionsAndDatasetHistory(_ backend: Backend) async throws {
-        let (store, folder) = try backend.make()
-        _ = folder
+    static func versionsAndDatasetHistory(_ store: any MetadataStore) async throws {
         let dataset = DatasetName("raw.orders")!
         var versions: [DatasetVersion] = []
         for index in 0..<3 {
@@ -235,8 +218,8 @@ import Testing
         }
         let unknown = ObjectID(hex: String(repeating: "cd", count: 32))!
         let found = try await store.versions([versions[0].id, versions[2].id, unknown])
-        #expect(Set(found.keys) == [versions[0].id, versions[2].id])
-        #expect(found[versions[2].id] == versions[2])
+        try expect(Set(found.keys) == [versions[0].id, versions[2].id])
+        try expect(found[versions[2].id] == versions[2])
         // Commit i holds version i / 4 of raw.orders, except every fifth, which holds none.
         var chain: [Commit] = []
         for index in 0..<12 {
@@ -254,7 +237,7 @@ import Testing
                 commit: $0.id, createdAt: $0.content.createdAt, actor: $0.content.actor,
                 version: $0.version(of: dataset))
         }
-        #expect(history == Array(expected))
-        #expect(try await store.datasetHistory(dataset, from: chain.last!.id, limit: 100).count == 12)
+        try expect(history == Array(expected))
+        try expect(try await store.datasetHistory(dataset, from: chain.last!.id, limit: 100).count == 12)
     }
 }
