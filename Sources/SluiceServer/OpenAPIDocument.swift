@@ -52,7 +52,8 @@ enum OpenAPIDocument {
                     "description": "Status",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}
                   },
-                  "401": {"$ref": "#/components/responses/Unauthenticated"}
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"}
                 }
               }
             },
@@ -78,6 +79,7 @@ enum OpenAPIDocument {
                   },
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"}
                 }
               },
@@ -89,6 +91,7 @@ enum OpenAPIDocument {
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}
                   },
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "400": {"$ref": "#/components/responses/BadRequest"}
                 },
                 "parameters": [{"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/after"}]
@@ -124,6 +127,7 @@ enum OpenAPIDocument {
                   },
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -154,7 +158,8 @@ enum OpenAPIDocument {
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunPage"}}}
                   },
                   "400": {"$ref": "#/components/responses/BadRequest"},
-                  "401": {"$ref": "#/components/responses/Unauthenticated"}
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"}
                 }
               }
             },
@@ -168,6 +173,7 @@ enum OpenAPIDocument {
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}
                   },
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -192,6 +198,7 @@ enum OpenAPIDocument {
                   },
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -222,6 +229,7 @@ enum OpenAPIDocument {
                   },
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"},
                   "409": {
@@ -245,6 +253,7 @@ enum OpenAPIDocument {
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}
                   },
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"},
                   "400": {"$ref": "#/components/responses/BadRequest"}
@@ -265,6 +274,7 @@ enum OpenAPIDocument {
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}
                   },
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "400": {"$ref": "#/components/responses/BadRequest"}
                 }
@@ -281,6 +291,7 @@ enum OpenAPIDocument {
                   "200": {"description": "The dataset", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -298,7 +309,9 @@ enum OpenAPIDocument {
                     "description": "The data as stored (CSV or JSON Lines)",
                     "content": {"text/csv": {"schema": {"type": "string"}}}
                   },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -319,6 +332,7 @@ enum OpenAPIDocument {
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}
                   },
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "404": {"$ref": "#/components/responses/NotFound"},
                   "400": {"$ref": "#/components/responses/BadRequest"}
                 }
@@ -347,6 +361,7 @@ enum OpenAPIDocument {
                   },
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -373,6 +388,7 @@ enum OpenAPIDocument {
                   },
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -384,7 +400,9 @@ enum OpenAPIDocument {
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {
                   "200": {"description": "The batch", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -398,6 +416,7 @@ enum OpenAPIDocument {
                   "200": {"description": "The plan", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"}
                 }
               }
@@ -416,6 +435,7 @@ enum OpenAPIDocument {
                   "200": {"description": "What was deleted", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"}
                 }
               }
@@ -425,7 +445,8 @@ enum OpenAPIDocument {
                 "summary": "The project the service runs: its name, default environment and pipelines with their steps.",
                 "responses": {
                   "200": {"description": "The project", "content": {"application/json": {"schema": {"type": "object"}}}},
-                  "401": {"$ref": "#/components/responses/Unauthenticated"}
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"}
                 }
               }
             },
@@ -442,6 +463,7 @@ enum OpenAPIDocument {
                   "200": {"description": "A page of results", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}},
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -453,7 +475,9 @@ enum OpenAPIDocument {
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {
                   "200": {"description": "The data", "content": {"application/octet-stream": {"schema": {"type": "string"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -472,6 +496,7 @@ enum OpenAPIDocument {
                   "200": {"description": "The validation report", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -496,6 +521,7 @@ enum OpenAPIDocument {
                   "200": {"description": "Each step's recorded and reproduced output", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -514,6 +540,7 @@ enum OpenAPIDocument {
                   "201": {"description": "Ingested", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"},
                   "422": {
@@ -529,6 +556,7 @@ enum OpenAPIDocument {
                 "responses": {
                   "200": {"description": "The verification", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"}
                 }
               }
@@ -539,6 +567,7 @@ enum OpenAPIDocument {
                 "responses": {
                   "200": {"description": "The verification", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"}
                 }
               }
@@ -553,7 +582,9 @@ enum OpenAPIDocument {
                 }],
                 "responses": {
                   "200": {"description": "The plan (changes) and the review (review.changes with kind, risk and message)", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"}
                 }
               }
@@ -564,6 +595,7 @@ enum OpenAPIDocument {
                 "responses": {
                   "200": {"description": "What changed", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "409": {
                     "description": "The work tree has uncommitted changes",
@@ -581,6 +613,7 @@ enum OpenAPIDocument {
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}
                   },
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "400": {"$ref": "#/components/responses/BadRequest"}
                 },
                 "parameters": [{"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/parameters/after"}]
@@ -592,7 +625,9 @@ enum OpenAPIDocument {
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {
                   "200": {"description": "Revoked", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -613,6 +648,7 @@ enum OpenAPIDocument {
                   "201": {"description": "Created", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -625,6 +661,7 @@ enum OpenAPIDocument {
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}
                   },
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "400": {"$ref": "#/components/responses/BadRequest"}
                 },
@@ -650,6 +687,7 @@ enum OpenAPIDocument {
                   "200": {"description": "Promoted", "content": {"application/json": {"schema": {"type": "object"}}}},
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"},
                   "409": {
@@ -674,6 +712,7 @@ enum OpenAPIDocument {
                   },
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
                   "403": {"$ref": "#/components/responses/Denied"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
@@ -696,7 +735,9 @@ enum OpenAPIDocument {
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AuditPage"}}}
                   },
                   "400": {"$ref": "#/components/responses/BadRequest"},
-                  "401": {"$ref": "#/components/responses/Unauthenticated"}
+                  "401": {"$ref": "#/components/responses/Unauthenticated"},
+                  "403": {"$ref": "#/components/responses/Denied"},
+                  "429": {"$ref": "#/components/responses/TooMany"}
                 }
               }
             }
@@ -737,6 +778,10 @@ enum OpenAPIDocument {
                 "description": "No token, or one unknown or revoked",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
               },
+              "TooMany": {
+                "description": "Too many refused tokens from this client, runs going on for this principal, or uploads spooled at once; retry after the Retry-After header's seconds",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+              },
               "Denied": {
                 "description": "The principal may not do this (audited)",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
@@ -770,7 +815,9 @@ enum OpenAPIDocument {
                           "storage_full",
                           "tampered",
                           "internal",
-                          "unavailable"
+                          "unavailable",
+                          "too_large",
+                          "rate_limited"
                         ]
                       },
                       "message": {"type": "string"},

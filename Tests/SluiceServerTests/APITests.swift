@@ -223,6 +223,17 @@ import Testing
 
     /// Every route the router registers is in the OpenAPI document, every documented path answers, and the
     /// document is OpenAPI 3.1.
+    /// Every error code the service can answer with is one the document's error schema names.
+    @Test func theDocumentNamesEveryErrorCode() throws {
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
+        let error = (schemas?["Error"] as? [String: Any])?["properties"] as? [String: Any]
+        let inner = ((error?["error"] as? [String: Any])?["properties"] as? [String: Any])?["code"] as? [String: Any]
+        let named = Set((inner?["enum"] as? [String]) ?? [])
+        #expect(named == Set(ErrorCode.allCases.map(\.rawValue)), "\(named)")
+    }
+
     @Test func theOpenAPIDocumentDescribesExactlyTheRoutes() async throws {
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])

@@ -64,7 +64,8 @@ extension RunService {
     /// The failed run that `id` names, which this run finishes.
     private func resumed(_ id: String?, pipeline: String, environment: String) async throws -> RunRecord? {
         guard let id else { return nil }
-        guard let found = try await metadata.run(id) else {
+        // A run in an environment the caller may not read is not named to it.
+        guard let found = try await metadata.run(id), visibility.mayRead(found.environment) else {
             throw UsageError.notFound("no run \(NameRules.quoted(id))", hint: "sluice runs lists them")
         }
         guard found.pipeline == pipeline, found.environment == environment else {
