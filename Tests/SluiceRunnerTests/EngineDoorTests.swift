@@ -35,10 +35,17 @@ import Testing
             _ = try await detached.input(raw) { _ in Issue.record("a byte was read") }
         }
 
+        // Nor can it keep a run record, or seal a run's end in the audit chain, through a detached session.
+        var forged = detached.started
+        forged.status = .succeeded
+        await #expect(throws: InternalError.self) { _ = try await detached.save(forged) }
+        await #expect(throws: InternalError.self) { _ = try await detached.end(forged) }
+
         #expect(try await harness.head("dev") == before, "no ref moved")
         #expect(try await harness.head("prod") == nil)
         #expect(await harness.metadata.environments().map(\.name) == ["dev"], "no staging environment was made")
         #expect(await harness.metadata.runs(pipeline: nil).isEmpty, "no run was recorded")
+        #expect(await harness.metadata.auditEvents().allSatisfy { $0.draft.action != "run.finish" })
         #expect(try await Self.denials(harness) - deniedBefore == 5, "each refusal audited once")
     }
 

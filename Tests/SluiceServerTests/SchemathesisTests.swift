@@ -23,7 +23,7 @@ struct SchemathesisTests {
         var arguments = [
             "run", "\(base)/api/v1/openapi.json", "--url", base,
             "--checks", "not_a_server_error,response_schema_conformance,status_code_conformance",
-            "--max-examples", "15", "--workers", "2", "--seed", "24", "--no-color",
+            "--max-examples", "15", "--workers", "1", "--seed", "24", "--no-color",
         ]
         if let principal, let token = served.project.tokens[principal] {
             arguments += ["-H", "Authorization: Bearer \(token)"]

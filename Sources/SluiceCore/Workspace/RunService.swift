@@ -132,7 +132,7 @@ public struct RunService: UseCase {
 
     /// Seals how a run ended in the audit chain, with the digest of its record as saved, so that
     /// `sluice audit verify` notices an edited run record.
-    public func recordRunEnded(_ run: RunRecord) async throws {
+    func recordRunEnded(_ run: RunRecord) async throws {
         EngineMetrics.runEnded(run)
         // The event says how the run ended: a failed or cancelled run is not a success of anything.
         try await record(

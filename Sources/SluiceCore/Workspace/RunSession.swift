@@ -110,16 +110,26 @@ public struct RunSession: Sendable {
         return id
     }
 
-    /// How a version was made.
+    /// How a version was made. A detached session's outputs (a step test's, a reproduction's) record none: only
+    /// a run that `begin` let start says how a version was made.
     public func saveLineage(_ record: LineageRecord) async throws {
+        guard environment != nil else { return }
         try await context.metadata.saveLineage(record)
     }
 
     // MARK: The record
 
+    /// Only a session `begin` made keeps a record, and only its own.
+    private func requireBegun(_ run: RunRecord) throws {
+        guard environment != nil, run.id == runID else {
+            throw InternalError("a detached session, or a session of another run, keeps no run record")
+        }
+    }
+
     /// Saves the record as it is now, beating (returned as saved); queues the OpenLineage events it shows.
     @discardableResult
     public func save(_ run: RunRecord) async throws -> RunRecord {
+        try requireBegun(run)
         var run = run
         run.heartbeatAt = now()
         try await context.metadata.saveRun(run)
@@ -128,10 +138,14 @@ public struct RunSession: Sendable {
     }
 
     /// Says the run's process is alive.
-    public func beat() async throws { try await context.metadata.beatRun(runID, at: now()) }
+    public func beat() async throws {
+        try requireBegun(started)
+        try await context.metadata.beatRun(runID, at: now())
+    }
 
     /// Saves the run's end (returned as saved) and seals it in the audit chain.
     public func end(_ run: RunRecord) async throws -> RunRecord {
+        try requireBegun(run)
         var run = run
         run.heartbeatAt = now()
         try await context.metadata.saveRun(run)

@@ -136,9 +136,6 @@ extension Workspace {
     ) async throws -> (text: String, cut: Bool) {
         try await RunService(context: context).attemptOutput(of: run, step: step, object: object, limit: limit)
     }
-    public func recordRunEnded(_ run: RunRecord) async throws {
-        try await RunService(context: context).recordRunEnded(run)
-    }
     public func cancelRun(
         _ id: String, stopInProcess: @Sendable (String) -> Bool = { _ in false }
     ) async throws -> CancelOutcome {
