@@ -39,10 +39,21 @@ struct BenchProject {
     /// A workspace on a new store in `store` (default: the project's `.sluice/`, emptied first), acting as
     /// the CI principal with a token.
     func workspace(store folder: String? = nil, gate: (any QualityGate)? = nil) throws -> Workspace {
+        try workspace(over: try freshStore(folder), gate: gate)
+    }
+
+    /// An empty store (in `folder` of the project, or where the project keeps its store): the benchmark may fill
+    /// it directly, as a backend's tests do, before it times the engine over it.
+    func freshStore(_ folder: String? = nil) throws -> LocalStore {
         let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: root).project
         let directory = folder.map { root.appendingPathComponent($0) } ?? project.storeDirectory
         try? FileManager.default.removeItem(at: directory)
-        let store = try LocalStore(directory: directory)
+        return try LocalStore(directory: directory)
+    }
+
+    /// The workspace of the `ci` principal over `store`.
+    func workspace(over store: LocalStore, gate: (any QualityGate)? = nil) throws -> Workspace {
+        let project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: root).project
         let identity = Identity(
             principal: "ci", role: project.roles["pipeline"], authentication: .token, tokenID: "bench")
         return Workspace(

@@ -22,7 +22,8 @@ struct GCBenchmark: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: base) }
         let project = try BenchProject.create(
             in: base.appendingPathComponent("project"), sourcePath: "landing/*.csv")
-        let workspace = try project.workspace()
+        let store = try project.freshStore()
+        let workspace = try project.workspace(over: store)
         // Half the objects are chunks of one dataset version in dev; half are referenced by nothing.
         let kept = objects / 2
         var chunks: [ChunkRef] = []
@@ -30,27 +31,27 @@ struct GCBenchmark: AsyncParsableCommand {
             var staged: [StagedObject] = []
             for index in batch..<min(batch + 10_000, objects) {
                 let data = Data("object \(index)\n".utf8)
-                let writer = try workspace.objects.makeWriter()
+                let writer = try store.objects.makeWriter()
                 try data.withUnsafeBytes { try writer.write($0) }
                 let id = ObjectID.hashing(data)
                 staged.append(try writer.finish(id: id, size: Int64(data.count)))
                 if index < kept { chunks.append(ChunkRef(object: id, bytes: Int64(data.count))) }
             }
-            try await workspace.objects.publish(staged)
+            try await store.objects.publish(staged)
         }
         let name = DatasetName("raw.data")!
         let manifest = VersionManifest(
             dataset: name, format: .csv, files: [ManifestFile(name: "data.csv", chunks: chunks, rows: Int64(kept))],
             schema: ["object"])
         let version = try DatasetVersion(manifest: manifest, createdAt: .now(), createdBy: "bench")
-        _ = try await workspace.objects.put(try CanonicalJSON.encode(manifest))
-        try await workspace.metadata.saveVersion(version)
+        _ = try await store.objects.put(try CanonicalJSON.encode(manifest))
+        try await store.metadata.saveVersion(version)
         let commit = try Commit(
             CommitContent(
                 parents: [], datasets: [name.description: version.id], actor: "bench", message: "bench", gitCommit: nil,
                 createdAt: .now()))
-        try await workspace.metadata.saveCommit(commit)
-        try await workspace.metadata.moveEnvironment(
+        try await store.metadata.saveCommit(commit)
+        try await store.metadata.moveEnvironment(
             RefMove(
                 environment: "dev", from: nil, to: commit.id, actor: "bench", reason: "bench", gitCommit: nil,
                 at: .now()),
