@@ -145,13 +145,9 @@ public struct RunSession: Sendable {
 
     /// Saves the run's end (returned as saved) and seals it in the audit chain.
     public func end(_ run: RunRecord) async throws -> RunRecord {
-        try requireBegun(run)
-        var run = run
-        run.heartbeatAt = now()
-        try await context.metadata.saveRun(run)
-        await lineage?.observe(run)
-        try await RunService(context: context).recordRunEnded(run)
-        return run
+        let saved = try await save(run)
+        try await RunService(context: context).recordRunEnded(saved)
+        return saved
     }
 }
 
