@@ -4,7 +4,7 @@ import SluiceCore
 /// The contract every `MetadataStore` backend meets, as checks a backend's tests run, each on a fresh store:
 /// every requirement of every port (`RecordingMetadataStore.requirements`; the coverage is checked), the
 /// compare-and-swap of refs, one winner among concurrent writers, an audit event appended with its change or
-/// not at all, paging, claims and the outbox.
+/// not at all, paging, claims, the outbox, and the object marks and deletion leases garbage collection relies on.
 ///
 ///     @Test(arguments: MetadataConformance.checks) func conforms(_ check: ConformanceCheck<any MetadataStore>)
 ///         async throws { try await check.run(on: MyStore()) }
@@ -56,5 +56,5 @@ public enum MetadataConformance {
             ConformanceCheck("historyPagesAlongFirstParents") { try await historyPagesAlongFirstParents($0) },
             ConformanceCheck("checkRunsPageNewestFirst") { try await checkRunsPageNewestFirst($0) },
             ConformanceCheck("versionsAndDatasetHistory") { try await versionsAndDatasetHistory($0) },
-        ] + portChecks
+        ] + portChecks + markChecks
 }

@@ -71,6 +71,10 @@ public actor RecordingMetadataStore: MetadataStore {
         "OutboxStore.pendingOutbox()",
         "OutboxStore.firingAlerts()",
         "OutboxStore.applyAlertTransitions(_:)",
+        "ObjectMarkStore.markWritten(_:at:)",
+        "ObjectMarkStore.objectMarks()",
+        "ObjectMarkStore.leaseForDeletion(_:writtenBefore:now:until:)",
+        "ObjectMarkStore.endDeletion(deleted:kept:)",
     ]
 
     private func note(_ requirement: String) { called.insert(requirement) }
@@ -367,5 +371,29 @@ public actor RecordingMetadataStore: MetadataStore {
     public func applyAlertTransitions(_ transitions: [AlertTransition]) async throws -> [AlertTransition] {
         note("OutboxStore.applyAlertTransitions(_:)")
         return try await base.applyAlertTransitions(transitions)
+    }
+
+    public func markWritten(_ ids: [ObjectID], at time: Timestamp) async throws -> Set<ObjectID> {
+        note("ObjectMarkStore.markWritten(_:at:)")
+        return try await base.markWritten(ids, at: time)
+    }
+
+    public func objectMarks() async throws -> [ObjectID: Timestamp] {
+        note("ObjectMarkStore.objectMarks()")
+        return try await base.objectMarks()
+    }
+
+    public func leaseForDeletion(
+        _ ids: [ObjectID], writtenBefore cutoff: Timestamp, now: Timestamp, until: Timestamp
+    )
+        async throws -> Set<ObjectID>
+    {
+        note("ObjectMarkStore.leaseForDeletion(_:writtenBefore:now:until:)")
+        return try await base.leaseForDeletion(ids, writtenBefore: cutoff, now: now, until: until)
+    }
+
+    public func endDeletion(deleted: [ObjectID], kept: [ObjectID]) async throws {
+        note("ObjectMarkStore.endDeletion(deleted:kept:)")
+        try await base.endDeletion(deleted: deleted, kept: kept)
     }
 }

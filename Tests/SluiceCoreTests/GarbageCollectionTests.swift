@@ -75,7 +75,7 @@ import Testing
         let harness = try await twoSandboxes()
         harness.advance(days: 8)
         // Written just now and referenced by nothing yet (an ingest between publishing and moving its ref).
-        let fresh = try await harness.objects.put(Data("in flight".utf8))
+        let fresh = try await harness.put(Data("in flight".utf8))
         let done = try await harness.workspace("ci").collectGarbage(dryRun: false)
         #expect(!done.objects.contains { $0.id == fresh })
         #expect(done.keptRecent >= 1)
@@ -106,7 +106,7 @@ import Testing
         await #expect(throws: GateFailed.self) { try await alice.ingest(source: "orders_drop", environment: "dev") }
         let batch = try #require(await harness.metadata.quarantines().first)
         // An old run whose log is an object only it refers to, and a run still going.
-        let log = try await harness.objects.put(Data("old output".utf8))
+        let log = try await harness.put(Data("old output".utf8))
         var old = RunRecord(
             id: "r-old", pipeline: "daily", environment: "dev", principal: "ci", traceID: "t", gitCommit: nil,
             baseCommit: nil, maxParallel: 1, startedAt: harness.now(), steps: [StepRun(step: "clean", status: .failed)])

@@ -4,6 +4,7 @@
 /// transaction, so refs, quality results and the audit chain live in one backend.
 public typealias MetadataStore =
     VersionStore & RefStore & AuditStore & TokenStore & QualityStore & RunStore & OutboxStore
+    & ObjectMarkStore
 
 /// Dataset versions (their manifests), and which ones retention let go.
 public protocol VersionStore: Sendable {

@@ -218,63 +218,27 @@ public struct CollectorService: UseCase {
             reach, quarantines: dryRun ? Set(report.quarantines.map(\.id)) : [],
             retired: Set(report.versions.map(\.version)))
         let cutoff = report.markedAt.milliseconds - grace.milliseconds
-        for object in try await objects.inventory() {
-            if marked.contains(object.id) {
-                report.keptReferenced += 1
-            } else if object.writtenAt.milliseconds > cutoff {
-                report.keptRecent += 1
-            } else {
-                report.objects.append(.init(id: object.id, bytes: object.bytes, writtenAt: object.writtenAt))
-                report.bytes += object.bytes
-            }
-        }
+        let judged = Timestamp(milliseconds: cutoff)
+        let unmarked = try await judge(&report, marked: marked, cutoff: judged)
         (report.staleStagingFiles, report.staleStagingBytes) = try await objects.sweepStaging(
-            writtenBefore: Timestamp(milliseconds: cutoff), dryRun: dryRun)
+            writtenBefore: judged, dryRun: dryRun)
         guard !dryRun else { return report }
+        // Objects no writer marked (stored before marks were kept) are marked now: judged after the grace.
+        _ = try await metadata.markWritten(unmarked, at: report.markedAt)
         if report.staleStagingFiles > 0 {
             try await record(
                 "gc.delete-staging", target: "tmp", outcome: .succeeded,
                 details: ["files": "\(report.staleStagingFiles)", "bytes": "\(report.staleStagingBytes)"])
         }
         await checkpoint("gc.inventoried")
-        // Sweep, in audited batches: the event names the objects before they go. The store deletes an
-        // object only if it is still as old as the cutoff, atomically with publishing: one published again
-        // since it was judged (a racing ingest of identical bytes) stays, and is counted as kept.
-        let batchSize = 1_000
-        var swept: [GCReport.DeletedObject] = []
-        let judged = Timestamp(milliseconds: cutoff)
-        for start in stride(from: 0, to: report.objects.count, by: batchSize) {
-            let batch = report.objects[start..<min(start + batchSize, report.objects.count)]
-            try await record(
-                "gc.delete", target: "objects", outcome: .succeeded,
-                details: [
-                    "count": "\(batch.count)", "bytes": "\(batch.reduce(0) { $0 + $1.bytes })",
-                    "objects": batch.map(\.id.hex).joined(separator: " "),
-                ])
-            var deleted = Set<ObjectID>()
-            for object in batch {
-                deleted.formUnion(try await objects.delete([object.id], writtenBefore: judged))
-                await checkpoint("gc.sweep")
-            }
-            let kept = batch.filter { !deleted.contains($0.id) }
-            if !kept.isEmpty {
-                try await record(
-                    "gc.keep", target: "objects", outcome: .succeeded,
-                    details: [
-                        "reason": "written again after they were judged", "count": "\(kept.count)",
-                        "objects": kept.map(\.id.hex).joined(separator: " "),
-                    ])
-            }
-            swept += batch.filter { deleted.contains($0.id) }
-            report.keptRecent += kept.count
-        }
+        let swept = try await sweep(report.objects, judged: judged)
+        report.keptRecent += report.objects.count - swept.count
         report.objects = swept
         report.bytes = swept.reduce(0) { $0 + $1.bytes }
         EngineMetrics.collected(report)
         return report
     }
 
-    /// Every object something kept refers to.
     /// Records a lifecycle lets go: older than `keep_days` and not among the newest `keep_versions` of
     /// their group. `keep: forever` (or no lifecycle) keeps everything.
     static func expired<Record>(

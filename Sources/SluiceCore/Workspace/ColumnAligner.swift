@@ -7,16 +7,22 @@ import Foundation
 /// same set are refused before the gate (`mismatch`).
 struct ColumnAligner {
     let objects: any ObjectStore
-    let files: any FileSource
 
     /// The column names of each file's header, in input order (empty for an empty file).
-    func headers(_ snapshot: Snapshotter.Result, delimiter: UInt8) throws -> [[String]] {
+    func headers(_ snapshot: Snapshotter.Result, delimiter: UInt8) async throws -> [[String]] {
         let byID = Self.stagedByID(snapshot)
-        return try snapshot.files.map { file in
-            guard let first = file.chunks.first, let object = byID[first.object] else { return [] }
-            let start = try prefix(of: object, count: 1 << 20)
-            return start.withUnsafeBytes { HeaderReader.columns($0, format: .csv, delimiter: delimiter) }
+        var headers: [[String]] = []
+        for file in snapshot.files {
+            guard let first = file.chunks.first, let object = byID[first.object] else {
+                headers.append([])
+                continue
+            }
+            let start = try await objects.readStaged(object, range: 0..<(1 << 20)).reduce(into: Data()) {
+                $0.append($1)
+            }
+            headers.append(start.withUnsafeBytes { HeaderReader.columns($0, format: .csv, delimiter: delimiter) })
         }
+        return headers
     }
 
     /// Why the files of a batch are not one table, or `nil`: every file must hold the columns of the
@@ -43,7 +49,7 @@ struct ColumnAligner {
     ) async throws
         -> Snapshotter.Result
     {
-        let headers = try headers(snapshot, delimiter: delimiter)
+        let headers = try await headers(snapshot, delimiter: delimiter)
         guard let schema = expected ?? headers.first(where: { !$0.isEmpty }),
             headers.contains(where: { !$0.isEmpty && $0 != schema })
         else { return snapshot }
@@ -54,7 +60,7 @@ struct ColumnAligner {
             for (index, header) in headers.enumerated() where !header.isEmpty && header != schema {
                 let order = schema.map { header.firstIndex(of: $0) ?? -1 }
                 let file = snapshot.files[index]
-                let (object, rewritten) = try rewrite(file, order: order, delimiter: delimiter, byID: byID)
+                let (object, rewritten) = try await rewrite(file, order: order, delimiter: delimiter, byID: byID)
                 written.append(object)
                 result.files[index] = rewritten
             }
@@ -71,7 +77,7 @@ struct ColumnAligner {
 
     private func rewrite(
         _ file: ManifestFile, order: [Int], delimiter: UInt8, byID: [ObjectID: StagedObject]
-    ) throws -> (StagedObject, ManifestFile) {
+    ) async throws -> (StagedObject, ManifestFile) {
         let writer = try StagingFile(objects: objects)
         do {
             var fields = FieldReorderer(delimiter: delimiter, order: order)
@@ -79,7 +85,9 @@ struct ColumnAligner {
                 guard let object = byID[chunk.object] else {
                     throw InternalError("chunk \(chunk.object.short) of \(file.name) was not staged")
                 }
-                try read(object) { bytes in try fields.feed(bytes) { try writer.write($0) } }
+                for try await piece in objects.readStaged(object, range: nil) {
+                    try piece.withUnsafeBytes { bytes in try fields.feed(bytes) { try writer.write($0) } }
+                }
             }
             try fields.finish { try writer.write($0) }
             let (object, stored) = try writer.finish(name: file.name, rows: file.rows)
@@ -94,32 +102,5 @@ struct ColumnAligner {
         var byID: [ObjectID: StagedObject] = [:]
         for object in snapshot.staged where byID[object.id] == nil { byID[object.id] = object }
         return byID
-    }
-
-    private func prefix(of object: StagedObject, count: Int) throws -> Data {
-        var data = Data()
-        try read(object) { bytes in
-            guard data.count < count else { return }
-            data.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes.prefix(count - data.count)))
-        }
-        return data
-    }
-
-    /// Hands the staged bytes of `object` to `body`, a megabyte at a time.
-    private func read(_ object: StagedObject, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        switch try objects.stagedContent(object) {
-        case .bytes(let data): try data.withUnsafeBytes(body)
-        case .file(let url):
-            let reader = try files.openForReading(url)
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
-            defer { buffer.deallocate() }
-            var position = 0
-            while true {
-                let count = try reader.read(into: buffer, at: position)
-                guard count > 0 else { break }
-                try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-                position += count
-            }
-        }
     }
 }

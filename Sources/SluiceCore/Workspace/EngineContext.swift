@@ -32,7 +32,7 @@ public struct EngineContext: Sendable {
         logger: Logger = Logger(label: "sluice"), checkpoint: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
         self.project = project
-        self.objects = objects
+        self.objects = ObjectVault(store: objects, marks: metadata, now: now)
         self.metadata = metadata
         self.identity = identity
         self.policy = AccessPolicy(applied: appliedPolicy ?? AppliedPolicy(project: project))

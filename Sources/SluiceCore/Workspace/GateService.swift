@@ -26,11 +26,10 @@ public struct GateService: UseCase {
         guard let dataset = project.datasets[source.into] else {
             throw InternalError("source \(source.name) feeds undeclared dataset \(source.into)")
         }
-        let files = try gateFiles(snapshot)
+        let files = try await gateFiles(snapshot)
         if source.format == .csv, files.count > 1 || schema != nil,
             let mismatch = ColumnAligner.mismatch(
-                try ColumnAligner(objects: objects, files: context.files).headers(
-                    snapshot, delimiter: source.delimiter),
+                try await ColumnAligner(objects: objects).headers(snapshot, delimiter: source.delimiter),
                 names: files.map(\.name), expected: schema)
         {
             let report = ValidationReport(
@@ -85,7 +84,7 @@ public struct GateService: UseCase {
         let invalid = try quarantineWriter.finish(name: "invalid-rows.jsonl", rows: report.invalidRows)
         // The valid rows land as they were written: the invalid records' bytes are cut out of the snapshot.
         do {
-            let filtered = try await RecordCutter(objects: objects, files: context.files).cut(
+            let filtered = try await RecordCutter(objects: objects).cut(
                 invalidSpans, from: snapshot)
             return GateVerdict(report: report, filtered: filtered, invalidRows: invalid)
         } catch {
@@ -106,7 +105,7 @@ public struct GateService: UseCase {
             return true
         }
         guard contract.columns.contains(where: \.unique) || !contract.checks.isEmpty else { return }
-        let files = try await storedGateFiles(previous) + (try gateFiles(snapshot))
+        let files = try await storedGateFiles(previous) + (try await gateFiles(snapshot))
         let checkedAt = now()
         let report = try await Blocking.run {
             try gate.validate(
@@ -160,19 +159,21 @@ public struct GateService: UseCase {
     }
 
     /// The staged bytes of each file of a snapshot, as the gate reads them.
-    func gateFiles(_ snapshot: Snapshotter.Result) throws -> [GateFile] {
+    func gateFiles(_ snapshot: Snapshotter.Result) async throws -> [GateFile] {
         var staged: [ObjectID: StagedObject] = [:]
         for object in snapshot.staged where staged[object.id] == nil { staged[object.id] = object }
-        return try snapshot.files.map { file in
-            GateFile(
-                name: file.name,
-                segments: try file.chunks.map { chunk in
-                    guard let object = staged[chunk.object] else {
-                        throw InternalError("chunk \(chunk.object.short) of \(file.name) was not staged")
-                    }
-                    return try objects.stagedContent(object)
-                })
+        var files: [GateFile] = []
+        for file in snapshot.files {
+            var segments: [ByteSegment] = []
+            for chunk in file.chunks {
+                guard let object = staged[chunk.object] else {
+                    throw InternalError("chunk \(chunk.object.short) of \(file.name) was not staged")
+                }
+                segments.append(try await objects.gateSegment(ofStaged: object))
+            }
+            files.append(GateFile(name: file.name, segments: segments))
         }
+        return files
     }
 
     /// The stored bytes of each file of a version, as the gate reads them.
@@ -180,7 +181,7 @@ public struct GateService: UseCase {
         var files: [GateFile] = []
         for file in version.manifest.files {
             var segments: [ByteSegment] = []
-            for chunk in file.chunks { segments.append(try await objects.storedContent(chunk.object)) }
+            for chunk in file.chunks { segments.append(try await objects.gateSegment(of: chunk.object)) }
             files.append(GateFile(name: file.name, segments: segments))
         }
         return files

@@ -141,7 +141,7 @@ public struct IngestService: UseCase {
         if source.format == .csv {
             // One table: every file in the dataset's (or else the first file's) column order (the gate read
             // each by its own header).
-            snapshot = try await ColumnAligner(objects: objects, files: context.files).align(
+            snapshot = try await ColumnAligner(objects: objects).align(
                 snapshot, delimiter: source.delimiter, to: previous?.manifest.schema)
         }
         if let previous {

@@ -7,8 +7,6 @@ import Foundation
 /// therefore land the same bytes for every valid row, and a batch with a few bad rows costs a few pieces.
 struct RecordCutter {
     let objects: any ObjectStore
-    /// Reads staged pieces the object store hands out as files.
-    let files: any FileSource
 
     /// `snapshot` with the byte ranges `cuts[file]` (spans of whole records) taken out of each file. The
     /// pieces to copy are copied on every core at once (each is its own object, hashed on its own).
@@ -71,17 +69,16 @@ struct RecordCutter {
         do {
             try await withThrowingTaskGroup(of: (Int, StagedObject).self) { group in
                 var next = 0
-                func start() throws {
+                func start() {
                     guard next < copies.count else { return }
                     let index = next
-                    let content = try objects.stagedContent(copies[index].object)
-                    group.addTask { (index, try copyRanges(copies[index].ranges, of: content)) }
+                    group.addTask { (index, try await copyRanges(copies[index].ranges, of: copies[index].object)) }
                     next += 1
                 }
-                for _ in 0..<ProcessInfo.processInfo.activeProcessorCount { try start() }
+                for _ in 0..<ProcessInfo.processInfo.activeProcessorCount { start() }
                 while let (index, object) = try await group.next() {
                     written[index] = object
-                    try start()
+                    start()
                 }
             }
         } catch {
@@ -91,36 +88,19 @@ struct RecordCutter {
         return written.map { $0! }
     }
 
-    /// Stages the bytes of `ranges` of `content`, in order, as one new object.
-    private func copyRanges(_ ranges: [Range<Int>], of content: ByteSegment) throws -> StagedObject {
+    /// Stages the bytes of `ranges` of a staged object, in order, as one new object.
+    private func copyRanges(_ ranges: [Range<Int>], of object: StagedObject) async throws -> StagedObject {
         let writer = try StagingFile(objects: objects)
         do {
-            switch content {
-            case .bytes(let data):
-                for range in ranges {
-                    try Array(data[(data.startIndex + range.lowerBound)..<(data.startIndex + range.upperBound)])
-                        .withUnsafeBytes { try writer.write($0) }
+            for range in ranges {
+                var copied = 0
+                let wanted = Int64(range.lowerBound)..<Int64(range.upperBound)
+                for try await piece in objects.readStaged(object, range: wanted) {
+                    try piece.withUnsafeBytes { try writer.write($0) }
+                    copied += piece.count
                 }
-            case .file(let url):
-                let reader: any FileReader
-                do {
-                    reader = try files.openForReading(url)
-                } catch {
-                    throw InternalError("cannot read staged \(url.path): \(error)")
-                }
-                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
-                defer { buffer.deallocate() }
-                for range in ranges {
-                    var position = range.lowerBound
-                    while position < range.upperBound {
-                        let count = try reader.read(
-                            into: UnsafeMutableRawBufferPointer(
-                                rebasing: buffer[0..<min(buffer.count, range.upperBound - position)]),
-                            at: position)
-                        guard count > 0 else { throw InternalError("staged \(url.path) ended early") }
-                        try writer.write(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-                        position += count
-                    }
+                guard copied == range.count else {
+                    throw InternalError("staged object \(object.id.short) ended before byte \(range.upperBound)")
                 }
             }
             return try writer.finish(name: "", rows: 0).object

@@ -86,10 +86,10 @@ struct RunStagingService: UseCase {
                 }
                 let references = try await GateService(context: context).referenceValues(
                     for: dataset, head: head, gate: gate)
+                let files = try await GateService(context: context).gateFiles(snapshot)
                 report = try await Blocking.run {
                     try gate.validate(
-                        dataset: dataset, format: .csv, delimiter: UInt8(ascii: ","),
-                        files: try GateService(context: context).gateFiles(snapshot),
+                        dataset: dataset, format: .csv, delimiter: UInt8(ascii: ","), files: files,
                         references: references, now: now(), rows: .none, onHeader: { _, _ in }, onRow: { _ in })
                 }
             }

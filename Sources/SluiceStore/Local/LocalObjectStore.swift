@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import SluiceCore
 
@@ -10,7 +9,7 @@ import SluiceCore
 
 /// Objects as read-only files under `objects/ab/abcdef…` named by their SHA-256. Every object is written
 /// to `tmp/`, flushed to disk, then renamed into place, so a crash leaves either nothing or a whole object.
-public struct LocalObjectStore: ObjectStore {
+public struct LocalObjectStore: ObjectStore, LocalObjectFiles {
     public let root: URL
     var objectsPath: String { root.appendingPathComponent("objects").path }
     var temporaryPath: String { root.appendingPathComponent("tmp").path }
@@ -56,16 +55,11 @@ public struct LocalObjectStore: ObjectStore {
                 newShard = true
             }
         }
-        try withObjectsLock(exclusive: false) {
-            for object in staged {
-                // Written now, whenever it was staged: a collection judging the object before this publish
-                // leaves it alone. Renaming over an object already there replaces it with identical bytes:
-                // deduplication without a lookup, and readers of the old file keep reading it.
-                let target = path(of: object.id)
-                guard utimensat(AT_FDCWD, object.token, nil, 0) == 0, rename(object.token, target) == 0 else {
-                    throw FileIO.failure("moving an object into", target)
-                }
-            }
+        for object in staged {
+            // Renaming over an object already there replaces it with identical bytes: deduplication without a
+            // lookup, and readers of the old file keep reading it.
+            let target = path(of: object.id)
+            guard rename(object.token, target) == 0 else { throw FileIO.failure("moving an object into", target) }
         }
         if batch {
             try FileIO.flushFileSystem(containing: objectsPath, files: [])
@@ -95,38 +89,27 @@ public struct LocalObjectStore: ObjectStore {
         return (files, bytes)
     }
 
-    public func storedContent(_ id: ObjectID) async throws -> ByteSegment {
-        guard FileIO.exists(path(of: id)) else {
-            throw InternalError("object \(id.short) is missing from \(objectsPath); run sluice verify")
-        }
-        return .file(URL(fileURLWithPath: path(of: id)))
+    public func read(_ id: ObjectID, range: Range<Int64>?) -> ObjectBytes {
+        FileChunks.stream(
+            path(of: id), range: range,
+            missing: "object \(id.short) is missing from \(objectsPath); run sluice verify")
     }
 
-    public func stagedContent(_ staged: StagedObject) throws -> ByteSegment {
-        .file(URL(fileURLWithPath: staged.token))
+    public func readStaged(_ staged: StagedObject, range: Range<Int64>?) -> ObjectBytes {
+        FileChunks.stream(
+            staged.token, range: range, missing: "staged object \(staged.id.short) is gone from \(temporaryPath)")
+    }
+
+    public func localFile(of id: ObjectID) -> URL? {
+        FileIO.exists(path(of: id)) ? URL(fileURLWithPath: path(of: id)) : nil
+    }
+
+    public func localFile(ofStaged staged: StagedObject) -> URL? {
+        URL(fileURLWithPath: staged.token)
     }
 
     public func discard(_ staged: [StagedObject]) async {
         for object in staged { unlink(object.token) }
-    }
-
-    public func put(_ data: Data) async throws -> ObjectID {
-        try await Blocking.run { try putNow(data) }
-    }
-
-    private func putNow(_ data: Data) throws -> ObjectID {
-        let id = ObjectID.hashing(data)
-        // Already there: mark it written now, so a collection that started earlier leaves it alone.
-        if try withObjectsLock(exclusive: false, { utimensat(AT_FDCWD, path(of: id), nil, 0) == 0 }) { return id }
-        let writer = try makeWriter()
-        do {
-            try data.withUnsafeBytes { try writer.write($0) }
-            try publishNow([try writer.finish(id: id, size: Int64(data.count))])
-        } catch {
-            writer.abandon()
-            throw error
-        }
-        return id
     }
 
     public func contains(_ id: ObjectID) async throws -> Bool {
@@ -135,55 +118,6 @@ public struct LocalObjectStore: ObjectStore {
 
     public func size(of id: ObjectID) async throws -> Int64? {
         FileIO.size(path(of: id))
-    }
-
-    public func read(_ id: ObjectID) async throws -> Data {
-        try await Blocking.run {
-            guard let data = FileManager.default.contents(atPath: path(of: id)) else {
-                throw InternalError("object \(id.short) is missing from \(objectsPath); run sluice verify")
-            }
-            return data
-        }
-    }
-
-    public func stream(_ id: ObjectID, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws {
-        try await Blocking.run { try streamNow(id, chunk: chunk) }
-    }
-
-    private func streamNow(_ id: ObjectID, chunk: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let file = path(of: id)
-        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw InternalError("object \(id.short) is missing from \(objectsPath); run sluice verify")
-        }
-        defer { close(descriptor) }
-        let size = 1 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
-        defer { buffer.deallocate() }
-        while true {
-            let count = Glibc.read(descriptor, buffer.baseAddress, size)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FileIO.failure("reading", file)
-            }
-            if count == 0 { return }
-            try chunk(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-        }
-    }
-
-    public func allObjects() async throws -> [ObjectID] {
-        try await Blocking.run { try allObjectsNow() }
-    }
-
-    private func allObjectsNow() throws -> [ObjectID] {
-        let manager = FileManager.default
-        var ids: [ObjectID] = []
-        for shard in try manager.contentsOfDirectory(atPath: objectsPath) where shard.count == 2 {
-            for rest in (try? manager.contentsOfDirectory(atPath: "\(objectsPath)/\(shard)")) ?? [] {
-                if let id = ObjectID(hex: shard + rest) { ids.append(id) }
-            }
-        }
-        return ids.sorted()
     }
 
     public func inventory() async throws -> [StoredObject] {
@@ -197,30 +131,20 @@ public struct LocalObjectStore: ObjectStore {
             let folder = "\(objectsPath)/\(shard)"
             for rest in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] {
                 guard let id = ObjectID(hex: shard + rest) else { continue }
-                var info = stat()
-                guard stat("\(folder)/\(rest)", &info) == 0 else { continue }  // deleted meanwhile
-                objects.append(
-                    StoredObject(
-                        id: id, bytes: Int64(info.st_size),
-                        writtenAt: Timestamp(milliseconds: Self.milliseconds(info.st_mtim))))
+                guard let size = FileIO.size("\(folder)/\(rest)") else { continue }  // deleted meanwhile
+                objects.append(StoredObject(id: id, bytes: size))
             }
         }
         return objects.sorted { $0.id < $1.id }
     }
 
-    public func delete(_ ids: [ObjectID], writtenBefore cutoff: Timestamp) async throws -> Set<ObjectID> {
-        try await Blocking.run { try deleteNow(ids, writtenBefore: cutoff) }
-    }
-
-    private func deleteNow(_ ids: [ObjectID], writtenBefore cutoff: Timestamp) throws -> Set<ObjectID> {
-        try withObjectsLock(exclusive: true) {
+    public func delete(_ ids: [ObjectID]) async throws -> Set<ObjectID> {
+        try await Blocking.run {
             var deleted = Set<ObjectID>()
             for id in ids {
-                var info = stat()
-                guard stat(path(of: id), &info) == 0 else { continue }
-                guard Self.milliseconds(info.st_mtim) <= cutoff.milliseconds else { continue }  // published again
-                guard unlink(path(of: id)) == 0 || errno == ENOENT else {
-                    throw FileIO.failure("deleting", path(of: id))
+                guard unlink(path(of: id)) == 0 else {
+                    guard errno == ENOENT else { throw FileIO.failure("deleting", path(of: id)) }
+                    continue
                 }
                 deleted.insert(id)
             }
@@ -228,31 +152,7 @@ public struct LocalObjectStore: ObjectStore {
         }
     }
 
-    /// Publishing and putting hold this lock shared, the collector's deletions exclusive: a deletion's
-    /// check of when an object was written and its unlink cannot interleave with a publish of the object.
-    func withObjectsLock<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
-        let descriptor = open("\(root.path)/objects.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw FileIO.failure("opening", "\(root.path)/objects.lock") }
-        defer { close(descriptor) }
-        while flock(descriptor, exclusive ? LOCK_EX : LOCK_SH) != 0 {
-            guard errno == EINTR else { throw FileIO.failure("locking", "\(root.path)/objects.lock") }
-        }
-        return try body()
-    }
-
     static func milliseconds(_ time: timespec) -> Int64 {
         Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
-    }
-
-    public func verify(_ id: ObjectID) async throws -> Bool {
-        try await Blocking.run {
-            var hasher = SHA256()
-            do {
-                try streamNow(id) { hasher.update(bufferPointer: $0) }
-            } catch {
-                return false
-            }
-            return ObjectID(digest: hasher.finalize()) == id
-        }
     }
 }

@@ -40,6 +40,7 @@ public actor InMemoryMetadataStore: MetadataStore {
     private var lineageRecords: [LineageRecord] = []
     private var collected: [ObjectID: Timestamp] = [:]
     private var batches: [QuarantineBatch] = []
+    var objectMarksByID: [ObjectID: ObjectMark] = [:]
 
     /// Messages to other systems, oldest first, and the alerts firing now.
     private(set) var outbox: [OutboxMessage] = []

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import SluiceCore
 
@@ -6,14 +5,12 @@ import SluiceCore
 public final class InMemoryObjectStore: ObjectStore, @unchecked Sendable {
     private let lock = NSLock()
     private var objects: [ObjectID: Data] = [:]
-    private var written: [ObjectID: Timestamp] = [:]
-    /// The time objects are written at (tests pass their own clock).
-    private let clock: @Sendable () -> Timestamp
     private var staged: [String: Data] = [:]
+    /// Reads hand out at most this many bytes per chunk, so that readers meet several chunks as they would
+    /// from any store.
+    static let chunkSize = 64 << 10
 
-    public init(clock: @escaping @Sendable () -> Timestamp = { .now() }) {
-        self.clock = clock
-    }
+    public init() {}
 
     public func makeWriter() throws -> any ObjectWriter { Writer(store: self) }
 
@@ -41,7 +38,6 @@ public final class InMemoryObjectStore: ObjectStore, @unchecked Sendable {
                     throw InternalError("object \(object.id.short) was not staged")
                 }
                 if objects[object.id] == nil { objects[object.id] = data }
-                written[object.id] = clock()
             }
         }
     }
@@ -51,72 +47,46 @@ public final class InMemoryObjectStore: ObjectStore, @unchecked Sendable {
         (0, 0)
     }
 
-    public func storedContent(_ id: ObjectID) async throws -> ByteSegment {
-        .bytes(try await read(id))
-    }
-
-    public func stagedContent(_ staged: StagedObject) throws -> ByteSegment {
-        guard let data = lock.withLock({ self.staged[staged.token] }) else {
-            throw InternalError("object \(staged.id.short) is not staged")
-        }
-        return .bytes(data)
-    }
-
     public func discard(_ staged: [StagedObject]) async {
         lock.withLock {
             for object in staged { self.staged.removeValue(forKey: object.token) }
         }
     }
 
-    public func put(_ data: Data) async throws -> ObjectID {
-        let id = ObjectID.hashing(data)
-        lock.withLock {
-            if objects[id] == nil { objects[id] = data }
-            written[id] = clock()
-        }
-        return id
-    }
-
     public func contains(_ id: ObjectID) async throws -> Bool { lock.withLock { objects[id] != nil } }
 
     public func size(of id: ObjectID) async throws -> Int64? { lock.withLock { objects[id].map { Int64($0.count) } } }
 
-    public func read(_ id: ObjectID) async throws -> Data {
-        guard let data = lock.withLock({ objects[id] }) else { throw InternalError("object \(id.short) is missing") }
-        return data
+    public func read(_ id: ObjectID, range: Range<Int64>?) -> ObjectBytes {
+        let data = lock.withLock { objects[id] }
+        return Self.chunks(of: data, range: range, missing: "object \(id.short) is missing")
     }
 
-    public func stream(_ id: ObjectID, chunk: (UnsafeRawBufferPointer) throws -> Void) async throws {
-        let data = try await read(id)
-        try data.withUnsafeBytes { try chunk($0) }
+    public func readStaged(_ staged: StagedObject, range: Range<Int64>?) -> ObjectBytes {
+        let data = lock.withLock { self.staged[staged.token] }
+        return Self.chunks(of: data, range: range, missing: "object \(staged.id.short) is not staged")
     }
 
-    public func allObjects() async throws -> [ObjectID] { lock.withLock { objects.keys.sorted() } }
+    static func chunks(of data: Data?, range: Range<Int64>?, missing: String) -> ObjectBytes {
+        ObjectBytes { continuation in
+            guard let data else { return continuation.finish(throwing: InternalError(missing)) }
+            let end = Int(min(range?.upperBound ?? Int64(data.count), Int64(data.count)))
+            var start = Int(min(range?.lowerBound ?? 0, Int64(end)))
+            while start < end {
+                let next = min(start + chunkSize, end)
+                continuation.yield(data.subdata(in: (data.startIndex + start)..<(data.startIndex + next)))
+                start = next
+            }
+            continuation.finish()
+        }
+    }
 
     public func inventory() async throws -> [StoredObject] {
-        lock.withLock {
-            objects.keys.sorted().map {
-                StoredObject(
-                    id: $0, bytes: Int64(objects[$0]!.count), writtenAt: written[$0] ?? Timestamp(milliseconds: 0))
-            }
-        }
+        lock.withLock { objects.keys.sorted().map { StoredObject(id: $0, bytes: Int64(objects[$0]!.count)) } }
     }
 
-    public func delete(_ ids: [ObjectID], writtenBefore cutoff: Timestamp) async throws -> Set<ObjectID> {
-        lock.withLock {
-            var deleted = Set<ObjectID>()
-            for id in ids where objects[id] != nil && (written[id]?.milliseconds ?? 0) <= cutoff.milliseconds {
-                objects[id] = nil
-                written[id] = nil
-                deleted.insert(id)
-            }
-            return deleted
-        }
-    }
-
-    public func verify(_ id: ObjectID) async throws -> Bool {
-        guard let data = lock.withLock({ objects[id] }) else { return false }
-        return ObjectID.hashing(data) == id
+    public func delete(_ ids: [ObjectID]) async throws -> Set<ObjectID> {
+        lock.withLock { Set(ids.filter { objects.removeValue(forKey: $0) != nil }) }
     }
 
     /// Replaces an object's bytes without changing its id, to test corruption detection.

@@ -220,6 +220,19 @@ extension SQLiteMetadataStore {
                 try insertObjects(of: try version(from: row), db)
             }
         }
+        // When each object was last written and which ones a collection is deleting: garbage collection's
+        // safety, kept where every backend's writers and collector meet (objects stored before are marked by
+        // the first collection that finds them).
+        migrator.registerMigration("v14-object-marks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE object_marks (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        written_at INTEGER NOT NULL,
+                        deleting_until INTEGER
+                    ) WITHOUT ROWID
+                    """)
+        }
         return migrator
     }
 }

@@ -19,7 +19,7 @@ final class Harness: @unchecked Sendable {
     init(files: [String: String] = Fixture.files) throws {
         folder = try TemporaryProject(files: files)
         project = try ProjectLoader(files: LocalFileSource()).loadValidated(root: folder.root).project
-        objects = InMemoryObjectStore(clock: { [unowned self] in now() })
+        objects = InMemoryObjectStore()
     }
 
     /// A time that moves forward 1 ms per reading, so events are ordered and reproducible.
@@ -58,6 +58,12 @@ final class Harness: @unchecked Sendable {
 
     func workspace(_ principal: String, _ authentication: Authentication = .token) -> Workspace {
         workspace(identity(principal, authentication))
+    }
+
+    /// Stores bytes as the engine does: marked as written now, then put.
+    func put(_ data: Data) async throws -> ObjectID {
+        _ = await metadata.markWritten([ObjectID.hashing(data)], at: now())
+        return try await objects.put(data)
     }
 
     func writeLanding(_ name: String, _ content: String) throws {
