@@ -37,6 +37,8 @@ struct GCBenchmark: AsyncParsableCommand {
                 staged.append(try writer.finish(id: id, size: Int64(data.count)))
                 if index < kept { chunks.append(ChunkRef(object: id, bytes: Int64(data.count))) }
             }
+            // Marked as written, as the engine marks what it publishes, long enough ago to be past any grace.
+            _ = try await store.metadata.markWritten(staged.map(\.id), at: Timestamp(milliseconds: 0))
             try await store.objects.publish(staged)
         }
         let name = DatasetName("raw.data")!
@@ -44,7 +46,8 @@ struct GCBenchmark: AsyncParsableCommand {
             dataset: name, format: .csv, files: [ManifestFile(name: "data.csv", chunks: chunks, rows: Int64(kept))],
             schema: ["object"])
         let version = try DatasetVersion(manifest: manifest, createdAt: .now(), createdBy: "bench")
-        _ = try await store.objects.put(try CanonicalJSON.encode(manifest))
+        let manifestID = try await store.objects.put(try CanonicalJSON.encode(manifest))
+        _ = try await store.metadata.markWritten([manifestID], at: Timestamp(milliseconds: 0))
         try await store.metadata.saveVersion(version)
         let commit = try Commit(
             CommitContent(
