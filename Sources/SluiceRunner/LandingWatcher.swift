@@ -51,14 +51,16 @@ public struct LandingWatcher: Sendable {
         let project = scheduler.project
         var claimed: [Claimed] = []
         for source in project.sources.values.sorted(by: { $0.name < $1.name }) {
-            let files = scheduler.files
-            for url in files.files(matching: source.path, in: project.root) {
+            let files: any FileSource = scheduler.files
+            for url in try await files.files(matching: source.path, in: project.root) {
                 // Regular files only (no link, FIFO or device), that have stopped changing.
-                guard files.kind(of: url.path) == .file, let seen = try? files.snapshot(of: url) else { continue }
+                guard await files.kind(of: url.path) == .file, let seen = try? await files.snapshot(of: url) else {
+                    continue
+                }
                 let modified = seen.modified / 1_000_000
                 guard now.milliseconds - modified >= settle.milliseconds else { continue }
                 // Only the project's own files: a folder linked out of it is never read by the service.
-                guard let path = inside(url, root: project.root), retries.isDue(path, at: now) else { continue }
+                guard let path = await inside(url, root: project.root), retries.isDue(path, at: now) else { continue }
                 let claim = LandingClaim(
                     source: source.name, path: path, size: Int64(seen.size), modifiedMilliseconds: modified,
                     claimedAt: now, claimedBy: scheduler.claimant)
@@ -70,9 +72,11 @@ public struct LandingWatcher: Sendable {
     }
 
     /// A file's path relative to the project when it really lies inside it (links resolved); `nil` otherwise.
-    private func inside(_ url: URL, root: URL) -> String? {
-        let files = scheduler.files
-        guard let real = files.realPath(url.path), let realRoot = files.realPath(root.path) else { return nil }
+    private func inside(_ url: URL, root: URL) async -> String? {
+        let files: any FileSource = scheduler.files
+        guard let real = await files.realPath(url.path), let realRoot = await files.realPath(root.path) else {
+            return nil
+        }
         let prefix = realRoot + "/"
         return real.hasPrefix(prefix) ? String(real.dropFirst(prefix.count)) : nil
     }

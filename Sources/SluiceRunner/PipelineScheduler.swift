@@ -21,7 +21,7 @@ public struct PipelineScheduler: Sendable {
     public let gate: (any QualityGate)?
     public let git: any GitInspector
     /// Where the landing files are.
-    public let files: any FileSource
+    public let files: any EngineFiles
     /// Who claims ticks (`host:pid`).
     public let claimant: String
     public let logger: Logger
@@ -33,7 +33,7 @@ public struct PipelineScheduler: Sendable {
     public init(
         project: @autoclosure @escaping @Sendable () -> Project, objects: any ObjectStore,
         metadata: any MetadataStore, gate: (any QualityGate)?,
-        git: any GitInspector, files: any FileSource,
+        git: any GitInspector, files: any EngineFiles,
         claimant: String = "\(ProcessInfo.processInfo.hostName):\(getpid())",
         logger: Logger = Logger(label: "sluice.scheduler"),
         makeRunner: @escaping @Sendable (Workspace) -> PipelineRunner = { PipelineRunner(workspace: $0) }

@@ -24,7 +24,7 @@ public struct StepJob: Sendable {
     /// Where the attempt's output goes as it is printed (`LIVE.stdout`, `LIVE.stderr`), for `logs --follow`.
     public var liveOutput: URL?
     /// Where the project's files named by the step's arguments are found.
-    public var files: any FileSource
+    public var files: any EngineFiles
 }
 
 /// How an attempt ended.

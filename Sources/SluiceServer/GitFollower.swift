@@ -10,7 +10,7 @@ struct GitFollower: Service {
     let inForce: ProjectInForce
     let root: URL
     let git: any GitInspector
-    let files: any FileSource
+    let files: any EngineFiles
     let logger: Logger
     var interval: Duration = .seconds(5)
 

@@ -15,7 +15,7 @@ public struct ServerContext: Sendable {
     public let objects: any ObjectStore
     public let metadata: any MetadataStore
     public let git: any GitInspector
-    public let files: any FileSource
+    public let files: any EngineFiles
     public let logger: Logger
     /// Where runs started through the API go, and the runs going on in the service (each can be stopped).
     public let launcher = RunLauncher()
@@ -45,7 +45,7 @@ public struct ServerContext: Sendable {
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, git: any GitInspector = GitWorkTree(),
-        files: any FileSource = LocalFileSource(),
+        files: any EngineFiles = LocalFileSource(),
         logger: Logger = Logger(label: "sluice.server")
     ) {
         self.inForce = ProjectInForce(project)

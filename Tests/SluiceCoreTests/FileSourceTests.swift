@@ -44,7 +44,7 @@ import Testing
 
     /// The local port finds regular files by pattern, tells links from files, and refuses to read what is not
     /// a regular file.
-    @Test func theLocalSourceJudgesWhatItReads() throws {
+    @Test func theLocalSourceJudgesWhatItReads() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-files-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
             at: folder.appendingPathComponent("in/sub.csv"), withIntermediateDirectories: true)
@@ -62,10 +62,15 @@ import Testing
         #expect(files.kind(of: folder.appendingPathComponent("in/a.csv").path) == .file)
         let resolved = files.realPath(folder.appendingPathComponent("in/link.csv").path)
         #expect(resolved != nil && resolved == files.realPath(target.path))
-        #expect(throws: UsageError.self) { _ = try files.snapshot(of: folder.appendingPathComponent("in/pipe.csv")) }
-        #expect(throws: UsageError.self) {
-            _ = try files.openForReading(folder.appendingPathComponent("in/pipe.csv"))
+        // Data is read through the asynchronous port.
+        let data: any FileSource = files
+        await #expect(throws: UsageError.self) {
+            _ = try await data.snapshot(of: folder.appendingPathComponent("in/pipe.csv"))
         }
-        #expect(try files.snapshot(of: folder.appendingPathComponent("in/a.csv")).size == 2)
+        await #expect(throws: UsageError.self) {
+            _ = try await data.read(folder.appendingPathComponent("in/pipe.csv"), range: 0..<10)
+        }
+        #expect(try await data.snapshot(of: folder.appendingPathComponent("in/a.csv")).size == 2)
+        #expect(try await data.read(folder.appendingPathComponent("in/a.csv"), range: 1..<100) == Data("\n".utf8))
     }
 }

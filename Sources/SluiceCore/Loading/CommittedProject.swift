@@ -7,7 +7,7 @@ public enum CommittedProject {
     /// The project at `revision` of the repository holding `root`, validated; the copy's folder (to remove
     /// once nothing runs from it) with it. Throws `UsageError` naming the commit when it is not valid.
     public static func load(
-        root: URL, revision: String = "HEAD", git: any GitInspector, files: any FileSource
+        root: URL, revision: String = "HEAD", git: any GitInspector, files: any ProjectFileReader
     ) throws -> (project: Project, folder: URL) {
         let (folder, commit) = try git.projectFiles(at: revision, of: root)
         do {

@@ -6,9 +6,9 @@ import Yams
 public struct ProjectLoader: Sendable {
     public static let projectFileName = "sluice.yaml"
     /// Where the project's files are read.
-    public let files: any FileSource
+    public let files: any ProjectFileReader
 
-    public init(files: any FileSource) { self.files = files }
+    public init(files: any ProjectFileReader) { self.files = files }
 
     /// Loads and validates the project; throws `ProjectError` listing every error. Warnings are returned.
     public func loadValidated(root: URL) throws -> (project: Project, warnings: [Diagnostic]) {

@@ -6,7 +6,7 @@ import Foundation
 /// inputs and the engine version. Equal keys mean the outputs can be reused.
 public enum CacheKey {
     public static func compute(
-        step: Step, root: URL, inputs: [DatasetName: ObjectID], files: any FileSource
+        step: Step, root: URL, inputs: [DatasetName: ObjectID], files: any ProjectFileReader
     ) throws -> String {
         func fileHash(_ url: URL) throws -> String {
             guard let data = files.contents(of: url, from: 0) else {

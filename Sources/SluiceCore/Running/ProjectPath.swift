@@ -5,7 +5,7 @@ import Foundation
 /// cache key hashes it when it is a file.
 public enum ProjectPath {
     public static func resolve(
-        _ argument: String, root: URL, files: any FileSource
+        _ argument: String, root: URL, files: any ProjectFileReader
     ) -> (url: URL, isDirectory: Bool)? {
         guard !argument.hasPrefix("/"), !argument.hasPrefix("-"), argument.contains("/") || argument.contains(".")
         else { return nil }

@@ -1,25 +1,39 @@
 import Foundation
 
-/// The files the engine reads that are not in its stores — a source's landing files, files named on the
-/// command line, the outputs a step wrote — found, judged and read through this port. `LocalFileSource` reads a
-/// local folder; a landing prefix in an object store can be another.
+/// Where data files come from — a source's landing files, files named on the command line or uploaded — found,
+/// judged and read through this port, asynchronously, so that a landing prefix in an object store can be one as
+/// well as a local folder (`LocalFileSource`). Reads are ranged: no descriptor or handle crosses the port.
 public protocol FileSource: Sendable {
+    /// The files `pattern` (a glob, relative to `folder` unless absolute) names, folders left out, by path.
+    func files(matching pattern: String, in folder: URL) async throws -> [URL]
+    /// What is at `path`, a last link not followed; nil when nothing is.
+    func kind(of path: String) async -> FileKind?
+    /// Where `path` really is, every link resolved; nil when it cannot be resolved.
+    func realPath(_ path: String) async -> String?
+    /// Size and modification time of the regular file at `url`; an error naming it for anything else.
+    func snapshot(of url: URL) async throws -> FileSnapshot
+    /// The bytes of `range` of the regular file at `url` (fewer at its end); an error for anything else,
+    /// never blocking on a FIFO put in its place.
+    func read(_ url: URL, range: Range<Int>) async throws -> Data
+}
+
+/// The project's own files — the work tree it was loaded from, always on this machine — read synchronously
+/// while a project loads and a step's code is hashed.
+public protocol ProjectFileReader: Sendable {
     /// The files `pattern` (a glob, relative to `folder` unless absolute) names, folders left out, by path.
     func files(matching pattern: String, in folder: URL) -> [URL]
     /// What is at `path`, a last link not followed; nil when nothing is.
     func kind(of path: String) -> FileKind?
     /// Where `path` really is, every link resolved; nil when it cannot be resolved.
     func realPath(_ path: String) -> String?
-    /// Size and modification time of the regular file at `url`; an error naming it for anything else.
-    func snapshot(of url: URL) throws -> FileSnapshot
     /// The bytes of the file at `url` from `offset` on; nil when there is no file (yet).
     func contents(of url: URL, from offset: Int) -> Data?
-    /// Opens the regular file at `url` to read pieces of it; an error for anything else (never blocking on a
-    /// FIFO put in its place).
-    func openForReading(_ url: URL) throws -> any FileReader
 }
 
-extension FileSource {
+/// Both: what the engine is given, so that it reads landing data asynchronously and its project in place.
+public typealias EngineFiles = FileSource & ProjectFileReader
+
+extension ProjectFileReader {
     /// What is at `path` once a last link is followed.
     public func kindFollowingLinks(of path: String) -> FileKind? {
         let kind = kind(of: path)
@@ -30,12 +44,6 @@ extension FileSource {
 /// What a path holds.
 public enum FileKind: Sendable, Equatable {
     case file, directory, link, other
-}
-
-/// An open file, read in pieces at given offsets; closed when released.
-public protocol FileReader: AnyObject {
-    /// Reads up to `buffer.count` bytes at `offset`; 0 at the end of the file.
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int
 }
 
 /// Size and modification time, to notice a file that changes while it is read.

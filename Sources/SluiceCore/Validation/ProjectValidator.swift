@@ -5,7 +5,7 @@ import Foundation
 struct ProjectValidator {
     let project: Project
     let sink: DiagnosticCollector
-    let files: any FileSource
+    let files: any ProjectFileReader
 
     func validate() {
         checkZonesAndLifecycles()

@@ -15,7 +15,7 @@ public struct EngineContext: Sendable {
     let policy: AccessPolicy
     public let git: any GitInspector
     /// Where landing files and files named by callers are read.
-    public let files: any FileSource
+    public let files: any EngineFiles
     public let now: @Sendable () -> Timestamp
     public let logger: Logger
     /// Checks incoming data against contracts; `nil` refuses data for datasets that declare a contract.
@@ -27,7 +27,7 @@ public struct EngineContext: Sendable {
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, identity: Identity,
-        gate: (any QualityGate)?, git: any GitInspector, files: any FileSource, appliedPolicy: AppliedPolicy? = nil,
+        gate: (any QualityGate)?, git: any GitInspector, files: any EngineFiles, appliedPolicy: AppliedPolicy? = nil,
         now: @escaping @Sendable () -> Timestamp = { .now() },
         logger: Logger = Logger(label: "sluice"), checkpoint: @escaping @Sendable (String) async -> Void = { _ in }
     ) {

@@ -85,7 +85,7 @@ public struct QualityService: UseCase {
     public func check(file: URL, against name: String, in environment: String?) async throws -> ValidationReport {
         let (declared, environment) = try await authorizeCheck(against: name, in: environment)
         guard let gate else { throw InternalError("this engine has no quality gate configured") }
-        guard (try? files.snapshot(of: file)) != nil else { throw UsageError("cannot read \(file.path)") }
+        guard (try? await files.snapshot(of: file)) != nil else { throw UsageError("cannot read \(file.path)") }
         let source = project.sources.values.first { $0.into == declared.name }
         let format = source?.format ?? (file.pathExtension == "jsonl" || file.pathExtension == "ndjson" ? .jsonl : .csv)
         let head = try await headCommit(of: try await environmentRecord(environment))

@@ -49,7 +49,7 @@ public struct RunSession: Sendable {
 
     public var runID: String { started.id }
     public var project: Project { context.project }
-    public var files: any FileSource { context.files }
+    public var files: any EngineFiles { context.files }
     public func now() -> Timestamp { context.now() }
     /// Where attempts print as they print, for `logs --follow`.
     public var liveLogFolder: URL? { LiveLogService(context: context).liveLogFolder(run: runID) }

@@ -58,7 +58,8 @@ public struct Snapshotter: Sendable {
     /// Stages every file and returns the manifest entries in input order. Nothing is visible yet; on
     /// failure, everything staged so far is discarded.
     public func stage(_ inputs: [Input], format: DataFormat, delimiter: UInt8) async throws -> Result {
-        let before = try inputs.map { try self.files.snapshot(of: $0.url) }
+        var before: [FileSnapshot] = []
+        for input in inputs { before.append(try await self.files.snapshot(of: input.url)) }
         var pieces: [Piece] = []
         let headerFile = before.firstIndex { $0.size > 0 } ?? 0
         for (file, snapshot) in before.enumerated() {
@@ -74,30 +75,24 @@ public struct Snapshotter: Sendable {
         let plan = pieces
         let results = SlotArray<Staged>(count: plan.count)
         let next = Counter()
-        let size = chunkSize
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<min(parallelism, plan.count) {
-                    // Each worker reads and hashes on a blocking thread, not on the cooperative pool.
+                    // Each worker reads through the port, then hashes and scans on a blocking thread.
                     group.addTask {
-                        try await Blocking.run {
-                            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
-                            defer { buffer.deallocate() }
-                            while let index = next.take(below: plan.count) {
-                                let piece = plan[index]
-                                results[index] = try stagePiece(
-                                    piece, url: inputs[piece.file].url, buffer, format, delimiter)
-                            }
+                        while let index = next.take(below: plan.count) {
+                            let piece = plan[index]
+                            let url = inputs[piece.file].url
+                            let bytes = try await self.files.read(
+                                url, range: piece.offset..<(piece.offset + piece.length))
+                            guard bytes.count == piece.length else { throw Self.changed(url) }
+                            results[index] = try await Blocking.run { try stagePiece(piece, bytes, format, delimiter) }
                         }
                     }
                 }
                 try await group.waitForAll()
             }
-            for (input, snapshot) in zip(inputs, before) where try self.files.snapshot(of: input.url) != snapshot {
-                throw UsageError(
-                    "\(input.url.path) changed while it was being ingested", hint: "ingest it again once it is complete"
-                )
-            }
+            for (input, snapshot) in zip(inputs, before) { try await requireUnchanged(input.url, since: snapshot) }
         } catch {
             await objects.discard(results.values.compactMap { $0?.object })
             throw error
@@ -115,35 +110,31 @@ public struct Snapshotter: Sendable {
         return Result(files: files, staged: staged.map(\.object), schema: schema)
     }
 
-    private func stagePiece(
-        _ piece: Piece, url: URL, _ buffer: UnsafeMutableRawBufferPointer, _ format: DataFormat, _ delimiter: UInt8
-    ) throws -> Staged {
-        let reader = try files.openForReading(url)
-        var filled = 0
-        while filled < piece.length {
-            let count = try reader.read(
-                into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<piece.length]), at: piece.offset + filled)
-            guard count > 0 else {
-                throw UsageError(
-                    "\(url.path) changed while it was being ingested", hint: "ingest it again once it is complete")
+    private func requireUnchanged(_ url: URL, since snapshot: FileSnapshot) async throws {
+        guard try await files.snapshot(of: url) == snapshot else { throw Self.changed(url) }
+    }
+
+    private static func changed(_ url: URL) -> UsageError {
+        UsageError("\(url.path) changed while it was being ingested", hint: "ingest it again once it is complete")
+    }
+
+    private func stagePiece(_ piece: Piece, _ data: Data, _ format: DataFormat, _ delimiter: UInt8) throws -> Staged {
+        try data.withUnsafeBytes { bytes in
+            var hasher = SHA256()
+            hasher.update(bufferPointer: bytes)
+            let id = ObjectID(digest: hasher.finalize())
+            let writer = try objects.makeWriter()
+            do {
+                try writer.write(bytes)
+                let object = try writer.finish(id: id, size: Int64(piece.length))
+                return Staged(
+                    chunk: ChunkRef(object: id, bytes: Int64(piece.length)), object: object,
+                    stats: ChunkScanner.scan(bytes, quotes: format == .csv),
+                    header: piece.readsHeader ? HeaderReader.columns(bytes, format: format, delimiter: delimiter) : nil)
+            } catch {
+                writer.abandon()
+                throw error
             }
-            filled += count
-        }
-        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<piece.length])
-        var hasher = SHA256()
-        hasher.update(bufferPointer: bytes)
-        let id = ObjectID(digest: hasher.finalize())
-        let writer = try objects.makeWriter()
-        do {
-            try writer.write(bytes)
-            let object = try writer.finish(id: id, size: Int64(piece.length))
-            return Staged(
-                chunk: ChunkRef(object: id, bytes: Int64(piece.length)), object: object,
-                stats: ChunkScanner.scan(bytes, quotes: format == .csv),
-                header: piece.readsHeader ? HeaderReader.columns(bytes, format: format, delimiter: delimiter) : nil)
-        } catch {
-            writer.abandon()
-            throw error
         }
     }
 }

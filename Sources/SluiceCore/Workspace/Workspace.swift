@@ -20,7 +20,7 @@ public struct Workspace: UseCase {
 
     public init(
         project: Project, objects: any ObjectStore, metadata: any MetadataStore, identity: Identity,
-        gate: (any QualityGate)?, git: any GitInspector, files: any FileSource, appliedPolicy: AppliedPolicy? = nil,
+        gate: (any QualityGate)?, git: any GitInspector, files: any EngineFiles, appliedPolicy: AppliedPolicy? = nil,
         now: @escaping @Sendable () -> Timestamp = { .now() },
         logger: Logger = Logger(label: "sluice"), checkpoint: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
@@ -45,7 +45,7 @@ extension UseCase {
     /// What the caller may see (lists filter by it, without auditing what they hide).
     public var visibility: Visibility { context.visibility }
     public var git: any GitInspector { context.git }
-    public var files: any FileSource { context.files }
+    public var files: any EngineFiles { context.files }
     public var now: @Sendable () -> Timestamp { context.now }
     public var logger: Logger { context.logger }
     public var gate: (any QualityGate)? { context.gate }

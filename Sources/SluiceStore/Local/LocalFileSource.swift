@@ -7,8 +7,9 @@ import SluiceCore
     import Darwin
 #endif
 
-/// Files in local folders, read with `pread` from descriptors opened non-blocking.
-public struct LocalFileSource: FileSource {
+/// Files in local folders, read with `pread` from descriptors opened non-blocking, on blocking threads when read
+/// as data.
+public struct LocalFileSource: EngineFiles {
     public init() {}
 
     public func files(matching pattern: String, in folder: URL) -> [URL] {
@@ -65,14 +66,28 @@ public struct LocalFileSource: FileSource {
         return try? handle.readToEnd() ?? Data()
     }
 
-    public func openForReading(_ url: URL) throws -> any FileReader {
-        try LocalFileReader(url)
+    public func read(_ url: URL, range: Range<Int>) async throws -> Data {
+        try await Blocking.run {
+            let reader = try LocalFileReader(url)
+            var data = Data(count: range.count)
+            var filled = 0
+            try data.withUnsafeMutableBytes { buffer in
+                while filled < range.count {
+                    let count = try reader.read(
+                        into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]), at: range.lowerBound + filled)
+                    guard count > 0 else { break }
+                    filled += count
+                }
+            }
+            data.count = filled
+            return data
+        }
     }
 }
 
 /// A descriptor opened non-blocking (a file swapped for a FIFO since it was judged must not hang a read) and
 /// checked to be a regular file.
-final class LocalFileReader: FileReader {
+final class LocalFileReader {
     private let descriptor: Int32
     private let path: String
 

@@ -9,7 +9,7 @@ import SluiceCore
 
 /// Files held in memory under absolute paths, no links: the in-memory twin of `LocalFileSource`, for tests
 /// (and proof that the engine reads landing data through the port alone).
-public final class InMemoryFileSource: FileSource, @unchecked Sendable {
+public final class InMemoryFileSource: EngineFiles, @unchecked Sendable {
     private let lock = NSLock()
     private var contents: [String: (data: Data, modified: Int64)] = [:]
 
@@ -50,22 +50,11 @@ public final class InMemoryFileSource: FileSource, @unchecked Sendable {
         return offset < data.count ? data.subdata(in: offset..<data.count) : Data()
     }
 
-    public func openForReading(_ url: URL) throws -> any FileReader {
-        guard let file = lock.withLock({ contents[url.path] }) else {
+    public func read(_ url: URL, range: Range<Int>) async throws -> Data {
+        guard let data = lock.withLock({ contents[url.path]?.data }) else {
             throw UsageError("cannot read \(url.path): no such file")
         }
-        return DataReader(data: file.data)
-    }
-
-    final class DataReader: FileReader {
-        let data: Data
-        init(data: Data) { self.data = data }
-
-        func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
-            guard offset < data.count else { return 0 }
-            let count = min(buffer.count, data.count - offset)
-            data.copyBytes(to: buffer, from: offset..<(offset + count))
-            return count
-        }
+        let end = min(range.upperBound, data.count)
+        return range.lowerBound < end ? data.subdata(in: range.lowerBound..<end) : Data()
     }
 }

@@ -12,7 +12,7 @@ final class Harness: @unchecked Sendable {
     let metadata = InMemoryMetadataStore()
     var git: FixedGit = .clean
     /// Where landing files are read (the project folder on disk unless a test swaps it).
-    var files: any FileSource = LocalFileSource()
+    var files: any EngineFiles = LocalFileSource()
     private let clockLock = NSLock()
     private var clock = Timestamp(milliseconds: 1_790_000_000_000)
 
