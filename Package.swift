@@ -110,6 +110,7 @@ let package = Package(
                 "SluiceRunner",
                 "SluiceWeb",
                 "SluiceClient",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

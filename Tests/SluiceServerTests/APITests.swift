@@ -221,6 +221,49 @@ import Testing
         #expect(served.process.terminationStatus == 0)
     }
 
+    /// The served document is `openapi.yaml` as it is in the repository (`scripts/embed-openapi.py` embeds it).
+    @Test func theServedDocumentIsTheRepositorysOpenAPIYAML() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("openapi.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text == OpenAPIDocument.yaml + "\n", "openapi.yaml changed: run scripts/embed-openapi.py")
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        #expect((document["paths"] as? [String: Any])?.count ?? 0 > 30)
+    }
+
+    /// Issue 24 item 5: every operation is named (a unique operationId, what a generator names it by), and every
+    /// JSON body it answers or takes has a schema with its fields, never a bare object.
+    @Test func everyOperationIsNamedAndEveryJSONBodyTyped() throws {
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        var names: [String] = []
+        for (path, operations) in paths {
+            for (method, operation) in operations {
+                let name = operation["operationId"] as? String
+                #expect(name != nil, "\(method) \(path) has no operationId")
+                names.append(name ?? "")
+                let responses = operation["responses"] as? [String: [String: Any]] ?? [:]
+                for (status, response) in responses {
+                    let json = (response["content"] as? [String: [String: Any]])?["application/json"]
+                    guard let schema = json?["schema"] as? [String: Any], path != "/api/v1/openapi.json" else {
+                        continue
+                    }
+                    #expect(Self.isTyped(schema), "\(method) \(path) \(status) answers an untyped object")
+                }
+            }
+        }
+        #expect(Set(names).count == names.count, "operationIds are unique")
+        #expect(names.count == 38)
+    }
+
+    /// A reference, a list of something, a choice, or an object with its properties named.
+    static func isTyped(_ schema: [String: Any]) -> Bool {
+        if schema["$ref"] != nil || schema["oneOf"] != nil || schema["items"] != nil { return true }
+        return schema["properties"] != nil
+    }
+
     /// Every route the router registers is in the OpenAPI document, every documented path answers, and the
     /// document is OpenAPI 3.1.
     /// Every error code the service can answer with is one the document's error schema names.
