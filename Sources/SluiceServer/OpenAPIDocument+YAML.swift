@@ -1225,28 +1225,7 @@ extension OpenAPIDocument {
               type: object
               properties:
                 draft:
-                  type: object
-                  properties:
-                    action:
-                      type: string
-                    authentication:
-                      type: string
-                    details:
-                      type: object
-                      additionalProperties:
-                        type: string
-                    outcome:
-                      type: string
-                    principal:
-                      type: string
-                    target:
-                      type: string
-                    time:
-                      type: string
-                  required:
-                  - authentication
-                  - details
-                  - time
+                  $ref: '#/components/schemas/AuditDraft'
                 hash:
                   type: string
                 previousHash:
@@ -1291,65 +1270,7 @@ extension OpenAPIDocument {
                 passed:
                   type: boolean
                 report:
-                  type: object
-                  properties:
-                    batchProblems:
-                      type: array
-                      items: {}
-                    checkedAt:
-                      type: string
-                    checks:
-                      type: array
-                      items:
-                        type: object
-                        properties:
-                          column:
-                            type: string
-                          elementCount:
-                            type: integer
-                          id:
-                            type: string
-                          samples:
-                            type: array
-                            items: {}
-                          severity:
-                            type: string
-                          success:
-                            type: boolean
-                          type:
-                            type: string
-                          unexpectedCount:
-                            type: integer
-                          unexpectedPercent:
-                            type: integer
-                        required:
-                        - elementCount
-                        - id
-                        - samples
-                        - severity
-                        - success
-                        - type
-                        - unexpectedCount
-                        - unexpectedPercent
-                    dataset:
-                      type: string
-                    files:
-                      type: array
-                      items:
-                        type: string
-                    invalidRows:
-                      type: integer
-                    rows:
-                      type: integer
-                    validRows:
-                      type: integer
-                  required:
-                  - batchProblems
-                  - checkedAt
-                  - checks
-                  - dataset
-                  - invalidRows
-                  - validRows
+                  $ref: '#/components/schemas/ValidationReport'
                 version:
                   type: string
               required:
@@ -1719,8 +1640,14 @@ extension OpenAPIDocument {
                 attempts:
                   type: object
                   additionalProperties:
-                    additionalProperties:
-                      type: integer
+                    properties:
+                      clean_orders:
+                        type: integer
+                      revenue:
+                        type: integer
+                    required:
+                    - clean_orders
+                    - revenue
                     type: object
                 defaultEnvironment:
                   type: string
@@ -1912,43 +1839,16 @@ extension OpenAPIDocument {
                   type: string
                 status:
                   type: string
+                  enum:
+                  - running
+                  - succeeded
+                  - failed
+                  - cancelled
+                  - abandoned
                 steps:
                   type: array
                   items:
-                    type: object
-                    properties:
-                      attempts:
-                        type: array
-                        items:
-                          type: object
-                          additionalProperties: {}
-                      cacheKey:
-                        type: string
-                      endedAt:
-                        type: string
-                      inputs:
-                        type: object
-                        additionalProperties:
-                          type: string
-                      message:
-                        type: string
-                      outputs:
-                        type: object
-                        additionalProperties:
-                          type: string
-                      reusedFrom:
-                        type: string
-                      startedAt:
-                        type: string
-                      status:
-                        type: string
-                      step:
-                        type: string
-                    required:
-                    - attempts
-                    - inputs
-                    - outputs
-                    - step
+                    $ref: '#/components/schemas/StepRun'
                 traceID:
                   type: string
                 workEnvironment:
@@ -1966,6 +1866,8 @@ extension OpenAPIDocument {
                   type: string
                 status:
                   type: string
+                  enum:
+                  - running
               required:
               - id
             Status:
@@ -1986,79 +1888,20 @@ extension OpenAPIDocument {
                 environments:
                   type: array
                   items:
-                    type: object
-                    properties:
-                      createdAt:
-                        type: string
-                      createdBy:
-                        type: string
-                      datasets:
-                        type: integer
-                      expiresAt:
-                        type: string
-                      head:
-                        type: string
-                      lastUsedAt:
-                        type: string
-                      lifecycle:
-                        type: string
-                      name:
-                        type: string
-                      protected:
-                        type: boolean
-                    required:
-                    - datasets
-                    - name
-                    - protected
+                    $ref: '#/components/schemas/Environment'
                 expiringSoon:
                   type: array
                   items: {}
                 pipelines:
                   type: array
                   items:
-                    type: object
-                    additionalProperties: {}
+                    $ref: '#/components/schemas/PipelineSummary'
                 project:
                   type: string
                 recentEvents:
                   type: array
                   items:
-                    type: object
-                    properties:
-                      draft:
-                        type: object
-                        properties:
-                          action:
-                            type: string
-                          authentication:
-                            type: string
-                          details:
-                            type: object
-                            additionalProperties:
-                              type: string
-                          outcome:
-                            type: string
-                          principal:
-                            type: string
-                          target:
-                            type: string
-                          time:
-                            type: string
-                        required:
-                        - authentication
-                        - details
-                        - time
-                      hash:
-                        type: string
-                      previousHash:
-                        type: string
-                      sequence:
-                        type: integer
-                    required:
-                    - draft
-                    - hash
-                    - previousHash
-                    - sequence
+                    $ref: '#/components/schemas/AuditEvent'
                 root:
                   type: string
                 sources:
@@ -2133,36 +1976,7 @@ extension OpenAPIDocument {
                 checks:
                   type: array
                   items:
-                    type: object
-                    properties:
-                      column:
-                        type: string
-                      elementCount:
-                        type: integer
-                      id:
-                        type: string
-                      samples:
-                        type: array
-                        items: {}
-                      severity:
-                        type: string
-                      success:
-                        type: boolean
-                      type:
-                        type: string
-                      unexpectedCount:
-                        type: integer
-                      unexpectedPercent:
-                        type: integer
-                    required:
-                    - elementCount
-                    - id
-                    - samples
-                    - severity
-                    - success
-                    - type
-                    - unexpectedCount
-                    - unexpectedPercent
+                    $ref: '#/components/schemas/CheckResult'
                 dataset:
                   type: string
                 files:
@@ -2353,9 +2167,7 @@ extension OpenAPIDocument {
             EnvironmentName:
               type: string
               pattern: ^[a-z0-9][a-z0-9_-]{0,62}(/[a-z0-9][a-z0-9_-]{0,62}){0,3}$
-              not:
-                const: audit
-              description: One to four segments of lower-case letters, digits, _ and -, joined by /
+              description: One to four segments of lower-case letters, digits, _ and -, joined by / (audit is reserved)
             Identifier:
               type: string
               pattern: ^[a-z][a-z0-9_-]{0,62}$
@@ -2365,5 +2177,152 @@ extension OpenAPIDocument {
               type: string
               pattern: ^[0-9]{1,12}[smhdw]$
               description: 'A length of time: 90s, 10m, 2h, 7d, 2w'
+            AuditDraft:
+              type: object
+              properties:
+                action:
+                  type: string
+                authentication:
+                  type: string
+                  enum:
+                  - token
+                  - claimed
+                  - anonymous
+                  - service
+                details:
+                  type: object
+                  additionalProperties:
+                    type: string
+                outcome:
+                  type: string
+                  enum:
+                  - succeeded
+                  - denied
+                  - failed
+                principal:
+                  type: string
+                target:
+                  type: string
+                time:
+                  type: string
+              required:
+              - authentication
+              - details
+              - time
+            CheckResult:
+              type: object
+              properties:
+                column:
+                  type: string
+                elementCount:
+                  type: integer
+                id:
+                  type: string
+                samples:
+                  type: array
+                  items: {}
+                severity:
+                  type: string
+                  enum:
+                  - error
+                  - warn
+                success:
+                  type: boolean
+                type:
+                  type: string
+                unexpectedCount:
+                  type: integer
+                unexpectedPercent:
+                  type: integer
+              required:
+              - elementCount
+              - id
+              - samples
+              - severity
+              - success
+              - type
+              - unexpectedCount
+              - unexpectedPercent
+            StepRun:
+              type: object
+              properties:
+                attempts:
+                  type: array
+                  items:
+                    $ref: '#/components/schemas/StepAttempt'
+                cacheKey:
+                  type: string
+                endedAt:
+                  type: string
+                inputs:
+                  type: object
+                  additionalProperties:
+                    type: string
+                message:
+                  type: string
+                outputs:
+                  type: object
+                  additionalProperties:
+                    type: string
+                reusedFrom:
+                  type: string
+                startedAt:
+                  type: string
+                status:
+                  type: string
+                  enum:
+                  - pending
+                  - running
+                  - succeeded
+                  - failed
+                  - skipped
+                  - cached
+                  - resumed
+                  - cancelled
+                step:
+                  type: string
+              required:
+              - attempts
+              - inputs
+              - outputs
+              - step
+            StepAttempt:
+              type: object
+              properties:
+                endedAt:
+                  type: string
+                exitCode:
+                  type: integer
+                number:
+                  type: integer
+                startedAt:
+                  type: string
+                stdout:
+                  type: string
+                succeeded:
+                  type: boolean
+              required:
+              - number
+              - succeeded
+            PipelineSummary:
+              type: object
+              properties:
+                lastRun:
+                  type: string
+                lastRunAt:
+                  type: string
+                lastRunEnvironment:
+                  type: string
+                lastRunStatus:
+                  type: string
+                name:
+                  type: string
+                schedule:
+                  type: string
+                steps:
+                  type: integer
+              required:
+              - name
+              - steps
         """#
 }
