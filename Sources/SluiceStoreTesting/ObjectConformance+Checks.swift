@@ -89,6 +89,18 @@ extension ObjectConformance {
         try expect(try await store.inventory().isEmpty)
     }
 
+    /// Staged bytes thrown away after a failure are gone: they can no longer be read or published.
+    static func discardedStagedBytesCannotBePublished(_ store: any ObjectStore) async throws {
+        let kept = try stage(store, Self.data(700, seed: 12))
+        let dropped = try stage(store, Self.data(900, seed: 13))
+        await store.discard([dropped])
+        await store.discard([dropped])  // never fails, also when done twice
+        _ = try await expectThrows((any Error).self) { try await store.publish([dropped]) }
+        _ = try await expectThrows((any Error).self) { _ = try await store.readStaged(dropped) }
+        try await store.publish([kept])
+        try expect(try await store.allObjects() == [kept.id])
+    }
+
     static func collect(_ chunks: ObjectBytes) async throws -> Data {
         try await chunks.reduce(into: Data()) { $0.append($1) }
     }

@@ -18,6 +18,9 @@ public enum ObjectConformance {
         },
         ConformanceCheck("manyObjectsPublishInOneBatch") { try await manyObjectsPublishInOneBatch($0) },
         ConformanceCheck("abandonedWritesLeaveNothing") { try await abandonedWritesLeaveNothing($0) },
+        ConformanceCheck("discardedStagedBytesCannotBePublished") {
+            try await discardedStagedBytesCannotBePublished($0)
+        },
         ConformanceCheck("aDeadWritersStagedBytesAreSweptNotPublished") {
             try await aDeadWritersStagedBytesAreSweptNotPublished($0)
         },

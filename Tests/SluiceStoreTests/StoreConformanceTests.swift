@@ -43,6 +43,19 @@ import Testing
         #expect(RecordingMetadataStore.requirements.count == 62)
     }
 
+    /// The object checks likewise call every requirement of `ObjectStore`.
+    @Test func theObjectChecksExerciseEveryRequirementOfThePort() async throws {
+        var called = Set<String>()
+        for check in ObjectConformance.checks {
+            let recording = RecordingObjectStore(InMemoryObjectStore())
+            try await check.run(on: recording)
+            called.formUnion(recording.called)
+        }
+        let missing = RecordingObjectStore.requirements.filter { !called.contains($0) }
+        #expect(missing.isEmpty, "never exercised: \(missing)")
+        #expect(RecordingObjectStore.requirements.count == 11)
+    }
+
     /// A write given up leaves nothing in the local store's staging folder either.
     @Test func anAbandonedLocalWriteLeavesNoTemporaryFile() async throws {
         let folder = try ScratchFolder()

@@ -11,6 +11,8 @@ public struct Snapshotter: Sendable {
     public let parallelism: Int
     public let chunkSize: Int
     public static let defaultChunkSize = 16 << 20
+    /// Pieces up to this size are hashed and scanned on the task that read them.
+    static let inlineLimit = 256 << 10
 
     public init(
         objects: any ObjectStore, files: any FileSource,
@@ -86,7 +88,11 @@ public struct Snapshotter: Sendable {
                             let bytes = try await self.files.read(
                                 url, range: piece.offset..<(piece.offset + piece.length))
                             guard bytes.count == piece.length else { throw Self.changed(url) }
-                            results[index] = try await Blocking.run { try stagePiece(piece, bytes, format, delimiter) }
+                            // A small piece is hashed in place: a hop to a blocking thread costs more than it.
+                            results[index] =
+                                piece.length <= Self.inlineLimit
+                                ? try stagePiece(piece, bytes, format, delimiter)
+                                : try await Blocking.run { try stagePiece(piece, bytes, format, delimiter) }
                         }
                     }
                 }
