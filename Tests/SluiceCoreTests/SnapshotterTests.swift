@@ -92,4 +92,30 @@ import Testing
         for chunk in result.files[0].chunks { joined.append(try await objects.read(chunk.object)) }
         #expect(joined == Data(text.utf8))
     }
+
+    /// Each CSV file's header, kept by the snapshot pass, is what reading its first staged piece again gives
+    /// (the column aligner's other way), for files in shuffled column orders, a quoted name and an empty file.
+    @Test func theHeadersKeptWhileStagingAreTheHeadersReadBack() async throws {
+        let folder = try TemporaryProject(files: [:])
+        var inputs: [Snapshotter.Input] = []
+        var generator = SystemRandomNumberGenerator()
+        let columns = ["id", "\"amount, eur\"", "note", "when"]
+        for index in 0..<12 {
+            let header = index == 5 ? "" : columns.shuffled(using: &generator).joined(separator: ",") + "\n"
+            let body = index == 5 ? "" : (0..<Int.random(in: 0..<40, using: &generator)).map { "\($0),1,x,y\n" }.joined()
+            try folder.write("f\(index).csv", header + body)
+            inputs.append(.init(url: folder.root.appendingPathComponent("f\(index).csv"), name: "f\(index).csv"))
+        }
+        let objects = InMemoryObjectStore()
+        for chunkSize in [64, 1000] {
+            let result = try await Snapshotter(objects: objects, files: LocalFileSource(), chunkSize: chunkSize)
+                .stage(inputs, format: .csv, delimiter: UInt8(ascii: ","))
+            var unknown = result
+            unknown.headers = []
+            let read = try await ColumnAligner(objects: objects).headers(unknown, delimiter: UInt8(ascii: ","))
+            #expect(result.headers.count == inputs.count)
+            #expect(try await ColumnAligner(objects: objects).headers(result, delimiter: UInt8(ascii: ",")) == read)
+            #expect(result.headers[5].isEmpty && !result.headers[0].isEmpty)
+        }
+    }
 }

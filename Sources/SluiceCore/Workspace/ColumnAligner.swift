@@ -10,6 +10,7 @@ struct ColumnAligner {
 
     /// The column names of each file's header, in input order (empty for an empty file).
     func headers(_ snapshot: Snapshotter.Result, delimiter: UInt8) async throws -> [[String]] {
+        if snapshot.headers.count == snapshot.files.count { return snapshot.headers }
         let byID = Self.stagedByID(snapshot)
         var headers: [[String]] = []
         for file in snapshot.files {
@@ -63,6 +64,7 @@ struct ColumnAligner {
                 let (object, rewritten) = try await rewrite(file, order: order, delimiter: delimiter, byID: byID)
                 written.append(object)
                 result.files[index] = rewritten
+                if result.headers.indices.contains(index) { result.headers[index] = schema }
             }
         } catch {
             await objects.discard(written)

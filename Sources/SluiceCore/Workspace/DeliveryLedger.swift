@@ -33,7 +33,10 @@ struct DeliveryLedger {
     /// `snapshot` without the files that landed already, and the staged objects only those used.
     func fresh(_ snapshot: Snapshotter.Result) -> (fresh: Snapshotter.Result, unused: [StagedObject]) {
         var result = snapshot
-        result.files = snapshot.files.filter { !landed($0) }
+        let keep = snapshot.files.map { !landed($0) }
+        result.files = zip(snapshot.files, keep).filter(\.1).map(\.0)
+        result.headers =
+            snapshot.headers.count == keep.count ? zip(snapshot.headers, keep).filter(\.1).map(\.0) : []
         let used = Set(result.files.flatMap { $0.chunks.map(\.object) })
         result.staged = snapshot.staged.filter { used.contains($0.id) }
         return (result, snapshot.staged.filter { !used.contains($0.id) })

@@ -55,7 +55,8 @@ struct RecordCutter {
             let removed = Int64(index < cuts.count ? cuts[index].count : 0)
             files.append(ManifestFile(name: file.name, chunks: chunks, rows: max(0, file.rows - removed)))
         }
-        return Snapshotter.Result(files: files, staged: staged, schema: snapshot.schema)
+        // Cuts take whole records out, never a header line: each file keeps its columns.
+        return Snapshotter.Result(files: files, staged: staged, schema: snapshot.schema, headers: snapshot.headers)
     }
 
     private enum Piece {

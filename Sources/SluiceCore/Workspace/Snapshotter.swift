@@ -39,6 +39,9 @@ public struct Snapshotter: Sendable {
         public var files: [ManifestFile]
         public var staged: [StagedObject]
         public var schema: [String]
+        /// For CSV, each file's column names as its first piece read them (empty for an empty file), so that
+        /// aligning the files' columns reads nothing again; empty when not known.
+        public var headers: [[String]] = []
     }
 
     struct Piece: Sendable {
@@ -48,6 +51,8 @@ public struct Snapshotter: Sendable {
         var length: Int
         /// The first piece of the first non-empty file gives the dataset's column names.
         var readsHeader: Bool
+        /// The first piece of a CSV file gives that file's column names.
+        var readsFileHeader: Bool
     }
 
     struct Staged: Sendable {
@@ -71,7 +76,7 @@ public struct Snapshotter: Sendable {
                 pieces.append(
                     Piece(
                         file: file, index: index, offset: offset, length: min(chunkSize, snapshot.size - offset),
-                        readsHeader: file == headerFile && index == 0))
+                        readsHeader: file == headerFile && index == 0, readsFileHeader: index == 0 && format == .csv))
             }
         }
         let plan = pieces
@@ -108,12 +113,14 @@ public struct Snapshotter: Sendable {
         var schema: [String] = []
         var byFile = Array(repeating: [Staged](), count: inputs.count)
         for (piece, result) in zip(plan, staged) { byFile[piece.file].append(result) }
-        for (own, input) in zip(byFile, inputs) {
-            if let header = own.first?.header { schema = header }
+        var headers: [[String]] = []
+        for (file, (own, input)) in zip(byFile, inputs).enumerated() {
+            if file == headerFile, let header = own.first?.header { schema = header }
+            if format == .csv { headers.append(own.first?.header ?? []) }
             let rows = ChunkScanner.rows(of: own.map(\.stats), format: format)
             files.append(ManifestFile(name: input.name, chunks: own.map(\.chunk), rows: rows))
         }
-        return Result(files: files, staged: staged.map(\.object), schema: schema)
+        return Result(files: files, staged: staged.map(\.object), schema: schema, headers: headers)
     }
 
     private func requireUnchanged(_ url: URL, since snapshot: FileSnapshot) async throws {
@@ -136,7 +143,8 @@ public struct Snapshotter: Sendable {
                 return Staged(
                     chunk: ChunkRef(object: id, bytes: Int64(piece.length)), object: object,
                     stats: ChunkScanner.scan(bytes, quotes: format == .csv),
-                    header: piece.readsHeader ? HeaderReader.columns(bytes, format: format, delimiter: delimiter) : nil)
+                    header: piece.readsHeader || piece.readsFileHeader
+                        ? HeaderReader.columns(bytes, format: format, delimiter: delimiter) : nil)
             } catch {
                 writer.abandon()
                 throw error
