@@ -102,7 +102,8 @@ import Testing
         let columns = ["id", "\"amount, eur\"", "note", "when"]
         for index in 0..<12 {
             let header = index == 5 ? "" : columns.shuffled(using: &generator).joined(separator: ",") + "\n"
-            let body = index == 5 ? "" : (0..<Int.random(in: 0..<40, using: &generator)).map { "\($0),1,x,y\n" }.joined()
+            let body =
+                index == 5 ? "" : (0..<Int.random(in: 0..<40, using: &generator)).map { "\($0),1,x,y\n" }.joined()
             try folder.write("f\(index).csv", header + body)
             inputs.append(.init(url: folder.root.appendingPathComponent("f\(index).csv"), name: "f\(index).csv"))
         }
