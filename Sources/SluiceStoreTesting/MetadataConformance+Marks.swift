@@ -39,7 +39,7 @@ extension MetadataConformance {
         try expect(try await store.markWritten([a], at: seconds(40)).isEmpty)
         // A lease ended with the object kept is dropped at once.
         let again = try await store.leaseForDeletion(
-            [a, b], writtenBefore: seconds(40), now: seconds(41), until: seconds(100))
+            [a, b], writtenBefore: seconds(41), now: seconds(41), until: seconds(100))
         try expect(again == [a, b])
         try await store.endDeletion(deleted: [], kept: [a, b])
         try expect(try await store.markWritten([a, b], at: seconds(42)).isEmpty)
@@ -51,8 +51,10 @@ extension MetadataConformance {
     static func aLeaseADeadCollectorLeftLapses(_ store: any MetadataStore) async throws {
         let (a, b) = (objectID("a"), objectID("b"))
         _ = try await store.markWritten([a, b], at: t0)
+        // Written in the cutoff's own millisecond: not before it, so not leased.
+        try expect(try await store.leaseForDeletion([a, b], writtenBefore: t0, now: t0, until: seconds(60)).isEmpty)
         let leased = try await store.leaseForDeletion(
-            [a, b], writtenBefore: t0, now: seconds(1), until: seconds(60))
+            [a, b], writtenBefore: seconds(1), now: seconds(1), until: seconds(60))
         try expect(leased == [a, b])
         try expect(try await store.markWritten([a], at: seconds(59)) == [a])
         try expect(try await store.markWritten([a], at: seconds(60)).isEmpty)
@@ -72,7 +74,8 @@ extension MetadataConformance {
         async let leased = withThrowingTaskGroup(of: Set<ObjectID>.self) { group in
             for id in ids.reversed() {
                 group.addTask {
-                    try await store.leaseForDeletion([id], writtenBefore: t0, now: seconds(50), until: seconds(200))
+                    try await store.leaseForDeletion(
+                        [id], writtenBefore: seconds(1), now: seconds(50), until: seconds(200))
                 }
             }
             return try await group.reduce(into: Set<ObjectID>()) { $0.formUnion($1) }

@@ -82,6 +82,20 @@ import Testing
         #expect(try await harness.objects.contains(fresh))
     }
 
+    /// A writer that died between marking its bytes and publishing them leaves a mark of nothing; a collection
+    /// past the grace period drops it, and keeps the marks of what is stored.
+    @Test func marksOfBytesNeverStoredAreDropped() async throws {
+        let harness = try await twoSandboxes()
+        let never = ObjectID.hashing(Data("marked, never published".utf8))
+        _ = await harness.metadata.markWritten([never], at: harness.now())
+        let stored = try await harness.put(Data("kept by a run record".utf8))
+        harness.advance(days: 1)
+        _ = try await harness.workspace("ci").collectGarbage(dryRun: false)
+        let marks = await harness.metadata.objectMarks()
+        #expect(marks[never] == nil)
+        #expect(try await harness.objects.contains(stored) == (marks[stored] != nil))
+    }
+
     @Test func onlyAPrincipalWhoMayDeleteCollects() async throws {
         let harness = try await twoSandboxes()
         await #expect(throws: AccessDenied.self) {

@@ -9,8 +9,9 @@ public protocol ObjectMarkStore: Sendable {
     func markWritten(_ ids: [ObjectID], at time: Timestamp) async throws -> Set<ObjectID>
     /// When each marked object was last written.
     func objectMarks() async throws -> [ObjectID: Timestamp]
-    /// Leases for deletion, until `until`, each of `ids` marked as last written at or before `cutoff` and not
-    /// under a live lease at `now` (an unmarked object is never leased); returns the ids leased.
+    /// Leases for deletion, until `until`, each of `ids` marked as last written before `cutoff` (strictly: a
+    /// write in the very millisecond of the cutoff may have come after the judgement) and not under a live
+    /// lease at `now` (an unmarked object is never leased); returns the ids leased.
     func leaseForDeletion(
         _ ids: [ObjectID], writtenBefore cutoff: Timestamp, now: Timestamp, until: Timestamp
     )

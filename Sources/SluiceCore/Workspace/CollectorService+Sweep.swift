@@ -11,14 +11,18 @@ extension CollectorService {
     static let sweepBatch = 200
 
     /// Sorts the inventory into referenced, recent and garbage (appended to `report.objects`); returns the
-    /// objects no writer ever marked, which count as recent.
-    func judge(_ report: inout GCReport, marked: Set<ObjectID>, cutoff: Timestamp) async throws -> [ObjectID] {
-        let marks = try await metadata.objectMarks()
+    /// objects no writer ever marked, which count as recent, and the marks older than `cutoff` of objects the
+    /// store does not hold (a writer that died between marking and publishing).
+    func judge(_ report: inout GCReport, marked: Set<ObjectID>, cutoff: Timestamp) async throws
+        -> (unmarked: [ObjectID], orphanMarks: [ObjectID])
+    {
+        var marks = try await metadata.objectMarks()
         var unmarked: [ObjectID] = []
         for object in try await objects.inventory() {
+            defer { marks[object.id] = nil }
             if marked.contains(object.id) {
                 report.keptReferenced += 1
-            } else if let writtenAt = marks[object.id], writtenAt <= cutoff {
+            } else if let writtenAt = marks[object.id], writtenAt < cutoff {
                 report.objects.append(.init(id: object.id, bytes: object.bytes, writtenAt: writtenAt))
                 report.bytes += object.bytes
             } else {
@@ -26,7 +30,17 @@ extension CollectorService {
                 if marks[object.id] == nil { unmarked.append(object.id) }
             }
         }
-        return unmarked
+        return (unmarked, marks.filter { $0.value < cutoff }.map(\.key))
+    }
+
+    /// Drops marks of objects that were never stored, under a lease like any deletion: a writer marking one
+    /// again meanwhile keeps its mark.
+    func dropOrphanMarks(_ ids: [ObjectID], judged: Timestamp) async throws {
+        guard !ids.isEmpty else { return }
+        let start = now()
+        let leased = try await metadata.leaseForDeletion(
+            ids, writtenBefore: judged, now: start, until: start.adding(Self.deletionLease))
+        try await metadata.endDeletion(deleted: Array(leased), kept: [])
     }
 
     /// Deletes `garbage` in audited batches (the event names the objects before they go), each under a

@@ -219,7 +219,7 @@ public struct CollectorService: UseCase {
             retired: Set(report.versions.map(\.version)))
         let cutoff = report.markedAt.milliseconds - grace.milliseconds
         let judged = Timestamp(milliseconds: cutoff)
-        let unmarked = try await judge(&report, marked: marked, cutoff: judged)
+        let (unmarked, orphanMarks) = try await judge(&report, marked: marked, cutoff: judged)
         (report.staleStagingFiles, report.staleStagingBytes) = try await objects.sweepStaging(
             writtenBefore: judged, dryRun: dryRun)
         guard !dryRun else { return report }
@@ -232,6 +232,7 @@ public struct CollectorService: UseCase {
         }
         await checkpoint("gc.inventoried")
         let swept = try await sweep(report.objects, judged: judged)
+        try await dropOrphanMarks(orphanMarks, judged: judged)
         report.keptRecent += report.objects.count - swept.count
         report.objects = swept
         report.bytes = swept.reduce(0) { $0 + $1.bytes }

@@ -24,7 +24,7 @@ extension InMemoryMetadataStore {
     {
         var leased = Set<ObjectID>()
         for id in ids {
-            guard var mark = objectMarksByID[id], mark.writtenAt <= cutoff, (mark.deletingUntil ?? now) <= now else {
+            guard var mark = objectMarksByID[id], mark.writtenAt < cutoff, (mark.deletingUntil ?? now) <= now else {
                 continue
             }
             mark.deletingUntil = until

@@ -44,7 +44,7 @@ extension SQLiteMetadataStore {
                 try db.execute(
                     sql: """
                         UPDATE object_marks SET deleting_until = ?
-                        WHERE id = ? AND written_at <= ? AND coalesce(deleting_until, 0) <= ?
+                        WHERE id = ? AND written_at < ? AND coalesce(deleting_until, 0) <= ?
                         """,
                     arguments: [until.milliseconds, id.hex, cutoff.milliseconds, now.milliseconds])
                 if db.changesCount > 0 { leased.insert(id) }
