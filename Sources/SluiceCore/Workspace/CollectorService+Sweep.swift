@@ -13,7 +13,9 @@ extension CollectorService {
     /// Sorts the inventory into referenced, recent and garbage (appended to `report.objects`); returns the
     /// objects no writer ever marked, which count as recent, and the marks older than `cutoff` of objects the
     /// store does not hold (a writer that died between marking and publishing).
-    func judge(_ report: inout GCReport, marked: Set<ObjectID>, cutoff: Timestamp) async throws
+    func judge(
+        _ report: inout GCReport, marked: Set<ObjectID>, cutoff: Timestamp
+    ) async throws
         -> (unmarked: [ObjectID], orphanMarks: [ObjectID])
     {
         var marks = try await metadata.objectMarks()
