@@ -5,17 +5,17 @@ extension SQLiteMetadataStore {
     public func markWritten(_ ids: [ObjectID], at time: Timestamp) async throws -> Set<ObjectID> {
         guard !ids.isEmpty else { return [] }
         return try await writeImmediately { db in
+            // One cached upsert per object: it marks unless a live lease holds the object.
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO object_marks (id, written_at) VALUES (?, ?)
+                    ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at, deleting_until = NULL
+                    WHERE coalesce(object_marks.deleting_until, 0) <= excluded.written_at
+                    """)
             var busy = Set<ObjectID>()
             for id in ids {
-                let until = try Int64.fetchOne(
-                    db, sql: "SELECT deleting_until FROM object_marks WHERE id = ?", arguments: [id.hex])
-                if let until, until > time.milliseconds {
-                    busy.insert(id)
-                    continue
-                }
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO object_marks (id, written_at, deleting_until) VALUES (?, ?, NULL)",
-                    arguments: [id.hex, time.milliseconds])
+                try upsert.execute(arguments: [id.hex, time.milliseconds])
+                if db.changesCount == 0 { busy.insert(id) }
             }
             return busy
         }
@@ -39,14 +39,14 @@ extension SQLiteMetadataStore {
     {
         guard !ids.isEmpty else { return [] }
         return try await writeImmediately { db in
+            let lease = try db.cachedStatement(
+                sql: """
+                    UPDATE object_marks SET deleting_until = ?
+                    WHERE id = ? AND written_at < ? AND coalesce(deleting_until, 0) <= ?
+                    """)
             var leased = Set<ObjectID>()
             for id in ids {
-                try db.execute(
-                    sql: """
-                        UPDATE object_marks SET deleting_until = ?
-                        WHERE id = ? AND written_at < ? AND coalesce(deleting_until, 0) <= ?
-                        """,
-                    arguments: [until.milliseconds, id.hex, cutoff.milliseconds, now.milliseconds])
+                try lease.execute(arguments: [until.milliseconds, id.hex, cutoff.milliseconds, now.milliseconds])
                 if db.changesCount > 0 { leased.insert(id) }
             }
             return leased
@@ -56,12 +56,10 @@ extension SQLiteMetadataStore {
     public func endDeletion(deleted: [ObjectID], kept: [ObjectID]) async throws {
         guard !deleted.isEmpty || !kept.isEmpty else { return }
         try await writeImmediately { db in
-            for id in deleted {
-                try db.execute(sql: "DELETE FROM object_marks WHERE id = ?", arguments: [id.hex])
-            }
-            for id in kept {
-                try db.execute(sql: "UPDATE object_marks SET deleting_until = NULL WHERE id = ?", arguments: [id.hex])
-            }
+            let delete = try db.cachedStatement(sql: "DELETE FROM object_marks WHERE id = ?")
+            for id in deleted { try delete.execute(arguments: [id.hex]) }
+            let release = try db.cachedStatement(sql: "UPDATE object_marks SET deleting_until = NULL WHERE id = ?")
+            for id in kept { try release.execute(arguments: [id.hex]) }
         }
     }
 }
