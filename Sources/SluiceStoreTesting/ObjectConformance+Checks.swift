@@ -45,14 +45,14 @@ extension ObjectConformance {
         ]
         for range in ranges {
             let expected = content[Int(range.lowerBound)..<Int(min(range.upperBound, size))]
-            try expect(try await collect(store.readStaged(staged, range: range)) == expected)
+            try expect(try await store.readStaged(staged, range: range).joined() == expected)
         }
         try await store.publish([staged])
         for range in ranges {
             let expected = content[Int(range.lowerBound)..<Int(min(range.upperBound, size))]
-            try expect(try await collect(store.read(staged.id, range: range)) == expected)
+            try expect(try await store.read(staged.id, range: range).joined() == expected)
         }
-        try expect(try await collect(store.read(staged.id, range: (size + 10)..<(size + 20))).isEmpty)
+        try expect(try await store.read(staged.id, range: (size + 10)..<(size + 20)).joined().isEmpty)
     }
 
     static func aMissingObjectFailsItsFirstRead(_ store: any ObjectStore) async throws {
@@ -99,10 +99,6 @@ extension ObjectConformance {
         _ = try await expectThrows((any Error).self) { _ = try await store.readStaged(dropped) }
         try await store.publish([kept])
         try expect(try await store.allObjects() == [kept.id])
-    }
-
-    static func collect(_ chunks: ObjectBytes) async throws -> Data {
-        try await chunks.reduce(into: Data()) { $0.append($1) }
     }
 
     static func identicalContentIsStoredOnce(_ store: any ObjectStore) async throws {

@@ -45,6 +45,15 @@ public protocol ObjectStore: Sendable {
 /// Chunks of an object's bytes, read as they are consumed.
 public typealias ObjectBytes = AsyncThrowingStream<Data, any Error>
 
+extension AsyncThrowingStream where Element == Data, Failure == any Error {
+    /// Every chunk, in one piece in memory.
+    public func joined() async throws -> Data {
+        var data = Data()
+        for try await chunk in self { data.append(chunk) }
+        return data
+    }
+}
+
 /// A store whose objects are local files, saying where they are: the quality gate maps them instead of
 /// copying. `nil` when an object is not (or not yet) a local file.
 public protocol LocalObjectFiles: Sendable {
@@ -55,12 +64,12 @@ public protocol LocalObjectFiles: Sendable {
 extension ObjectStore {
     /// The whole of an object in memory.
     public func read(_ id: ObjectID) async throws -> Data {
-        try await Self.collect(read(id, range: nil))
+        try await read(id, range: nil).joined()
     }
 
     /// The whole of a staged object in memory.
     public func readStaged(_ staged: StagedObject) async throws -> Data {
-        try await Self.collect(readStaged(staged, range: nil))
+        try await readStaged(staged, range: nil).joined()
     }
 
     /// Hands an object's bytes to `chunk`, a piece at a time, without holding it in memory.
@@ -118,12 +127,6 @@ extension ObjectStore {
             throw error
         }
         return id
-    }
-
-    static func collect(_ chunks: ObjectBytes) async throws -> Data {
-        var data = Data()
-        for try await chunk in chunks { data.append(chunk) }
-        return data
     }
 }
 

@@ -18,9 +18,7 @@ struct ColumnAligner {
                 headers.append([])
                 continue
             }
-            let start = try await objects.readStaged(object, range: 0..<(1 << 20)).reduce(into: Data()) {
-                $0.append($1)
-            }
+            let start = try await objects.readStaged(object, range: 0..<(1 << 20)).joined()
             headers.append(start.withUnsafeBytes { HeaderReader.columns($0, format: .csv, delimiter: delimiter) })
         }
         return headers

@@ -8,6 +8,15 @@ struct ObjectVault: ObjectStore, LocalObjectFiles {
     let store: any ObjectStore
     let marks: any ObjectMarkStore
     let now: @Sendable () -> Timestamp
+    /// The store's local files, when it keeps its objects as such (asked once, not on every read).
+    private let files: (any LocalObjectFiles)?
+
+    init(store: any ObjectStore, marks: any ObjectMarkStore, now: @escaping @Sendable () -> Timestamp) {
+        self.store = store
+        self.marks = marks
+        self.now = now
+        files = store as? any LocalObjectFiles
+    }
     /// How long a writer waits between looks at an object a collection holds for deletion.
     static let leaseWait: Duration = .milliseconds(50)
 
@@ -55,11 +64,9 @@ struct ObjectVault: ObjectStore, LocalObjectFiles {
 
     func delete(_ ids: [ObjectID]) async throws -> Set<ObjectID> { try await store.delete(ids) }
 
-    func localFile(of id: ObjectID) -> URL? { (store as? any LocalObjectFiles)?.localFile(of: id) }
+    func localFile(of id: ObjectID) -> URL? { files?.localFile(of: id) }
 
-    func localFile(ofStaged staged: StagedObject) -> URL? {
-        (store as? any LocalObjectFiles)?.localFile(ofStaged: staged)
-    }
+    func localFile(ofStaged staged: StagedObject) -> URL? { files?.localFile(ofStaged: staged) }
 }
 
 extension ObjectStore {
