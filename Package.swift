@@ -31,6 +31,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.0.0"),
     ],
     targets: [
         .target(
@@ -75,12 +79,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The API contract: generated from openapi.yaml by scripts/generate-api.sh (operations, the server's
+        // protocol, the client); its schemas for the engine's values are the engine's own types.
+        .target(
+            name: "SluiceAPIContract",
+            dependencies: [
+                "SluiceCore",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         // HTTP out: the command line's server mode (the engine's operations as requests to `sluice serve`) and
         // the outbox's deliveries, over AsyncHTTPClient (no libcurl: the binary links statically).
         .target(
             name: "SluiceClient",
             dependencies: [
                 "SluiceCore",
+                "SluiceAPIContract",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -110,6 +126,10 @@ let package = Package(
                 "SluiceRunner",
                 "SluiceWeb",
                 "SluiceClient",
+                "SluiceAPIContract",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -161,6 +181,7 @@ let package = Package(
             dependencies: [
                 "SluiceServer", "SluiceWeb", "SluiceCore", "SluiceStore", "SluiceTestSupport", "SluiceFixtures",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The official OpenLineage schemas and the script that checks events against them.
             exclude: ["OpenLineageSchema", "FourWeeks/reference.py"]),

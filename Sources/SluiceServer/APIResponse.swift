@@ -1,24 +1,32 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
+import OpenAPIRuntime
 import SluiceCore
 
-/// JSON bodies as the command line's `--json` writes them (sorted keys, ISO 8601 times), and errors as
-/// `{"error": {"code", "message", "hint"?, "field"?}}` with the HTTP status of their code.
+/// Errors as `{"error": {"code", "message", "hint"?, "field"?}}` with the HTTP status of their code, for the
+/// API's operations (`problem`) and for the requests refused before any route (`error`).
 enum APIResponse {
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.userInfo[Timestamp.iso8601Output] = true
-        return body(try encoder.encode(value), status: status)
-    }
-
-    static func body(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
+        return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: Array(data))))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: Array(try encoder.encode(value)))))
     }
 
     static func error(_ error: any SluiceError, field: String? = nil) -> Response {
+        let (head, body) = parts(error, field: field)
+        return Response(
+            status: head.status, headers: head.headerFields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func problem(_ error: any SluiceError, field: String? = nil) -> (HTTPResponse, HTTPBody?) {
+        let (head, body) = parts(error, field: field)
+        return (head, HTTPBody(body))
+    }
+
+    private static func parts(_ error: any SluiceError, field: String?) -> (HTTPResponse, Data) {
         var message = error.description
         var hint: String?
         if let usage = error as? UsageError {
@@ -29,25 +37,13 @@ enum APIResponse {
             error: .init(
                 code: error.code.rawValue, message: message, hint: hint, field: field,
                 report: (error as? GateFailed)?.report))
-        let status = HTTPResponse.Status(code: error.code.httpStatus)
-        var response = (try? json(problem, status: status)) ?? Response(status: status)
+        var head = HTTPResponse(status: .init(code: error.code.httpStatus))
+        head.headerFields[.contentType] = "application/json; charset=utf-8"
         if let busy = error as? ServiceBusy, let seconds = busy.retryAfter {
-            response.headers[.retryAfter] = "\(seconds)"
+            head.headerFields[.retryAfter] = "\(seconds)"
         }
-        return response
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (head, (try? encoder.encode(problem)) ?? Data())
     }
-}
-
-/// A bad query or body value, naming the field: HTTP 400.
-struct BadField: SluiceError {
-    var field: String
-    var message: String
-
-    /// A path, query or body value holding a control character (refused wherever it comes in).
-    static func controlCharacter(in field: String) -> BadField {
-        BadField(field: field, message: "\(field) holds a control character; names and values are printable text")
-    }
-    var status: ExitStatus { .usage }
-    var code: ErrorCode { .usage }
-    var description: String { message }
 }

@@ -190,6 +190,7 @@ extension OpenAPIDocument {
               - name: status
                 in: query
                 schema:
+                  type: string
                   enum:
                   - running
                   - abandoned
@@ -209,7 +210,7 @@ extension OpenAPIDocument {
                 description: Runs started at or after this ISO 8601 time (e.g. 2026-11-28T00:00:00Z).
                 schema:
                   type: string
-                  format: date-time
+                  pattern: ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3})?Z$
               - $ref: '#/components/parameters/limit'
               - $ref: '#/components/parameters/after'
               responses:
@@ -517,6 +518,7 @@ extension OpenAPIDocument {
               - name: direction
                 in: query
                 schema:
+                  type: string
                   enum:
                   - up
                   - down
@@ -526,6 +528,7 @@ extension OpenAPIDocument {
                 in: query
                 description: 'tree: the lineage tree; openlineage: a list of OpenLineage RunEvents'
                 schema:
+                  type: string
                   enum:
                   - tree
                   - openlineage
@@ -610,9 +613,7 @@ extension OpenAPIDocument {
                       type: object
                       properties:
                         grace:
-                          allOf:
-                          - $ref: '#/components/schemas/TimeSpan'
-                          default: 1h
+                          $ref: '#/components/schemas/TimeSpan'
               responses:
                 '200':
                   description: What was deleted
@@ -716,8 +717,12 @@ extension OpenAPIDocument {
                   default: upload.csv
               - $ref: '#/components/parameters/environment'
               requestBody:
+                description: The file's bytes as they are (any media type)
                 content:
                   application/octet-stream:
+                    schema:
+                      type: string
+                  '*/*':
                     schema:
                       type: string
               responses:
@@ -789,8 +794,12 @@ extension OpenAPIDocument {
                   type: string
               - $ref: '#/components/parameters/environment'
               requestBody:
+                description: The file's bytes as they are (any media type)
                 content:
                   application/octet-stream:
+                    schema:
+                      type: string
+                  '*/*':
                     schema:
                       type: string
               responses:
@@ -1091,6 +1100,7 @@ extension OpenAPIDocument {
               - name: outcome
                 in: query
                 schema:
+                  type: string
                   enum:
                   - succeeded
                   - failed
@@ -1196,6 +1206,7 @@ extension OpenAPIDocument {
                   - message
                   properties:
                     code:
+                      type: string
                       enum:
                       - usage
                       - not_found
@@ -1760,6 +1771,12 @@ extension OpenAPIDocument {
                 problems:
                   type: string
                   description: What is not ready, separated by "; "
+                commit:
+                  type: string
+                  description: The project's commit in force, or "work tree" when the project is not read from git
+                refused:
+                  type: string
+                  description: Why a later commit is not in force (the service goes on with the one that is)
             Reproduction:
               type: object
               properties:
@@ -2122,6 +2139,9 @@ extension OpenAPIDocument {
                     type: array
                     items:
                       type: object
+                  schemaURL:
+                    type: string
+                additionalProperties: true
             LineageRecord:
               type: object
               properties:

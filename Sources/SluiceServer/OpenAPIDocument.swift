@@ -1,4 +1,5 @@
 import Foundation
+import OpenAPIRuntime
 import Yams
 
 /// The API's OpenAPI 3.1 description: `openapi.yaml` in the repository, written once by hand as the API's
@@ -18,4 +19,9 @@ enum OpenAPIDocument {
             return #"{"openapi": "3.1.0", "info": {"title": "Sluice", "version": "1"}, "paths": {}}"#
         }
     }()
+
+    /// The document as the generated operation serves it.
+    static func container() throws -> OpenAPIObjectContainer {
+        try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(json.utf8))
+    }
 }

@@ -5,9 +5,7 @@ import SluiceWeb
 /// The web UI's view of the service: workspaces for tokens (or anonymous visitors), and runs cancelled and
 /// resumed inside the service, as the API does it.
 struct ServiceWebBackend: WebBackend {
-    let api: SluiceAPI
-
-    var context: ServerContext { api.context }
+    let context: ServerContext
 
     func workspace(token: String?) async throws -> Workspace {
         guard let token else { return try await context.anonymousWorkspace(countingDenials: true) }
@@ -28,10 +26,9 @@ struct ServiceWebBackend: WebBackend {
                 "run \(id) \(run.status == .running ? "is still running" : "succeeded"); only a failed or cancelled run resumes"
             )
         }
-        return try await api.start(
-            SluiceAPI.StartRun(
-                pipeline: run.pipeline, environment: run.environment, select: nil, resume: id, noCache: nil,
-                maxParallel: nil),
-            workspace: workspace)
+        let options = RunOptions(
+            environment: run.environment, select: [], resume: id,
+            maxParallel: ProcessInfo.processInfo.activeProcessorCount, useCache: true)
+        return try await RunStarter(context: context).start(run.pipeline, options: options, workspace: workspace)
     }
 }

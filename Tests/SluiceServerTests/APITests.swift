@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SluiceCore
 import SluiceStore
@@ -230,6 +231,26 @@ import Testing
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
         #expect((document["paths"] as? [String: Any])?.count ?? 0 > 30)
+    }
+
+    /// Issue 24 item 5: the generated server, client and types (Sources/SluiceAPIContract) were generated from
+    /// the openapi.yaml and generator configuration in the repository, as they are now.
+    @Test func theGeneratedContractIsTheRepositorysOpenAPIYAML() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let inputs = try ["openapi.yaml", "openapi-generator-config.yaml"].map {
+            try Data(contentsOf: root.appendingPathComponent($0))
+        }
+        let stamp = SHA256.hash(data: inputs[0] + inputs[1]).map { String(format: "%02x", $0) }.joined()
+        let folder = root.appendingPathComponent("Sources/SluiceAPIContract")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
+        #expect(files.count >= 3)
+        for file in files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            #expect(
+                text.contains("// contract: \(stamp)\n"),
+                "\(file) is not generated from openapi.yaml as it is: run scripts/generate-api.sh")
+        }
     }
 
     /// Issue 24 item 5: every operation is named (a unique operationId, what a generator names it by), and every

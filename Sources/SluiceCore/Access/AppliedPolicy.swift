@@ -87,7 +87,7 @@ public struct AppliedPolicy: Sendable, Codable, Equatable {
 }
 
 /// What `sluice apply` would change: one line per difference, `+` added, `-` removed, `~` changed.
-public struct PolicyPlan: Sendable, Codable {
+public struct PolicyPlan: Sendable, Codable, Hashable {
     public var changes: [String]
     /// Whether no policy was applied to the store yet.
     public var bootstrap: Bool

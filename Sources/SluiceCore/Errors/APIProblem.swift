@@ -1,7 +1,7 @@
 /// The body of every error the HTTP API answers with, `{"error": {"code", "message", "hint"?, "field"?,
 /// "report"?}}`: written by the service, read back by the command line's server mode.
-public struct APIProblem: Codable, Sendable {
-    public struct Detail: Codable, Sendable {
+public struct APIProblem: Sendable, Codable, Hashable {
+    public struct Detail: Codable, Sendable, Hashable {
         public var code: String
         public var message: String
         public var hint: String?

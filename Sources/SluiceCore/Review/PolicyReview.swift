@@ -5,7 +5,7 @@ import Foundation
 /// reclassified, PII columns dropped, contracts loosened, new write paths. Each change carries a risk;
 /// `blocking` ones (wider write access to a protected environment, a protection removed, a contract loosened
 /// on data that reaches a protected environment) make `sluice plan` exit 1 so CI can ask for a second approval.
-public struct PolicyReview: Sendable, Codable {
+public struct PolicyReview: Sendable, Codable, Hashable {
     public enum Risk: String, Sendable, Codable, Comparable {
         case info, risky, blocking
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What `sluice reproduce` found for each step run it re-derived.
-public struct ReproducedStep: Sendable, Codable {
+public struct ReproducedStep: Sendable, Codable, Hashable {
     public var pipeline: String
     public var step: String
     public var dataset: String
@@ -24,7 +24,7 @@ public struct ReproducedStep: Sendable, Codable {
     }
 }
 
-public struct ReproduceResult: Sendable, Codable {
+public struct ReproduceResult: Sendable, Codable, Hashable {
     public var dataset: String
     public var version: ObjectID
     public var matches: Bool

@@ -130,18 +130,18 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         milliseconds = seconds * 1000 + Int64(millis)
     }
 
-    /// Hashed records store milliseconds; output for people and scripts (`--json`) asks for ISO 8601 by
-    /// setting `Timestamp.iso8601Output` in the encoder's user info.
+    /// ISO 8601 text for people, scripts (`--json`) and the API; hashed and stored records (`CanonicalJSON`)
+    /// ask for milliseconds by setting `Timestamp.millisecondsOutput` in the encoder's user info.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
-        if encoder.userInfo[Self.iso8601Output] as? Bool == true {
-            try container.encode(iso8601)
-        } else {
+        if encoder.userInfo[Self.millisecondsOutput] as? Bool == true {
             try container.encode(milliseconds)
+        } else {
+            try container.encode(iso8601)
         }
     }
 
-    public static let iso8601Output = CodingUserInfoKey(rawValue: "sluice.timestamp.iso8601")!
+    public static let millisecondsOutput = CodingUserInfoKey(rawValue: "sluice.timestamp.milliseconds")!
 }
 
 /// Canonical JSON (sorted keys, no extra spaces) for hashing records: the same content always hashes the same.
@@ -149,6 +149,7 @@ public enum CanonicalJSON {
     public static func encode<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.userInfo[Timestamp.millisecondsOutput] = true
         return try encoder.encode(value)
     }
 

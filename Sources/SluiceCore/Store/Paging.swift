@@ -43,6 +43,8 @@ public struct Page<Item: Sendable>: Sendable {
 
 extension Page: Encodable where Item: Encodable {}
 extension Page: Decodable where Item: Decodable {}
+extension Page: Equatable where Item: Equatable {}
+extension Page: Hashable where Item: Hashable {}
 
 /// Which runs a list shows.
 public struct RunFilter: Sendable, Hashable {

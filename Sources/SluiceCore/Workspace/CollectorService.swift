@@ -1,8 +1,8 @@
 import Foundation
 
 /// What a collection deletes (or, in a dry run, would delete), and why.
-public struct GCReport: Sendable, Codable {
-    public struct ExpiredEnvironment: Sendable, Codable {
+public struct GCReport: Sendable, Codable, Hashable {
+    public struct ExpiredEnvironment: Sendable, Codable, Hashable {
         public var name: String
         /// The rule that expires it, e.g. `expire_after_idle 7d`.
         public var rule: String
@@ -13,14 +13,14 @@ public struct GCReport: Sendable, Codable {
         public var deleted: Bool
     }
 
-    public struct DeletedObject: Sendable, Codable {
+    public struct DeletedObject: Sendable, Codable, Hashable {
         public var id: ObjectID
         public var bytes: Int64
         public var writtenAt: Timestamp
     }
 
     /// A run record or quarantined batch past its lifecycle.
-    public struct ExpiredRecord: Sendable, Codable {
+    public struct ExpiredRecord: Sendable, Codable, Hashable {
         public var id: String
         public var rule: String
         public var at: Timestamp
@@ -28,7 +28,7 @@ public struct GCReport: Sendable, Codable {
     }
 
     /// A dataset version retention lets go: its objects are swept, commits keep naming it as history.
-    public struct RetiredVersion: Sendable, Codable {
+    public struct RetiredVersion: Sendable, Codable, Hashable {
         public var dataset: String
         public var version: ObjectID
         public var rule: String

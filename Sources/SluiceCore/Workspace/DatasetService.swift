@@ -1,5 +1,5 @@
 /// A dataset as it stands in an environment.
-public struct DatasetEntry: Sendable, Codable {
+public struct DatasetEntry: Sendable, Codable, Hashable {
     public var name: String
     public var version: ObjectID?
     public var rows: Int64?
@@ -12,7 +12,7 @@ public struct DatasetEntry: Sendable, Codable {
 }
 
 /// Everything known about one dataset in one environment.
-public struct DatasetDetails: Sendable, Codable {
+public struct DatasetDetails: Sendable, Codable, Hashable {
     public var entry: DatasetEntry
     public var environment: String
     public var schema: [String]
@@ -24,7 +24,7 @@ public struct DatasetDetails: Sendable, Codable {
     /// Earlier versions in this environment's history, newest first.
     public var history: [HistoryEntry]
 
-    public struct HistoryEntry: Sendable, Codable {
+    public struct HistoryEntry: Sendable, Codable, Hashable {
         public var version: ObjectID
         public var commit: ObjectID
         public var at: Timestamp

@@ -1,5 +1,5 @@
 /// An environment as listed: the stored record (or the implicit empty one) with what the project says of it.
-public struct EnvironmentSummary: Sendable, Codable {
+public struct EnvironmentSummary: Sendable, Codable, Hashable {
     public var name: String
     public var head: ObjectID?
     public var protected: Bool

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What an ingest did.
-public struct IngestResult: Sendable, Codable {
+public struct IngestResult: Sendable, Codable, Hashable {
     public var source: String
     public var dataset: DatasetName
     public var environment: String

@@ -3,7 +3,7 @@ import Foundation
 
 /// One dataset version in a lineage graph: how it was made (`made` is `nil` for ingested data) and the
 /// versions it was made from or that were made from it.
-public struct LineageNode: Sendable, Codable {
+public struct LineageNode: Sendable, Codable, Hashable {
     public var dataset: DatasetName
     public var version: ObjectID
     public var made: LineageRecord?

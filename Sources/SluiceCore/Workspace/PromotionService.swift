@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a promotion did.
-public struct PromotionResult: Sendable, Codable {
+public struct PromotionResult: Sendable, Codable, Hashable {
     public var from: String
     public var to: String
     public var previous: ObjectID?

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Captured output of one attempt.
-public struct AttemptLog: Sendable, Codable {
+public struct AttemptLog: Sendable, Codable, Hashable {
     public var step: String
     public var attempt: Int
     public var stdout: String

@@ -1,5 +1,5 @@
 /// What `sluice status` shows: the project, who is acting, every environment and the audit chain's health.
-public struct StatusReport: Sendable, Codable {
+public struct StatusReport: Sendable, Codable, Hashable {
     public var project: String
     public var root: String
     /// The git commit the project in force was read from (`nil`: the work tree), and why a later one is not.
@@ -17,12 +17,12 @@ public struct StatusReport: Sendable, Codable {
     public var auditIntact: Bool
     public var recentEvents: [AuditEvent]
 
-    public struct ExpiringEnvironment: Sendable, Codable {
+    public struct ExpiringEnvironment: Sendable, Codable, Hashable {
         public var name: String
         public var expiresAt: Timestamp
     }
 
-    public struct PipelineStatus: Sendable, Codable {
+    public struct PipelineStatus: Sendable, Codable, Hashable {
         public var name: String
         public var steps: Int
         public var schedule: String?

@@ -1,5 +1,5 @@
 /// A newly created token: the secret is shown once and never stored.
-public struct CreatedToken: Sendable, Codable {
+public struct CreatedToken: Sendable, Codable, Hashable {
     public var id: String
     public var principal: String
     public var secret: String

@@ -1,6 +1,6 @@
 /// The result of checking the audit chain: every problem found, in chain order, not only the first, so that
 /// one broken link cannot hide tampering after it.
-public struct AuditVerification: Sendable, Codable {
+public struct AuditVerification: Sendable, Codable, Hashable {
     public var events: Int
     /// The first event that does not fit the chain, `nil` when the chain itself is intact.
     public var firstBadSequence: Int64?
@@ -20,7 +20,7 @@ public struct AuditVerification: Sendable, Codable {
 }
 
 /// The result of rehashing objects and checking that every ref points at stored data.
-public struct StoreVerification: Sendable, Codable {
+public struct StoreVerification: Sendable, Codable, Hashable {
     public var objects: Int
     public var bytes: Int64
     public var corrupt: [ObjectID]
