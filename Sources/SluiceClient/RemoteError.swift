@@ -17,18 +17,18 @@ public struct RemoteError: SluiceError {
     }
 
     /// The problem body of a failed answer; an answer that is not one is `unavailable`.
-    init(_ answer: HTTPTransport.Answer, from origin: String) {
-        guard let problem = try? JSONDecoder().decode(APIProblem.self, from: answer.body) else {
+    init(status: Int, body: Data, from origin: String) {
+        guard let problem = try? JSONDecoder().decode(APIProblem.self, from: body) else {
             self.init(
                 code: .unavailable,
-                message: "the service at \(origin) answered HTTP \(answer.status) with something that is not Sluice's",
+                message: "the service at \(origin) answered HTTP \(status) with something that is not Sluice's",
                 hint: "check SLUICE_SERVER or --server: it names the sluice serve to talk to")
             return
         }
         // A code this client does not know yet keeps its HTTP meaning as closely as the exit status can.
         let code =
             ErrorCode(rawValue: problem.error.code)
-            ?? (answer.status == 404 ? .notFound : answer.status < 500 ? .usage : .internal)
+            ?? (status == 404 ? .notFound : status < 500 ? .usage : .internal)
         self.init(code: code, message: problem.error.message, hint: problem.error.hint)
         report = problem.error.report
     }
