@@ -48,6 +48,20 @@ struct PrincipalMiddleware: ServerMiddleware {
     }
 }
 
+/// Every operation answers in the media type openapi.yaml declares for it, whatever `Accept` asks (a browser's
+/// `text/html` included): the header is not passed on to the generated code, which would otherwise fail the
+/// answer after the operation ran.
+struct DeclaredMediaTypes: ServerMiddleware {
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        var request = request
+        request.headerFields[.accept] = nil
+        return try await next(request, body, metadata)
+    }
+}
+
 /// A JSON request body is read whole before it is decoded, so it is capped (1 MiB: 413 past it) and refused
 /// (400, naming the field) when any key or text value holds a control character.
 struct JSONBodyGuard: ServerMiddleware {

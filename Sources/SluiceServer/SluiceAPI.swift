@@ -34,7 +34,9 @@ public struct SluiceAPI: Sendable {
             try APIHandler(context: context).registerHandlers(
                 on: router, configuration: Self.configuration,
                 middlewares: [
-                    ProblemMiddleware(logger: context.logger), PrincipalMiddleware(context: context), QueryGuard(),
+                    ProblemMiddleware(logger: context.logger), DeclaredMediaTypes(),
+                    PrincipalMiddleware(context: context),
+                    QueryGuard(),
                     JSONBodyGuard(),
                 ])
         } catch {

@@ -253,6 +253,21 @@ import Testing
         }
     }
 
+    /// Issue 24 item 5: an operation answers in the media type the contract declares whatever `Accept` asks (a
+    /// browser's included; the generated code would fail the answer after the operation ran), and a JSON body
+    /// must say that it is JSON.
+    @Test func mediaTypesAreTheContractsWhateverTheClientAsks() async throws {
+        let served = try ServedProject()
+        for accept in ["text/html", "application/xml", "*/*", "text/html,application/xhtml+xml,*/*;q=0.8"] {
+            let answer = try await served.get("/api/v1/status", as: "ops", headers: ["Accept": accept])
+            #expect(answer.status == 200 && !answer.object.isEmpty, "\(accept): \(answer.status)")
+            let refused = try await served.get("/api/v1/audit/verify", as: "alice", headers: ["Accept": accept])
+            #expect(refused.status == 403 && refused.errorCode == "access_denied", "\(accept): \(refused.status)")
+        }
+        let notJSON = try await served.upload("/api/v1/environments", #"{"name": "sandbox/x"}"#, as: "alice")
+        #expect(notJSON.status == 400 && notJSON.errorCode == "usage", "\(notJSON.status)")
+    }
+
     /// Issue 24 item 5: every operation is named (a unique operationId, what a generator names it by), and every
     /// JSON body it answers or takes has a schema with its fields, never a bare object.
     @Test func everyOperationIsNamedAndEveryJSONBodyTyped() throws {

@@ -95,9 +95,11 @@ final class ServedProject: @unchecked Sendable {
     /// `GET path` as `principal` (by token), or without a token; `token` overrides; `authorization` is the
     /// whole header, as sent.
     func get(
-        _ path: String, as principal: String? = nil, token: String? = nil, authorization: String? = nil
+        _ path: String, as principal: String? = nil, token: String? = nil, authorization: String? = nil,
+        headers: [String: String] = [:]
     ) async throws -> Answer {
-        try await send(path, method: "GET", body: nil, as: principal, token: token, authorization: authorization)
+        try await send(
+            path, method: "GET", body: nil, as: principal, token: token, authorization: authorization, headers: headers)
     }
 
     /// `POST path` with a JSON body.
@@ -117,9 +119,10 @@ final class ServedProject: @unchecked Sendable {
 
     private func send(
         _ path: String, method: String, body: Data?, contentType: String = "application/json", as principal: String?,
-        token: String?, authorization: String? = nil
+        token: String?, authorization: String? = nil, headers: [String: String] = [:]
     ) async throws -> Answer {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         request.httpMethod = method
         request.httpBody = body
         if body != nil { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
