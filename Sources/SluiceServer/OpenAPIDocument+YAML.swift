@@ -3,8 +3,9 @@
 extension OpenAPIDocument {
     /// openapi.yaml, as it is in the repository.
     static let yaml = #"""
-        # The Sluice HTTP API, written once: the service serves this document at /api/v1/openapi.json (embedded by
-        # scripts/embed-openapi.py, which a test keeps current), and schemathesis checks the running service against it.
+        # The Sluice HTTP API, written once: scripts/generate-api.sh generates the service's protocol, the command line's
+        # client and their types from it (Sources/SluiceAPIContract) and embeds it in the service, which serves it at
+        # /api/v1/openapi.json (tests keep both current); schemathesis checks the running service against it.
         # Every operation has an operationId; every JSON body has a schema under components/schemas; every error is the
         # Error schema with a code from ErrorCode.
         openapi: 3.1.0

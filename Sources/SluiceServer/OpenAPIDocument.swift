@@ -3,7 +3,7 @@ import OpenAPIRuntime
 import Yams
 
 /// The API's OpenAPI 3.1 description: `openapi.yaml` in the repository, written once by hand as the API's
-/// contract and embedded here (`yaml`, by `scripts/embed-openapi.py`). Served as JSON; tests check that every
+/// contract and embedded here (`yaml`, by `scripts/generate-api.sh`). Served as JSON; tests check that every
 /// route the router registers is described and that every path described answers, and schemathesis checks the
 /// running service against it.
 enum OpenAPIDocument {

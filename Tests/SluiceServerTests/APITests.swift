@@ -222,12 +222,12 @@ import Testing
         #expect(served.process.terminationStatus == 0)
     }
 
-    /// The served document is `openapi.yaml` as it is in the repository (`scripts/embed-openapi.py` embeds it).
+    /// The served document is `openapi.yaml` as it is in the repository (`scripts/generate-api.sh` embeds it).
     @Test func theServedDocumentIsTheRepositorysOpenAPIYAML() throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("openapi.yaml")
         let text = try String(contentsOf: file, encoding: .utf8)
-        #expect(text == OpenAPIDocument.yaml + "\n", "openapi.yaml changed: run scripts/embed-openapi.py")
+        #expect(text == OpenAPIDocument.yaml + "\n", "openapi.yaml changed: run scripts/generate-api.sh")
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
         #expect((document["paths"] as? [String: Any])?.count ?? 0 > 30)
