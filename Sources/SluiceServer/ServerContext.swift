@@ -108,28 +108,15 @@ public struct ServerContext: Sendable {
         let applied = try await PolicyLedger(metadata: metadata).inForce(project: project, git: git, now: .now())
         let identity: Identity
         do {
-            identity = try await IdentityResolver(policy: applied, metadata: metadata).resolve(
-                token: token, osUser: nil)
+            identity = try await IdentityResolver(policy: applied, metadata: metadata).resolveAudited(
+                token: token, osUser: nil, at: .now(), unknownTokens: { [signIns] in signIns.failed(client) })
         } catch let tampered as TamperedRecord {
             // Said to the operator, never to the caller, who is told only that the token does not work.
             logger.error(
                 "a request's token matches a tampered token record: \(tampered.what)",
                 metadata: ["event.action": "authenticate", "error.type": "tampered"])
-            _ = try? await metadata.appendAudit(
-                AuditDraft(
-                    time: .now(), principal: "anonymous", authentication: .anonymous, action: "authenticate",
-                    target: "token", outcome: .denied, details: ["reason": tampered.what]))
             throw Unauthenticated("the bearer token is unknown or revoked; ask an admin for a new one")
-        } catch let denied as AccessDenied {
-            if denied.identity.principal == nil {
-                signIns.failed(client)
-            } else {
-                // A real token of a principal the policy dropped: rare and worth its own event.
-                _ = try await metadata.appendAudit(
-                    AuditDraft(
-                        time: .now(), principal: denied.identity.name, authentication: .token,
-                        action: "authenticate", target: "token", outcome: .denied, details: ["reason": denied.message]))
-            }
+        } catch is AccessDenied {
             throw Unauthenticated("the bearer token is unknown or revoked; ask an admin for a new one")
         }
         return workspace(identity: identity, policy: applied)

@@ -38,8 +38,9 @@ import Testing
         #expect(found.isEmpty, "\(found.map { "\($0.file):\($0.number)" })")
     }
 
-    /// An access refusal is recorded by `EngineContext.authorize` and nowhere else: no other block that catches
-    /// `AccessDenied` records an audit event.
+    /// An access refusal is recorded by `EngineContext.authorize` and nowhere else, a refused token by
+    /// `IdentityResolver.resolveAudited` (as `authenticate`, for the command line and the service alike): no other
+    /// block that catches `AccessDenied` records an audit event.
     @Test func oneBlockRecordsRefusals() throws {
         let all = try Self.lines(in: ["SluiceCore"] + Self.outside)
         var recording: [String] = []
@@ -50,13 +51,13 @@ import Testing
             let block = all[(index + 1)...].prefix {
                 $0.file == line.file && $0.text.prefix { $0 == " " }.count > indent
             }.map(\.text)
-            if block.contains(where: { $0.contains("record(") || $0.contains("appendAudit(") }) {
-                recording.append("\(line.file):\(line.number)")
+            let records = ["record(", "recordRefusal(", "appendAudit("]
+            if block.contains(where: { text in records.contains { text.contains($0) } }) {
+                recording.append(line.file)
             }
         }
-        // The service's and the command line's refusals of a token are authentication, audited as `authenticate`.
-        let authentication = ["SluiceCore/Identity.swift", "SluiceServer/ServerContext.swift"]
-        let authorization = recording.filter { entry in !authentication.contains { entry.hasPrefix($0) } }
-        #expect(authorization == ["SluiceCore/EngineContext+Authorize.swift:13"], "\(recording)")
+        #expect(
+            recording.sorted() == ["SluiceCore/EngineContext+Authorize.swift", "SluiceCore/Identity.swift"],
+            "\(recording)")
     }
 }

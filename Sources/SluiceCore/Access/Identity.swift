@@ -50,18 +50,35 @@ public struct IdentityResolver: Sendable {
     /// Resolves who is acting. A token that is unknown, revoked or of a principal no longer applied is
     /// refused with `AccessDenied`, which the caller audits.
     /// `resolve`, with a refused token recorded in the audit chain (`authenticate`, denied) before the error
-    /// goes on: the command line and the service both refuse tokens this way.
-    public func resolveAudited(token: String?, osUser: String?, at time: Timestamp) async throws -> Identity {
+    /// goes on: the one place where the command line and the service refuse tokens. A token record edited behind
+    /// Sluice's back is recorded as anonymous's. A service passes `unknownTokens` to count tokens that match no
+    /// record by client instead (its `SignInLimiter` records them a minute at a time, so that guessing cannot
+    /// flood the chain).
+    public func resolveAudited(
+        token: String?, osUser: String?, at time: Timestamp, unknownTokens: (@Sendable () -> Void)? = nil
+    ) async throws -> Identity {
         do {
             return try await resolve(token: token, osUser: osUser)
         } catch let denied as AccessDenied {
-            _ = try await metadata.appendAudit(
-                AuditDraft(
-                    time: time, principal: denied.identity.name, authentication: denied.identity.authentication,
-                    action: "authenticate", target: "token", outcome: .denied, details: ["reason": denied.message]))
-            EngineMetrics.audited(action: "authenticate", outcome: .denied)
+            if denied.identity.principal == nil, let unknownTokens {
+                unknownTokens()
+            } else {
+                try await recordRefusal(by: denied.identity, reason: denied.message, at: time)
+            }
             throw denied
+        } catch let tampered as TamperedRecord {
+            try await recordRefusal(
+                by: Identity(principal: nil, role: nil, authentication: .anonymous), reason: tampered.what, at: time)
+            throw tampered
         }
+    }
+
+    private func recordRefusal(by identity: Identity, reason: String, at time: Timestamp) async throws {
+        _ = try await metadata.appendAudit(
+            AuditDraft(
+                time: time, principal: identity.name, authentication: identity.authentication,
+                action: "authenticate", target: "token", outcome: .denied, details: ["reason": reason]))
+        EngineMetrics.audited(action: "authenticate", outcome: .denied)
     }
 
     public func resolve(token: String?, osUser: String?) async throws -> Identity {
