@@ -49,3 +49,30 @@ void sluice_sqlite_stop_when(void *connection, int *flag) {
 }
 
 void sluice_flag_raise(int *flag) { __atomic_store_n(flag, 1, __ATOMIC_RELAXED); }
+
+int sluice_sqlite_bind_text(void *statement, int index, const void *bytes, int length) {
+    int status = sqlite3_bind_text((sqlite3_stmt *)statement, index, (const char *)bytes, length, SQLITE_TRANSIENT);
+    return status == SQLITE_OK ? 0 : status;
+}
+
+int sluice_sqlite_bind_int64(void *statement, int index, long long value) {
+    int status = sqlite3_bind_int64((sqlite3_stmt *)statement, index, (sqlite3_int64)value);
+    return status == SQLITE_OK ? 0 : status;
+}
+
+int sluice_sqlite_bind_double(void *statement, int index, double value) {
+    int status = sqlite3_bind_double((sqlite3_stmt *)statement, index, value);
+    return status == SQLITE_OK ? 0 : status;
+}
+
+int sluice_sqlite_insert(void *statement) {
+    sqlite3_stmt *insert = (sqlite3_stmt *)statement;
+    int status = sqlite3_step(insert);
+    sqlite3_reset(insert);
+    sqlite3_clear_bindings(insert);
+    return status == SQLITE_DONE ? 0 : status;
+}
+
+const char *sluice_sqlite_message(void *statement) {
+    return sqlite3_errmsg(sqlite3_db_handle((sqlite3_stmt *)statement));
+}

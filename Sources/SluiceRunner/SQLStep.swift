@@ -28,9 +28,13 @@ struct SQLStep {
                 for zone in Set(job.inputs.keys.map(\.zone)).sorted() {
                     try db.makeStatement(sql: "ATTACH DATABASE ':memory:' AS \(try Self.quoted(zone))").execute()
                 }
-                for (dataset, url) in job.inputs.sorted(by: { $0.key.description < $1.key.description }) {
-                    let rows = try load(dataset, from: url, into: db, control: control)
-                    log += "loaded \(dataset): \(rows) rows\n"
+                // One transaction for every input: SQLite commits once, not once a row.
+                try db.inTransaction {
+                    for (dataset, url) in job.inputs.sorted(by: { $0.key.description < $1.key.description }) {
+                        let rows = try load(dataset, from: url, into: db, control: control)
+                        log += "loaded \(dataset): \(rows) rows\n"
+                    }
+                    return .commit
                 }
                 let statement = try prepareLockedDown(sql, in: db)
                 let written = try write(statement, to: target, contract: job.contracts[output], control: control)
@@ -63,24 +67,8 @@ struct SQLStep {
         }
         // One statement per call: a name can never end the statement and start another.
         try db.makeStatement(sql: "CREATE TABLE \(table) (\(definitions.joined(separator: ", ")))").execute()
-        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let insert = try db.makeStatement(sql: "INSERT INTO \(table) VALUES (\(placeholders))")
-        var rows = 0
-        while try reader.next() {
-            if let problem = reader.problem {
-                throw SQLStepError("\(dataset) line \(reader.recordLine): \(problem.message)")
-            }
-            let values: [(any DatabaseValueConvertible)?] = columns.indices.map { index in
-                guard index < reader.fieldCount else { return nil }
-                let text = reader.field(index)
-                if text.isEmpty { return nil }
-                return Self.sqlValue(text, type: types[index], format: specs[index]?.format)
-            }
-            try insert.execute(arguments: StatementArguments(values))
-            rows += 1
-            if rows % 1024 == 0 { try control.check() }
-        }
-        return rows
+        let loader = SQLTableLoader(table: table, types: types, formats: specs.map { $0?.format })
+        return try loader.load(reader, into: db, dataset: dataset, control: control)
     }
 
     /// Compiles the step's own SQL on a connection locked down first: nothing but reading and calling

@@ -8,6 +8,6 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Sluice's benchmarks: each prints its time as a ratio against a floor measured in the same run.",
         subcommands: [
             SnapshotBenchmark.self, PromoteBenchmark.self, ValidateBenchmark.self, DAGBenchmark.self, GCBenchmark.self,
-            UIBenchmark.self,
+            UIBenchmark.self, SQLBenchmark.self,
         ])
 }

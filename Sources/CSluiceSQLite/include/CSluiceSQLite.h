@@ -17,4 +17,21 @@ void sluice_sqlite_stop_when(void *connection, int *flag);
 /// Raises `*flag` (atomically), for `sluice_sqlite_stop_when`.
 void sluice_flag_raise(int *flag);
 
+/// Binds parameter `index` (from 1) of `statement` (a `sqlite3_stmt *`) to `length` bytes of UTF-8 text, which
+/// SQLite copies. Returns 0, or SQLite's result code.
+int sluice_sqlite_bind_text(void *statement, int index, const void *bytes, int length);
+
+/// Binds parameter `index` (from 1) of `statement` to a 64-bit integer. Returns 0, or SQLite's result code.
+int sluice_sqlite_bind_int64(void *statement, int index, long long value);
+
+/// Binds parameter `index` (from 1) of `statement` to a double. Returns 0, or SQLite's result code.
+int sluice_sqlite_bind_double(void *statement, int index, double value);
+
+/// Runs an INSERT (`statement`) once with its bindings, then readies it for the next row: reset, every
+/// parameter NULL again. Returns 0, or SQLite's result code (then `sluice_sqlite_message` says why).
+int sluice_sqlite_insert(void *statement);
+
+/// The message of the last error on `statement`'s connection.
+const char *sluice_sqlite_message(void *statement);
+
 #endif

@@ -56,6 +56,17 @@ public final class CSVReader {
         skipped ? UnsafeRawBufferPointer(rebasing: buffer[0..<0]) : parser.rawField(buffer.baseAddress!, index)
     }
 
+    /// A field's value as bytes (doubled quotes made single, in `scratch` when there are any), for `body`; the
+    /// bytes are valid only inside it. No `String` is made.
+    public func withField<Result>(
+        _ index: Int, scratch: inout [UInt8], _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) rethrows -> Result {
+        let raw = rawField(index)
+        guard !skipped, parser.isEscaped(index) else { return try body(raw) }
+        CSVRecordParser.unescape(raw, into: &scratch)
+        return try scratch.withUnsafeBytes(body)
+    }
+
     /// A field's value as text, with doubled quotes made single.
     public func field(_ index: Int) -> String {
         let raw = rawField(index)
