@@ -76,3 +76,28 @@ int sluice_sqlite_insert(void *statement) {
 const char *sluice_sqlite_message(void *statement) {
     return sqlite3_errmsg(sqlite3_db_handle((sqlite3_stmt *)statement));
 }
+
+int sluice_sqlite_next_row(void *statement) {
+    int status = sqlite3_step((sqlite3_stmt *)statement);
+    if (status == SQLITE_ROW) return 1;
+    if (status == SQLITE_DONE) return 0;
+    return -status;
+}
+
+int sluice_sqlite_column_type(void *statement, int index) {
+    return sqlite3_column_type((sqlite3_stmt *)statement, index);
+}
+
+long long sluice_sqlite_column_int64(void *statement, int index) {
+    return (long long)sqlite3_column_int64((sqlite3_stmt *)statement, index);
+}
+
+double sluice_sqlite_column_double(void *statement, int index) {
+    return sqlite3_column_double((sqlite3_stmt *)statement, index);
+}
+
+const void *sluice_sqlite_column_text(void *statement, int index, int *length) {
+    const unsigned char *text = sqlite3_column_text((sqlite3_stmt *)statement, index);
+    *length = sqlite3_column_bytes((sqlite3_stmt *)statement, index);
+    return text;
+}

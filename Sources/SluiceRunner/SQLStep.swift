@@ -154,7 +154,7 @@ struct SQLStep {
         }
     }
 
-    /// Writes the result as RFC 4180 CSV with a header row.
+    /// Writes the result as RFC 4180 CSV with a header row (`SQLResultWriter`).
     private func write(
         _ statement: Statement, to url: URL, contract: Dataset?, control: SQLStepControl
     ) throws -> Int {
@@ -163,34 +163,13 @@ struct SQLStep {
         }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
-        var text = statement.columnNames.map(Self.csvField).joined(separator: ",") + "\n"
-        var rows = 0
-        let cursor = try Row.fetchCursor(statement)
-        let columns = statement.columnNames.map { name in contract?.columns.first { $0.name == name } }
-        while let row = try cursor.next() {
-            let fields = zip(row.databaseValues, columns).map { value, column in
-                Self.csvField(Self.outputText(value, column: column))
-            }
-            text += fields.joined(separator: ",") + "\n"
-            rows += 1
-            if rows % 1024 == 0 { try control.check() }
-            if text.utf8.count >= 1 << 20 {
-                try handle.write(contentsOf: Data(text.utf8))
-                text = ""
-            }
-        }
-        try handle.write(contentsOf: Data(text.utf8))
-        return rows
+        let names = statement.columnNames
+        let writer = SQLResultWriter(columns: names.map { name in contract?.columns.first { $0.name == name } })
+        return try writer.write(statement, names: names, to: handle, control: control)
     }
 
-    private static func format(_ number: Double) -> String {
+    static func format(_ number: Double) -> String {
         number == number.rounded() && abs(number) < 1e15 ? String(format: "%.1f", number) : "\(number)"
-    }
-
-    static func csvField(_ text: String) -> String {
-        // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
-        guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

@@ -34,4 +34,20 @@ int sluice_sqlite_insert(void *statement);
 /// The message of the last error on `statement`'s connection.
 const char *sluice_sqlite_message(void *statement);
 
+/// Steps a query (`statement`): 1 when a row is ready, 0 at its end, or SQLite's result code negated.
+int sluice_sqlite_next_row(void *statement);
+
+/// The SQLite type of column `index` (from 0) of the current row: 1 integer, 2 float, 3 text, 4 blob, 5 null.
+int sluice_sqlite_column_type(void *statement, int index);
+
+/// Column `index` (from 0) of the current row as a 64-bit integer.
+long long sluice_sqlite_column_int64(void *statement, int index);
+
+/// Column `index` (from 0) of the current row as a double.
+double sluice_sqlite_column_double(void *statement, int index);
+
+/// Column `index` (from 0) of the current row as UTF-8 text: its bytes (valid until the next step) and, in
+/// `*length`, their count.
+const void *sluice_sqlite_column_text(void *statement, int index, int *length);
+
 #endif
