@@ -23,6 +23,9 @@ struct SQLBenchmark: AsyncParsableCommand {
     @Option(help: "Scratch folder.")
     var scratch = "/tmp/sluice-bench-sql"
 
+    @Flag(help: "Skip DuckDB (no pip install).")
+    var skipDuckdb = false
+
     static let query = """
         SELECT c.country, SUM(o.amount) AS revenue, COUNT(*) AS orders
         FROM raw.orders AS o JOIN raw.customers AS c ON c.customer_id = o.customer_id
@@ -56,14 +59,15 @@ struct SQLBenchmark: AsyncParsableCommand {
             )
         }
         Measure.report("sql step", sluice: sluice, floor: sqlite, floorName: "sqlite3 (import + query)", target: 1.0)
-        guard (try? Measure.shell("command -v duckdb")) != nil else {
-            print("  duckdb: not on PATH (pip install duckdb-cli), not compared")
-            return
-        }
+        guard !skipDuckdb else { return }
+        let venv = base.appendingPathComponent("peers")
+        print("installing duckdb-cli with pip into \(venv.path) …")
+        try Measure.shell("python3 -m venv '\(venv.path)' && '\(venv.path)/bin/python' -m pip install -q duckdb-cli")
+        let program = venv.appendingPathComponent("bin/duckdb").path
         let duck = plain.replacingOccurrences(of: "orders AS o", with: "'orders/orders.csv' AS o")
             .replacingOccurrences(of: "customers AS c", with: "'customers/customers.csv' AS c")
         let duckdb = try await Measure.best(runs: runs) {
-            try Measure.shell("cd '\(landing.path)' && duckdb -c \"COPY (\(duck)) TO '\(base.path)/duckdb.csv'\"")
+            try Measure.shell("cd '\(landing.path)' && '\(program)' -c \"COPY (\(duck)) TO '\(base.path)/duckdb.csv'\"")
         }
         Measure.report("sql step", sluice: sluice, floor: duckdb, floorName: "duckdb")
     }
