@@ -35,12 +35,12 @@ enum Terminal {
         FileHandle.standardOutput.write(Data("\(text)\n".utf8))
     }
 
-    /// The local wall-clock time, `HH:MM:SS`.
+    /// The local wall-clock time, `HH:MM:SS` (from the C library: no formatter made per printed line).
     static func clock() -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "HH:mm:ss"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        return formatter.string(from: Date())
+        var now = time_t(Date().timeIntervalSince1970)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        return String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec)
     }
 
     static func json<T: Encodable>(_ value: T) throws {

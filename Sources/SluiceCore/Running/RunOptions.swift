@@ -29,13 +29,10 @@ public struct RunOptions: Sendable {
 extension RunRecord {
     /// Sortable by time and unique: `r` + UTC time + 6 random hex digits.
     public static func newID(now: Timestamp) -> String {
-        let date = Date(timeIntervalSince1970: Double(now.milliseconds) / 1000)
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.locale = Locale(identifier: "en_US_POSIX")
+        // `YYYY-MM-DDTHH:MM:SS` → `YYYYMMDD-HHMMSS`, without a formatter per run.
+        let digits = now.iso8601.prefix(19).filter(\.isWholeNumber)
         let suffix = String(UInt32.random(in: 0x10_0000...0xFF_FFFF), radix: 16)
-        return "r\(formatter.string(from: date))-\(suffix)"
+        return "r\(digits.prefix(8))-\(digits.dropFirst(8))-\(suffix)"
     }
 
     /// 32 hex digits, as trace ids are written in W3C trace context and ECS.
