@@ -1,5 +1,6 @@
 import Foundation
 import OpenAPIRuntime
+import SluiceCore
 import Yams
 
 /// The API's OpenAPI 3.1 description: `openapi.yaml` in the repository, written once by hand as the API's
@@ -20,8 +21,11 @@ enum OpenAPIDocument {
         }
     }()
 
-    /// The document as the generated operation serves it.
+    /// The document as the generated operation serves it, decoded once.
     static func container() throws -> OpenAPIObjectContainer {
-        try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(json.utf8))
+        guard let decoded else { throw InternalError("the service's OpenAPI document does not decode") }
+        return decoded
     }
+
+    private static let decoded = try? JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(json.utf8))
 }
