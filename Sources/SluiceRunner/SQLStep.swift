@@ -106,17 +106,13 @@ struct SQLStep {
     /// unchecked dataset) stays text.
     static func sqlValue(_ text: String, type: ColumnType?, format: DateFormat? = nil) -> any DatabaseValueConvertible {
         var text = text
-        let parsed: (any DatabaseValueConvertible)? = text.withUTF8 { bytes in
-            let raw = UnsafeRawBufferPointer(bytes)
-            switch type {
-            case .int: return FieldParser.int(raw)
-            case .decimal: return FieldParser.decimal(raw)
-            case .bool: return FieldParser.bool(raw).map { Int64($0 ? 1 : 0) }
-            case .date, .timestamp: return CanonicalText.of(raw, type: type!, format: format)
-            case .string, nil: return nil
-            }
+        let field = text.withUTF8 { SQLField(UnsafeRawBufferPointer($0), type: type, format: format) }
+        switch field {
+        case .integer(let value): return value
+        case .real(let value): return value
+        case .canonical(let value): return value
+        case .asWritten: return text
         }
-        return parsed ?? text
     }
 
     /// A result value as written to the output: declared columns in their canonical spelling (`true` and
@@ -176,4 +172,25 @@ struct SQLStep {
 struct SQLStepError: Error {
     let message: String
     init(_ message: String) { self.message = message }
+}
+
+/// What a field of a declared type is to SQL (`SQLStep.sqlValue`'s rule, which the loader binds from): a whole
+/// number, a double, its canonical text, or its text as written when it does not parse.
+enum SQLField {
+    case integer(Int64)
+    case real(Double)
+    case canonical(String)
+    case asWritten
+
+    init(_ bytes: UnsafeRawBufferPointer, type: ColumnType?, format: DateFormat?) {
+        switch type {
+        case .int: self = FieldParser.int(bytes).map(SQLField.integer) ?? .asWritten
+        case .decimal: self = FieldParser.decimal(bytes).map(SQLField.real) ?? .asWritten
+        case .bool: self = FieldParser.bool(bytes).map { .integer($0 ? 1 : 0) } ?? .asWritten
+        case .date, .timestamp:
+            self =
+                type.flatMap { CanonicalText.of(bytes, type: $0, format: format) }.map(SQLField.canonical) ?? .asWritten
+        case .string, nil: self = .asWritten
+        }
+    }
 }

@@ -7,7 +7,7 @@ import SluiceQuality
 /// Loads a CSV file into a table of a `sql` step's database at the speed of SQLite's C API: one transaction
 /// (the caller's), one prepared INSERT reused for every row, each field bound straight from the CSV reader's
 /// buffer (no `String` per field, no argument array per row). A declared column's value is parsed as the
-/// quality gate parses it (`SQLStep.sqlValue`'s rules); text that does not parse stays text; an empty field
+/// quality gate parses it (`SQLField`, the rule `SQLStep.sqlValue` states); text that does not parse stays text; an empty field
 /// is NULL.
 struct SQLTableLoader {
     let table: String
@@ -46,22 +46,14 @@ struct SQLTableLoader {
         format: DateFormat?
     ) throws {
         guard !bytes.isEmpty else { return }
-        var status: Int32 = -1
-        switch type {
-        case .int: if let value = FieldParser.int(bytes) { status = sluice_sqlite_bind_int64(statement, index, value) }
-        case .decimal:
-            if let value = FieldParser.decimal(bytes) { status = sluice_sqlite_bind_double(statement, index, value) }
-        case .bool:
-            if let value = FieldParser.bool(bytes) {
-                status = sluice_sqlite_bind_int64(statement, index, value ? 1 : 0)
-            }
-        case .date, .timestamp:
-            if let type, var text = CanonicalText.of(bytes, type: type, format: format) {
-                status = text.withUTF8 { sluice_sqlite_bind_text(statement, index, $0.baseAddress, Int32($0.count)) }
-            }
-        case .string, nil: break
+        var status: Int32
+        switch SQLField(bytes, type: type, format: format) {
+        case .integer(let value): status = sluice_sqlite_bind_int64(statement, index, value)
+        case .real(let value): status = sluice_sqlite_bind_double(statement, index, value)
+        case .canonical(var text):
+            status = text.withUTF8 { sluice_sqlite_bind_text(statement, index, $0.baseAddress, Int32($0.count)) }
+        case .asWritten: status = sluice_sqlite_bind_text(statement, index, bytes.baseAddress, Int32(bytes.count))
         }
-        if status == -1 { status = sluice_sqlite_bind_text(statement, index, bytes.baseAddress, Int32(bytes.count)) }
         guard status == 0 else { throw Self.failure(status, statement) }
     }
 
