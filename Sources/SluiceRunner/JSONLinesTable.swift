@@ -11,22 +11,14 @@ enum JSONLinesTable {
     @discardableResult
     static func convert(_ source: URL, to target: URL, declared: [String]) throws -> Int {
         let columns = declared.isEmpty ? try keys(of: source) : declared
-        guard FileManager.default.createFile(atPath: target.path, contents: nil) else {
-            throw InternalError("cannot create \(target.path) for a step input")
-        }
-        let handle = try FileHandle(forWritingTo: target)
-        defer { try? handle.close() }
-        var out = line(columns.map { Array($0.utf8) })
+        let writer = try CSVFileWriter(creating: target)
+        try writer.row(columns.map { Array($0.utf8) })
         var rows = 0
         try read(source) { reader in
-            out += line(columns.map { JSONLinesReader.text(of: reader.object[$0]) ?? [] })
+            try writer.row(columns.map { JSONLinesReader.text(of: reader.object[$0]) ?? [] })
             rows += 1
-            if out.count >= 1 << 20 {
-                try handle.write(contentsOf: out)
-                out.removeAll(keepingCapacity: true)
-            }
         }
-        try handle.write(contentsOf: out)
+        try writer.flush()
         return rows
     }
 
@@ -48,25 +40,5 @@ enum JSONLinesTable {
             }
             try body(reader)
         }
-    }
-
-    /// One CSV record: a field is quoted when it holds a comma, a quote or a line break.
-    static func line(_ fields: [[UInt8]]) -> [UInt8] {
-        var out: [UInt8] = []
-        for (index, field) in fields.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            if field.contains(where: { [UInt8(ascii: ","), UInt8(ascii: "\""), 10, 13].contains($0) }) {
-                out.append(UInt8(ascii: "\""))
-                for byte in field {
-                    if byte == UInt8(ascii: "\"") { out.append(byte) }
-                    out.append(byte)
-                }
-                out.append(UInt8(ascii: "\""))
-            } else {
-                out += field
-            }
-        }
-        out.append(10)
-        return out
     }
 }

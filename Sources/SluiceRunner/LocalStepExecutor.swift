@@ -9,15 +9,21 @@ import SluiceCore
 #endif
 
 /// Runs steps on this machine: `command` steps as processes in their own process group, `sql` steps on
-/// the embedded SQLite engine.
+/// the embedded SQLite engine or as the `duckdb` program.
 public struct LocalStepExecutor: StepExecutor {
     /// Who command steps run as: `nil` for this process's own user.
     public let stepUser: StepUser?
     /// The process groups of attempts running now, for `stopAll`.
     private let live = LiveGroups()
+    /// Where the `duckdb` program is looked for: `SLUICE_DUCKDB`, else `PATH`.
+    private let environment: [String: String]
 
-    public init(stepUser: StepUser? = StepUser.forThisProcess()) {
+    public init(
+        stepUser: StepUser? = StepUser.forThisProcess(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.stepUser = stepUser
+        self.environment = environment
     }
 
     /// Bytes of each stream kept per attempt; the rest is counted and dropped.
@@ -36,6 +42,7 @@ public struct LocalStepExecutor: StepExecutor {
     public func execute(_ job: StepJob) async throws -> StepExecution {
         switch job.step.kind {
         case .command(let arguments): return try await runCommand(arguments, job)
+        case .sql(let file) where job.step.sqlEngine == .duckdb: return try await runDuckDB(file, job)
         case .sql(let file): return try await runSQL(file, job)
         }
     }
@@ -63,26 +70,56 @@ public struct LocalStepExecutor: StepExecutor {
     /// started with posix_spawn (no copy of this process) and waited for on a thread of its own: a
     /// thousand small steps must cost little more than the thousand processes themselves.
     private func runCommand(_ arguments: [String], _ job: StepJob) async throws -> StepExecution {
-        var variables = Self.basics
-        variables["TMPDIR"] = job.directory.path
-        for (key, value) in job.variables { variables[key] = value }
-        let started: Spawn.Started
         let user = stepUser?.forRun(job.runID)
+        let variables = Self.variables(for: job)
         do {
-            if let user {
-                // The run's folder (mode 0700) goes to the run's own user: no other run's step can enter it.
-                try user.own(
-                    [job.runDirectory, job.directory] + Set(job.outputs.values.map { $0.deletingLastPathComponent() }))
-            }
+            try Self.own(job, by: user)
             // Arguments that name files of the project are passed as paths the step can read: the step runs
             // elsewhere, maybe as another user.
             let (program, passed) = try StepProgram(job: job, user: user, path: variables["PATH"] ?? "/usr/bin:/bin")
                 .resolve(arguments)
-            started = try Spawn.start(
-                program, arguments: passed, environment: variables, directory: job.directory.path, user: user)
+            return try await spawn(program, passed, environment: variables, job: job, user: user)
         } catch let error as SpawnError {
             return StepExecution(exitCode: nil, failure: "could not start \(arguments[0]): \(error.message)")
         }
+    }
+
+    /// A sql step on DuckDB: the `duckdb` program as the step's process, as the step user, under its timeout.
+    private func runDuckDB(_ file: String, _ job: StepJob) async throws -> StepExecution {
+        let variables = Self.variables(for: job)
+        let user = stepUser?.forRun(job.runID)
+        let step = DuckDBStep(job: job, file: job.projectRoot.appendingPathComponent(file))
+        do {
+            try Self.own(job, by: user)
+            return try await step.run(locating: environment) { program, arguments, extra in
+                try await spawn(program, arguments, environment: variables.merging(extra) { $1 }, job: job, user: user)
+            }
+        } catch let error as SpawnError {
+            return StepExecution(exitCode: nil, failure: "could not start duckdb: \(error.message)")
+        }
+    }
+
+    /// The run's folder (mode 0700) goes to the run's own user: no other run's step can enter it.
+    private static func own(_ job: StepJob, by user: StepUser?) throws {
+        guard let user else { return }
+        try user.own(
+            [job.runDirectory, job.directory] + Set(job.outputs.values.map { $0.deletingLastPathComponent() }))
+    }
+
+    /// The basic variables, the job's own and `TMPDIR` (the attempt's folder).
+    private static func variables(for job: StepJob) -> [String: String] {
+        var variables = basics
+        variables["TMPDIR"] = job.directory.path
+        for (key, value) in job.variables { variables[key] = value }
+        return variables
+    }
+
+    /// Starts `program` in the job's folder as `user` and waits for it under the job's timeout.
+    private func spawn(
+        _ program: String, _ arguments: [String], environment: [String: String], job: StepJob, user: StepUser?
+    ) async throws -> StepExecution {
+        let started = try Spawn.start(
+            program, arguments: arguments, environment: environment, directory: job.directory.path, user: user)
         let group = ProcessGroup(started.pid)
         live.insert(group)
         defer { live.remove(group) }

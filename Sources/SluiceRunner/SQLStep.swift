@@ -47,8 +47,16 @@ struct SQLStep {
                 control.stopped ?? "SQL error in \(file.lastPathComponent): \(error.message ?? "\(error)")"
             return StepExecution(exitCode: nil, failure: message, stderr: Data((log + message + "\n").utf8))
         }
-        return StepExecution(exitCode: 0, failure: nil, stdout: Data(log.utf8))
+        var execution = StepExecution(exitCode: 0, failure: nil, stdout: Data(log.utf8))
+        execution.engine = Self.engine
+        return execution
     }
+
+    /// `sqlite 3.40.1`: the library this process runs SQL steps on.
+    static let engine: String = {
+        let version = try? DatabaseQueue().read { try String.fetchOne($0, sql: "SELECT sqlite_version()") }
+        return "sqlite " + ((version ?? nil) ?? "(unknown version)")
+    }()
 
     /// Creates `zone.name` with the file's columns (typed by the contract where it declares them) and
     /// inserts every row; empty fields are NULL.

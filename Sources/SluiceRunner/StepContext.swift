@@ -153,6 +153,7 @@ struct StepContext: Sendable {
         // The working directory goes as soon as the attempt is over (one rmdir when it is empty).
         if rmdir(work.path) != 0 { try? FileManager.default.removeItem(at: work) }
         attempt.exitCode = execution.exitCode
+        attempt.engine = execution.engine
         attempt.stdout = try await session.keep(output: execution.stdout)
         attempt.stderr = try await session.keep(output: execution.stderr)
         attempt.endedAt = session.now()
@@ -185,7 +186,7 @@ struct StepContext: Sendable {
         for name in step.inputs + step.outputs { contracts[name] = project.datasets[name] }
         return StepJob(
             step: step, projectRoot: project.codeRoot, workTree: project.root, runID: runID, runDirectory: directory,
-            directory: work, inputs: inputs.files, outputs: outputs, contracts: contracts,
+            directory: work, inputs: inputs.files, outputs: outputs, contracts: contracts, sql: project.sql,
             timeout: step.timeout.map { .seconds($0.seconds) }, variables: variables,
             liveOutput: session.liveLogFolder?.appendingPathComponent("\(step.name).\(number)"),
             files: session.files)
@@ -210,8 +211,8 @@ struct StepContext: Sendable {
                 LineageRecord(
                     version: version, dataset: name, pipeline: session.pipeline.name, runID: runID, step: step.name,
                     environment: session.started.workEnvironment, inputs: result.inputs,
-                    cacheKey: result.cacheKey ?? "",
-                    gitCommit: session.started.gitCommit, startedAt: result.startedAt ?? ended, endedAt: ended))
+                    cacheKey: result.cacheKey ?? "", gitCommit: session.started.gitCommit,
+                    sqlEngine: result.attempts.last?.engine, startedAt: result.startedAt ?? ended, endedAt: ended))
         }
         return (.succeeded, nil)
     }

@@ -18,6 +18,8 @@ public struct StepJob: Sendable {
     public var outputs: [DatasetName: URL]
     /// The declared datasets of the inputs and outputs (their contracts type SQL columns).
     public var contracts: [DatasetName: Dataset]
+    /// The project's `sql:` settings (DuckDB's memory limit and threads).
+    public var sql = SQLSettings()
     public var timeout: Duration?
     /// Variables the step sees besides the basic ones (`PATH`, `HOME`, `LANG`).
     public var variables: [String: String]
@@ -36,6 +38,8 @@ public struct StepExecution: Sendable {
     /// What the attempt printed.
     public var stdout: Data
     public var stderr: Data
+    /// The SQL engine a sql step ran on, with its version (`duckdb v1.5.6 …`, `sqlite 3.40.1`).
+    public var engine: String?
 
     public init(
         exitCode: Int32?, timedOut: Bool = false, failure: String?, stdout: Data = Data(), stderr: Data = Data()

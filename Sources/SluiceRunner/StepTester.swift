@@ -70,6 +70,8 @@ public struct StepTester: Sendable {
         for (dataset, file) in test.inputs {
             inputs[dataset] = try await context.session.storeFixture(dataset, file: root.appendingPathComponent(file))
         }
+        var step = step
+        if let engine = test.engine { step.sqlEngine = engine }  // the test pins the engine
         let stepRun = try await context.perform(step, produced: inputs, directory: directory)
         guard stepRun.status == .succeeded else {
             return "the step failed: \(stepRun.message ?? stepRun.status.rawValue)"

@@ -2166,6 +2166,9 @@ extension OpenAPIDocument {
                   type: string
                 runID:
                   type: string
+                sqlEngine:
+                  type: string
+                  description: The SQL engine a sql step ran on, with its version (duckdb v1.5.6 …, sqlite 3.40.1).
                 startedAt:
                   type: string
                 step:
@@ -2312,6 +2315,9 @@ extension OpenAPIDocument {
               properties:
                 endedAt:
                   type: string
+                engine:
+                  type: string
+                  description: The SQL engine a sql step's attempt ran on, with its version.
                 exitCode:
                   type: integer
                 number:

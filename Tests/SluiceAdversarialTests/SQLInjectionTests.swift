@@ -11,26 +11,7 @@ import Testing
         let attack =
             "x\" TEXT); ATTACH DATABASE '\(project.database)' AS m; CREATE TABLE m.pwned(x); CREATE TABLE \"y"
         let header = "id," + "\"" + attack.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        try project.write(
-            "scripts/partner.sh", "printf '%s\\n%s\\n' '\(header)' '1,a' > \"$SLUICE_OUTPUT_STAGED_PARTNER\"\n")
-        try project.write(
-            "datasets/partner.yaml",
-            """
-            staged.partner: { owner: t, classification: internal }
-            curated.partner: { owner: t, classification: internal }
-
-            """)
-        try project.write(
-            "pipelines/partner.yaml",
-            """
-            partner:
-              steps:
-                deliver: { command: [sh, scripts/partner.sh], output: staged.partner }
-                load: { sql: models/partner.sql, inputs: [staged.partner], output: curated.partner }
-
-            """)
-        try project.write("models/partner.sql", "SELECT * FROM staged.partner\n")
-        try project.commit("partner pipeline")
+        try project.addPartnerPipeline(delivering: header + "\n1,a\n")
         try project.makeTokens()
         let run = try project.run(as: "ci", ["run", "partner", "--env", "dev"])
         #expect(run.status == 0, "\(run.stderr)")
@@ -50,12 +31,7 @@ import Testing
     ])
     func stepSQLCannotReachFilesOrOtherDatabases(_ sql: String) throws {
         let project = try CLIProject()
-        try project.write("models/clean_orders.sql", sql.replacingOccurrences(of: "%DB%", with: project.database))
-        try project.commit("hostile model")
-        try project.makeTokens()
-        try project.ingestCustomers()
-        #expect(try project.run(as: "alice", ["ingest", "orders_drop"]).status == 0)
-        let run = try project.run(as: "ci", ["run", "daily", "--env", "dev", "--select", "clean_orders"])
+        let run = try project.runCleanOrders(sql.replacingOccurrences(of: "%DB%", with: project.database))
         #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
         let said = run.stdout + run.stderr
         #expect(

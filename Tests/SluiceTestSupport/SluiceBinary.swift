@@ -141,6 +141,39 @@ public final class CLIProject {
         }
     }
 
+    /// A `partner` pipeline, committed: a command step delivers `csv` (a partner's file, header and all) as
+    /// `staged.partner`, and a sql step selects everything from it into `curated.partner`.
+    public func addPartnerPipeline(delivering csv: String) throws {
+        try write("data/partner.csv", csv)
+        try write("scripts/partner.sh", "cat \"$1\" > \"$SLUICE_OUTPUT_STAGED_PARTNER\"\n")
+        try write(
+            "datasets/partner.yaml",
+            "staged.partner: { owner: t, classification: internal }\ncurated.partner: { owner: t, classification: internal }\n"
+        )
+        try write(
+            "pipelines/partner.yaml",
+            """
+            partner:
+              steps:
+                deliver: { command: [sh, scripts/partner.sh, data/partner.csv], output: staged.partner }
+                load: { sql: models/partner.sql, inputs: [staged.partner], output: curated.partner }
+
+            """)
+        try write("models/partner.sql", "SELECT * FROM staged.partner\n")
+        try commit("partner pipeline")
+    }
+
+    /// Commits `sql` as the daily pipeline's clean_orders model, ingests both sources, and runs that step alone.
+    public func runCleanOrders(_ sql: String) throws -> SluiceBinary.Result {
+        try write("models/clean_orders.sql", sql)
+        try commit("hostile model")
+        try makeTokens()
+        try ingestCustomers()
+        let ingest = try run(as: "alice", ["ingest", "orders_drop"])
+        guard ingest.status == 0 else { throw CLIError(message: "orders ingest failed: \(ingest.stderr)") }
+        return try run(as: "ci", ["run", "daily", "--env", "dev", "--select", "clean_orders"])
+    }
+
     /// Ingests the customers, which the orders' `references` check needs in the same environment.
     public func ingestCustomers(environment: String = "dev") throws {
         let result = try run(as: "alice", ["ingest", "customers_drop", "--env", environment])

@@ -41,7 +41,9 @@ extension ProjectLoader {
             var steps: [Step] = []
             if let stepEntries = fields["steps"].flatMap({ $0.entries("steps of pipeline \(entry.key)") }) {
                 steps = stepEntries.compactMap {
-                    readStep($0.key, $0.value, location: $0.keyLocation, pipeline: entry.key, sink: sink)
+                    readStep(
+                        $0.key, $0.value, location: $0.keyLocation, pipeline: entry.key, engine: project.sql.engine,
+                        sink: sink)
                 }
             }
             if steps.isEmpty && fields["steps"] == nil {
@@ -81,7 +83,8 @@ extension ProjectLoader {
     }
 
     private func readStep(
-        _ name: String, _ value: YAMLValue, location: SourceLocation, pipeline: String, sink: DiagnosticCollector
+        _ name: String, _ value: YAMLValue, location: SourceLocation, pipeline: String, engine: SQLEngine,
+        sink: DiagnosticCollector
     ) -> Step? {
         guard NameRules.isIdentifier(name) else {
             sink.error(
@@ -92,7 +95,8 @@ extension ProjectLoader {
         }
         let what = "step \(pipeline).\(name)"
         let allowed = [
-            "sql", "command", "inputs", "output", "outputs", "after", "retries", "timeout", "tests", "description",
+            "sql", "engine", "command", "inputs", "output", "outputs", "after", "retries", "timeout", "tests",
+            "description",
         ]
         guard let fields = value.fields(what, allowed: allowed) else { return nil }
         let kind: StepKind
@@ -119,6 +123,14 @@ extension ProjectLoader {
             return nil
         }
         var step = Step(name: name, kind: kind, location: location)
+        step.sqlEngine = engine
+        if let value = fields["engine"] {
+            if case .sql = kind {
+                step.sqlEngine = readEngine(value, what: "engine of \(what)", sink: sink)
+            } else {
+                sink.error(value.location, "engine applies to sql steps; \(what) runs a command")
+            }
+        }
         func datasets(_ pairs: [(String, SourceLocation)]) -> [DatasetName] {
             pairs.compactMap { text, location in
                 guard let dataset = DatasetName(text) else {
@@ -160,7 +172,8 @@ extension ProjectLoader {
         guard let items = value.list("tests of \(what)") else { return [] }
         var tests: [StepTest] = []
         for (index, item) in items.enumerated() {
-            guard let fields = item.fields("a test of \(what)", allowed: ["name", "inputs", "expect"]) else { continue }
+            let allowed = ["name", "engine", "inputs", "expect"]
+            guard let fields = item.fields("a test of \(what)", allowed: allowed) else { continue }
             let name = fields["name"].flatMap { $0.string("name") } ?? "test\(index + 1)"
             func files(_ key: String, allowed: [DatasetName], role: String) -> [DatasetName: String] {
                 var result: [DatasetName: String] = [:]
@@ -194,7 +207,16 @@ extension ProjectLoader {
             if expected.isEmpty {
                 sink.error(item.location, "test \(name) of \(what) needs expect: { OUTPUT: FILE } to compare with")
             }
-            tests.append(StepTest(name: name, inputs: inputs, expected: expected, location: item.location))
+            var engine: SQLEngine?
+            if let value = fields["engine"] {
+                if case .sql = step.kind {
+                    engine = readEngine(value, what: "engine of test \(name)", sink: sink)
+                } else {
+                    sink.error(value.location, "engine applies to tests of sql steps; \(what) runs a command")
+                }
+            }
+            tests.append(
+                StepTest(name: name, inputs: inputs, expected: expected, engine: engine, location: item.location))
         }
         return tests
     }

@@ -101,7 +101,7 @@ public struct ProjectLoader: Sendable {
     static let projectKeys = [
         "project", "description", "default_environment", "zones", "environments", "roles", "principals",
         "sources", "datasets", "pipelines", "quarantine", "runs", "require_tests", "service", "alerts",
-        "openlineage",
+        "openlineage", "sql",
     ]
 
     private func readProjectFile(_ top: YAMLValue, root: URL, sink: DiagnosticCollector) -> Project {
@@ -143,6 +143,8 @@ public struct ProjectLoader: Sendable {
         if let value = fields["principals"] { project.principals = readPrincipals(value, sink: sink) }
         if let value = fields["sources"] { project.sources = readSources(value, sink: sink) }
         if let value = fields["datasets"] { readDatasets(value, into: &project, sink: sink) }
+        // Before the pipelines: their sql steps take the project's engine unless they name one.
+        if let value = fields["sql"] { project.sql = readSQLSettings(value, sink: sink) }
         if let value = fields["pipelines"] { readPipelines(value, into: &project, sink: sink) }
         project.quarantineLifecycle = readLifecycleHolder(fields["quarantine"], what: "quarantine", sink: sink)
         project.runsLifecycle = readLifecycleHolder(fields["runs"], what: "runs", sink: sink)

@@ -1,6 +1,6 @@
 /// What a step runs.
 public enum StepKind: Hashable, Sendable {
-    /// A SELECT file run on the embedded SQL engine; path relative to the project root.
+    /// A SELECT file run on a SQL engine (`Step.sqlEngine`); path relative to the project root.
     case sql(file: String)
     /// An executable and its arguments.
     case command([String])
@@ -26,13 +26,18 @@ public struct StepTest: Hashable, Sendable {
     public var inputs: [DatasetName: String]
     /// Output dataset → expected file.
     public var expected: [DatasetName: String]
+    /// The engine the test runs a sql step on (`engine:`); `nil`: the step's own.
+    public var engine: SQLEngine?
     public var location: SourceLocation
 
-    public init(name: String, inputs: [DatasetName: String], expected: [DatasetName: String], location: SourceLocation)
-    {
+    public init(
+        name: String, inputs: [DatasetName: String], expected: [DatasetName: String], engine: SQLEngine? = nil,
+        location: SourceLocation
+    ) {
         self.name = name
         self.inputs = inputs
         self.expected = expected
+        self.engine = engine
         self.location = location
     }
 }
@@ -41,6 +46,8 @@ public struct StepTest: Hashable, Sendable {
 public struct Step: Hashable, Sendable {
     public var name: String
     public var kind: StepKind
+    /// The engine a sql step runs on: its own `engine:`, else the project's `sql: { engine: }`, else SQLite.
+    public var sqlEngine: SQLEngine = .sqlite
     public var inputs: [DatasetName]
     public var outputs: [DatasetName]
     /// Steps of the same pipeline this one runs after, besides those writing its inputs (for command

@@ -35,6 +35,8 @@ public struct Project: Sendable {
     public var alerts = AlertSettings()
     /// Where runs send OpenLineage events as they happen (`openlineage:`); `nil`: nowhere.
     public var openLineage: OpenLineageSettings?
+    /// `sql:`: the default engine of sql steps and DuckDB's limits.
+    public var sql = SQLSettings()
     /// Location of the `project:` key, for project-wide messages.
     public var location: SourceLocation
 

@@ -18,6 +18,9 @@ public enum CacheKey {
         switch step.kind {
         case .sql(let file):
             parts.append("sql \(file)")
+            // The embedded engine is part of Sluice's version; another engine is named (its version is recorded
+            // in the lineage: a cache key must be computable where the engine is not installed).
+            if step.sqlEngine != .sqlite { parts.append("sql-engine \(step.sqlEngine.rawValue)") }
             parts.append("file \(file) \(try fileHash(root.appendingPathComponent(file)))")
         case .command(let arguments):
             parts.append("command " + arguments.map { "\($0.utf8.count):\($0)" }.joined(separator: " "))

@@ -12,12 +12,15 @@ public struct LineageRecord: Sendable, Codable, Hashable {
     public var cacheKey: String
     public var gitCommit: String?
     public var engineVersion: String
+    /// The SQL engine a sql step ran on, with its version (`duckdb v1.5.6 …`); `nil` for a command step.
+    public var sqlEngine: String?
     public var startedAt: Timestamp
     public var endedAt: Timestamp
 
     public init(
         version: ObjectID, dataset: DatasetName, pipeline: String, runID: String, step: String, environment: String,
-        inputs: [String: ObjectID], cacheKey: String, gitCommit: String?, startedAt: Timestamp, endedAt: Timestamp
+        inputs: [String: ObjectID], cacheKey: String, gitCommit: String?, sqlEngine: String? = nil,
+        startedAt: Timestamp, endedAt: Timestamp
     ) {
         self.version = version
         self.dataset = dataset
@@ -29,6 +32,7 @@ public struct LineageRecord: Sendable, Codable, Hashable {
         self.cacheKey = cacheKey
         self.gitCommit = gitCommit
         self.engineVersion = EngineVersion.current
+        self.sqlEngine = sqlEngine
         self.startedAt = startedAt
         self.endedAt = endedAt
     }

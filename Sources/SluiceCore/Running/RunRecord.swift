@@ -40,6 +40,8 @@ public struct StepAttempt: Sendable, Codable, Hashable {
     /// Captured standard output and error, as stored objects.
     public var stdout: ObjectID?
     public var stderr: ObjectID?
+    /// The SQL engine a sql step's attempt ran on, with its version (`duckdb v1.5.6 …`, `sqlite 3.40.1`).
+    public var engine: String?
 
     public init(number: Int, startedAt: Timestamp) {
         self.number = number

@@ -109,7 +109,11 @@ final class RunLineageEmitter: @unchecked Sendable {
             let url = context.project.codeRoot.appendingPathComponent(file)
             if let data = context.files.contents(of: url, from: 0), data.count <= 1 << 20 {
                 jobFacets["sql"] = LineageService.facet(
-                    "SQLJobFacet", ["query": String(decoding: data, as: UTF8.self), "dialect": "sqlite"])
+                    "SQLJobFacet",
+                    [
+                        "query": String(decoding: data, as: UTF8.self),
+                        "dialect": declared?.sqlEngine.rawValue ?? "sqlite",
+                    ])
             }
         }
         if type == "FAIL" { facets["errorMessage"] = error(step.message ?? "the step failed", language: language) }
