@@ -37,6 +37,32 @@ enum Measure {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Peak resident memory (MiB) of the largest process `command` starts, from one more run of it under GNU
+    /// `time` (its `%M`; a launcher's own memory never counts, unlike `getrusage` after a `vfork`).
+    static func peakMiB(_ command: String) throws -> Double {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bench-peak-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try shell("\(try gnuTime()) -f %M -o '\(file.path)' sh -c \(quoted(command)) > /dev/null")
+        return try peakMiB(recordedIn: file)
+    }
+
+    /// The largest `%M` (KiB) GNU `time` wrote to `file`, in MiB.
+    static func peakMiB(recordedIn file: URL) throws -> Double {
+        let kib = try String(contentsOf: file, encoding: .utf8).split(separator: "\n").compactMap { Double($0) }.max()
+        guard let kib else { throw BenchError("GNU time recorded no peak in \(file.path)") }
+        return kib / 1024
+    }
+
+    static func gnuTime() throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else {
+            throw BenchError("peak memory needs GNU time at /usr/bin/time (Debian package time)")
+        }
+        return "/usr/bin/time"
+    }
+
+    /// `text` in single quotes for `sh`.
+    static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
     static func report(_ name: String, sluice: Double, floor: Double, floorName: String, target: Double? = nil) {
         let ratio = sluice / floor
         var line =
@@ -46,6 +72,10 @@ enum Measure {
     }
 
     static func format(_ value: Double) -> String { String(format: "%.3f", value) }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }
 
 struct BenchError: Error, CustomStringConvertible {

@@ -8,7 +8,8 @@ import SluiceStore
 
 /// A `sql` step at scale: orders joined to 50,000 customers and grouped by country, against the `sqlite3`
 /// command-line program importing the same files and running the same query, and the DuckDB command-line
-/// program reading them, in the same run. Target: the embedded path ≤ 1.0× `sqlite3`.
+/// program reading them, in the same run, with each one's peak memory. Targets: the embedded path ≤ 1.0× `sqlite3`;
+/// `engine: duckdb` ≤ 1.3× DuckDB alone.
 struct SQLBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sql", abstract: "Run a join-and-group sql step, and compare with the sqlite3 and duckdb programs."
@@ -25,6 +26,9 @@ struct SQLBenchmark: AsyncParsableCommand {
 
     @Flag(help: "Skip DuckDB (no pip install).")
     var skipDuckdb = false
+
+    @Option(help: "The duckdb program (default: installed with pip into the scratch folder).")
+    var duckdb: String?
 
     static let query = """
         SELECT c.country, SUM(o.amount) AS revenue, COUNT(*) AS orders
@@ -44,32 +48,77 @@ struct SQLBenchmark: AsyncParsableCommand {
         for source in ["customers", "orders"] { _ = try await workspace.ingest(source: source, environment: "dev") }
         let landing = project.root.appendingPathComponent("landing")
         print("sql benchmark: \(rows) orders joined to 50,000 customers, grouped; best of \(runs)")
-        let sluice = try await Measure.best(runs: runs) {
-            var logger = Logger(label: "sluice")
-            logger.logLevel = .warning
-            let run = try await PipelineRunner(workspace: workspace, scratch: base, logger: logger).run(
-                "revenue", options: RunOptions(environment: "dev", maxParallel: 2, useCache: false))
-            guard run.status == .succeeded else { throw BenchError("the sql run failed: \(run.message ?? "")") }
-        }
+        // The embedded engine first: this process's peak memory is then its own (with the ingest before it).
+        let sluice = try await Self.runs(runs, "revenue", workspace: workspace, scratch: base)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let embeddedPeak = Double(usage.ru_maxrss) / 1024
         let plain = Self.query.replacingOccurrences(of: "raw.", with: "")
-        let sqlite = try await Measure.best(runs: runs) {
-            try Measure.shell(
-                "cd '\(landing.path)' && sqlite3 :memory: -cmd '.import --csv customers/customers.csv customers' "
-                    + "-cmd '.import --csv orders/orders.csv orders' -csv -header \"\(plain)\" > '\(base.path)/sqlite.csv'"
-            )
-        }
-        Measure.report("sql step", sluice: sluice, floor: sqlite, floorName: "sqlite3 (import + query)", target: 1.0)
+        let sqlite =
+            "cd '\(landing.path)' && sqlite3 :memory: -cmd '.import --csv customers/customers.csv customers' "
+            + "-cmd '.import --csv orders/orders.csv orders' -csv -header \"\(plain)\" > '\(base.path)/sqlite.csv'"
+        let sqliteTime = try await Measure.best(runs: runs) { try Measure.shell(sqlite) }
+        print(
+            "peak memory: sluice (embedded) \(Int(embeddedPeak)) MiB, sqlite3 \(Int(try Measure.peakMiB(sqlite))) MiB")
+        Measure.report(
+            "sql step", sluice: sluice, floor: sqliteTime, floorName: "sqlite3 (import + query)", target: 1.0)
         guard !skipDuckdb else { return }
-        let venv = base.appendingPathComponent("peers")
-        print("installing duckdb-cli with pip into \(venv.path) …")
-        try Measure.shell("python3 -m venv '\(venv.path)' && '\(venv.path)/bin/python' -m pip install -q duckdb-cli")
-        let program = venv.appendingPathComponent("bin/duckdb").path
+        let program = try duckdb ?? Self.installDuckDB(into: base.appendingPathComponent("peers"))
+        let executor = LocalStepExecutor(environment: ["SLUICE_DUCKDB": program])
+        let onDuckDB = try await Self.runs(
+            runs, "revenue_duckdb", workspace: workspace, scratch: base, executor: executor)
+        let duckPeak = try await Self.duckDBStepPeak(program, workspace: workspace, scratch: base)
         let duck = plain.replacingOccurrences(of: "orders AS o", with: "'orders/orders.csv' AS o")
             .replacingOccurrences(of: "customers AS c", with: "'customers/customers.csv' AS c")
-        let duckdb = try await Measure.best(runs: runs) {
-            try Measure.shell("cd '\(landing.path)' && '\(program)' -c \"COPY (\(duck)) TO '\(base.path)/duckdb.csv'\"")
+        let alone = "cd '\(landing.path)' && '\(program)' -c \"COPY (\(duck)) TO '\(base.path)/duckdb.csv'\""
+        let duckdbTime = try await Measure.best(runs: runs) { try Measure.shell(alone) }
+        print(
+            "peak memory: sluice's duckdb step \(Int(duckPeak)) MiB, duckdb alone \(Int(try Measure.peakMiB(alone))) MiB"
+        )
+        Measure.report(
+            "sql step (engine: duckdb)", sluice: onDuckDB, floor: duckdbTime, floorName: "duckdb", target: 1.3)
+        Measure.report("sql step (embedded)", sluice: sluice, floor: duckdbTime, floorName: "duckdb")
+    }
+
+    /// The peak memory of the duckdb program as Sluice runs it: one more run through a launcher that runs it
+    /// under GNU `time`.
+    static func duckDBStepPeak(_ program: String, workspace: Workspace, scratch: URL) async throws -> Double {
+        let launcher = scratch.appendingPathComponent("duckdb-under-time")
+        let record = scratch.appendingPathComponent("duckdb-peak")
+        let script =
+            "#!/bin/sh\nexec \(try Measure.gnuTime()) -a -f %M -o \(Measure.quoted(record.path)) \(Measure.quoted(program)) \"$@\"\n"
+        try Data(script.utf8).write(to: launcher)
+        chmod(launcher.path, 0o755)
+        try Data().write(to: record)
+        chmod(record.path, 0o666)  // steps run as another user when the benchmark runs as root
+        let executor = LocalStepExecutor(environment: ["SLUICE_DUCKDB": launcher.path])
+        _ = try await runs(1, "revenue_duckdb", workspace: workspace, scratch: scratch, executor: executor)
+        return try Measure.peakMiB(recordedIn: record)
+    }
+
+    /// The best of `count` runs of `pipeline`, without the cache.
+    static func runs(
+        _ count: Int, _ pipeline: String, workspace: Workspace, scratch: URL,
+        executor: any StepExecutor = LocalStepExecutor()
+    ) async throws -> Double {
+        try await Measure.best(runs: count) {
+            var logger = Logger(label: "sluice")
+            logger.logLevel = .warning
+            let run = try await PipelineRunner(
+                workspace: workspace, executor: executor, scratch: scratch, logger: logger
+            )
+            .run(pipeline, options: RunOptions(environment: "dev", maxParallel: 2, useCache: false))
+            guard run.status == .succeeded else { throw BenchError("the \(pipeline) run failed: \(run.message ?? "")") }
         }
-        Measure.report("sql step", sluice: sluice, floor: duckdb, floorName: "duckdb")
+    }
+
+    /// duckdb-cli from pip in a virtual environment; returns the program itself (not the Python launcher).
+    static func installDuckDB(into venv: URL) throws -> String {
+        print("installing duckdb-cli with pip into \(venv.path) …")
+        try Measure.shell("python3 -m venv '\(venv.path)' && '\(venv.path)/bin/python' -m pip install -q duckdb-cli")
+        return try Measure.shell(
+            "'\(venv.path)/bin/python' -c 'import duckdb_cli.__main__ as m; print(m._find_binary())'"
+        ).trimmed
     }
 
     /// The project: customers and orders landed as CSV (deterministic), and one pipeline with the sql step.
@@ -145,9 +194,23 @@ struct SQLBenchmark: AsyncParsableCommand {
               country: { type: string, required: true }
               revenue: { type: decimal, scale: 2 }
               orders: { type: int }
+          curated.revenue_duckdb:
+            owner: bench
+            classification: internal
+            columns:
+              country: { type: string, required: true }
+              revenue: { type: decimal, scale: 2 }
+              orders: { type: int }
         pipelines:
           revenue:
             steps:
               revenue: { sql: models/revenue.sql, inputs: [raw.orders, raw.customers], output: curated.revenue }
+          revenue_duckdb:
+            steps:
+              revenue:
+                sql: models/revenue.sql
+                engine: duckdb
+                inputs: [raw.orders, raw.customers]
+                output: curated.revenue_duckdb
         """
 }
