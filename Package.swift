@@ -163,11 +163,15 @@ let package = Package(
                 "SluiceQuality", "SluiceCore", "SluiceStore", "SluiceTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "SluiceStoreTests", dependencies: ["SluiceStore", "SluiceCore", "SluiceStoreTesting"]),
+        .testTarget(
+            name: "SluiceStoreTests",
+            dependencies: [
+                "SluiceStore", "SluiceCore", "SluiceStoreTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "SluiceRunnerTests",
             dependencies: [
-                "SluiceRunner", "SluiceCore", "SluiceStore", "SluiceQuality", "SluiceTestSupport",
+                "SluiceRunner", "SluiceCore", "SluiceStore", "SluiceQuality", "SluiceTestSupport", "SluiceStoreTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),

@@ -83,12 +83,12 @@ struct StepContext: Sendable {
             return (.failed, "cannot read the files the step names: \(error.localizedDescription)")
         }
         result.cacheKey = key
-        if let reused = Self.reusable(step.name, key: key, in: session.previous.map { [$0] } ?? []) {
+        if let reused = CachedStep.newest(step.name, key: key, in: session.previous.map { [$0] } ?? []) {
             result.outputs = reused.outputs
             result.reusedFrom = reused.run
             return (.resumed, "finished in run \(reused.run)")
         }
-        if let reused = Self.reusable(step.name, key: key, in: session.earlier) {
+        if let reused = try await session.cached(step.name, key: key) {
             result.outputs = reused.outputs
             result.reusedFrom = reused.run
             return (.cached, "same inputs, code and engine as run \(reused.run)")
@@ -215,19 +215,6 @@ struct StepContext: Sendable {
                     sqlEngine: result.attempts.last?.engine, startedAt: result.startedAt ?? ended, endedAt: ended))
         }
         return (.succeeded, nil)
-    }
-
-    /// Outputs of a step run with this key that ended well, newest first.
-    static func reusable(
-        _ step: String, key: String, in runs: [RunRecord]
-    ) -> (run: String, outputs: [String: ObjectID])? {
-        for run in runs {
-            guard let found = run.step(step), found.cacheKey == key, !found.outputs.isEmpty,
-                [.succeeded, .cached, .resumed].contains(found.status)
-            else { continue }
-            return (found.reusedFrom ?? run.id, found.outputs)
-        }
-        return nil
     }
 
     /// One mkdir call (FileManager checks and stats around it).

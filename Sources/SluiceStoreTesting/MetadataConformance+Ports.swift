@@ -14,7 +14,50 @@ extension MetadataConformance {
         ConformanceCheck("onlyARunningRunBeatsAndARunIsDeletedOnce") {
             try await onlyARunningRunBeatsAndARunIsDeletedOnce($0)
         },
+        ConformanceCheck("theCacheFindsTheNewestStepRunThatEndedWell") {
+            try await theCacheFindsTheNewestStepRunThatEndedWell($0)
+        },
     ]
+
+    /// `cachedStep` answers as `CachedStep.newest` over the pipeline's runs, as runs are saved, replaced and
+    /// deleted: the newest good step run with the key, the run that first made reused outputs, never a failed
+    /// step or one without outputs.
+    static func theCacheFindsTheNewestStepRunThatEndedWell(_ store: any MetadataStore) async throws {
+        let made = ObjectID.hashing(Data("made".utf8))
+        let again = ObjectID.hashing(Data("again".utf8))
+        func run(
+            _ id: String, _ status: StepStatus, outputs: ObjectID?, key: String = "k", reusedFrom: String? = nil
+        )
+            -> RunRecord
+        {
+            var step = StepRun(step: "s", status: status)
+            step.cacheKey = key
+            step.outputs = outputs.map { ["staged.s": $0] } ?? [:]
+            step.reusedFrom = reusedFrom
+            return RunRecord(
+                id: id, pipeline: "p", environment: "dev", principal: "ci", traceID: "t-\(id)", gitCommit: nil,
+                baseCommit: nil, maxParallel: 1, startedAt: Self.time, steps: [step])
+        }
+        func check(_ expected: CachedStep?, _ what: String) async throws {
+            let found = try await store.cachedStep(pipeline: "p", step: "s", cacheKey: "k")
+            let rule = CachedStep.newest("s", key: "k", in: try await store.runs(pipeline: "p"))
+            try expect(found == expected && found == rule, "\(what): found \(String(describing: found))")
+        }
+        try await check(nil, "nothing saved")
+        try await store.saveRun(run("r1", .running, outputs: nil))
+        try await check(nil, "running, no outputs")
+        try await store.saveRun(run("r1", .succeeded, outputs: made))
+        try await check(CachedStep(run: "r1", outputs: ["staged.s": made]), "succeeded")
+        try await store.saveRun(run("r2", .failed, outputs: again))
+        try await store.saveRun(run("r3", .succeeded, outputs: again, key: "other"))
+        try await check(CachedStep(run: "r1", outputs: ["staged.s": made]), "a failed step and another key")
+        try await store.saveRun(run("r4", .cached, outputs: made, reusedFrom: "r1"))
+        try await store.saveRun(run("r5", .succeeded, outputs: again))
+        try await check(CachedStep(run: "r5", outputs: ["staged.s": again]), "the newest")
+        try expect(try await store.deleteRun("r5"))
+        try await check(CachedStep(run: "r1", outputs: ["staged.s": made]), "r5 deleted: r4's reuse, made by r1")
+        try expect(try await store.cachedStep(pipeline: "q", step: "s", cacheKey: "k") == nil, "another pipeline")
+    }
 
     static func version(_ dataset: String, chunks: [(String, Int64)]) throws -> DatasetVersion {
         let file = ManifestFile(

@@ -55,6 +55,7 @@ public actor RecordingMetadataStore: MetadataStore {
         "RunStore.run(_:)",
         "RunStore.runs(pipeline:)",
         "RunStore.runs(_:page:)",
+        "RunStore.cachedStep(pipeline:step:cacheKey:)",
         "RunStore.recentRuns(perPipeline:)",
         "RunStore.beatRun(_:at:)",
         "RunStore.deleteRun(_:)",
@@ -286,6 +287,11 @@ public actor RecordingMetadataStore: MetadataStore {
     public func runs(pipeline: String?) async throws -> [RunRecord] {
         note("RunStore.runs(pipeline:)")
         return try await base.runs(pipeline: pipeline)
+    }
+
+    public func cachedStep(pipeline: String, step: String, cacheKey: String) async throws -> CachedStep? {
+        note("RunStore.cachedStep(pipeline:step:cacheKey:)")
+        return try await base.cachedStep(pipeline: pipeline, step: step, cacheKey: cacheKey)
     }
 
     public func runs(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord> {

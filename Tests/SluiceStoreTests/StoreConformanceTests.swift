@@ -40,7 +40,7 @@ import Testing
         }
         let missing = RecordingMetadataStore.requirements.filter { !called.contains($0) }
         #expect(missing.isEmpty, "never exercised: \(missing)")
-        #expect(RecordingMetadataStore.requirements.count == 62)
+        #expect(RecordingMetadataStore.requirements.count == 63)
     }
 
     /// The object checks likewise call every requirement of `ObjectStore`.

@@ -117,6 +117,10 @@ public protocol RunStore: Sendable {
     func runs(pipeline: String?) async throws -> [RunRecord]
     /// One page of runs that match, newest first.
     func runs(_ filter: RunFilter, page: PageRequest) async throws -> Page<RunRecord>
+    /// The newest step run of `pipeline`'s `step` with `cacheKey` that ended well with outputs
+    /// (`CachedStep.newest` over `runs(pipeline:)`), found by an index: a run's start costs the same whatever
+    /// the pipeline's history.
+    func cachedStep(pipeline: String, step: String, cacheKey: String) async throws -> CachedStep?
     /// The newest `count` runs of every pipeline, newest first, as summaries (read without their records).
     func recentRuns(perPipeline count: Int) async throws -> [RunSummary]
     /// Records that a running run's process is alive (only while the run is recorded as running).

@@ -39,7 +39,7 @@ extension RunService {
         if options.inService { run.inService = true }
         let session = RunSession(
             context: context, pipeline: pipeline, graph: graph, selected: selected, started: run, head: head,
-            previous: previous, earlier: options.useCache ? try await metadata.runs(pipeline: name) : [],
+            previous: previous, useCache: options.useCache,
             environment: record, protected: protected)
         try await session.save(run)
         EngineMetrics.runStarted(run)
@@ -88,6 +88,6 @@ extension RunService {
         run.workEnvironment = environment
         return RunSession(
             context: context, pipeline: pipeline, graph: try StepGraph(pipeline), selected: [], started: run, head: nil,
-            previous: nil, earlier: [], environment: nil, protected: false, readsFrom: readsFrom)
+            previous: nil, useCache: false, environment: nil, protected: false, readsFrom: readsFrom)
     }
 }

@@ -16,21 +16,21 @@ public struct RunSession: Sendable {
     public let head: Commit?
     /// The failed run this one finishes (`--resume`).
     public let previous: RunRecord?
-    /// Earlier runs of the pipeline, newest first: what the cache may reuse.
-    public let earlier: [RunRecord]
+    /// Whether steps may reuse outputs of earlier runs with their cache key (`cached`).
+    let useCache: Bool
     /// The environment the run works in (`nil` for a detached session, which lands nothing).
     let environment: EnvironmentRecord?
     /// The run's target is protected: it works in a staging environment and publishes by promotion.
     let protected: Bool
     let lineage: RunLineageEmitter?
-    /// The versions this session made (outputs staged, fixtures kept): steps may read them.
+    /// The versions this session made (outputs staged, fixtures kept) or reuses from the cache: steps may read them.
     let made = MadeVersions()
     /// For a detached session: where the versions it reads must be readable by the caller.
     let readsFrom: String?
 
     init(
         context: EngineContext, pipeline: Pipeline, graph: StepGraph, selected: Set<Int>, started: RunRecord,
-        head: Commit?, previous: RunRecord?, earlier: [RunRecord], environment: EnvironmentRecord?, protected: Bool,
+        head: Commit?, previous: RunRecord?, useCache: Bool, environment: EnvironmentRecord?, protected: Bool,
         readsFrom: String? = nil
     ) {
         self.readsFrom = readsFrom
@@ -41,7 +41,7 @@ public struct RunSession: Sendable {
         self.started = started
         self.head = head
         self.previous = previous
-        self.earlier = earlier
+        self.useCache = useCache
         self.environment = environment
         self.protected = protected
         lineage = environment == nil ? nil : RunLineageEmitter(context: context, logger: context.logger)
@@ -79,9 +79,17 @@ public struct RunSession: Sendable {
 
     private func mayRead(_ id: ObjectID) -> Bool {
         if made.contains(id) || head?.content.datasets.values.contains(id) == true { return true }
-        return ([previous].compactMap { $0 } + earlier).contains { run in
-            run.steps.contains { $0.outputs.values.contains(id) }
-        }
+        return previous?.steps.contains { $0.outputs.values.contains(id) } == true
+    }
+
+    /// Outputs an earlier run of the pipeline made with this cache key, which the step may reuse (`nil` without
+    /// the cache); the run may then read them.
+    public func cached(_ step: String, key: String) async throws -> CachedStep? {
+        guard useCache,
+            let found = try await context.metadata.cachedStep(pipeline: pipeline.name, step: step, cacheKey: key)
+        else { return nil }
+        for version in found.outputs.values { made.insert(version) }
+        return found
     }
 
     /// Checks a step's output file against its contract and stores it as a version, not yet in any environment

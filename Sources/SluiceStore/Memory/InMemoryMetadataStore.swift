@@ -306,6 +306,10 @@ public actor InMemoryMetadataStore: MetadataStore {
         runRecords.filter { pipeline == nil || $0.pipeline == pipeline }.reversed()
     }
 
+    public func cachedStep(pipeline: String, step: String, cacheKey: String) -> CachedStep? {
+        CachedStep.newest(step, key: cacheKey, in: runs(pipeline: pipeline))
+    }
+
     public func recentRuns(perPipeline count: Int) -> [RunSummary] {
         var taken: [String: Int] = [:]
         return runRecords.sorted { (runSequence[$0.id] ?? 0) > (runSequence[$1.id] ?? 0) }.filter {

@@ -16,6 +16,39 @@ extension SQLiteMetadataStore {
                     run.id, run.pipeline, run.status.rawValue, content, run.environment, run.principal,
                     run.startedAt.milliseconds,
                 ])
+            let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM runs WHERE id = ?", arguments: [run.id])
+            try Self.cacheSteps(of: run, seq: seq ?? 0, db)
+        }
+    }
+
+    /// Records what `run`'s steps leave to the cache (`CachedStep`), once per step.
+    static func cacheSteps(of run: RunRecord, seq: Int64, _ db: Database) throws {
+        for step in run.steps {
+            guard let key = step.cacheKey, let cached = CachedStep(step, in: run) else { continue }
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO step_cache (pipeline, step, cache_key, run_id, run_seq, made_by, outputs)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    run.pipeline, step.step, key, run.id, seq, cached.run, try CanonicalJSON.encode(cached.outputs),
+                ])
+        }
+    }
+
+    public func cachedStep(pipeline: String, step: String, cacheKey: String) async throws -> CachedStep? {
+        try await pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT made_by, outputs FROM step_cache WHERE pipeline = ? AND step = ? AND cache_key = ?
+                        ORDER BY run_seq DESC LIMIT 1
+                        """,
+                    arguments: [pipeline, step, cacheKey])
+            else { return nil }
+            return CachedStep(
+                run: row["made_by"], outputs: try CanonicalJSON.decode([String: ObjectID].self, from: row["outputs"]))
         }
     }
 
@@ -46,7 +79,9 @@ extension SQLiteMetadataStore {
     public func deleteRun(_ id: String) async throws -> Bool {
         try await writeImmediately { db in
             try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+            let deleted = db.changesCount > 0
+            try db.execute(sql: "DELETE FROM step_cache WHERE run_id = ?", arguments: [id])
+            return deleted
         }
     }
 

@@ -1,4 +1,5 @@
 import GRDB
+import SluiceCore
 
 extension SQLiteMetadataStore {
     /// Schema migrations, applied in order and recorded in the database; never edit a shipped one.
@@ -232,6 +233,27 @@ extension SQLiteMetadataStore {
                         deleting_until INTEGER
                     ) WITHOUT ROWID
                     """)
+        }
+        // What the cache may reuse, by pipeline, step and key: a run's start looks its steps up here instead of
+        // decoding every earlier run record (filled from the records there are).
+        migrator.registerMigration("v15-step-cache") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE step_cache (
+                        pipeline TEXT NOT NULL,
+                        step TEXT NOT NULL,
+                        cache_key TEXT NOT NULL,
+                        run_id TEXT NOT NULL,
+                        run_seq INTEGER NOT NULL,
+                        made_by TEXT NOT NULL,
+                        outputs BLOB NOT NULL,
+                        PRIMARY KEY (pipeline, step, cache_key, run_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX step_cache_run ON step_cache (run_id);
+                    """)
+            for row in try Row.fetchAll(db, sql: "SELECT seq, content FROM runs") {
+                try cacheSteps(of: try CanonicalJSON.decode(RunRecord.self, from: row["content"]), seq: row["seq"], db)
+            }
         }
         return migrator
     }
