@@ -49,6 +49,8 @@ fi
 SLUICE_DUCKDB=$("$venv/bin/python3" -c "import duckdb_cli.__main__ as m; print(m._find_binary())" 2>/dev/null \
     || echo "$PWD/$venv/bin/duckdb")
 export SLUICE_DUCKDB
+# The DuckDB tests run only where the program runs: here it must.
+"$SLUICE_DUCKDB" -version >/dev/null || { echo "duckdb at $SLUICE_DUCKDB does not run" >&2; exit 1; }
 
 echo "== build"
 build_log=$(mktemp)

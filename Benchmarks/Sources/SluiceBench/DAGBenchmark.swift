@@ -43,17 +43,20 @@ struct DAGBenchmark: AsyncParsableCommand {
             let make = try await Measure.best(runs: runs) {
                 try Measure.shell("make -s -j2 -f '\(makefile.path)' \(last)")
             }
-            let sluice = try await Measure.best(runs: runs) {
-                let workspace = try project.workspace()
-                var logger = Logger(label: "sluice")
-                logger.logLevel = .warning  // as the command line runs by default
-                let run = try await PipelineRunner(workspace: workspace, scratch: base, logger: logger).run(
-                    graph.name, options: RunOptions(environment: "dev", maxParallel: 2, useCache: false))
-                guard run.status == .succeeded else { throw BenchError("the \(graph.name) run failed") }
-            }
+            // As root, steps run as the step user (credentials changed in the spawned child); as a normal user
+            // they run as that user. Both, in one run.
+            let asRoot = getuid() == 0
+            let sluice = try await Self.timed(graph.name, project: project, scratch: base, runs: runs)
             Measure.report(
-                "\(graph.name) (\(graph.edges.count) steps)", sluice: sluice, floor: make, floorName: "make -j2",
-                target: 1.5)
+                "\(graph.name) (\(graph.edges.count) steps\(asRoot ? ", as root" : ""))", sluice: sluice, floor: make,
+                floorName: "make -j2", target: 1.5)
+            if asRoot {
+                let user = try await Self.timed(
+                    graph.name, project: project, scratch: base, runs: runs, executor: LocalStepExecutor(stepUser: nil))
+                Measure.report(
+                    "\(graph.name) (\(graph.edges.count) steps, as a user)", sluice: user, floor: make,
+                    floorName: "make -j2", target: 1.5)
+            }
             if overhead {
                 let bare = try await Self.bare(graph.name, project: project, scratch: base, runs: runs)
                 print("  without processes: \(Measure.format(bare)) s")
@@ -71,15 +74,23 @@ struct DAGBenchmark: AsyncParsableCommand {
         }
     }
 
-    /// The best time of the runner over `name` with an executor that starts no process.
-    static func bare(_ name: String, project: BenchProject, scratch: URL, runs: Int) async throws -> Double {
+    /// The best time of a run of `name`, logging as the command line does by default.
+    static func timed(
+        _ name: String, project: BenchProject, scratch: URL, runs: Int, executor: any StepExecutor = LocalStepExecutor()
+    ) async throws -> Double {
         try await Measure.best(runs: runs) {
             var logger = Logger(label: "sluice")
             logger.logLevel = .warning
-            _ = try await PipelineRunner(
-                workspace: try project.workspace(), executor: NoProcess(), scratch: scratch, logger: logger
+            let run = try await PipelineRunner(
+                workspace: try project.workspace(), executor: executor, scratch: scratch, logger: logger
             ).run(name, options: RunOptions(environment: "dev", maxParallel: 2, useCache: false))
+            guard run.status == .succeeded else { throw BenchError("the \(name) run failed") }
         }
+    }
+
+    /// The best time of the runner over `name` with an executor that starts no process.
+    static func bare(_ name: String, project: BenchProject, scratch: URL, runs: Int) async throws -> Double {
+        try await timed(name, project: project, scratch: scratch, runs: runs, executor: NoProcess())
     }
 
     static func project(in folder: URL, graphs: [(name: String, edges: [(String, [String])])]) throws -> BenchProject {

@@ -81,6 +81,15 @@ struct DuckDBEngineTests {
         }
     }
 
+    @Test func aDuckDBOutputIsReproducedByteForByte() async throws {
+        let (_, harness) = try await Self.outputs(.duckdb, seed: 4)
+        let before = try await harness.head()
+        let result = try await Reproducer(runner: harness.runner()).reproduce("staged.joined", in: "dev")
+        #expect(result.matches, "\(result.steps)")
+        #expect(result.steps.map(\.step) == ["joined"])
+        #expect(try await harness.head() == before, "nothing lands")
+    }
+
     @Test func theLineageAndTheAttemptNameTheEngineAndItsVersion() async throws {
         let (_, harness) = try await Self.outputs(.duckdb, seed: 9)
         let run = try #require(await harness.metadata.runs(pipeline: "q").first)
