@@ -144,7 +144,7 @@ public struct PipelineRunner: Sendable {
     private func beating<T: Sendable>(
         _ session: RunSession, _ body: (LatestRecord) async throws -> T
     ) async throws -> T {
-        let progress = LatestRecord()
+        let progress = LatestRecord(session.started)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 while true {
@@ -170,6 +170,8 @@ public struct PipelineRunner: Sendable {
         interruption: RunInterruption
     ) async throws -> [DatasetName: ObjectID] {
         var schedule = StepSchedule(graph: session.graph, selected: session.selected)
+        // The record is changed in `progress` as steps start and end, and read back once, however the loop ends.
+        defer { run = progress.current }
         let steps = StepContext(
             session: session, executor: executor, sleep: sleep, random: random, logger: log, onEvent: onEvent,
             deferring: schedule.written)
@@ -180,11 +182,10 @@ public struct PipelineRunner: Sendable {
                     let step = schedule.next()
                 {
                     let inputs = schedule.produced
-                    run.update(step.name) {
+                    progress.update(step.name) {
                         $0.status = .running
                         $0.startedAt = session.now()
                     }
-                    progress.offer(run)
                     running += 1
                     onEvent(StepEvent(step: step.name, kind: .started))
                     group.addTask { try await steps.perform(step, produced: inputs, directory: directory) }
@@ -197,14 +198,13 @@ public struct PipelineRunner: Sendable {
                     StepEvent(
                         step: result.step,
                         kind: .finished(result.status, message: result.message, seconds: result.seconds)))
-                run.update(result.step) { $0 = result }
+                progress.update(result.step) { $0 = result }
                 for skipped in schedule.finished(result) {
-                    run.update(skipped) {
+                    progress.update(skipped) {
                         $0.status = .skipped
                         $0.message = "not run: \(result.step) failed"
                     }
                 }
-                progress.offer(run)
                 startReady()
             }
         }
