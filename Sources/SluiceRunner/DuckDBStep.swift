@@ -18,16 +18,16 @@ struct DuckDBStep {
         }
         let program: DuckDBProgram
         let script: DuckDBScript
+        let scriptFile = job.directory.appendingPathComponent("duckdb-script.sql")
         do {
             program = try await Blocking.run { try DuckDBProgram.locate(environment: environment) }
             script = try await Blocking.run { try prepare() }
+            try Data(try script.text().utf8).write(to: scriptFile)
         } catch let error as DuckDBMissing {
             return StepExecution(exitCode: nil, failure: error.message)
         } catch let error as SQLStepError {
             return StepExecution(exitCode: nil, failure: error.message, stderr: Data((error.message + "\n").utf8))
         }
-        let scriptFile = job.directory.appendingPathComponent("duckdb-script.sql")
-        try Data(try script.text().utf8).write(to: scriptFile)
         var execution = try await launch(
             program.path, ["-batch", "-bail", "-no-init", "-f", scriptFile.path], ["HOME": job.directory.path])
         execution.engine = program.engine
@@ -85,34 +85,5 @@ struct DuckDBStep {
             inputs.append(DuckDBScript.Input(dataset: dataset, file: file, columns: columns, contract: contract))
         }
         return DuckDBScript(inputs: inputs, query: query, folder: job.directory, settings: job.sql)
-    }
-}
-
-/// A copy of a CSV file with the fields of some columns in their canonical text (dates and timestamps with a
-/// `format:` as ISO text, which DuckDB reads as the gate does); every other field as it was.
-struct CanonicalCopy {
-    /// The columns to rewrite (by position); `nil` for those copied as they are.
-    let columns: [ColumnSpec?]
-
-    func write(from source: URL, to target: URL) throws {
-        let reader = CSVReader(source: try FileByteSource(url: source))
-        let writer = try CSVFileWriter(creating: target)
-        var scratch: [UInt8] = []
-        var header = true
-        while try reader.next() {
-            for index in 0..<reader.fieldCount {
-                reader.withField(index, scratch: &scratch) { bytes in
-                    let column = index < columns.count && !header ? columns[index] : nil
-                    if let column, let text = CanonicalText.of(bytes, type: column.type, format: column.format) {
-                        writer.plainField(text)
-                    } else {
-                        writer.field(bytes)
-                    }
-                }
-            }
-            try writer.endRow()
-            header = false
-        }
-        try writer.flush()
     }
 }

@@ -158,6 +158,13 @@ struct SQLBenchmark: AsyncParsableCommand {
         return try FileHandle(forWritingTo: url)
     }
 
+    /// The output of the sql step, one per engine: the same columns.
+    static func revenue(_ name: String) -> String {
+        "  \(name):\n    owner: bench\n    classification: internal\n    columns:\n"
+            + "      country: { type: string, required: true }\n      revenue: { type: decimal, scale: 2 }\n"
+            + "      orders: { type: int }"
+    }
+
     static let yaml = """
         project: bench
         quarantine: { lifecycle: { keep_days: 30 } }
@@ -187,20 +194,8 @@ struct SQLBenchmark: AsyncParsableCommand {
               customer_id: { type: int, required: true }
               amount: { type: decimal }
               status: { type: string }
-          curated.revenue:
-            owner: bench
-            classification: internal
-            columns:
-              country: { type: string, required: true }
-              revenue: { type: decimal, scale: 2 }
-              orders: { type: int }
-          curated.revenue_duckdb:
-            owner: bench
-            classification: internal
-            columns:
-              country: { type: string, required: true }
-              revenue: { type: decimal, scale: 2 }
-              orders: { type: int }
+        \(revenue("curated.revenue"))
+        \(revenue("curated.revenue_duckdb"))
         pipelines:
           revenue:
             steps:

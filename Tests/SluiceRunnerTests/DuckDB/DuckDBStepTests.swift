@@ -63,6 +63,26 @@ import Testing
         #expect(results.allSatisfy { $0.passed }, "\(said)")
     }
 
+    @Test(.enabled(if: DuckDBProgramForTests.available, "needs the duckdb program"))
+    func aColumnNameSQLCannotHoldFailsTheStep() async throws {
+        let pipeline = """
+              p:
+                steps:
+                  deliver: { command: [sh, -c, 'printf "id,\\n1,2\\n" > "$SLUICE_OUTPUT_STAGED_IN"'], output: staged.in }
+                  s: { sql: models/s.sql, engine: duckdb, inputs: [staged.in], output: staged.h }
+            """
+        let harness = try RunnerHarness(files: [
+            "sluice.yaml": RunnerHarness.yaml(
+                pipeline: pipeline, datasets: PipelineRunnerTests.datasets(["staged.in", "staged.h"])),
+            "models/s.sql": "SELECT * FROM staged.in\n",
+        ])
+        let error = await #expect(throws: RunFailed.self) {
+            try await harness.runner().run("p", options: RunOptions(environment: "dev"))
+        }
+        let message = error?.run.step("s")?.message ?? "\(error?.run.steps ?? [])"
+        #expect(message.contains("staged.in has a column name SQL cannot hold"), "\(message)")
+    }
+
     @Test func missingProgramFailsTheStepNamingTheFix() async throws {
         let harness = try Self.harness(sql: "SELECT 1 AS x\n", project: "sql: { engine: duckdb }\n")
         try await harness.ingest("id,amount\n1,2\n")
