@@ -34,7 +34,7 @@ struct DuckDBScript {
         if let limit = settings.duckdbMemoryLimit { lines.append("SET memory_limit = \(Self.literal(limit));") }
         if let threads = settings.duckdbThreads { lines.append("SET threads = \(threads);") }
         for zone in Set(inputs.map(\.dataset.zone)).sorted() {
-            lines.append("CREATE SCHEMA IF NOT EXISTS \(try Self.identifier(zone));")
+            lines.append("CREATE SCHEMA IF NOT EXISTS \(try SQLStep.quoted(zone));")
         }
         for input in inputs { lines.append(try view(input)) }
         lines += [
@@ -55,12 +55,12 @@ struct DuckDBScript {
         var select: [String] = []
         for name in input.columns {
             let column = input.contract?.columns.first { $0.name == name }
-            let identifier = try Self.identifier(name, in: input.dataset)
+            let identifier = try SQLStep.quoted(name, in: input.dataset)
             let (type, expression) = Self.reading(identifier, as: column)
             read.append("\(Self.literal(name)): \(Self.literal(type))")
             select.append("\(expression) AS \(identifier)")
         }
-        let name = "\(try Self.identifier(input.dataset.zone)).\(try Self.identifier(input.dataset.name))"
+        let name = "\(try SQLStep.quoted(input.dataset.zone)).\(try SQLStep.quoted(input.dataset.name))"
         // The columns and their types are given; the sniffer is left on (without its row estimate DuckDB's planner
         // may build a join's hash table on the larger input: twice the time and four times the memory at 10 M
         // rows). No `null_padding`: its parallel reader refuses quoted line breaks.
@@ -93,13 +93,5 @@ struct DuckDBScript {
     /// A SQL string literal: `'` doubled (DuckDB reads no other escapes in a plain literal).
     static func literal(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
-    }
-
-    static func identifier(_ name: String, in dataset: DatasetName? = nil) throws -> String {
-        guard let quoted = SQLIdentifier.quoted(name) else {
-            throw SQLStepError(
-                "\(dataset.map { "\($0) has" } ?? "there is") a column name SQL cannot hold: \(NameRules.quoted(name))")
-        }
-        return quoted
     }
 }

@@ -99,7 +99,8 @@ struct SQLStep {
         return statement
     }
 
-    private static func quoted(_ name: String, in dataset: DatasetName? = nil) throws -> String {
+    /// `name` as a quoted identifier (both engines quote alike), or the step's error naming a name SQL cannot hold.
+    static func quoted(_ name: String, in dataset: DatasetName? = nil) throws -> String {
         guard let quoted = SQLIdentifier.quoted(name) else {
             throw SQLStepError(
                 "\(dataset.map { "\($0) has" } ?? "there is") a column name SQL cannot hold: \(NameRules.quoted(name))")
